@@ -1,0 +1,34 @@
+"""shenjing (神经, "neural"): a deep-learning framework with its own autodiff engine.
+
+``import shenjing`` loads the engine; the higher floors (layers, optimizers,
+losses, ...) load on first use, so importing stays fast.
+"""
+
+import importlib
+
+from . import backend
+from .autograd import (Function, Tensor, Variable, check_numerics, disable_check_numerics,
+                       enable_check_numerics, enable_grad, gradcheck, is_grad_enabled,
+                       no_grad, tensor)
+from .autograd import ops
+
+__version__ = "0.1.0"
+
+_LAZY = ("activations", "initializers", "layers", "losses", "optimizers", "regularizers",
+         "datasets", "keras", "models", "metrics", "callbacks", "utils")
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'shenjing' has no attribute {name!r}")
+
+
+def set_random_seed(seed):
+    """Seed shenjing's generator (dropout, initializers) and NumPy's global one."""
+    import numpy as np
+
+    backend.set_seed(seed)
+    np.random.seed(seed)

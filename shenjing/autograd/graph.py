@@ -1,0 +1,173 @@
+"""The backward pass: reverse topological order, gradient accumulation, freeing.
+
+Also the switches that every op consults: whether gradients are recorded
+(``no_grad``) and whether outputs are checked for NaN/inf (``check_numerics``).
+"""
+
+import contextlib
+
+import numpy as np
+
+_state = {"grad_enabled": True, "check_numerics": False}
+
+# Marks a tensor whose graph was freed by an earlier backward pass.
+FREED = object()
+
+
+def is_grad_enabled():
+    return _state["grad_enabled"]
+
+
+class _GradMode(contextlib.ContextDecorator):
+    def __init__(self, enabled):
+        self.enabled = enabled
+
+    def __enter__(self):
+        self.previous = _state["grad_enabled"]
+        _state["grad_enabled"] = self.enabled
+        return self
+
+    def __exit__(self, *exc):
+        _state["grad_enabled"] = self.previous
+        return False
+
+
+def no_grad():
+    """Context manager (or decorator): ops inside record no graph."""
+    return _GradMode(False)
+
+
+def enable_grad():
+    """Context manager (or decorator): record the graph again inside ``no_grad``."""
+    return _GradMode(True)
+
+
+def enable_check_numerics():
+    """Raise ``FloatingPointError`` naming the first op whose output holds NaN or inf."""
+    _state["check_numerics"] = True
+
+
+def disable_check_numerics():
+    _state["check_numerics"] = False
+
+
+@contextlib.contextmanager
+def check_numerics():
+    """Check every op's forward output and backward gradients inside this block."""
+    previous = _state["check_numerics"]
+    _state["check_numerics"] = True
+    try:
+        yield
+    finally:
+        _state["check_numerics"] = previous
+
+
+def numerics_checked():
+    return _state["check_numerics"]
+
+
+def raise_if_not_finite(array, fn, where):
+    if np.issubdtype(array.dtype, np.floating) and not np.isfinite(array).all():
+        n_nan = int(np.isnan(array).sum())
+        n_inf = int(np.isinf(array).sum())
+        shapes = ", ".join(str(t.shape) for t in (fn.inputs or ()))
+        raise FloatingPointError(
+            f"{type(fn).__name__} produced {n_nan} NaN and {n_inf} inf values in its {where} "
+            f"(output shape {array.shape}; input shapes {shapes or 'unknown'})"
+        )
+
+
+def unbroadcast(grad, shape):
+    """Sum ``grad`` back to ``shape``: the one place where broadcasting is undone."""
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra > 0:
+        grad = grad.sum(axis=tuple(range(extra)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    return grad.reshape(shape)
+
+
+def _topological_order(root):
+    """Non-leaf tensors reachable from ``root``, each after every tensor it feeds."""
+    order, visited = [], set()
+    stack = [(root, False)]
+    while stack:
+        tensor, expanded = stack.pop()
+        if expanded:
+            order.append(tensor)
+            continue
+        if id(tensor) in visited:
+            continue
+        visited.add(id(tensor))
+        stack.append((tensor, True))
+        for parent in tensor._ctx.inputs:
+            ctx = parent._ctx
+            if ctx is FREED and parent.requires_grad:
+                raise RuntimeError(
+                    "Trying to backward through a graph a second time: its intermediate "
+                    "values were freed by the first backward(). Pass retain_graph=True to "
+                    "the first call if you need to backward twice."
+                )
+            if ctx is not None and ctx is not FREED and id(parent) not in visited:
+                stack.append((parent, False))
+    order.reverse()
+    return order
+
+
+def backward(root, grad=None, retain_graph=False):
+    """Fill ``.grad`` of every leaf that ``root`` depends on with d(root)/d(leaf)."""
+    if not root.requires_grad:
+        raise RuntimeError(
+            "backward() called on a tensor that does not require grad: no input of the "
+            "computation had requires_grad=True (or it ran inside no_grad())."
+        )
+    if grad is None:
+        if root.data.size != 1:
+            raise RuntimeError(
+                f"backward() without a gradient needs a scalar output, received shape "
+                f"{root.shape}; reduce it first (e.g. loss.mean()) or pass grad="
+            )
+        grad = np.ones_like(root.data)
+    else:
+        grad = np.asarray(getattr(grad, "data", grad), dtype=root.data.dtype)
+        if grad.shape != root.shape:
+            raise ValueError(f"backward(): grad has shape {grad.shape}, expected {root.shape}")
+    if root._ctx is None:  # a leaf: d(root)/d(root) = 1
+        root.grad = grad if root.grad is None else root.grad + grad
+        return
+    if root._ctx is FREED:
+        raise RuntimeError(
+            "Trying to backward through a graph a second time: pass retain_graph=True "
+            "to the first backward() call."
+        )
+    check = _state["check_numerics"]
+    grads = {id(root): grad}
+    for tensor in _topological_order(root):
+        g = grads.pop(id(tensor), None)
+        fn = tensor._ctx
+        if g is None:
+            continue
+        input_grads = fn.backward(g)
+        if not isinstance(input_grads, tuple):
+            input_grads = (input_grads,)
+        for parent, pgrad, needed in zip(fn.inputs, input_grads, fn.needs_input_grad):
+            if not needed or pgrad is None:
+                continue
+            if pgrad.shape != parent.data.shape:
+                pgrad = unbroadcast(pgrad, parent.data.shape)
+            if pgrad.dtype != parent.data.dtype:
+                pgrad = pgrad.astype(parent.data.dtype)
+            if check:
+                raise_if_not_finite(pgrad, fn, "gradient")
+            if parent._ctx is None:
+                parent.grad = pgrad if parent.grad is None else parent.grad + pgrad
+            else:
+                key = id(parent)
+                previous = grads.get(key)
+                grads[key] = pgrad if previous is None else previous + pgrad
+        if not retain_graph:
+            fn.release()
+            tensor._ctx = FREED

@@ -1,0 +1,187 @@
+"""Activation functions, each with its closed-form derivative."""
+
+import math
+
+import numpy as np
+
+from ..function import Function
+from ..tensor import as_tensor
+
+
+class ReLU(Function):
+    """y = max(x, 0);  dx = g * (x > 0)."""
+
+    def forward(self, x):
+        y = np.maximum(x, 0)
+        self.y = y
+        return y
+
+    def backward(self, g):
+        return g * (self.y > 0)
+
+
+class Sigmoid(Function):
+    """y = 1 / (1 + exp(-x)), computed as (1 + tanh(x/2)) / 2 to never overflow;  dx = g y (1 - y)."""
+
+    def forward(self, x):
+        y = np.tanh(x * 0.5)
+        y *= 0.5
+        y += 0.5
+        self.y = y
+        return y
+
+    def backward(self, g):
+        return g * self.y * (1 - self.y)
+
+
+class Tanh(Function):
+    """y = tanh(x);  dx = g (1 - y^2)."""
+
+    def forward(self, x):
+        self.y = np.tanh(x)
+        return self.y
+
+    def backward(self, g):
+        return g * (1 - self.y * self.y)
+
+
+class Softmax(Function):
+    """y = exp(x - max) / sum(exp(x - max));  dx = y (g - sum(g y))."""
+
+    def forward(self, x, axis):
+        e = np.exp(x - x.max(axis=axis, keepdims=True))
+        e /= e.sum(axis=axis, keepdims=True)
+        self.y, self.axis = e, axis
+        return e
+
+    def backward(self, g):
+        y = self.y
+        return y * (g - (g * y).sum(axis=self.axis, keepdims=True))
+
+
+class LogSoftmax(Function):
+    """y = x - logsumexp(x);  dx = g - softmax(x) sum(g)."""
+
+    def forward(self, x, axis):
+        shifted = x - x.max(axis=axis, keepdims=True)
+        y = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+        self.y, self.axis = y, axis
+        return y
+
+    def backward(self, g):
+        return g - np.exp(self.y) * g.sum(axis=self.axis, keepdims=True)
+
+
+class LeakyReLU(Function):
+    """y = x if x > 0 else slope x;  dx = g or slope g."""
+
+    def forward(self, x, negative_slope):
+        self.x, self.slope = x, negative_slope
+        return np.where(x > 0, x, x * negative_slope)
+
+    def backward(self, g):
+        return np.where(self.x > 0, g, g * self.slope)
+
+
+class ELU(Function):
+    """y = x if x > 0 else alpha (exp(x) - 1);  dx = g or g (y + alpha)."""
+
+    def forward(self, x, alpha):
+        self.x, self.alpha = x, alpha
+        self.y = np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
+        return self.y
+
+    def backward(self, g):
+        return np.where(self.x > 0, g, g * (self.y + self.alpha))
+
+
+class GELU(Function):
+    """Exact: y = x Phi(x);  tanh approximation: y = x/2 (1 + tanh(c (x + 0.044715 x^3)))."""
+
+    C = math.sqrt(2 / math.pi)
+
+    def forward(self, x, approximate):
+        self.x, self.approximate = x, approximate
+        if approximate:
+            self.t = np.tanh(self.C * (x + 0.044715 * x**3))
+            return 0.5 * x * (1 + self.t)
+        from scipy.special import erf
+
+        self.cdf = 0.5 * (1 + erf(x / math.sqrt(2)))
+        return x * self.cdf
+
+    def backward(self, g):
+        x = self.x
+        if self.approximate:
+            t = self.t
+            dt = (1 - t * t) * self.C * (1 + 3 * 0.044715 * x * x)
+            return g * (0.5 * (1 + t) + 0.5 * x * dt)
+        pdf = np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+        return g * (self.cdf + x * pdf)
+
+
+class Softplus(Function):
+    """y = log(1 + exp(x)) (as logaddexp(0, x), stable);  dx = g sigmoid(x)."""
+
+    def forward(self, x):
+        self.x = x
+        return np.logaddexp(0, x).astype(x.dtype, copy=False)
+
+    def backward(self, g):
+        return g * (0.5 * np.tanh(0.5 * self.x) + 0.5)
+
+
+class SiLU(Function):
+    """y = x sigmoid(x) (swish);  dx = g s (1 + x (1 - s))."""
+
+    def forward(self, x):
+        self.x = x
+        self.s = 0.5 * np.tanh(0.5 * x) + 0.5
+        return x * self.s
+
+    def backward(self, g):
+        s = self.s
+        return g * s * (1 + self.x * (1 - s))
+
+
+def relu(x):
+    return ReLU.apply(as_tensor(x))
+
+
+def sigmoid(x):
+    return Sigmoid.apply(as_tensor(x))
+
+
+def tanh(x):
+    return Tanh.apply(as_tensor(x))
+
+
+def softmax(x, axis=-1):
+    return Softmax.apply(as_tensor(x), axis=axis)
+
+
+def log_softmax(x, axis=-1):
+    return LogSoftmax.apply(as_tensor(x), axis=axis)
+
+
+def leaky_relu(x, negative_slope=0.2):
+    return LeakyReLU.apply(as_tensor(x), negative_slope=negative_slope)
+
+
+def elu(x, alpha=1.0):
+    return ELU.apply(as_tensor(x), alpha=alpha)
+
+
+def gelu(x, approximate=True):
+    return GELU.apply(as_tensor(x), approximate=approximate)
+
+
+def softplus(x):
+    return Softplus.apply(as_tensor(x))
+
+
+def silu(x):
+    return SiLU.apply(as_tensor(x))
+
+
+swish = silu

@@ -1,0 +1,158 @@
+"""Convolution, channels-last, as im2col: one strided view, one copy, one matrix multiply.
+
+For an input x (N, H, W, C) and a kernel K (kh, kw, C, F):
+    cols[n, i, j, a, b, c] = x_pad[n, i*sh + a*dh, j*sw + b*dw, c]
+    y[n, i, j, f] = sum_{a, b, c} cols[n, i, j, a, b, c] K[a, b, c, f]
+so y = cols @ K (flattened), dK = cols^T @ g, and dx scatters g @ K^T back over
+the windows (a loop over the kh*kw kernel offsets, each a whole-batch slice).
+1-D convolution is the 2-D one with H = 1.
+"""
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from ..function import Function
+from ..tensor import as_tensor
+
+
+def normalize_tuple(value, n, name):
+    """An int or a sequence of ``n`` positive ints, as a tuple of ``n`` ints."""
+    if isinstance(value, (int, np.integer)):
+        value = (int(value),) * n
+    value = tuple(int(v) for v in value)
+    if len(value) != n or any(v < 1 for v in value):
+        raise ValueError(f"{name} must be a positive int or a tuple of {n} positive ints, received: {value}")
+    return value
+
+
+def output_length(length, window, stride, dilation, padding):
+    """Output size of one spatial axis: 'valid' keeps whole windows, 'same' is ceil(L / s)."""
+    span = (window - 1) * dilation + 1
+    if padding == "same":
+        return -(-length // stride)
+    return (length - span) // stride + 1 if length >= span else 0
+
+
+def same_padding(length, window, stride, dilation):
+    """(before, after) so that 'same' gives ceil(L / s) outputs; the odd one goes after."""
+    span = (window - 1) * dilation + 1
+    total = max((output_length(length, window, stride, dilation, "same") - 1) * stride + span - length, 0)
+    return total // 2, total - total // 2
+
+
+def check_padding(padding):
+    padding = padding.lower() if isinstance(padding, str) else padding
+    if padding not in ("valid", "same"):
+        raise ValueError(f"padding must be 'valid' or 'same', received: padding={padding!r}")
+    return padding
+
+
+def windows(x, window, strides, dilation, out_hw):
+    """A read-only view (N, Ho, Wo, kh, kw, C) of every window of x (N, H, W, C)."""
+    n, _, _, c = x.shape
+    s0, s1, s2, s3 = x.strides
+    (kh, kw), (sh, sw), (dh, dw), (ho, wo) = window, strides, dilation, out_hw
+    return as_strided(x, shape=(n, ho, wo, kh, kw, c),
+                      strides=(s0, s1 * sh, s2 * sw, s1 * dh, s2 * dw, s3), writeable=False)
+
+
+def scatter_windows(gwin, padded_shape, strides, dilation):
+    """The adjoint of ``windows``: add each window's gradient back where it was read."""
+    _, ho, wo, kh, kw, _ = gwin.shape
+    (sh, sw), (dh, dw) = strides, dilation
+    gx = np.zeros(padded_shape, dtype=gwin.dtype)
+    for a in range(kh):
+        for b in range(kw):
+            gx[:, a * dh: a * dh + sh * (ho - 1) + 1: sh,
+               b * dw: b * dw + sw * (wo - 1) + 1: sw, :] += gwin[:, :, :, a, b, :]
+    return gx
+
+
+def pad_spatial(x, pads, value=0):
+    (top, bottom), (left, right) = pads
+    if top == bottom == left == right == 0:
+        return x
+    return np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=value)
+
+
+class Conv(Function):
+    """y = conv(x, K): channels-last 2-D convolution (1-D inputs take H = 1)."""
+
+    def forward(self, x, kernel, strides, padding, dilation):
+        self.one_d = x.ndim == 3
+        if self.one_d:
+            x, kernel = x[:, None], kernel[None]
+        n, h, w, c = x.shape
+        kh, kw, _, f = kernel.shape
+        ho = output_length(h, kh, strides[0], dilation[0], padding)
+        wo = output_length(w, kw, strides[1], dilation[1], padding)
+        pads = ((0, 0), (0, 0))
+        if padding == "same":
+            pads = (same_padding(h, kh, strides[0], dilation[0]), same_padding(w, kw, strides[1], dilation[1]))
+        xp = pad_spatial(x, pads)
+        cols = windows(xp, (kh, kw), strides, dilation, (ho, wo)).reshape(n * ho * wo, kh * kw * c)
+        k2 = kernel.reshape(kh * kw * c, f)
+        y = (cols @ k2).reshape(n, ho, wo, f)
+        if self.requires_grad:
+            self.cols, self.k2, self.kernel_shape = cols, k2, kernel.shape
+            self.padded_shape, self.pads = xp.shape, pads
+            self.strides, self.dilation, self.x_hw = strides, dilation, (h, w)
+        return y[:, 0] if self.one_d else y
+
+    def backward(self, g):
+        if self.one_d:
+            g = g[:, None]
+        n, ho, wo, f = g.shape
+        kh, kw, c, _ = self.kernel_shape
+        g2 = g.reshape(-1, f)
+        need_x, need_k = self.needs_input_grad
+        gx = gk = None
+        if need_k:
+            gk = (self.cols.T @ g2).reshape(self.kernel_shape)
+            if self.one_d:
+                gk = gk[0]
+        if need_x:
+            gwin = (g2 @ self.k2.T).reshape(n, ho, wo, kh, kw, c)
+            gx = scatter_windows(gwin, self.padded_shape, self.strides, self.dilation)
+            (top, _), (left, _) = self.pads
+            h, w = self.x_hw
+            gx = gx[:, top: top + h, left: left + w, :]
+            if self.one_d:
+                gx = gx[:, 0]
+        return gx, gk
+
+
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """keras.ops.conv for 1-D (N, L, C) and 2-D (N, H, W, C) inputs, channels-last.
+
+    ``kernel`` is (k, C, F) or (kh, kw, C, F), as Keras lays it out.
+    """
+    x = as_tensor(inputs)
+    k = as_tensor(kernel, like=x)
+    if data_format not in (None, "channels_last"):
+        raise ValueError(f"conv: only data_format='channels_last' is supported, received {data_format!r}")
+    if x.ndim not in (3, 4) or k.ndim != x.ndim:
+        raise ValueError(
+            f"conv: expected inputs of rank 3 (N, L, C) or 4 (N, H, W, C) with a kernel of the same "
+            f"rank, received inputs of shape {x.shape} and kernel of shape {k.shape}"
+        )
+    if x.shape[-1] != k.shape[-2]:
+        raise ValueError(
+            f"conv: the input has {x.shape[-1]} channels (shape {x.shape}) but the kernel expects "
+            f"{k.shape[-2]} (kernel shape {k.shape})"
+        )
+    rank = x.ndim - 2
+    strides = normalize_tuple(strides, rank, "strides")
+    dilation = normalize_tuple(dilation_rate, rank, "dilation_rate")
+    padding = check_padding(padding)
+    if rank == 1:
+        strides, dilation = (1,) + strides, (1,) + dilation
+    spatial = x.shape[1:-1] if rank == 2 else (1,) + x.shape[1:-1]
+    window = k.shape[:2] if rank == 2 else (1,) + k.shape[:1]
+    for length, kk, s, d in zip(spatial, window, strides, dilation):
+        if output_length(length, kk, s, d, padding) < 1:
+            raise ValueError(
+                f"conv: input of shape {x.shape} is smaller than the kernel window "
+                f"{tuple(window[-rank:])} (dilation {dilation[-rank:]}) with padding='valid'"
+            )
+    return Conv.apply(x, k, strides=strides, padding=padding, dilation=dilation)

@@ -1,0 +1,262 @@
+"""``Tensor``: an array, the gradient that backward fills, and the op that made it."""
+
+import numpy as np
+
+from .. import backend
+from . import graph
+
+
+class Tensor:
+    """An n-dimensional array that records the ops applied to it for backprop.
+
+    ``data`` is the array, ``grad`` the gradient backward left (same shape, or
+    None), ``requires_grad`` whether gradients flow to it, and ``_ctx`` the
+    ``Function`` that produced it (None for a leaf).
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "name", "__weakref__")
+    # NumPy defers ``ndarray <op> Tensor`` to the Tensor's reflected operator.
+    __array_ufunc__ = None
+
+    def __init__(self, data, requires_grad=False, dtype=None, name=None):
+        self.data = _to_array(data, dtype)
+        if requires_grad and not np.issubdtype(self.data.dtype, np.floating):
+            raise TypeError(
+                f"Only floating-point tensors can require gradients, received dtype {self.data.dtype}"
+            )
+        self.grad = None
+        self.requires_grad = bool(requires_grad)
+        self._ctx = None
+        self.name = name
+
+    # -- array facts -------------------------------------------------------
+    @property
+    def shape(self):
+        return self.data.shape
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    @property
+    def size(self):
+        return self.data.size
+
+    @property
+    def is_leaf(self):
+        return self._ctx is None
+
+    def __len__(self):
+        return len(self.data)
+
+    def numpy(self):
+        """The underlying NumPy array (shared, not copied)."""
+        return backend.to_numpy(self.data)
+
+    def item(self):
+        return self.data.item()
+
+    def tolist(self):
+        return self.data.tolist()
+
+    def __array__(self, dtype=None, copy=None):
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __float__(self):
+        return float(self.data)
+
+    def __int__(self):
+        return int(self.data)
+
+    def __bool__(self):
+        if self.data.size != 1:
+            raise ValueError(
+                f"The truth value of a tensor of shape {self.shape} is ambiguous; use .any() or .all()"
+            )
+        return bool(self.data)
+
+    def __repr__(self):
+        body = np.array2string(self.data, prefix="tensor(", separator=", ")
+        extra = ", requires_grad=True" if self.requires_grad else ""
+        return f"tensor({body}, dtype={self.data.dtype}{extra})"
+
+    __hash__ = object.__hash__
+
+    # -- autodiff ----------------------------------------------------------
+    def backward(self, grad=None, retain_graph=False):
+        """Backpropagate from this tensor, accumulating into the leaves' ``.grad``."""
+        graph.backward(self, grad, retain_graph)
+
+    def detach(self):
+        """The same array, cut from the graph."""
+        return Tensor(self.data)
+
+    def requires_grad_(self, flag=True):
+        self.requires_grad = bool(flag)
+        return self
+
+    # -- operators (each builds one op) --------------------------------------
+    def __add__(self, other):
+        return _ops.add(self, other)
+
+    def __radd__(self, other):
+        return _ops.add(other, self)
+
+    def __sub__(self, other):
+        return _ops.subtract(self, other)
+
+    def __rsub__(self, other):
+        return _ops.subtract(other, self)
+
+    def __mul__(self, other):
+        return _ops.multiply(self, other)
+
+    def __rmul__(self, other):
+        return _ops.multiply(other, self)
+
+    def __truediv__(self, other):
+        return _ops.divide(self, other)
+
+    def __rtruediv__(self, other):
+        return _ops.divide(other, self)
+
+    def __matmul__(self, other):
+        return _ops.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _ops.matmul(other, self)
+
+    def __pow__(self, other):
+        return _ops.power(self, other)
+
+    def __rpow__(self, other):
+        return _ops.power(other, self)
+
+    def __neg__(self):
+        return _ops.negative(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _ops.abs(self)
+
+    def __getitem__(self, index):
+        return _ops.getitem(self, index)
+
+    def __setitem__(self, index, value):
+        raise TypeError(
+            "Tensors do not support item assignment (it would break the gradient graph); "
+            "build a new tensor with shenjing.ops.where or shenjing.ops.concatenate instead"
+        )
+
+    # Comparisons carry no gradient; they return boolean tensors.
+    def __lt__(self, other):
+        return _ops.less(self, other)
+
+    def __le__(self, other):
+        return _ops.less_equal(self, other)
+
+    def __gt__(self, other):
+        return _ops.greater(self, other)
+
+    def __ge__(self, other):
+        return _ops.greater_equal(self, other)
+
+    def __eq__(self, other):
+        return _ops.equal(self, other)
+
+    def __ne__(self, other):
+        return _ops.not_equal(self, other)
+
+    # -- methods that mirror the ops -------------------------------------------
+    def sum(self, axis=None, keepdims=False):
+        return _ops.sum(self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        return _ops.mean(self, axis=axis, keepdims=keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        return _ops.max(self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        return _ops.min(self, axis=axis, keepdims=keepdims)
+
+    def reshape(self, *shape):
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = shape[0]
+        return _ops.reshape(self, shape)
+
+    def transpose(self, *axes):
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = axes[0]
+        return _ops.transpose(self, axes or None)
+
+    @property
+    def T(self):
+        return _ops.transpose(self)
+
+    def exp(self):
+        return _ops.exp(self)
+
+    def log(self):
+        return _ops.log(self)
+
+    def sqrt(self):
+        return _ops.sqrt(self)
+
+    def abs(self):
+        return _ops.abs(self)
+
+    def clip(self, x_min, x_max):
+        return _ops.clip(self, x_min, x_max)
+
+    def astype(self, dtype):
+        return _ops.cast(self, dtype)
+
+    def argmax(self, axis=None):
+        return _ops.argmax(self, axis=axis)
+
+    def any(self):
+        return bool(self.data.any())
+
+    def all(self):
+        return bool(self.data.all())
+
+
+def _to_array(data, dtype=None):
+    """An ndarray for ``data``: Python floats become floatx, arrays keep their dtype."""
+    if isinstance(data, Tensor):
+        data = data.data
+    if isinstance(data, np.ndarray):
+        return data if dtype is None else data.astype(dtype, copy=False)
+    if dtype is None:
+        array = np.asarray(data)
+        if array.dtype == np.float64 and not isinstance(data, np.generic):
+            array = array.astype(backend.floatx())
+        return array
+    return np.asarray(data, dtype=dtype)
+
+
+def tensor(data, requires_grad=False, dtype=None):
+    """Make a Tensor from an array, a list or a scalar (floats default to float32)."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def as_tensor(value, like=None):
+    """``value`` as a Tensor; a plain number or array takes ``like``'s float dtype."""
+    if isinstance(value, Tensor):
+        return value
+    if like is not None and like.data.dtype.kind == "f":
+        array = np.asarray(value)
+        if array.dtype != like.data.dtype and array.dtype.kind in "fiub":
+            array = array.astype(like.data.dtype)
+        return Tensor(array)
+    return Tensor(value)
+
+
+from . import ops as _ops  # noqa: E402  (the ops import Tensor from this module)

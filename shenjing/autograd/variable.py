@@ -1,0 +1,56 @@
+"""``Variable``: a named, trainable leaf Tensor that optimizers update in place."""
+
+import numpy as np
+
+from .tensor import Tensor
+
+
+class Variable(Tensor):
+    """A weight: a leaf tensor with a ``name`` whose ``requires_grad`` follows ``trainable``."""
+
+    __slots__ = ("_trainable", "path")
+
+    def __init__(self, initializer, shape=None, dtype=None, trainable=True, name=None):
+        value = initializer(shape, dtype=dtype) if callable(initializer) else initializer
+        array = np.array(getattr(value, "data", value), dtype=dtype, copy=True)
+        if shape is not None and tuple(array.shape) != tuple(shape):
+            raise ValueError(
+                f"Variable {name!r}: initial value has shape {array.shape}, expected {tuple(shape)}"
+            )
+        super().__init__(array, requires_grad=trainable and array.dtype.kind == "f", name=name)
+        self._trainable = bool(trainable)
+        self.path = name
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+        self.requires_grad = self._trainable
+
+    @property
+    def value(self):
+        return self.data
+
+    def assign(self, value):
+        """Overwrite the values in place; the shape must match."""
+        array = np.asarray(getattr(value, "data", value))
+        if array.shape != self.data.shape:
+            raise ValueError(
+                f"Variable {self.name!r} has shape {self.data.shape}; cannot assign a value of shape {array.shape}"
+            )
+        self.data[...] = array
+        return self
+
+    def assign_add(self, delta):
+        self.data += np.asarray(getattr(delta, "data", delta), dtype=self.data.dtype)
+        return self
+
+    def assign_sub(self, delta):
+        self.data -= np.asarray(getattr(delta, "data", delta), dtype=self.data.dtype)
+        return self
+
+    def __repr__(self):
+        return f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}>"
