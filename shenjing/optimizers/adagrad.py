@@ -1,0 +1,53 @@
+"""Adagrad: per-coordinate learning rates from the sum of squared gradients (Duchi et al., 2011)."""
+
+import numpy as np
+
+from .optimizer import Optimizer
+
+
+class Adagrad(Optimizer):
+    """``acc += g**2; w -= lr * g / sqrt(acc + epsilon)``; ``acc`` starts at
+    ``initial_accumulator_value``."""
+
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
+                 use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None,
+                 loss_scale_factor=None, gradient_accumulation_steps=None, name="adagrad",
+                 **kwargs):
+        super().__init__(learning_rate=learning_rate, weight_decay=weight_decay,
+                         clipnorm=clipnorm, clipvalue=clipvalue, global_clipnorm=global_clipnorm,
+                         use_ema=use_ema, ema_momentum=ema_momentum,
+                         ema_overwrite_frequency=ema_overwrite_frequency,
+                         loss_scale_factor=loss_scale_factor,
+                         gradient_accumulation_steps=gradient_accumulation_steps, name=name,
+                         **kwargs)
+        if initial_accumulator_value < 0:
+            raise ValueError(
+                "`initial_accumulator_value` must be non-negative. "
+                f"Received: initial_accumulator_value={initial_accumulator_value}"
+            )
+        self.initial_accumulator_value = initial_accumulator_value
+        self.epsilon = epsilon
+
+    def _slot_kinds(self):
+        return (("accumulator", float(self.initial_accumulator_value)),)
+
+    def _prepare(self, lr):
+        return lr, float(self.epsilon)
+
+    def _update_step(self, w, g, slots, coeffs):
+        lr, eps = coeffs
+        acc = slots[0]
+        tmp = np.square(g)
+        acc += tmp
+        np.add(acc, eps, out=tmp)
+        np.sqrt(tmp, out=tmp)
+        inc = g * lr
+        inc /= tmp
+        w -= inc
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"initial_accumulator_value": self.initial_accumulator_value,
+                       "epsilon": self.epsilon})
+        return config

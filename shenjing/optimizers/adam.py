@@ -1,0 +1,66 @@
+"""Adam: adaptive moment estimation (Kingma & Ba, 2014), with optional AMSGrad."""
+
+import math
+
+import numpy as np
+
+from .optimizer import Optimizer
+
+
+class Adam(Optimizer):
+    """With ``t = iterations + 1``: ``m += (g - m) * (1 - beta_1)``,
+    ``v += (g**2 - v) * (1 - beta_2)``,
+    (AMSGrad: ``v_hat = max(v_hat, v)`` used for ``v``),
+    ``w -= lr * sqrt(1 - beta_2**t) / (1 - beta_1**t) * m / (sqrt(v) + epsilon)``."""
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 amsgrad=False, weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name="adam", **kwargs):
+        super().__init__(learning_rate=learning_rate, weight_decay=weight_decay,
+                         clipnorm=clipnorm, clipvalue=clipvalue, global_clipnorm=global_clipnorm,
+                         use_ema=use_ema, ema_momentum=ema_momentum,
+                         ema_overwrite_frequency=ema_overwrite_frequency,
+                         loss_scale_factor=loss_scale_factor,
+                         gradient_accumulation_steps=gradient_accumulation_steps, name=name,
+                         **kwargs)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.amsgrad = bool(amsgrad)
+
+    def _slot_kinds(self):
+        kinds = (("momentum", 0.0), ("velocity", 0.0))
+        return kinds + (("velocity_hat", 0.0),) if self.amsgrad else kinds
+
+    def _prepare(self, lr):
+        t = self.iterations + 1
+        b1, b2 = float(self.beta_1), float(self.beta_2)
+        alpha = lr * math.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+        return 1 - b1, 1 - b2, alpha, float(self.epsilon)
+
+    def _update_step(self, w, g, slots, coeffs):
+        c1, c2, alpha, eps = coeffs
+        m, v = slots[0], slots[1]
+        tmp = g - m
+        tmp *= c1
+        m += tmp
+        np.square(g, out=tmp)
+        tmp -= v
+        tmp *= c2
+        v += tmp
+        if self.amsgrad:
+            np.maximum(slots[2], v, out=slots[2])
+            v = slots[2]
+        np.sqrt(v, out=tmp)
+        tmp += eps
+        step = m * alpha
+        step /= tmp
+        w -= step
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
+                       "amsgrad": self.amsgrad})
+        return config

@@ -1,0 +1,470 @@
+"""``Optimizer``: the base class every optimizer shares (Keras 3's contract).
+
+One step, in Keras's order: drop missing gradients, unscale (``loss_scale_factor``),
+clip (``clipnorm`` | ``global_clipnorm`` | ``clipvalue``), decay the weights
+(``w -= w * weight_decay * lr``), run the subclass's update on each weight in
+place, update the moving averages (``use_ema``), then ``iterations += 1``.
+
+A subclass names its per-weight state in ``_slot_kinds()`` and writes one
+``_update_step(w, g, slots, coeffs)`` that changes ``w`` and ``slots`` in place;
+``_prepare(lr)`` turns the learning rate into the step's scalar coefficients
+once per step, so the per-weight work is array arithmetic only.
+"""
+
+import re
+import warnings
+
+import numpy as np
+
+from ..autograd.tensor import Tensor
+from . import schedules as _schedules
+from .clipping import clip_by_global_norm, clip_by_norm
+
+# Keys that older tf.keras configs carry and Keras 3 ignores.
+_LEGACY_CONFIG_KEYS = ("is_legacy_optimizer", "jit_compile")
+
+
+def _snake_case(name):
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _is_number(value):
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, (bool, np.bool_)
+    )
+
+
+def _as_array(grad):
+    return grad.data if isinstance(grad, Tensor) else np.asarray(grad)
+
+
+class Optimizer:
+    """Base optimizer: learning rate (float, schedule or callable), clipping, weight decay, state.
+
+    Update weights with ``step(params)`` (PyTorch style: reads each ``.grad``),
+    ``apply_gradients([(grad, var), ...])`` or ``apply(grads, vars)`` (Keras style).
+    """
+
+    def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        if "lr" in kwargs:  # tf.keras 1/2 spelling
+            learning_rate = kwargs.pop("lr")
+        if kwargs.pop("decay", None) is not None:
+            warnings.warn("Argument `decay` is no longer supported and will be ignored.",
+                          stacklevel=3)
+        if kwargs:
+            received = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+            raise ValueError(
+                f"{self.__class__.__name__}: argument(s) not recognized: {sorted(kwargs)}. "
+                f"Received: {received}"
+            )
+        if sum(a is not None for a in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ValueError(
+                "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
+                f"Received: clipnorm={clipnorm}, clipvalue={clipvalue}, "
+                f"global_clipnorm={global_clipnorm}"
+            )
+        for arg, value in (("weight_decay", weight_decay), ("clipnorm", clipnorm),
+                           ("clipvalue", clipvalue), ("global_clipnorm", global_clipnorm),
+                           ("loss_scale_factor", loss_scale_factor)):
+            if value is not None and not _is_number(value):
+                raise ValueError(
+                    f"Argument `{arg}` must be a float or None. Received: {arg}={value!r}"
+                )
+        if gradient_accumulation_steps and not gradient_accumulation_steps >= 2:
+            raise ValueError(
+                "`gradient_accumulation_steps` must be an integer >= 2. "
+                f"Received: gradient_accumulation_steps={gradient_accumulation_steps}"
+            )
+        if use_ema:
+            if not 0 <= ema_momentum <= 1:
+                raise ValueError(
+                    "`ema_momentum` must be in the range [0, 1]. "
+                    f"Received: ema_momentum={ema_momentum}"
+                )
+            if ema_overwrite_frequency and (not isinstance(ema_overwrite_frequency, int)
+                                            or ema_overwrite_frequency < 1):
+                raise ValueError(
+                    "`ema_overwrite_frequency` must be an integer >= 1 or None. "
+                    f"Received: ema_overwrite_frequency={ema_overwrite_frequency}"
+                )
+        self.name = name if name is not None else _snake_case(self.__class__.__name__)
+        self.weight_decay = weight_decay
+        self.clipnorm = clipnorm
+        self.clipvalue = clipvalue
+        self.global_clipnorm = global_clipnorm
+        self.use_ema = bool(use_ema)
+        self.ema_momentum = ema_momentum
+        self.ema_overwrite_frequency = ema_overwrite_frequency
+        self.loss_scale_factor = loss_scale_factor
+        self.gradient_accumulation_steps = gradient_accumulation_steps
+        self._learning_rate = self._check_learning_rate(learning_rate)
+        self._iterations = 0
+        self._vars = []          # the weights, in the order first seen
+        self._slots = {}         # id(weight) -> list of state arrays, one per slot kind
+        self._base_slots = {}    # id(weight) -> [ema average] + [gradient accumulator]
+        self._exclude_ids = set()
+        self._exclude_pattern = None
+        self._decay_cache = {}
+
+    # -- learning rate ---------------------------------------------------------
+    @staticmethod
+    def _check_learning_rate(learning_rate):
+        if isinstance(learning_rate, _schedules.LearningRateSchedule) or callable(learning_rate):
+            return learning_rate
+        if not _is_number(learning_rate):
+            raise ValueError(
+                "Argument `learning_rate` should be float, or an instance of "
+                "LearningRateSchedule, or a callable (that takes in the current iteration "
+                "value and returns the corresponding learning rate value). "
+                f"Received instead: learning_rate={learning_rate!r}"
+            )
+        return float(learning_rate)
+
+    @property
+    def learning_rate(self):
+        """The learning rate now: the float, or the schedule evaluated at ``iterations``."""
+        lr = self._learning_rate
+        if isinstance(lr, float):
+            return lr
+        if isinstance(lr, _schedules.LearningRateSchedule):
+            return float(lr(self._iterations))
+        return float(lr())
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        if not (isinstance(value, _schedules.LearningRateSchedule) or callable(value)) and \
+                isinstance(self._learning_rate, _schedules.LearningRateSchedule):
+            raise TypeError(
+                "This optimizer was created with a `LearningRateSchedule` object as its "
+                "`learning_rate` constructor argument, hence its learning rate is not "
+                "settable. If you need the learning rate to be settable, you should "
+                "instantiate the optimizer with a float `learning_rate` argument."
+            )
+        self._learning_rate = self._check_learning_rate(value)
+
+    lr = learning_rate  # tf.keras 2 alias
+
+    @property
+    def iterations(self):
+        """Completed update steps (with gradient accumulation: applied updates)."""
+        if self.gradient_accumulation_steps:
+            return self._iterations // self.gradient_accumulation_steps
+        return self._iterations
+
+    # -- per-weight state ------------------------------------------------------
+    def _slot_kinds(self):
+        """Names and initial values of the per-weight state, in Keras's order."""
+        return ()
+
+    def _global_state(self):
+        """Optimizer-wide arrays saved after the slots (Nadam's ``u_product``)."""
+        return []
+
+    def _set_global_state(self, arrays):
+        pass
+
+    def build(self, var_list):
+        """Create the state of every weight in ``var_list`` now (otherwise done on first step)."""
+        for var in var_list:
+            if id(var) not in self._slots:
+                self._register(var)
+
+    @property
+    def built(self):
+        return bool(self._vars)
+
+    def _register(self, var):
+        data = var.data
+        self._vars.append(var)
+        self._slots[id(var)] = [np.full_like(data, init) if init else np.zeros_like(data)
+                                for _, init in self._slot_kinds()]
+        base = []
+        if self.use_ema:
+            base.append(data.copy())
+        if self.gradient_accumulation_steps:
+            base.append(np.zeros_like(data))
+        self._base_slots[id(var)] = base
+        self._on_register(var)
+
+    def _on_register(self, var):
+        pass
+
+    @property
+    def variables(self):
+        """All state as arrays, in Keras's order: iterations, learning rate (if a float),
+        then per-weight base state, then each slot kind over all weights, then global state.
+        Slot arrays are the live state; iterations and learning rate are copies."""
+        out = [np.array(self._iterations, dtype=np.int64)]
+        if isinstance(self._learning_rate, float):
+            out.append(np.array(self._learning_rate, dtype=np.float32))
+        for var in self._vars:
+            out.extend(self._base_slots[id(var)])
+        for k in range(len(self._slot_kinds())):
+            out.extend(self._slots[id(var)][k] for var in self._vars)
+        out.extend(self._global_state())
+        return out
+
+    def get_state(self):
+        """Copies of ``variables``: a list of arrays that ``set_state`` takes back."""
+        return [np.array(a, copy=True) for a in self.variables]
+
+    def set_state(self, arrays):
+        """Restore ``get_state()``'s arrays; the count and every shape must match."""
+        arrays = [np.asarray(a) for a in arrays]
+        current = self.variables
+        if len(arrays) != len(current):
+            raise ValueError(
+                f"Optimizer '{self.name}' has {len(current)} state arrays (built on "
+                f"{len(self._vars)} weights), but received {len(arrays)}. Call "
+                "`optimizer.build(trainable_variables)` first with the same weights."
+            )
+        for i, (target, value) in enumerate(zip(current, arrays)):
+            if target.shape != value.shape:
+                raise ValueError(
+                    f"Optimizer '{self.name}' state array {i} has shape {target.shape}, "
+                    f"received shape {value.shape}"
+                )
+        self._iterations = int(arrays[0])
+        start = 1
+        if isinstance(self._learning_rate, float):
+            # Saved as float32 (as Keras does): keep the exact float when it is the same rate.
+            if np.float32(self._learning_rate) != np.float32(arrays[1]):
+                self._learning_rate = float(arrays[1])
+            start = 2
+        n_global = len(self._global_state())
+        for target, value in zip(current[start:len(current) - n_global],
+                                 arrays[start:len(arrays) - n_global]):
+            target[...] = value
+        if n_global:
+            self._set_global_state(arrays[len(arrays) - n_global:])
+
+    def set_weights(self, weights):
+        self.set_state(weights)
+
+    def get_weights(self):
+        return self.get_state()
+
+    def save_own_variables(self, store):
+        """Write the state into a dict-like ``store`` under keys "0", "1", ... (as Keras)."""
+        for i, array in enumerate(self.variables):
+            store[str(i)] = np.array(array, copy=True)
+
+    def load_own_variables(self, store):
+        """Read the state from ``store``; warn and skip when the count differs (as Keras)."""
+        n = len(self.variables)
+        if len(store.keys()) != n:
+            msg = (f"Skipping variable loading for optimizer '{self.name}', because it has "
+                   f"{n} variables whereas the saved optimizer has {len(store.keys())} variables. ")
+            if not self._vars:
+                msg += "This is likely because the optimizer has not been called/built yet."
+            warnings.warn(msg, stacklevel=2)
+            return
+        self.set_state([np.asarray(store[str(i)]) for i in range(n)])
+
+    # -- applying gradients ------------------------------------------------------
+    def step(self, params=None):
+        """Update each param with a ``.grad`` in place (params without one are skipped).
+
+        ``params`` defaults to the weights the optimizer was built on.
+        """
+        if params is None:
+            params = self._vars
+        grads, vars_ = [], []
+        slots = self._slots
+        for p in params:
+            if id(p) not in slots:
+                self._register(p)
+            g = p.grad
+            if g is None:
+                continue
+            if isinstance(g, Tensor):
+                g = g.data
+            grads.append(g)
+            vars_.append(p)
+        if vars_:
+            self._apply(grads, vars_)
+
+    def zero_grad(self, params=None):
+        """Forget the gradients: ``p.grad = None`` for each param (default: the built weights)."""
+        for p in self._vars if params is None else params:
+            p.grad = None
+
+    def apply_gradients(self, grads_and_vars):
+        """Keras/tf.keras: update from ``[(grad, var), ...]``; returns ``iterations``."""
+        pairs = list(grads_and_vars)
+        if pairs:
+            grads, vars_ = zip(*pairs)
+            self.apply(grads, vars_)
+        return self.iterations
+
+    def apply(self, grads, trainable_variables=None):
+        """Keras 3: update ``trainable_variables`` (or the built ones) from ``grads``."""
+        grads = list(grads)
+        if not grads:
+            return
+        if trainable_variables is None:
+            if not self._vars:
+                raise ValueError(
+                    "When passing `grads` without `variables`, the optimizer must already be "
+                    "built on a list of variables. "
+                    "Call `optimizer.build(trainable_variables)` first."
+                )
+            trainable_variables = self._vars
+        trainable_variables = list(trainable_variables)
+        if len(grads) != len(trainable_variables):
+            raise ValueError(
+                f"Received {len(grads)} gradients for {len(trainable_variables)} variables; "
+                "expected one gradient per variable."
+            )
+        self.build(trainable_variables)
+        kept_g, kept_v, missing = [], [], []
+        for g, v in zip(grads, trainable_variables):
+            if g is None:
+                missing.append(getattr(v, "name", None))
+                continue
+            kept_g.append(_as_array(g))
+            kept_v.append(v)
+        if not kept_g:
+            raise ValueError("No gradients provided for any variable.")
+        if missing:
+            warnings.warn(
+                f"Gradients do not exist for variables {missing} when minimizing the loss.",
+                stacklevel=2,
+            )
+        self._apply(kept_g, kept_v)
+
+    def _apply(self, grads, vars_):
+        for i, (g, v) in enumerate(zip(grads, vars_)):
+            if g.dtype != v.data.dtype:
+                grads[i] = g.astype(v.data.dtype)
+            if g.shape != v.data.shape:
+                raise ValueError(
+                    f"Gradient of shape {g.shape} does not match variable "
+                    f"{getattr(v, 'name', None)!r} of shape {v.data.shape}"
+                )
+        if self.loss_scale_factor is not None:
+            grads = [g / self.loss_scale_factor for g in grads]
+        steps = self.gradient_accumulation_steps
+        if steps:
+            accs = [self._base_slots[id(v)][-1] for v in vars_]
+            if (self._iterations + 1) % steps == 0:
+                grads = [(g + acc) / steps for g, acc in zip(grads, accs)]
+                self._update(grads, vars_)
+                for acc in accs:
+                    acc.fill(0)
+            else:
+                for g, acc in zip(grads, accs):
+                    acc += g
+        else:
+            self._update(grads, vars_)
+        if self.use_ema:
+            self._update_moving_averages()
+        self._iterations += 1
+
+    def _update(self, grads, vars_):
+        grads = self._clip_gradients(grads)
+        lr = self.learning_rate
+        if self.weight_decay:
+            decay = self.weight_decay * lr
+            for v in vars_:
+                if self._use_weight_decay(v):
+                    v.data -= v.data * decay
+        coeffs = self._prepare(lr)
+        slots = self._slots
+        update = self._update_step
+        for g, v in zip(grads, vars_):
+            update(v.data, g, slots[id(v)], coeffs)
+
+    def _prepare(self, lr):
+        """The step's scalar coefficients, computed once for all weights."""
+        return lr
+
+    def _update_step(self, w, g, slots, coeffs):
+        raise NotImplementedError(f"{self.__class__.__name__} must implement `_update_step`")
+
+    def _clip_gradients(self, grads):
+        if self.clipnorm and self.clipnorm > 0:
+            return [clip_by_norm(g, self.clipnorm) for g in grads]
+        if self.global_clipnorm and self.global_clipnorm > 0:
+            return clip_by_global_norm(grads, self.global_clipnorm)
+        if self.clipvalue and self.clipvalue > 0:
+            return [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
+        return grads
+
+    # -- weight decay ------------------------------------------------------------
+    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+        """Exempt these weights, or those whose name contains one of ``var_names``, from decay."""
+        self._exclude_ids = {id(v) for v in var_list or ()}
+        self._exclude_pattern = re.compile("|".join(sorted(set(var_names)))) if var_names else None
+        self._decay_cache = {}
+
+    def _use_weight_decay(self, var):
+        key = id(var)
+        use = self._decay_cache.get(key)
+        if use is None:
+            use = key not in self._exclude_ids and not (
+                self._exclude_pattern is not None
+                and self._exclude_pattern.search(str(getattr(var, "name", "") or ""))
+            )
+            self._decay_cache[key] = use
+        return use
+
+    # -- exponential moving average of the weights ---------------------------------
+    def _update_moving_averages(self):
+        momentum = self.ema_momentum if self.iterations != 0 else 0.0
+        for var in self._vars:
+            average = self._base_slots[id(var)][0]
+            average *= momentum
+            average += var.data * (1 - momentum)
+        freq = self.ema_overwrite_frequency
+        if freq and (self.iterations + 1) % freq == 0:
+            self.finalize_variable_values(self._vars)
+
+    def finalize_variable_values(self, var_list):
+        """With ``use_ema``, overwrite the weights with their moving averages."""
+        if self.use_ema:
+            for var in var_list:
+                var.data[...] = self._base_slots[id(var)][0]
+
+    # -- config ----------------------------------------------------------------------
+    def get_config(self):
+        lr = self._learning_rate
+        if isinstance(lr, _schedules.LearningRateSchedule):
+            lr = _schedules.serialize(lr)
+        return {
+            "name": self.name,
+            "learning_rate": lr,
+            "weight_decay": self.weight_decay,
+            "clipnorm": self.clipnorm,
+            "global_clipnorm": self.global_clipnorm,
+            "clipvalue": self.clipvalue,
+            "use_ema": self.use_ema,
+            "ema_momentum": self.ema_momentum,
+            "ema_overwrite_frequency": self.ema_overwrite_frequency,
+            "loss_scale_factor": self.loss_scale_factor,
+            "gradient_accumulation_steps": self.gradient_accumulation_steps,
+        }
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        for key in _LEGACY_CONFIG_KEYS:
+            config.pop(key, None)
+        if isinstance(config.get("learning_rate"), dict):
+            config["learning_rate"] = _schedules.deserialize(config["learning_rate"],
+                                                             custom_objects=custom_objects)
+        return cls(**config)
+
+    def __repr__(self):
+        lr = self._learning_rate
+        return f"<{self.__class__.__name__} name={self.name!r} learning_rate={lr!r}>"
+
+
+def check_unit_interval(name, value):
+    """Keras's check for a momentum-like argument: a number in [0, 1]."""
+    if not _is_number(value) or not 0 <= value <= 1:
+        raise ValueError(f"`{name}` must be a float between [0, 1]. Received: {name}={value!r}")
+    return float(value)

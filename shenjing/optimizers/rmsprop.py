@@ -1,0 +1,73 @@
+"""RMSprop: divide the gradient by a running root mean square (Hinton, 2012)."""
+
+import numpy as np
+
+from .optimizer import Optimizer
+
+
+class RMSprop(Optimizer):
+    """``v = rho * v + (1 - rho) * g**2``; centered: ``mg = rho * mg + (1 - rho) * g`` and
+    ``denom = v - mg**2 + epsilon``, else ``denom = v + epsilon``; ``inc = lr * g / sqrt(denom)``;
+    with momentum ``mom = momentum * mom + inc; w -= mom``, else ``w -= inc``."""
+
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
+                 use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None,
+                 loss_scale_factor=None, gradient_accumulation_steps=None, name="rmsprop",
+                 **kwargs):
+        super().__init__(learning_rate=learning_rate, weight_decay=weight_decay,
+                         clipnorm=clipnorm, clipvalue=clipvalue, global_clipnorm=global_clipnorm,
+                         use_ema=use_ema, ema_momentum=ema_momentum,
+                         ema_overwrite_frequency=ema_overwrite_frequency,
+                         loss_scale_factor=loss_scale_factor,
+                         gradient_accumulation_steps=gradient_accumulation_steps, name=name,
+                         **kwargs)
+        self.rho = rho
+        self.momentum = momentum
+        self.epsilon = epsilon
+        self.centered = bool(centered)
+
+    def _slot_kinds(self):
+        kinds = (("velocity", 0.0),)
+        if self.momentum > 0:
+            kinds += (("momentum", 0.0),)
+        if self.centered:
+            kinds += (("average_gradient", 0.0),)
+        return kinds
+
+    def _prepare(self, lr):
+        return lr, float(self.rho), float(self.epsilon), float(self.momentum)
+
+    def _update_step(self, w, g, slots, coeffs):
+        lr, rho, eps, momentum = coeffs
+        v = slots[0]
+        v *= rho
+        tmp = np.square(g)
+        tmp *= 1 - rho
+        v += tmp
+        if self.centered:
+            mg = slots[-1]
+            mg *= rho
+            np.multiply(g, 1 - rho, out=tmp)
+            mg += tmp
+            np.square(mg, out=tmp)
+            np.subtract(v, tmp, out=tmp)
+            tmp += eps
+        else:
+            np.add(v, eps, out=tmp)
+        np.sqrt(tmp, out=tmp)
+        inc = g * lr
+        inc /= tmp
+        if momentum > 0:
+            mom = slots[1]
+            mom *= momentum
+            mom += inc
+            w -= mom
+        else:
+            w -= inc
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"rho": self.rho, "momentum": self.momentum, "epsilon": self.epsilon,
+                       "centered": self.centered})
+        return config
