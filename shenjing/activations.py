@@ -1,0 +1,185 @@
+"""Activation functions with Keras 3 names and signatures, built on ``shenjing.ops``.
+
+Each takes a Tensor (or array) and returns a Tensor; ``get`` turns a name into
+the function, ``serialize`` a function into its name.
+"""
+
+from . import ops
+from .autograd.tensor import Tensor, as_tensor
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+    """max(x, 0) in general form: x if x > threshold, else negative_slope (x - threshold);
+    then clipped at ``max_value`` when given (Keras's ``relu``)."""
+    x = as_tensor(x)
+    if max_value is None and threshold == 0:
+        if negative_slope == 0:
+            return ops.relu(x)
+        return ops.leaky_relu(x, negative_slope=negative_slope)
+    if threshold != 0:
+        y = ops.where(x.data > threshold, x, 0.0)
+    else:
+        y = ops.relu(x)
+    if max_value is not None:
+        y = ops.clip(y, 0.0, max_value)
+    if negative_slope != 0:
+        y = y - negative_slope * ops.relu(threshold - x)
+    return y
+
+
+def leaky_relu(x, negative_slope=0.2):
+    """x if x > 0 else negative_slope * x."""
+    return ops.leaky_relu(x, negative_slope=negative_slope)
+
+
+def relu6(x):
+    """min(max(x, 0), 6)."""
+    return ops.clip(ops.relu(x), 0.0, 6.0)
+
+
+def sigmoid(x):
+    """1 / (1 + exp(-x))."""
+    return ops.sigmoid(x)
+
+
+def tanh(x):
+    """tanh(x)."""
+    return ops.tanh(x)
+
+
+def softmax(x, axis=-1):
+    """exp(x) / sum(exp(x)) along ``axis``."""
+    return ops.softmax(x, axis=axis)
+
+
+def log_softmax(x, axis=-1):
+    """x - logsumexp(x) along ``axis``."""
+    return ops.log_softmax(x, axis=axis)
+
+
+def elu(x, alpha=1.0):
+    """x if x > 0 else alpha * (exp(x) - 1)."""
+    return ops.elu(x, alpha=alpha)
+
+
+def selu(x):
+    """scale * elu(x, alpha), alpha = 1.67326..., scale = 1.05070..."""
+    return _SELU_SCALE * ops.elu(x, alpha=_SELU_ALPHA)
+
+
+def gelu(x, approximate=False):
+    """x * Phi(x) (Phi the standard normal CDF); the tanh approximation when ``approximate``."""
+    return ops.gelu(x, approximate=approximate)
+
+
+def softplus(x):
+    """log(1 + exp(x))."""
+    return ops.softplus(x)
+
+
+def softsign(x):
+    """x / (|x| + 1)."""
+    x = as_tensor(x)
+    return x / (ops.abs(x) + 1.0)
+
+
+def silu(x):
+    """x * sigmoid(x) (also called swish)."""
+    return ops.silu(x)
+
+
+swish = silu
+
+
+def hard_sigmoid(x):
+    """0 if x <= -3, 1 if x >= 3, else x / 6 + 0.5 (Keras 3's definition)."""
+    return ops.clip(as_tensor(x) * (1.0 / 6.0) + 0.5, 0.0, 1.0)
+
+
+def hard_silu(x):
+    """x * hard_sigmoid(x) (also called hard swish)."""
+    x = as_tensor(x)
+    return x * hard_sigmoid(x)
+
+
+hard_swish = hard_silu
+
+
+def exponential(x):
+    """exp(x)."""
+    return ops.exp(x)
+
+
+def mish(x):
+    """x * tanh(softplus(x))."""
+    x = as_tensor(x)
+    return x * ops.tanh(ops.softplus(x))
+
+
+def crelu(x, axis=-1):
+    """concatenate([relu(x), relu(-x)], axis)."""
+    x = as_tensor(x)
+    return ops.concatenate([ops.relu(x), ops.relu(-x)], axis=axis)
+
+
+def linear(x):
+    """x, unchanged (as a Tensor)."""
+    return x if isinstance(x, Tensor) else as_tensor(x)
+
+
+_FUNCTIONS = (relu, leaky_relu, relu6, sigmoid, tanh, softmax, log_softmax, elu, selu, gelu,
+              softplus, softsign, silu, hard_sigmoid, hard_silu, exponential, mish, crelu, linear)
+_BY_NAME = {fn.__name__: fn for fn in _FUNCTIONS}
+_BY_NAME.update({"swish": silu, "hard_swish": hard_silu})
+_NAMES = {fn: fn.__name__ for fn in _FUNCTIONS}
+
+
+def _lookup(name, custom_objects=None):
+    if custom_objects and name in custom_objects:
+        return custom_objects[name]
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise ValueError(
+            f"Unknown activation: {name!r}. Valid names: {', '.join(sorted(_BY_NAME))} "
+            "(a custom activation loads through deserialize(config, custom_objects={name: fn}))"
+        ) from None
+
+
+def serialize(activation):
+    """The name of a built-in activation, as Keras writes it in a config.
+
+    Any other callable becomes Keras's dict for a function; it loads again only
+    through ``custom_objects``.
+    """
+    name = _NAMES.get(activation)
+    if name is not None:
+        return name
+    if callable(activation):
+        name = getattr(activation, "__name__", type(activation).__name__)
+        return {"module": getattr(activation, "__module__", None), "class_name": "function",
+                "config": name, "registered_name": name}
+    raise ValueError(f"Cannot serialize activation {activation!r}: expected a function")
+
+
+def deserialize(config, custom_objects=None):
+    """The activation function for a name, or for Keras's dict form of one."""
+    if isinstance(config, dict):
+        config = config.get("config", config.get("class_name"))
+    if not isinstance(config, str):
+        raise ValueError(f"Cannot deserialize an activation from {config!r}: expected a name")
+    return _lookup(config, custom_objects)
+
+
+def get(identifier):
+    """An activation function from None (linear), a name, a config dict or a callable."""
+    if identifier is None:
+        return linear
+    if isinstance(identifier, (str, dict)):
+        return deserialize(identifier)
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"Could not interpret activation identifier: {identifier!r}")
