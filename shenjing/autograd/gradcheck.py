@@ -14,16 +14,16 @@ def _projection(fn, inputs, weights):
 
 def numerical_gradient(f, array, eps=1e-6):
     """d f / d array by central differences, changing ``array`` in place and restoring it."""
-    grad = np.zeros_like(array)
-    flat, gflat = array.reshape(-1), grad.reshape(-1)
-    for i in range(flat.size):
-        saved = flat[i]
-        flat[i] = saved + eps
+    grad = np.zeros(array.shape, dtype=array.dtype)
+    # Index element by element: a flat reshape would be a copy for a non-contiguous view.
+    for i in np.ndindex(array.shape):
+        saved = array[i]
+        array[i] = saved + eps
         f_plus = f()
-        flat[i] = saved - eps
+        array[i] = saved - eps
         f_minus = f()
-        flat[i] = saved
-        gflat[i] = (f_plus - f_minus) / (2 * eps)
+        array[i] = saved
+        grad[i] = (f_plus - f_minus) / (2 * eps)
     return grad
 
 

@@ -31,6 +31,11 @@ class _GradMode(contextlib.ContextDecorator):
         _state["grad_enabled"] = self.previous
         return False
 
+    def _recreate_cm(self):
+        # As a decorator, each call gets its own instance: a shared one would lose
+        # the outer ``previous`` when the decorated function recurses.
+        return type(self)(self.enabled)
+
 
 def no_grad():
     """Context manager (or decorator): ops inside record no graph."""
@@ -84,10 +89,18 @@ def unbroadcast(grad, shape):
     extra = grad.ndim - len(shape)
     if extra > 0:
         grad = grad.sum(axis=tuple(range(extra)))
+    elif extra < 0:
+        grad = grad.reshape((1,) * -extra + grad.shape)
     axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
     if axes:
         grad = grad.sum(axis=axes, keepdims=True)
-    return grad.reshape(shape)
+    if grad.shape != shape:
+        # Not a broadcast: an op's backward returned a gradient of the wrong shape.
+        raise RuntimeError(
+            f"internal error: a gradient of shape {grad.shape} cannot be summed back to its "
+            f"input's shape {shape}"
+        )
+    return grad
 
 
 def _topological_order(root):
@@ -117,6 +130,16 @@ def _topological_order(root):
     return order
 
 
+def _accumulate(leaf, grad):
+    """Add ``grad`` to ``leaf.grad``.
+
+    The first gradient is copied: ops may hand one array to several inputs (add),
+    or a read-only broadcast view (sum), and every leaf must own a writable
+    ``.grad`` that an optimizer can update in place.
+    """
+    leaf.grad = np.array(grad) if leaf.grad is None else leaf.grad + grad
+
+
 def backward(root, grad=None, retain_graph=False):
     """Fill ``.grad`` of every leaf that ``root`` depends on with d(root)/d(leaf)."""
     if not root.requires_grad:
@@ -136,7 +159,7 @@ def backward(root, grad=None, retain_graph=False):
         if grad.shape != root.shape:
             raise ValueError(f"backward(): grad has shape {grad.shape}, expected {root.shape}")
     if root._ctx is None:  # a leaf: d(root)/d(root) = 1
-        root.grad = grad if root.grad is None else root.grad + grad
+        _accumulate(root, grad)
         return
     if root._ctx is FREED:
         raise RuntimeError(
@@ -163,7 +186,7 @@ def backward(root, grad=None, retain_graph=False):
             if check:
                 raise_if_not_finite(pgrad, fn, "gradient")
             if parent._ctx is None:
-                parent.grad = pgrad if parent.grad is None else parent.grad + pgrad
+                _accumulate(parent, pgrad)
             else:
                 key = id(parent)
                 previous = grads.get(key)

@@ -20,14 +20,10 @@ class Tensor:
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
         self.data = _to_array(data, dtype)
-        if requires_grad and not np.issubdtype(self.data.dtype, np.floating):
-            raise TypeError(
-                f"Only floating-point tensors can require gradients, received dtype {self.data.dtype}"
-            )
         self.grad = None
-        self.requires_grad = bool(requires_grad)
         self._ctx = None
         self.name = name
+        self.requires_grad_(requires_grad)
 
     # -- array facts -------------------------------------------------------
     @property
@@ -96,6 +92,10 @@ class Tensor:
         return Tensor(self.data)
 
     def requires_grad_(self, flag=True):
+        if flag and not np.issubdtype(self.data.dtype, np.floating):
+            raise TypeError(
+                f"Only floating-point tensors can require gradients, received dtype {self.data.dtype}"
+            )
         self.requires_grad = bool(flag)
         return self
 

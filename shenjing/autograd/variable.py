@@ -28,7 +28,7 @@ class Variable(Tensor):
     @trainable.setter
     def trainable(self, value):
         self._trainable = bool(value)
-        self.requires_grad = self._trainable
+        self.requires_grad = self._trainable and self.data.dtype.kind == "f"
 
     @property
     def value(self):
@@ -45,12 +45,27 @@ class Variable(Tensor):
         return self
 
     def assign_add(self, delta):
-        self.data += np.asarray(getattr(delta, "data", delta), dtype=self.data.dtype)
+        """Add ``delta`` in place; it must match the shape or broadcast to it (a scalar)."""
+        self.data += self._delta(delta, "assign_add")
         return self
 
     def assign_sub(self, delta):
-        self.data -= np.asarray(getattr(delta, "data", delta), dtype=self.data.dtype)
+        """Subtract ``delta`` in place; it must match the shape or broadcast to it (a scalar)."""
+        self.data -= self._delta(delta, "assign_sub")
         return self
+
+    def _delta(self, delta, method):
+        array = np.asarray(getattr(delta, "data", delta), dtype=self.data.dtype)
+        try:
+            fits = np.broadcast_shapes(array.shape, self.data.shape) == self.data.shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise ValueError(
+                f"Variable {self.name!r} has shape {self.data.shape}; cannot {method} a value of "
+                f"shape {array.shape}"
+            )
+        return array
 
     def __repr__(self):
         return f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}>"

@@ -3,7 +3,8 @@
 import numpy as np
 
 from ..function import Function
-from ..tensor import Tensor, as_tensor
+from ..tensor import as_tensor
+from .arithmetic import _pair
 
 
 class MatMul(Function):
@@ -17,10 +18,12 @@ class MatMul(Function):
         a, b = self.a, self.b
         a_vec, b_vec = a.ndim == 1, b.ndim == 1
         # Vectors act as matrices, as in matmul itself: (k,) @ B is (1, k) @ B.
-        if a_vec:
-            a, g = a[None, :], np.expand_dims(g, -2)
+        # g gets back the axes matmul dropped, the last one (b's) first, so that
+        # (k,) @ (k,) -> () becomes (1, 1).
         if b_vec:
             b, g = b[:, None], np.expand_dims(g, -1)
+        if a_vec:
+            a, g = a[None, :], np.expand_dims(g, -2)
         need_a, need_b = self.needs_input_grad
         ga = gb = None
         if need_a:
@@ -56,8 +59,8 @@ class Dense(Function):
 
 
 def _check_matmul(a, b, where="matmul"):
-    ka = a.shape[-1]
-    kb = b.shape[0] if b.ndim == 1 else b.shape[-2]
+    ka = a.shape[-1] if a.ndim else None
+    kb = b.shape[0] if b.ndim == 1 else b.shape[-2] if b.ndim else None
     if a.ndim == 0 or b.ndim == 0 or ka != kb:
         raise ValueError(
             f"{where}: incompatible shapes {a.shape} and {b.shape}: the last axis of the "
@@ -75,8 +78,7 @@ def _check_matmul(a, b, where="matmul"):
 
 def matmul(x1, x2):
     """Matrix product with NumPy's rules (batched over leading axes, 1-D promoted)."""
-    a = as_tensor(x1)
-    b = as_tensor(x2, like=a)
+    a, b = _pair(x1, x2)  # an ndarray on either side takes the Tensor's float dtype
     _check_matmul(a, b)
     return MatMul.apply(a, b)
 
@@ -84,6 +86,9 @@ def matmul(x1, x2):
 def dense(x, kernel, bias=None):
     """x @ kernel + bias on the last axis: the fused op of a Dense layer."""
     x = as_tensor(x)
+    kernel = as_tensor(kernel, like=x)
+    if kernel.ndim != 2:
+        raise ValueError(f"dense: the kernel must have rank 2 (in, out), received shape {kernel.shape}")
     if x.ndim == 0 or x.shape[-1] != kernel.shape[0]:
         raise ValueError(
             f"dense: the last axis of the input {x.shape} must equal the kernel's input "
@@ -91,7 +96,7 @@ def dense(x, kernel, bias=None):
         )
     if bias is None:
         return Dense.apply(x, kernel)
-    return Dense.apply(x, kernel, bias)
+    return Dense.apply(x, kernel, as_tensor(bias, like=x))
 
 
 def outer(x1, x2):

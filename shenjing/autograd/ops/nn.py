@@ -51,16 +51,16 @@ class SparseSoftmaxCrossEntropy(Function):
         sum_exp = exp.sum(axis=-1, keepdims=True)
         picked = np.take_along_axis(shifted, labels[..., None], axis=-1)
         if self.requires_grad:
+            # Saved once as softmax(z) - onehot(label); backward only reads it, so a
+            # retained graph gives the same gradient every time.
             exp /= sum_exp
-            self.p, self.labels = exp, labels
+            np.put_along_axis(exp, labels[..., None],
+                              np.take_along_axis(exp, labels[..., None], axis=-1) - 1, axis=-1)
+            self.dz = exp
         return (np.log(sum_exp) - picked)[..., 0]
 
     def backward(self, g):
-        grad = self.p
-        np.put_along_axis(grad, self.labels[..., None],
-                          np.take_along_axis(grad, self.labels[..., None], axis=-1) - 1, axis=-1)
-        grad *= g[..., None]
-        return grad, None
+        return self.dz * g[..., None], None
 
 
 class SoftmaxCrossEntropy(Function):

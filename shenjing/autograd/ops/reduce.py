@@ -11,7 +11,7 @@ def _axes(axis, ndim):
     """``axis`` as a sorted tuple of non-negative ints (None means all axes)."""
     if axis is None:
         return tuple(range(ndim))
-    if isinstance(axis, int):
+    if isinstance(axis, (int, np.integer)):
         axis = (axis,)
     out = []
     for a in axis:
@@ -54,7 +54,7 @@ class Mean(Function):
 class Max(Function):
     """y = max(x, axes);  dx = g at the maxima (split evenly between ties)."""
 
-    ufunc = np.max
+    ufunc = staticmethod(np.max)
 
     def forward(self, x, axes, keepdims):
         y = self.ufunc(x, axis=axes, keepdims=True)
@@ -73,7 +73,7 @@ class Max(Function):
 class Min(Max):
     """y = min(x, axes);  dx = g at the minima (split evenly between ties)."""
 
-    ufunc = np.min
+    ufunc = staticmethod(np.min)
 
 
 class LogSumExp(Function):

@@ -139,9 +139,11 @@ def reshape(x, newshape):
 def transpose(x, axes=None):
     x = as_tensor(x)
     if axes is not None:
-        axes = tuple(int(a) for a in axes)
-        if sorted(a % x.ndim for a in axes) != list(range(x.ndim)):
-            raise ValueError(f"transpose: axes {axes} are not a permutation of a rank-{x.ndim} tensor's axes")
+        given = tuple(int(a) for a in axes)
+        # Non-negative axes: backward inverts the permutation with argsort.
+        axes = tuple(a % x.ndim if -x.ndim <= a < x.ndim else -1 for a in given)
+        if sorted(axes) != list(range(x.ndim)):
+            raise ValueError(f"transpose: axes {given} are not a permutation of a rank-{x.ndim} tensor's axes")
     return Transpose.apply(x, axes=axes)
 
 
@@ -177,7 +179,9 @@ def concatenate(xs, axis=0):
     if not xs:
         raise ValueError("concatenate: expected at least one tensor, received an empty list")
     rank = xs[0].ndim
-    ax = axis % rank if rank else 0
+    if not -rank <= axis < rank:
+        raise ValueError(f"concatenate: axis {axis} is out of range for tensors of rank {rank}")
+    ax = axis % rank
     for i, x in enumerate(xs):
         if x.ndim != rank or x.shape[:ax] + x.shape[ax + 1:] != xs[0].shape[:ax] + xs[0].shape[ax + 1:]:
             raise ValueError(

@@ -1,0 +1,21 @@
+"""Shared fixtures of the engine tests: every test starts with the engine's switches at rest."""
+
+import numpy as np
+import pytest
+
+from shenjing.autograd import graph
+
+
+@pytest.fixture(autouse=True)
+def _engine_switches_at_rest():
+    """Start each test with gradients on and numerics unchecked; fail a test that leaves them changed."""
+    graph._state.update(grad_enabled=True, check_numerics=False)
+    yield
+    leaked = dict(graph._state)
+    graph._state.update(grad_enabled=True, check_numerics=False)
+    assert leaked == {"grad_enabled": True, "check_numerics": False}, f"switches leaked: {leaked}"
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(0)
