@@ -3,8 +3,9 @@
 For an input x (N, H, W, C) and a kernel K (kh, kw, C, F):
     cols[n, i, j, a, b, c] = x_pad[n, i*sh + a*dh, j*sw + b*dw, c]
     y[n, i, j, f] = sum_{a, b, c} cols[n, i, j, a, b, c] K[a, b, c, f]
-so y = cols @ K (flattened), dK = cols^T @ g, and dx scatters g @ K^T back over
-the windows (a loop over the kh*kw kernel offsets, each a whole-batch slice).
+so y = cols @ K (flattened) and dK = cols^T @ g; dx adds g @ K[a, b]^T into the
+strided slice of x that kernel offset (a, b) read (a loop over the kh*kw
+offsets, each one GEMM over the whole batch).
 1-D convolution is the 2-D one with H = 1.
 """
 
@@ -56,18 +57,6 @@ def windows(x, window, strides, dilation, out_hw):
                       strides=(s0, s1 * sh, s2 * sw, s1 * dh, s2 * dw, s3), writeable=False)
 
 
-def scatter_windows(gwin, padded_shape, strides, dilation):
-    """The adjoint of ``windows``: add each window's gradient back where it was read."""
-    _, ho, wo, kh, kw, _ = gwin.shape
-    (sh, sw), (dh, dw) = strides, dilation
-    gx = np.zeros(padded_shape, dtype=gwin.dtype)
-    for a in range(kh):
-        for b in range(kw):
-            gx[:, a * dh: a * dh + sh * (ho - 1) + 1: sh,
-               b * dw: b * dw + sw * (wo - 1) + 1: sw, :] += gwin[:, :, :, a, b, :]
-    return gx
-
-
 def pad_spatial(x, pads, value=0):
     (top, bottom), (left, right) = pads
     if top == bottom == left == right == 0:
@@ -76,9 +65,9 @@ def pad_spatial(x, pads, value=0):
 
 
 class Conv(Function):
-    """y = conv(x, K): channels-last 2-D convolution (1-D inputs take H = 1)."""
+    """y = conv(x, K) + b: channels-last 2-D convolution (1-D inputs take H = 1), bias optional."""
 
-    def forward(self, x, kernel, strides, padding, dilation):
+    def forward(self, x, kernel, bias=None, strides=(1, 1), padding="valid", dilation=(1, 1)):
         self.one_d = x.ndim == 3
         if self.one_d:
             x, kernel = x[:, None], kernel[None]
@@ -90,42 +79,59 @@ class Conv(Function):
         if padding == "same":
             pads = (same_padding(h, kh, strides[0], dilation[0]), same_padding(w, kw, strides[1], dilation[1]))
         xp = pad_spatial(x, pads)
-        cols = windows(xp, (kh, kw), strides, dilation, (ho, wo)).reshape(n * ho * wo, kh * kw * c)
-        k2 = kernel.reshape(kh * kw * c, f)
-        y = (cols @ k2).reshape(n, ho, wo, f)
+        if kh == kw == 1 and strides == (1, 1):
+            cols = xp.reshape(n * ho * wo, c)  # a 1x1 convolution is a plain matrix product
+        else:
+            cols = windows(xp, (kh, kw), strides, dilation, (ho, wo)).reshape(n * ho * wo, kh * kw * c)
+        y = cols @ kernel.reshape(kh * kw * c, f)
+        if bias is not None:
+            y += bias
         if self.requires_grad:
-            self.cols, self.k2, self.kernel_shape = cols, k2, kernel.shape
+            self.cols, self.kernel = cols, kernel
             self.padded_shape, self.pads = xp.shape, pads
             self.strides, self.dilation, self.x_hw = strides, dilation, (h, w)
+        y = y.reshape(n, ho, wo, f)
         return y[:, 0] if self.one_d else y
 
     def backward(self, g):
         if self.one_d:
             g = g[:, None]
         n, ho, wo, f = g.shape
-        kh, kw, c, _ = self.kernel_shape
+        kernel = self.kernel
+        kh, kw, c, _ = kernel.shape
         g2 = g.reshape(-1, f)
-        need_x, need_k = self.needs_input_grad
-        gx = gk = None
-        if need_k:
-            gk = (self.cols.T @ g2).reshape(self.kernel_shape)
+        need = self.needs_input_grad
+        gx = gk = gb = None
+        if need[1]:
+            gk = (self.cols.T @ g2).reshape(kernel.shape)
             if self.one_d:
                 gk = gk[0]
-        if need_x:
-            gwin = (g2 @ self.k2.T).reshape(n, ho, wo, kh, kw, c)
-            gx = scatter_windows(gwin, self.padded_shape, self.strides, self.dilation)
+        if len(need) > 2 and need[2]:
+            gb = g2.sum(axis=0)
+        if need[0]:
+            # dx[window offset (a, b)] += g @ K[a, b]^T: one GEMM per kernel offset,
+            # each written straight into the strided slice it came from.
+            gx = np.zeros(self.padded_shape, dtype=g.dtype)
+            (sh, sw), (dh, dw) = self.strides, self.dilation
+            part = np.empty((g2.shape[0], c), dtype=g.dtype)
+            for a in range(kh):
+                for b in range(kw):
+                    np.matmul(g2, kernel[a, b].T, out=part)
+                    gx[:, a * dh: a * dh + sh * (ho - 1) + 1: sh,
+                       b * dw: b * dw + sw * (wo - 1) + 1: sw, :] += part.reshape(n, ho, wo, c)
             (top, _), (left, _) = self.pads
             h, w = self.x_hw
             gx = gx[:, top: top + h, left: left + w, :]
             if self.one_d:
                 gx = gx[:, 0]
-        return gx, gk
+        return gx, gk, gb
 
 
-def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1, bias=None):
     """keras.ops.conv for 1-D (N, L, C) and 2-D (N, H, W, C) inputs, channels-last.
 
-    ``kernel`` is (k, C, F) or (kh, kw, C, F), as Keras lays it out.
+    ``kernel`` is (k, C, F) or (kh, kw, C, F), as Keras lays it out. ``bias`` (F,)
+    is shenjing's addition: added inside the op, it saves a pass over the output.
     """
     x = as_tensor(inputs)
     k = as_tensor(kernel, like=x)
@@ -155,4 +161,10 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
                 f"conv: input of shape {x.shape} is smaller than the kernel window "
                 f"{tuple(window[-rank:])} (dilation {dilation[-rank:]}) with padding='valid'"
             )
-    return Conv.apply(x, k, strides=strides, padding=padding, dilation=dilation)
+    options = dict(strides=strides, padding=padding, dilation=dilation)
+    if bias is None:
+        return Conv.apply(x, k, **options)
+    b = as_tensor(bias, like=x)
+    if b.shape != (k.shape[-1],):
+        raise ValueError(f"conv: bias must have shape ({k.shape[-1]},) to match the kernel {k.shape}, received {b.shape}")
+    return Conv.apply(x, k, b, **options)

@@ -1,25 +1,29 @@
 """Pooling, channels-last: max and average over windows, plus global pooling.
 
-Windows come from the same strided view as convolution (``conv.windows``);
-the backward pass scatters each window's gradient back with ``scatter_windows``.
-With 'same' padding, max pooling pads with -inf and average pooling divides by
-the number of real (unpadded) values in each window, as Keras does.
+Every path loops over the few offsets inside a pooling window (4 for 2x2),
+each step a whole-batch array operation; never over samples or pixels.
+
+* Max pooling with non-overlapping windows (strides == pool_size, 'valid', the
+  usual case) is separable: a running max over the pw columns of each tile,
+  then over its ph rows, keeping at each stage the index of the winner (the
+  first maximum wins ties), so the backward pass routes g to one value per window.
+* Any other geometry keeps a running max over the ph*pw offsets of the
+  window with the index of the first maximum.
+* 'same' padding pads max pooling with -inf and divides average pooling by the
+  number of real (unpadded) values in each window, as Keras does.
 """
 
 import numpy as np
 
 from ..function import Function
 from ..tensor import as_tensor
-from .conv import (check_padding, normalize_tuple, output_length, pad_spatial,
-                   same_padding, scatter_windows, windows)
+from .conv import check_padding, normalize_tuple, output_length, pad_spatial, same_padding
 from .reduce import max as reduce_max
 from .reduce import mean as reduce_mean
 
-_ONE = (1, 1)
 
-
-def _geometry(x, pool, strides, padding):
-    _, h, w, _ = x.shape
+def _geometry(shape, pool, strides, padding):
+    _, h, w, _ = shape
     ho = output_length(h, pool[0], strides[0], 1, padding)
     wo = output_length(w, pool[1], strides[1], 1, padding)
     pads = ((0, 0), (0, 0))
@@ -28,68 +32,128 @@ def _geometry(x, pool, strides, padding):
     return (ho, wo), pads
 
 
+def _offset(x, a, b, strides, out_hw):
+    """x[:, a + i*sh, b + j*sw, :] for every output (i, j): the values at one window offset."""
+    (sh, sw), (ho, wo) = strides, out_hw
+    return x[:, a: a + sh * (ho - 1) + 1: sh, b: b + sw * (wo - 1) + 1: sw, :]
+
+
+def _argmax_stage(slices):
+    """Running max over ``slices`` and the index of the first maximum, per element."""
+    best = np.maximum(slices[0], slices[1]) if len(slices) > 1 else slices[0].copy()
+    index = np.greater(slices[1], slices[0]).view(np.uint8) if len(slices) > 1 else \
+        np.zeros(best.shape, dtype=np.uint8)
+    for k, v in enumerate(slices[2:], start=2):
+        index = np.where(v > best, np.uint8(k), index)
+        np.maximum(best, v, out=best)
+    return best, index
+
+
+def _route(g, index, k):
+    """g where ``index == k``, else 0."""
+    return g * (index == k)
+
+
 class MaxPool(Function):
-    """y = max over each window;  dx = g routed to the (first) maximum of its window."""
+    """y = max over each window;  dx = g routed to the first maximum of its window."""
 
     def forward(self, x, pool, strides, padding):
         self.one_d = x.ndim == 3
         if self.one_d:
             x = x[:, None]
-        n, h, w, c = x.shape
-        out_hw, pads = _geometry(x, pool, strides, padding)
-        xp = pad_spatial(x, pads, value=-np.inf)
-        win = windows(xp, pool, strides, _ONE, out_hw).reshape(n, *out_hw, pool[0] * pool[1], c)
-        arg = win.argmax(axis=3)[:, :, :, None, :]
-        y = np.take_along_axis(win, arg, axis=3)[:, :, :, 0, :]
-        if self.requires_grad:
-            self.arg, self.win_shape, self.pool, self.strides = arg, win.shape, pool, strides
-            self.padded_shape, self.pads, self.x_hw = xp.shape, pads, (h, w)
+        out_hw, pads = _geometry(x.shape, pool, strides, padding)
+        self.x_shape, self.pool, self.strides, self.out_hw, self.pads = x.shape, pool, strides, out_hw, pads
+        self.tiled = padding == "valid" and strides == pool
+        y = self._tiled_forward(x) if self.tiled else self._window_forward(x)
         return y[:, 0] if self.one_d else y
+
+    def _tiled_forward(self, x):
+        n, _, _, c = x.shape
+        (ph, pw), (ho, wo) = self.pool, self.out_hw
+        x = x[:, : ho * ph, : wo * pw]
+        cols = x.reshape(n, ho * ph, wo, pw * c)  # each tile row's pw values side by side
+        rows, self.col_index = _argmax_stage([cols[..., j * c: (j + 1) * c] for j in range(pw)])
+        rows = rows.reshape(n, ho, ph, wo, c)
+        y, self.row_index = _argmax_stage([rows[:, :, i] for i in range(ph)])
+        return y
+
+    def _window_forward(self, x):
+        (ph, pw) = self.pool
+        xp = pad_spatial(x, self.pads, value=-np.inf)
+        self.padded_shape = xp.shape
+        slices = [_offset(xp, a, b, self.strides, self.out_hw) for a in range(ph) for b in range(pw)]
+        y, self.index = _argmax_stage(slices)
+        return y
 
     def backward(self, g):
         if self.one_d:
             g = g[:, None]
-        gwin = np.zeros(self.win_shape, dtype=g.dtype)
-        np.put_along_axis(gwin, self.arg, g[:, :, :, None, :], axis=3)
-        n, ho, wo, _, c = self.win_shape
-        gwin = gwin.reshape(n, ho, wo, self.pool[0], self.pool[1], c)
-        gx = _crop(scatter_windows(gwin, self.padded_shape, self.strides, _ONE), self.pads, self.x_hw)
+        gx = self._tiled_backward(g) if self.tiled else self._window_backward(g)
         return gx[:, 0] if self.one_d else gx
+
+    def _tiled_backward(self, g):
+        n, h, w, c = self.x_shape
+        (ph, pw), (ho, wo) = self.pool, self.out_hw
+        grows = np.empty((n, ho, ph, wo, c), dtype=g.dtype)
+        for i in range(ph):
+            np.multiply(g, self.row_index == i, out=grows[:, :, i])
+        grows = grows.reshape(n, ho * ph, wo, c)
+        gcols = np.empty((n, ho * ph, wo, pw * c), dtype=g.dtype)
+        for j in range(pw):
+            np.multiply(grows, self.col_index == j, out=gcols[..., j * c: (j + 1) * c])
+        gx = gcols.reshape(n, ho * ph, wo * pw, c)
+        if gx.shape[1:3] != (h, w):  # rows or columns that no window covered get no gradient
+            gx = np.pad(gx, ((0, 0), (0, h - ho * ph), (0, w - wo * pw), (0, 0)))
+        return gx
+
+    def _window_backward(self, g):
+        (ph, pw) = self.pool
+        gx = np.zeros(self.padded_shape, dtype=g.dtype)
+        for k, (a, b) in enumerate((a, b) for a in range(ph) for b in range(pw)):
+            view = _offset(gx, a, b, self.strides, self.out_hw)
+            view += _route(g, self.index, k)
+        return _crop(gx, self.pads, self.x_shape)
 
 
 class AveragePool(Function):
-    """y = mean over each window's real values;  dx = g / count spread over its window."""
+    """y = mean over each window's real values;  dx = g / count added to every value of its window."""
 
     def forward(self, x, pool, strides, padding):
         self.one_d = x.ndim == 3
         if self.one_d:
             x = x[:, None]
         n, h, w, c = x.shape
-        out_hw, pads = _geometry(x, pool, strides, padding)
+        out_hw, pads = _geometry(x.shape, pool, strides, padding)
         xp = pad_spatial(x, pads)
-        total = windows(xp, pool, strides, _ONE, out_hw).sum(axis=(3, 4))
+        offsets = [(a, b) for a in range(pool[0]) for b in range(pool[1])]
+        total = _offset(xp, *offsets[0], strides, out_hw).copy()
+        for a, b in offsets[1:]:
+            total += _offset(xp, a, b, strides, out_hw)
         if padding == "same":
             ones = pad_spatial(np.ones((1, h, w, 1), dtype=x.dtype), pads)
-            count = windows(ones, pool, strides, _ONE, out_hw).sum(axis=(3, 4))
+            count = sum(_offset(ones, a, b, strides, out_hw) for a, b in offsets)
         else:
             count = np.asarray(pool[0] * pool[1], dtype=x.dtype)
-        self.count, self.pool, self.strides = count, pool, strides
-        self.padded_shape, self.pads, self.x_hw = xp.shape, pads, (h, w)
-        y = total / count
-        return y[:, 0] if self.one_d else y
+        self.count, self.offsets, self.strides, self.out_hw = count, offsets, strides, out_hw
+        self.padded_shape, self.pads, self.x_shape = xp.shape, pads, x.shape
+        total /= count
+        return total[:, 0] if self.one_d else total
 
     def backward(self, g):
         if self.one_d:
             g = g[:, None]
-        share = (g / self.count)[:, :, :, None, None, :]
-        gwin = np.broadcast_to(share, g.shape[:3] + self.pool + g.shape[3:])
-        gx = _crop(scatter_windows(gwin, self.padded_shape, self.strides, _ONE), self.pads, self.x_hw)
+        share = g / self.count
+        gx = np.zeros(self.padded_shape, dtype=g.dtype)
+        for a, b in self.offsets:
+            view = _offset(gx, a, b, self.strides, self.out_hw)
+            view += share
+        gx = _crop(gx, self.pads, self.x_shape)
         return gx[:, 0] if self.one_d else gx
 
 
-def _crop(gx, pads, hw):
+def _crop(gx, pads, x_shape):
     (top, _), (left, _) = pads
-    return gx[:, top: top + hw[0], left: left + hw[1], :]
+    return gx[:, top: top + x_shape[1], left: left + x_shape[2], :]
 
 
 def _pool(cls, name, inputs, pool_size, strides, padding, data_format):
