@@ -1,0 +1,153 @@
+"""Probabilistic metrics (Keras 3): crossentropies, KL divergence and Poisson, as
+per-sample functions over NumPy and their ``MeanMetricWrapper`` classes.
+
+- binary_crossentropy: mean(-(y log p + (1 - y) log(1 - p))), p clipped to [eps, 1 - eps]
+- categorical_crossentropy: -sum(y log p), p = y_pred / sum(y_pred) clipped
+- sparse_categorical_crossentropy: -log p[label]
+- kl_divergence: sum(y log(y / p)), both clipped to [eps, 1]
+- poisson: mean(p - y log(p + eps))
+"""
+
+import numpy as np
+
+from .accuracy_metrics import _one_hot_inputs, _sparse_inputs
+from .metric import EPSILON, check_same_shape, register_function
+from .reduction_metrics import MeanMetricWrapper, samplewise
+
+
+def _log_softmax(x, axis):
+    shifted = x - np.max(x, axis=axis, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+@register_function
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    y_true, y_pred = samplewise(y_true, y_pred)
+    check_same_shape("binary_crossentropy", y_true, y_pred)
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    if from_logits:
+        values = np.maximum(y_pred, 0) - y_pred * y_true + np.log1p(np.exp(-np.abs(y_pred)))
+    else:
+        p = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
+        values = -(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p))
+    return np.mean(values, axis=axis)
+
+
+@register_function
+def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    y_true, y_pred = _one_hot_inputs("categorical_crossentropy", y_true, y_pred)
+    y_true = y_true.astype(np.float64)
+    y_pred = y_pred.astype(np.float64)
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_true.shape[axis]
+    if from_logits:
+        log_p = _log_softmax(y_pred, axis)
+    else:
+        p = y_pred / np.sum(y_pred, axis=axis, keepdims=True)
+        log_p = np.log(np.clip(p, EPSILON, 1.0 - EPSILON))
+    return -np.sum(y_true * log_p, axis=axis)
+
+
+@register_function
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
+    y_true, y_pred = _sparse_inputs("sparse_categorical_crossentropy", y_true, y_pred)
+    y_pred = y_pred.astype(np.float64)
+    if from_logits:
+        log_p = _log_softmax(y_pred, -1)
+    else:
+        p = y_pred / np.sum(y_pred, axis=-1, keepdims=True)
+        log_p = np.log(np.clip(p, EPSILON, 1.0 - EPSILON))
+    labels = y_true.astype(np.int64)
+    if np.any((labels < 0) | (labels >= y_pred.shape[-1])):
+        raise ValueError(
+            f"sparse_categorical_crossentropy: labels must lie in [0, {y_pred.shape[-1]}), "
+            f"received values from {labels.min()} to {labels.max()}"
+        )
+    return -np.take_along_axis(log_p, labels[..., None], axis=-1)[..., 0]
+
+
+@register_function
+def kl_divergence(y_true, y_pred):
+    y_true, y_pred = samplewise(y_true, y_pred)
+    check_same_shape("kl_divergence", y_true, y_pred)
+    y_true = np.clip(y_true, EPSILON, 1.0)
+    y_pred = np.clip(y_pred, EPSILON, 1.0)
+    return np.sum(y_true * np.log(y_true / y_pred), axis=-1)
+
+
+@register_function
+def poisson(y_true, y_pred):
+    y_true, y_pred = samplewise(y_true, y_pred)
+    check_same_shape("poisson", y_true, y_pred)
+    return np.mean(y_pred - y_true * np.log(y_pred + EPSILON), axis=-1)
+
+
+kld = KLD = kullback_leibler_divergence = kl_divergence
+bce = BCE = binary_crossentropy
+
+
+class BinaryCrossentropy(MeanMetricWrapper):
+    """The mean binary crossentropy."""
+
+    def __init__(self, name="binary_crossentropy", dtype=None, from_logits=False,
+                 label_smoothing=0):
+        super().__init__(binary_crossentropy, name=name, dtype=dtype, from_logits=from_logits,
+                         label_smoothing=label_smoothing)
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype, "from_logits": self.from_logits,
+                "label_smoothing": self.label_smoothing}
+
+
+class CategoricalCrossentropy(MeanMetricWrapper):
+    """The mean categorical crossentropy (one-hot labels)."""
+
+    def __init__(self, name="categorical_crossentropy", dtype=None, from_logits=False,
+                 label_smoothing=0, axis=-1):
+        super().__init__(categorical_crossentropy, name=name, dtype=dtype,
+                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+        self.axis = axis
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype, "from_logits": self.from_logits,
+                "label_smoothing": self.label_smoothing, "axis": self.axis}
+
+
+class SparseCategoricalCrossentropy(MeanMetricWrapper):
+    """The mean crossentropy for integer labels."""
+
+    def __init__(self, name="sparse_categorical_crossentropy", dtype=None, from_logits=False,
+                 axis=-1):
+        super().__init__(sparse_categorical_crossentropy, name=name, dtype=dtype,
+                         from_logits=from_logits, axis=axis)
+        self.from_logits = from_logits
+        self.axis = axis
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype, "from_logits": self.from_logits,
+                "axis": self.axis}
+
+
+class KLDivergence(MeanMetricWrapper):
+    """The mean Kullback-Leibler divergence."""
+
+    def __init__(self, name="kl_divergence", dtype=None):
+        super().__init__(kl_divergence, name=name, dtype=dtype)
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype}
+
+
+class Poisson(MeanMetricWrapper):
+    """The mean Poisson deviance term y_pred - y_true * log(y_pred)."""
+
+    def __init__(self, name="poisson", dtype=None):
+        super().__init__(poisson, name=name, dtype=dtype)
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype}

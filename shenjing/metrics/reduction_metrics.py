@@ -1,0 +1,130 @@
+"""``Sum``, ``Mean`` and ``MeanMetricWrapper`` (the mean of a per-sample function).
+
+Sample weights follow Keras 3's ``reduce_to_samplewise_values``: values are
+reduced to the weights' rank, weighted, then reduced to one value per sample;
+``Mean`` divides the weighted total by the sum of the (per-sample) weights.
+"""
+
+import numpy as np
+
+from .metric import (Metric, as_result, deserialize_function, divide_no_nan,
+                     serialize_function, squeeze_or_expand_to_same_rank, to_array)
+
+# Built-in per-sample functions that are losses: a metric wrapping one should go down.
+LOWER_IS_BETTER = {
+    "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
+    "mean_squared_logarithmic_error", "log_cosh", "binary_crossentropy",
+    "categorical_crossentropy", "sparse_categorical_crossentropy", "kl_divergence", "poisson",
+    "hinge", "squared_hinge", "categorical_hinge",
+}
+
+
+def reduce_to_samplewise_values(values, sample_weight, reduce_fn, name="metric"):
+    """``(values, weights)``: the weighted values of rank <= 1 and the per-sample weights."""
+    values = to_array(values, np.float64)
+    if sample_weight is not None:
+        sample_weight = to_array(sample_weight, np.float64)
+        values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
+        w_ndim, v_ndim = sample_weight.ndim, values.ndim
+        if v_ndim > w_ndim:
+            values = reduce_fn(values, axis=tuple(range(w_ndim, v_ndim)))
+        try:
+            sample_weight = np.broadcast_to(sample_weight, values.shape)
+        except ValueError:
+            raise ValueError(
+                f"{name}: sample_weight of shape {sample_weight.shape} cannot weight values of "
+                f"shape {values.shape}"
+            ) from None
+        values = values * sample_weight
+        if w_ndim > 1:
+            sample_weight = reduce_fn(sample_weight, axis=tuple(range(1, w_ndim)))
+    if values.ndim > 1:
+        values = reduce_fn(values, axis=tuple(range(1, values.ndim)))
+    return values, sample_weight
+
+
+class Sum(Metric):
+    """The (weighted) sum of the values: [1, 3, 5, 7] -> 16; weights [1, 1, 0, 0] -> 4."""
+
+    def __init__(self, name="sum", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.total = self.add_variable((), name="total")
+
+    def update_state(self, values, sample_weight=None):
+        values, _ = reduce_to_samplewise_values(values, sample_weight, np.sum, self.name)
+        self.total[...] = self.total + np.sum(values)
+
+    def result(self):
+        return as_result(self.total)
+
+
+class Mean(Metric):
+    """The (weighted) mean: total / count, where count is the number (or weight) of samples.
+
+    [1, 3, 5, 7] -> 4; with weights [1, 1, 0, 0] -> 2. ``Mean(name="loss")`` is the
+    trainer's running loss: ``update_state(batch_loss, sample_weight=batch_size)``.
+    """
+
+    def __init__(self, name="mean", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.total = self.add_variable((), name="total")
+        self.count = self.add_variable((), name="count")
+
+    def update_state(self, values, sample_weight=None):
+        values, sample_weight = reduce_to_samplewise_values(values, sample_weight, np.mean,
+                                                            self.name)
+        if sample_weight is not None:
+            num_samples = np.sum(sample_weight)
+        elif values.ndim >= 1:
+            num_samples = values.shape[0]
+        else:
+            num_samples = 1
+        self.total[...] = self.total + np.sum(values)
+        self.count[...] = self.count + num_samples
+
+    def result(self):
+        return as_result(divide_no_nan(self.total, self.count))
+
+
+class MeanMetricWrapper(Mean):
+    """The mean of ``fn(y_true, y_pred, **kwargs)``, a function of per-sample values."""
+
+    def __init__(self, fn, name=None, dtype=None, **kwargs):
+        if not callable(fn):
+            raise ValueError(f"MeanMetricWrapper expects a callable fn, received {fn!r}")
+        super().__init__(name=name or getattr(fn, "__name__", None) or "mean_metric_wrapper",
+                         dtype=dtype)
+        self._fn = fn
+        self._fn_kwargs = kwargs
+        # As Keras does for wrapped losses: lower is better.
+        if (getattr(fn, "__name__", None) in LOWER_IS_BETTER
+                or str(getattr(fn, "__module__", "")).startswith("shenjing.losses")):
+            self._direction = "down"
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        try:
+            values = self._fn(to_array(y_true), to_array(y_pred), **self._fn_kwargs)
+        except ValueError as err:
+            if self.name in str(err):
+                raise
+            raise ValueError(f"Metric '{self.name}': {err}") from err
+        return super().update_state(to_array(values), sample_weight=sample_weight)
+
+    def get_config(self):
+        config = {**super().get_config(), "fn": serialize_function(self._fn)}
+        config.update(self._fn_kwargs)
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        if "fn" in config:
+            config["fn"] = deserialize_function(config["fn"], custom_objects)
+        return cls(**config)
+
+
+def samplewise(y_true, y_pred):
+    """Both inputs as float arrays of the same rank (Keras's squeeze-or-expand)."""
+    y_true = to_array(y_true, np.float64)
+    y_pred = to_array(y_pred, np.float64)
+    return squeeze_or_expand_to_same_rank(y_true, y_pred)

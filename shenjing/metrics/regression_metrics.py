@@ -1,0 +1,163 @@
+"""Regression metrics (Keras 3): per-sample functions, averaged over the last axis,
+and their classes.
+
+- mean_squared_error: mean((y_pred - y_true)^2)
+- mean_absolute_error: mean(|y_pred - y_true|)
+- mean_absolute_percentage_error: 100 * mean(|y_true - y_pred| / max(|y_true|, eps))
+- mean_squared_logarithmic_error: mean((log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1))^2)
+- cosine_similarity: sum(l2_normalize(y_true) * l2_normalize(y_pred))
+- log_cosh: mean(log(cosh(y_pred - y_true)))
+- RootMeanSquaredError: sqrt(weighted mean of the squared errors over all seen samples)
+"""
+
+import numpy as np
+
+from .metric import EPSILON, check_same_shape, register_function
+from .reduction_metrics import Mean, MeanMetricWrapper, samplewise
+
+
+def _inputs(name, y_true, y_pred):
+    y_true, y_pred = samplewise(y_true, y_pred)
+    check_same_shape(name, y_true, y_pred)
+    return y_true, y_pred
+
+
+@register_function
+def mean_squared_error(y_true, y_pred):
+    y_true, y_pred = _inputs("mean_squared_error", y_true, y_pred)
+    return np.mean(np.square(y_pred - y_true), axis=-1)
+
+
+@register_function
+def mean_absolute_error(y_true, y_pred):
+    y_true, y_pred = _inputs("mean_absolute_error", y_true, y_pred)
+    return np.mean(np.abs(y_pred - y_true), axis=-1)
+
+
+@register_function
+def mean_absolute_percentage_error(y_true, y_pred):
+    y_true, y_pred = _inputs("mean_absolute_percentage_error", y_true, y_pred)
+    diff = np.abs((y_true - y_pred) / np.maximum(np.abs(y_true), EPSILON))
+    return 100.0 * np.mean(diff, axis=-1)
+
+
+@register_function
+def mean_squared_logarithmic_error(y_true, y_pred):
+    y_true, y_pred = _inputs("mean_squared_logarithmic_error", y_true, y_pred)
+    first = np.log(np.maximum(y_pred, EPSILON) + 1.0)
+    second = np.log(np.maximum(y_true, EPSILON) + 1.0)
+    return np.mean(np.square(first - second), axis=-1)
+
+
+def _l2_normalize(x, axis):
+    return x / np.sqrt(np.maximum(np.sum(np.square(x), axis=axis, keepdims=True), 1e-12))
+
+
+@register_function
+def cosine_similarity(y_true, y_pred, axis=-1):
+    y_true, y_pred = _inputs("cosine_similarity", y_true, y_pred)
+    return np.sum(_l2_normalize(y_true, axis) * _l2_normalize(y_pred, axis), axis=axis)
+
+
+@register_function
+def log_cosh(y_true, y_pred):
+    y_true, y_pred = _inputs("log_cosh", y_true, y_pred)
+    x = y_pred - y_true
+    # log(cosh(x)) = x + softplus(-2x) - log(2), stable for large |x|.
+    return np.mean(x + np.logaddexp(0.0, -2.0 * x) - np.log(2.0), axis=-1)
+
+
+mse = MSE = mean_squared_error
+mae = MAE = mean_absolute_error
+mape = MAPE = mean_absolute_percentage_error
+msle = MSLE = mean_squared_logarithmic_error
+logcosh = log_cosh
+
+
+class MeanSquaredError(MeanMetricWrapper):
+    """The mean squared error between y_true and y_pred."""
+
+    _direction = "down"
+
+    def __init__(self, name="mean_squared_error", dtype=None):
+        super().__init__(fn=mean_squared_error, name=name, dtype=dtype)
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype}
+
+
+class MeanAbsoluteError(MeanMetricWrapper):
+    """The mean absolute error between y_true and y_pred."""
+
+    _direction = "down"
+
+    def __init__(self, name="mean_absolute_error", dtype=None):
+        super().__init__(fn=mean_absolute_error, name=name, dtype=dtype)
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype}
+
+
+class MeanAbsolutePercentageError(MeanMetricWrapper):
+    """The mean absolute percentage error between y_true and y_pred."""
+
+    _direction = "down"
+
+    def __init__(self, name="mean_absolute_percentage_error", dtype=None):
+        super().__init__(fn=mean_absolute_percentage_error, name=name, dtype=dtype)
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype}
+
+
+class MeanSquaredLogarithmicError(MeanMetricWrapper):
+    """The mean squared logarithmic error between y_true and y_pred."""
+
+    _direction = "down"
+
+    def __init__(self, name="mean_squared_logarithmic_error", dtype=None):
+        super().__init__(fn=mean_squared_logarithmic_error, name=name, dtype=dtype)
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype}
+
+
+class CosineSimilarity(MeanMetricWrapper):
+    """The cosine similarity between y_true and y_pred along ``axis``."""
+
+    _direction = "up"
+
+    def __init__(self, name="cosine_similarity", dtype=None, axis=-1):
+        super().__init__(fn=cosine_similarity, name=name, dtype=dtype, axis=axis)
+        self.axis = axis
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype, "axis": self.axis}
+
+
+class LogCoshError(MeanMetricWrapper):
+    """The mean of log(cosh(y_pred - y_true))."""
+
+    _direction = "down"
+
+    def __init__(self, name="logcosh", dtype=None):
+        super().__init__(fn=log_cosh, name=name, dtype=dtype)
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype}
+
+
+class RootMeanSquaredError(Mean):
+    """sqrt of the (weighted) mean of the squared errors over all samples seen."""
+
+    _direction = "down"
+
+    def __init__(self, name="root_mean_squared_error", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true, y_pred = _inputs(self.name, y_true, y_pred)
+        super().update_state(np.square(y_pred - y_true), sample_weight=sample_weight)
+
+    def result(self):
+        return float(np.sqrt(super().result()))
