@@ -15,7 +15,7 @@ from .autograd import ops
 __version__ = "0.1.0"
 
 _LAZY = ("activations", "initializers", "layers", "losses", "optimizers", "regularizers",
-         "datasets", "keras", "models", "metrics", "callbacks", "utils")
+         "datasets", "keras", "models", "metrics", "callbacks", "utils", "random")
 
 
 def __getattr__(name):
@@ -27,8 +27,7 @@ def __getattr__(name):
 
 
 def set_random_seed(seed):
-    """Seed shenjing's generator (dropout, initializers) and NumPy's global one."""
-    import numpy as np
+    """Seed shenjing's generator (dropout, initializers, shuffling) and NumPy's global one."""
+    from .random import set_seed
 
-    backend.set_seed(seed)
-    np.random.seed(seed)
+    set_seed(seed)

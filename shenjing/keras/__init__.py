@@ -1,0 +1,18 @@
+"""The ``tf.keras``-shaped face of shenjing: ``import shenjing as tf`` then
+``tf.keras.models.Sequential(...)``, or ``from shenjing.keras import layers, models``,
+or ``from shenjing.keras.layers import Dense``.
+
+Every name here is the one implementation from shenjing's floors, re-exported;
+``shenjing.keras.layers`` *is* ``shenjing.layers``.
+"""
+
+from . import (activations, callbacks, datasets, initializers, layers, losses, metrics, models,
+               optimizers, regularizers, utils)
+from ..autograd import ops
+from ..layers import Input, InputLayer, Layer
+from ..models import Model, Sequential
+from .. import backend
+
+__all__ = ["activations", "backend", "callbacks", "datasets", "initializers", "layers", "losses",
+           "metrics", "models", "ops", "optimizers", "regularizers", "utils", "Input",
+           "InputLayer", "Layer", "Model", "Sequential"]

@@ -1,0 +1,7 @@
+"""``keras.activations``: the same module object as ``shenjing.activations`` (one implementation, re-exported)."""
+
+import sys
+
+from .. import activations as _implementation
+
+sys.modules[__name__] = _implementation

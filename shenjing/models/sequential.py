@@ -1,0 +1,114 @@
+"""``Sequential``: a plain stack of layers, each feeding the next.
+
+When the input shape is known (an ``Input``/``InputLayer`` first, or
+``input_shape=`` on the first layer), the stack is built at once, so
+``summary()`` and ``count_params()`` work before any data is seen; otherwise it is
+built from the first batch it is called on.
+"""
+
+from ..layers.keras_tensor import KerasTensor
+from ..layers.layer import Layer, unique_name
+from ..layers import InputLayer, Input
+from .model import Model
+
+
+class Sequential(Model):
+    """``Sequential(layers=None, trainable=True, name=None)``; ``add``, ``pop``."""
+
+    def __init__(self, layers=None, trainable=True, name=None):
+        super().__init__(trainable=trainable, name=name or unique_name("sequential"))
+        self._stack = []
+        self._input_layer = None
+        self._output_shapes = {}
+        for layer in layers or []:
+            self.add(layer, rebuild=False)
+        self._build_if_shape_known()
+
+    def add(self, layer, rebuild=True):
+        """Append ``layer`` (an ``Input`` tensor or ``InputLayer`` may come first)."""
+        if isinstance(layer, KerasTensor):
+            history = layer._keras_history
+            layer = history[0] if history else None
+        if isinstance(layer, InputLayer):
+            if self._stack or self._input_layer is not None:
+                raise ValueError(
+                    f"Sequential model '{self.name}': an Input/InputLayer can only be the first layer"
+                )
+            self._input_layer = layer
+        elif not isinstance(layer, Layer):
+            raise ValueError(
+                "Only instances of `keras.Layer` can be added to a Sequential model. "
+                f"Received: {layer!r} (of type {type(layer).__name__})"
+            )
+        else:
+            if any(existing.name == layer.name for existing in self._stack):
+                raise ValueError(
+                    "All layers added to a Sequential model should have unique names. "
+                    f"Name '{layer.name}' is already the name of a layer in this model. "
+                    "Update the `name` argument to pass a unique name."
+                )
+            self._stack.append(layer)
+            self._track(layer)
+        self.built = False
+        if rebuild:
+            self._build_if_shape_known()
+
+    def pop(self, rebuild=True):
+        """Remove and return the last layer."""
+        if not self._stack:
+            raise TypeError("There are no layers in the model.")
+        layer = self._stack.pop()
+        self._layers[:] = [l for l in self._layers if l is not layer]
+        self._tracked_ids.discard(id(layer))
+        self.built = False
+        if rebuild:
+            self._build_if_shape_known()
+        return layer
+
+    @property
+    def layers(self):
+        return list(self._stack)
+
+    def _known_input_shape(self):
+        if self._input_layer is not None:
+            return tuple(self._input_layer.batch_shape)
+        if self._stack and self._stack[0]._batch_input_shape is not None:
+            return tuple(self._stack[0]._batch_input_shape)
+        return None
+
+    def _build_if_shape_known(self):
+        shape = self._known_input_shape()
+        if shape is not None and self._stack:
+            self.build(shape)
+
+    def build(self, input_shape=None):
+        """Run the stack on a symbolic input of ``input_shape``, building every layer."""
+        shape = tuple(input_shape) if input_shape is not None else self._known_input_shape()
+        if shape is not None:
+            shape = (None,) + tuple(shape[1:])
+        if shape is None:
+            raise ValueError(f"Sequential model '{self.name}' cannot be built without an input shape")
+        x = Input(batch_shape=shape)
+        self._output_shapes = {}
+        for layer in self._stack:
+            try:
+                x = layer(x)
+            except ValueError as error:
+                raise ValueError(
+                    f"Sequential model '{self.name}': layer '{layer.name}' cannot take the output of "
+                    f"the layer before it (shape {tuple(x.shape)}): {error}"
+                ) from error
+            self._output_shapes[id(layer)] = tuple(x.shape)
+        self.inputs_shape = shape
+        self.output_names = [self._stack[-1].name] if self._stack else []
+
+    def call(self, inputs, training=None):
+        x = inputs
+        for layer in self._stack:
+            x = layer(x, training=training)
+        return x
+
+    def compute_output_shape(self, input_shape):
+        if self._stack and id(self._stack[-1]) in self._output_shapes:
+            return self._output_shapes[id(self._stack[-1])]
+        return super().compute_output_shape(input_shape)
