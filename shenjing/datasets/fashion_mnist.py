@@ -2,10 +2,20 @@
 
 ``load_data()`` returns ``(x_train, y_train), (x_test, y_test)`` as Keras does:
 uint8 images of shape (60000, 28, 28) and (10000, 28, 28), uint8 labels.
+
+Sources, in order: the four IDX files in ``$SHENJING_HOME/datasets/fashion-mnist``;
+Debian's dataset-fashion-mnist package (``/usr/share/datasets/fashion-mnist``);
+a download from ``MIRRORS`` into the cache, checked against ``FILE_HASHES``.
+Those are the SHA-256 of the upstream archives (Zalando's, mirrored by Keras).
+Debian's copies hold the same compressed data under a normalized gzip header,
+so their own SHA-256 differ; files already on disk are checked by format, not
+by hash.
 """
 
 import os
 
+from ._cache import cache_root, fetch, mirrors
+from ._checks import check_images_and_labels
 from .idx import read_idx
 
 FILES = {
@@ -14,31 +24,48 @@ FILES = {
     "x_test": "t10k-images-idx3-ubyte.gz",
     "y_test": "t10k-labels-idx1-ubyte.gz",
 }
+FILE_HASHES = {
+    "train-images-idx3-ubyte.gz": "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+    "train-labels-idx1-ubyte.gz": "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
+    "t10k-images-idx3-ubyte.gz": "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+    "t10k-labels-idx1-ubyte.gz": "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
+}
+MIRRORS = ["https://storage.googleapis.com/tensorflow/tf-keras-datasets/"]
 DEBIAN_DIR = "/usr/share/datasets/fashion-mnist"
 
 
 def cache_dir():
     """``$SHENJING_HOME/datasets/fashion-mnist`` (default ``~/.shenjing/datasets/fashion-mnist``)."""
-    home = os.environ.get("SHENJING_HOME", os.path.join(os.path.expanduser("~"), ".shenjing"))
-    return os.path.join(home, "datasets", "fashion-mnist")
+    return os.path.join(cache_root(), "fashion-mnist")
 
 
-def _find(directories):
-    for directory in directories:
-        if all(os.path.exists(os.path.join(directory, name)) for name in FILES.values()):
-            return directory
-    return None
+def _complete(directory):
+    return all(os.path.exists(os.path.join(directory, name)) for name in FILES.values())
 
 
-def load_data():
-    """Read the IDX files from the cache directory or Debian's dataset-fashion-mnist package."""
-    places = [cache_dir(), DEBIAN_DIR]
-    directory = _find(places)
+def load_data(*, download=True):
+    """Read the IDX files from the cache, else Debian's package, else download them into the cache.
+
+    With ``download=False`` a missing file raises ``FileNotFoundError`` instead.
+    """
+    directory = next((d for d in (cache_dir(), DEBIAN_DIR) if _complete(d)), None)
     if directory is None:
-        raise FileNotFoundError(
-            "Fashion-MNIST is not available offline. Put the four IDX files "
-            f"({', '.join(FILES.values())}) in {places[0]}, or install the Debian package "
-            f"dataset-fashion-mnist (apt-get install dataset-fashion-mnist), which puts them in {DEBIAN_DIR}."
+        directory = cache_dir()
+        hint = (
+            f"Put the four files ({', '.join(FILES.values())}) in {directory}, "
+            f"or install Debian's dataset-fashion-mnist package (apt-get install dataset-fashion-mnist), "
+            f"which puts them in {DEBIAN_DIR}, or set $SHENJING_DATASETS_MIRROR to a reachable copy."
         )
-    arrays = {key: read_idx(os.path.join(directory, name)) for key, name in FILES.items()}
+        if not download:
+            raise FileNotFoundError(f"Fashion-MNIST is not available offline and download=False. {hint}")
+        bases = mirrors(MIRRORS)
+        for name in FILES.values():
+            target = os.path.join(directory, name)
+            if not os.path.exists(target):
+                fetch(name, target, FILE_HASHES[name], bases, hint)
+    paths = {key: os.path.join(directory, name) for key, name in FILES.items()}
+    arrays = {key: read_idx(path) for key, path in paths.items()}
+    for split in ("train", "test"):
+        x, y = f"x_{split}", f"y_{split}"
+        check_images_and_labels(arrays[x], arrays[y], (28, 28), 10, paths[x], paths[y])
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
