@@ -1,0 +1,35 @@
+"""Floor 4: layers, with Keras 3's names, arguments, defaults and weight layouts.
+
+``Layer`` is the base (lazy ``build``, ``call``, ``weights``, ``get_config``); one
+file per family holds the rest.
+"""
+
+from .activation import ELU, Activation, LeakyReLU, PReLU, ReLU, Softmax
+from .convolutional import BaseConv, Conv1D, Conv2D, Convolution1D, Convolution2D
+from .dense import Dense
+from .embedding import Embedding
+from .flatten import Flatten
+from .input_layer import Input, InputLayer
+from .input_spec import InputSpec
+from .keras_tensor import KerasTensor, Node
+from .layer import Layer
+from .layer_utils import DTypePolicy, reset_name_counters
+from .normalization import BatchNormalization, LayerNormalization
+from .pooling import (AveragePooling1D, AveragePooling2D, AvgPool1D, AvgPool2D,
+                      GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAvgPool1D,
+                      GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPooling1D,
+                      GlobalMaxPooling2D, MaxPool1D, MaxPool2D, MaxPooling1D, MaxPooling2D)
+from .regularization import (Dropout, GaussianDropout, GaussianNoise, SpatialDropout1D,
+                             SpatialDropout2D)
+from .reshape import Reshape
+
+__all__ = [
+    "Activation", "AveragePooling1D", "AveragePooling2D", "AvgPool1D", "AvgPool2D", "BaseConv",
+    "BatchNormalization", "Conv1D", "Conv2D", "Convolution1D", "Convolution2D", "DTypePolicy",
+    "Dense", "Dropout", "ELU", "Embedding", "Flatten", "GaussianDropout", "GaussianNoise",
+    "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAvgPool1D", "GlobalAvgPool2D",
+    "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Input",
+    "InputLayer", "InputSpec", "KerasTensor", "Layer", "LayerNormalization", "LeakyReLU",
+    "MaxPool1D", "MaxPool2D", "MaxPooling1D", "MaxPooling2D", "Node", "PReLU", "ReLU", "Reshape",
+    "Softmax", "SpatialDropout1D", "SpatialDropout2D", "reset_name_counters",
+]

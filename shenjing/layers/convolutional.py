@@ -1,0 +1,182 @@
+"""Convolution layers, channels-last: ``Conv1D`` (N, L, C) and ``Conv2D`` (N, H, W, C).
+
+The kernel is laid out as Keras lays it, (k, C, filters) or (kh, kw, C, filters),
+so weights move between shenjing and Keras unchanged.
+"""
+
+import numpy as np
+
+from .. import activations, initializers, ops, regularizers
+from ..autograd.ops.conv import output_length
+from .input_spec import InputSpec
+from .layer import Layer
+from .layer_utils import reject_constraint, reject_unsupported, serialize_regularizer
+
+
+def standardize_tuple(value, n, name, allow_zero=False):
+    """An int or ``n`` ints as a tuple of ``n`` positive (or non-negative) ints, else Keras's error."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        value = (int(value),) * n
+    try:
+        value = tuple(value)
+    except TypeError:
+        value = None
+    if value is None or len(value) != n or not all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
+        raise ValueError(f"The `{name}` argument must be a tuple of {n} integers. Received {name}={value}")
+    bad = [v for v in value if v < 0 or (v == 0 and not allow_zero)]
+    if bad:
+        requirement = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"The `{name}` argument must be a tuple of {n} integers. Received {name}="
+                         f"{value} including values {set(bad)} that do not satisfy `value {requirement}`")
+    return tuple(int(v) for v in value)
+
+
+def standardize_padding(padding, allow_causal=False):
+    allowed = ("valid", "same", "causal") if allow_causal else ("valid", "same")
+    value = padding.lower() if isinstance(padding, str) else padding
+    if value not in allowed:
+        raise ValueError(f"The `padding` argument must be one of {set(allowed)}. Received: padding={padding}")
+    return value
+
+
+def standardize_data_format(data_format, layer):
+    if data_format in (None, "channels_last"):
+        return "channels_last"
+    if data_format == "channels_first":
+        raise ValueError(
+            f"{type(layer).__name__} '{layer.name}': data_format='channels_first' is not supported; "
+            "shenjing is channels-last (N, H, W, C). Received: data_format=channels_first")
+    raise ValueError('The `data_format` argument must be one of {"channels_first", "channels_last"}. '
+                     f"Received: data_format={data_format}")
+
+
+class BaseConv(Layer):
+    """The shared machinery of Conv1D and Conv2D (``rank`` spatial axes)."""
+
+    def __init__(self, rank, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, groups=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros", kernel_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, lora_rank=None, lora_alpha=None, **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        reject_unsupported(self.name, lora_rank=lora_rank, lora_alpha=lora_alpha)
+        self.rank = rank
+        if isinstance(filters, bool) or not isinstance(filters, (int, np.integer)) or filters <= 0:
+            raise ValueError("Invalid value for argument `filters`. Expected a strictly positive value. "
+                             f"Received filters={filters}.")
+        if groups != 1:
+            raise ValueError(f"{type(self).__name__} '{self.name}': only groups=1 is supported. "
+                             f"Received: groups={groups}")
+        reject_constraint(self.name, "kernel_constraint", kernel_constraint)
+        reject_constraint(self.name, "bias_constraint", bias_constraint)
+        self.filters = int(filters)
+        self.groups = 1
+        self.kernel_size = standardize_tuple(kernel_size, rank, "kernel_size")
+        self.strides = standardize_tuple(strides, rank, "strides")
+        self.dilation_rate = standardize_tuple(dilation_rate, rank, "dilation_rate")
+        self.padding = standardize_padding(padding, allow_causal=rank == 1)
+        self.data_format = standardize_data_format(data_format, self)
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.input_spec = InputSpec(ndim=rank + 2)
+
+    def build(self, input_shape):
+        channels = input_shape[-1]
+        if channels is None:
+            raise ValueError(f"Layer '{self.name}': the channel dimension of the inputs should be "
+                             f"defined; received input_shape={input_shape}")
+        self.compute_output_shape(input_shape)  # a window larger than the input fails here
+        self.kernel = self.add_weight(shape=self.kernel_size + (channels, self.filters),
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer, name="kernel")
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer, name="bias")
+        self.input_spec = InputSpec(ndim=self.rank + 2, axes={-1: channels})
+
+    def call(self, inputs):
+        padding = self.padding
+        if padding == "causal":  # pad the past only, so no output sees the future
+            left = (self.kernel_size[0] - 1) * self.dilation_rate[0]
+            inputs = ops.pad(inputs, ((0, 0), (left, 0), (0, 0)))
+            padding = "valid"
+        outputs = ops.conv(inputs, self.kernel, strides=self.strides, padding=padding,
+                           dilation_rate=self.dilation_rate)
+        if self.bias is not None:
+            outputs = outputs + self.bias
+        return self.activation(outputs)
+
+    def compute_output_shape(self, input_shape):
+        spatial = []
+        padding = "same" if self.padding == "causal" else self.padding
+        for length, k, s, d in zip(input_shape[1:-1], self.kernel_size, self.strides, self.dilation_rate):
+            size = None if length is None else output_length(length, k, s, d, padding)
+            if size is not None and size <= 0:
+                raise ValueError(
+                    f"Layer '{self.name}': computed output size would be negative or zero. Received "
+                    f"`inputs shape={tuple(input_shape)}`, `kernel shape={self.kernel_size}`, "
+                    f"`dilation_rate={self.dilation_rate}`, padding={self.padding!r}.")
+            spatial.append(size)
+        return (input_shape[0], *spatial, self.filters)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate,
+            "groups": self.groups,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": serialize_regularizer(self.kernel_regularizer),
+            "bias_regularizer": serialize_regularizer(self.bias_regularizer),
+            "activity_regularizer": serialize_regularizer(self.activity_regularizer),
+            "kernel_constraint": None,
+            "bias_constraint": None,
+        }
+
+
+class Conv1D(BaseConv):
+    """1-D convolution over (batch, steps, channels); kernel (kernel_size, channels, filters).
+
+    ``padding`` may also be "causal" (output t sees inputs up to t only).
+    """
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, groups=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros", kernel_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, **kwargs):
+        super().__init__(1, filters, kernel_size, strides, padding, data_format, dilation_rate, groups,
+                         activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+                         bias_regularizer, activity_regularizer, kernel_constraint, bias_constraint,
+                         **kwargs)
+
+
+class Conv2D(BaseConv):
+    """2-D convolution over (batch, height, width, channels); kernel (kh, kw, channels, filters)."""
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
+                 dilation_rate=(1, 1), groups=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros", kernel_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, **kwargs):
+        super().__init__(2, filters, kernel_size, strides, padding, data_format, dilation_rate, groups,
+                         activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+                         bias_regularizer, activity_regularizer, kernel_constraint, bias_constraint,
+                         **kwargs)
+
+
+Convolution1D = Conv1D
+Convolution2D = Conv2D

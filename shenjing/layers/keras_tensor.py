@@ -1,0 +1,74 @@
+"""Symbolic tensors for the functional API: a shape and a dtype, plus the layer call that made them.
+
+``Input(shape)`` returns a ``KerasTensor``; calling a layer on one returns another
+and records a ``Node`` (the layer, its inputs, its outputs), so a model can later
+walk the graph from outputs back to inputs. No arrays are computed.
+"""
+
+
+class KerasTensor:
+    """A placeholder with ``shape`` (None for unknown sizes), ``dtype`` and ``name``.
+
+    ``_keras_history`` is ``(layer, node_index, tensor_index)``: which call of which
+    layer produced it.
+    """
+
+    def __init__(self, shape, dtype="float32", name=None):
+        self.shape = tuple(shape)
+        self.dtype = dtype
+        self.name = name
+        self._keras_history = None
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    def __repr__(self):
+        return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"
+
+
+class Node:
+    """One call of ``layer``: the symbolic inputs it took and the outputs it gave."""
+
+    def __init__(self, layer, call_args=(), call_kwargs=None, outputs=None):
+        self.layer = layer
+        self.call_args = tuple(call_args)
+        self.call_kwargs = dict(call_kwargs or {})
+        self.outputs = outputs
+        self.input_tensors = [t for t in flatten(self.call_args) if isinstance(t, KerasTensor)]
+        self.output_tensors = [t for t in flatten(outputs) if isinstance(t, KerasTensor)]
+        self.parent_nodes = []
+        for t in self.input_tensors:
+            if t._keras_history is not None:
+                parent_layer, node_index, _ = t._keras_history
+                self.parent_nodes.append(parent_layer._inbound_nodes[node_index])
+        layer._inbound_nodes.append(self)
+        node_index = len(layer._inbound_nodes) - 1
+        for i, t in enumerate(self.output_tensors):
+            t._keras_history = (layer, node_index, i)
+
+    @property
+    def is_input(self):
+        return not self.input_tensors
+
+
+def flatten(structure):
+    """The leaves of nested lists, tuples and dicts, in order."""
+    if isinstance(structure, (list, tuple)):
+        return [leaf for item in structure for leaf in flatten(item)]
+    if isinstance(structure, dict):
+        return [leaf for key in structure for leaf in flatten(structure[key])]
+    return [structure]
+
+
+def map_structure(fn, structure):
+    """``fn`` applied to every leaf, keeping the nesting."""
+    if isinstance(structure, (list, tuple)):
+        return type(structure)(map_structure(fn, item) for item in structure)
+    if isinstance(structure, dict):
+        return {key: map_structure(fn, value) for key, value in structure.items()}
+    return fn(structure)
+
+
+def any_symbolic(structure):
+    return any(isinstance(leaf, KerasTensor) for leaf in flatten(structure))

@@ -1,0 +1,427 @@
+"""``Layer``: the base of every layer, with Keras 3's contract.
+
+A layer's life: ``__init__`` checks its arguments; the first call builds it
+(``build(input_shape)`` creates the weights with ``add_weight``); ``call(inputs,
+training)`` computes. Weights are kept in creation order: a layer's own trainable
+ones, its own non-trainable ones, then those of its sublayers (tracked when they
+are assigned as attributes), in assignment order.
+"""
+
+import functools
+import inspect
+
+import numpy as np
+
+from .. import initializers, regularizers
+from ..autograd import Tensor, Variable, no_grad, ops
+from .input_spec import (InputSpec, assert_input_compatibility, flatten_shapes, is_shape,
+                         map_shape_structure, standardize_shape)
+from .keras_tensor import KerasTensor, Node, any_symbolic, flatten, map_structure
+from .layer_utils import DTypePolicy, get_dtype_policy, reset_name_counters  # noqa: F401  (re-exported)
+from .layer_utils import reject_constraint, to_snake_case, unique_name
+from .tracking import Tracker
+
+
+class _CallContext:
+    """The state shared by nested layer calls: the training flag of the outermost call."""
+
+    current = None
+
+    def __init__(self, entry):
+        self.entry = entry
+        self.training = None
+
+
+def _wrap_build(build):
+    """Make ``build`` check the shape against the input spec, then mark the layer built."""
+    if getattr(build, "_wraps_build", False):
+        return build
+
+    takes_shape = len(inspect.signature(build).parameters) > 1
+
+    @functools.wraps(build)
+    def build_wrapper(self, input_shape=None, *args, **kwargs):
+        if self.__dict__.get("_in_build"):  # a subclass's build calling super().build
+            return build(self, input_shape, *args, **kwargs) if takes_shape else build(self)
+        shape = standardize_shape(input_shape)
+        if shape is not None and self.input_spec is not None:
+            assert_input_compatibility(self.input_spec, shape, self.name)
+        if self.__dict__.get("_build_done"):  # built already: never create the weights twice
+            return None
+        object.__setattr__(self, "_in_build", True)
+        try:
+            if takes_shape:
+                build(self, shape, *args, **kwargs)
+            else:
+                build(self)
+        finally:
+            object.__setattr__(self, "_in_build", False)
+        self.built = True
+        self._build_input_shape = shape
+        object.__setattr__(self, "_build_done", True)
+
+    build_wrapper._wraps_build = True
+    return build_wrapper
+
+
+class Layer(Tracker):
+    """Base class: ``Layer(trainable=True, name=None, dtype=None, **kwargs)``.
+
+    ``kwargs`` may be ``input_shape``, ``batch_input_shape``, ``input_dim`` or
+    ``batch_size`` (the shape the layer expects, batch first; the layer is built for
+    it on its first call); any other keyword is an error.
+    """
+
+    # Subclasses that take integer inputs (Embedding) set this to False.
+    _autocast_inputs = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "build" in cls.__dict__:
+            cls.build = _wrap_build(cls.__dict__["build"])
+
+    def __init__(self, *, trainable=True, name=None, dtype=None, activity_regularizer=None,
+                 autocast=True, **kwargs):
+        self._init_tracker()
+        batch_size = kwargs.pop("batch_size", None)
+        shape = None
+        if "input_dim" in kwargs:
+            input_dim = kwargs.pop("input_dim")
+            shape = None if input_dim is None else (batch_size, input_dim)
+        if "input_shape" in kwargs:
+            input_shape = kwargs.pop("input_shape")
+            if isinstance(input_shape, int):
+                input_shape = (input_shape,)
+            shape = None if input_shape is None else (batch_size, *tuple(input_shape))
+        if "batch_input_shape" in kwargs:
+            batch_input_shape = kwargs.pop("batch_input_shape")
+            shape = None if batch_input_shape is None else tuple(batch_input_shape)
+        if kwargs:
+            raise ValueError(f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}")
+        if not isinstance(trainable, bool):
+            raise ValueError(f"Expected `trainable` to be a boolean. Received: trainable={trainable} "
+                             f"(of type {type(trainable)})")
+        if name is None:
+            name = unique_name(to_snake_case(type(self).__name__))
+        elif not isinstance(name, str) or "/" in name:
+            raise ValueError("Argument `name` must be a string and cannot contain character `/`. "
+                             f"Received: name={name!r} (of type {type(name)})")
+        self.name = name
+        self._batch_input_shape = standardize_shape(shape)
+        self._dtype_policy = get_dtype_policy(dtype)
+        self._trainable = trainable
+        self.autocast = autocast
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self.input_spec = None
+        self._weight_regularizers = []
+        self._losses = []
+        self._inbound_nodes = []
+        self._build_input_shape = None
+        self._in_build = False
+        params = inspect.signature(self.call).parameters
+        self._call_has_training = "training" in params
+        # A layer that does not override build has nothing to build.
+        self.built = type(self).build is Layer.build
+
+    def _check_super_called(self):
+        if "_dtype_policy" not in self.__dict__:
+            raise RuntimeError(f"In layer '{type(self).__name__}', you forgot to call `super().__init__()` "
+                               "as the first statement in the `__init__()` method. Go add it!")
+
+    # -- dtype ----------------------------------------------------------------------
+    @property
+    def dtype_policy(self):
+        return self._dtype_policy
+
+    @property
+    def dtype(self):
+        """The dtype of the layer's weights (``"float32"`` by default)."""
+        return self._dtype_policy.variable_dtype
+
+    @property
+    def compute_dtype(self):
+        return self._dtype_policy.compute_dtype
+
+    @property
+    def variable_dtype(self):
+        return self._dtype_policy.variable_dtype
+
+    # -- weights --------------------------------------------------------------------
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
+                   regularizer=None, constraint=None, name=None, autocast=True,
+                   aggregation="none", overwrite_with_gradient=False):
+        """Create, track and return a ``Variable`` of ``shape`` filled by ``initializer``."""
+        self._check_super_called()
+        if isinstance(shape, str):
+            raise ValueError("`name` must be passed as a keyword argument. Received: "
+                             f"add_weight('{shape}', ...). Use: add_weight(shape=..., name='{shape}').")
+        shape = () if shape is None else tuple(shape)
+        if any(d is None for d in shape):
+            raise ValueError(f"Layer '{self.name}': cannot create weight {name!r} with an undefined "
+                             f"dimension; received shape={shape}")
+        dtype = np.dtype(dtype or self.variable_dtype).name
+        if initializer is None:
+            initializer = "glorot_uniform" if np.dtype(dtype).kind == "f" else "zeros"
+        reject_constraint(self.name, "constraint", constraint)
+        name = name or "variable"
+        variable = Variable(initializers.get(initializer), shape=tuple(int(d) for d in shape),
+                            dtype=dtype, trainable=bool(trainable), name=name)
+        variable.path = f"{self.name}/{name}"
+        self._track(variable)
+        if not self.trainable:
+            variable.trainable = False
+        regularizer = regularizers.get(regularizer)
+        if regularizer is not None:
+            self._weight_regularizers.append((variable, regularizer))
+        return variable
+
+    add_variable = add_weight
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        value = bool(value)
+        self._trainable = value
+        for variable in self._trainable_variables:
+            variable.trainable = value
+        for layer in self._layers:
+            layer.trainable = value
+
+    @property
+    def weights(self):
+        """Own trainable, own non-trainable, then each sublayer's weights; each once."""
+        self._check_super_called()
+        self._sync_tracking()
+        out, seen = [], set()
+        candidates = self._trainable_variables + self._non_trainable_variables
+        for layer in self._layers:
+            candidates = candidates + layer.weights
+        for variable in candidates:
+            if id(variable) not in seen:
+                seen.add(id(variable))
+                out.append(variable)
+        return out
+
+    variables = weights
+
+    @property
+    def trainable_weights(self):
+        if not self.trainable:
+            return []
+        return [v for v in self.weights if v.trainable]
+
+    @property
+    def non_trainable_weights(self):
+        if not self.trainable:
+            return self.weights
+        return [v for v in self.weights if not v.trainable]
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+
+    @property
+    def layers(self):
+        self._sync_tracking()
+        return list(self._layers)
+
+    def get_weights(self):
+        """Copies of the weights' values, as NumPy arrays, in ``weights`` order."""
+        return [np.array(v.numpy(), copy=True) for v in self.weights]
+
+    def set_weights(self, weights):
+        """Overwrite the weights' values; the count and every shape must match."""
+        layer_weights = self.weights
+        weights = list(weights)
+        if len(layer_weights) != len(weights):
+            raise ValueError(
+                f"You called `set_weights(weights)` on layer '{self.name}' with a weight list of "
+                f"length {len(weights)}, but the layer was expecting {len(layer_weights)} weights.")
+        values = [np.asarray(getattr(w, "data", w)) for w in weights]
+        for variable, value in zip(layer_weights, values):
+            if tuple(variable.shape) != tuple(value.shape):
+                raise ValueError(
+                    f"Layer '{self.name}' weight '{variable.name}' has shape {tuple(variable.shape)}, "
+                    f"which is not compatible with the provided weight shape {tuple(value.shape)}.")
+        for variable, value in zip(layer_weights, values):
+            variable.assign(value.astype(variable.dtype, copy=False))
+
+    def count_params(self):
+        """The number of scalars in all the weights."""
+        if not self.built:
+            raise ValueError(
+                f"You tried to call `count_params` on layer '{self.name}', but the layer isn't "
+                "built. You can build it manually via: `layer.build(input_shape)`.")
+        return int(sum(int(np.prod(v.shape)) for v in self.weights))
+
+    # -- losses ---------------------------------------------------------------------
+    def add_loss(self, loss):
+        """Record a scalar loss tensor (it joins ``losses`` until the next outer call)."""
+        for item in flatten(loss):
+            self._losses.append(item if isinstance(item, Tensor) else Tensor(item))
+
+    @property
+    def losses(self):
+        """Losses added in the last call (``add_loss``, activity regularizers), then the
+        regularization penalties of the trainable weights, computed from their current values."""
+        layers = self._flatten_layers()
+        out = [loss for layer in layers for loss in layer._losses]
+        trainable = {id(v) for v in self.trainable_weights}
+        seen = set()
+        for layer in layers:
+            for variable, regularizer in layer._weight_regularizers:
+                if id(variable) in trainable and id(variable) not in seen:
+                    seen.add(id(variable))
+                    out.append(regularizer(variable))
+        return out
+
+    def _flatten_layers(self, include_self=True):
+        self._sync_tracking()
+        out, seen = ([self] if include_self else []), {id(self)}
+        stack = list(reversed(self._layers))
+        while stack:
+            layer = stack.pop()
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            out.append(layer)
+            stack.extend(reversed(layer._layers))
+        return out
+
+    # -- build and call -------------------------------------------------------------
+    def build(self, input_shape=None):
+        """Create the weights for inputs of ``input_shape`` (batch axis first, may be None)."""
+
+    def get_build_config(self):
+        if self._build_input_shape is not None:
+            return {"input_shape": self._build_input_shape}
+        return None
+
+    def build_from_config(self, config):
+        if config and "input_shape" in config:
+            self.build(config["input_shape"])
+
+    def call(self, inputs, *args, **kwargs):
+        raise NotImplementedError(f"Layer {type(self).__name__} does not have a `call` method implemented.")
+
+    def _convert_input(self, x):
+        # A list holding arrays or tensors is several inputs (as in Keras); a list of numbers is one.
+        if isinstance(x, (list, tuple)) and any(isinstance(e, (Tensor, np.ndarray)) for e in flatten(x)):
+            return type(x)(self._convert_input(e) for e in x)
+        if isinstance(x, dict):
+            return {k: self._convert_input(v) for k, v in x.items()}
+        if x is None:
+            return None
+        if not isinstance(x, Tensor):
+            x = Tensor(np.asarray(x))
+        if (self._autocast_inputs and self.autocast and x.dtype.kind in "fiub"
+                and x.dtype != np.dtype(self.compute_dtype)):
+            x = ops.cast(x, self.compute_dtype)
+        return x
+
+    def _assert_input_compatibility(self, shapes):
+        if self.input_spec is not None:
+            assert_input_compatibility(self.input_spec, shapes, self.name)
+
+    def _maybe_build(self, shapes):
+        if not self.built and self._batch_input_shape is not None and is_shape(shapes):
+            self.build(self._batch_input_shape)
+        self._assert_input_compatibility(shapes)
+        if not self.built:
+            self.build(shapes)
+            self._assert_input_compatibility(shapes)
+
+    def __call__(self, inputs, *args, training=None, **kwargs):
+        self._check_super_called()
+        if any_symbolic(inputs):
+            if training is not None:
+                kwargs["training"] = training
+            return self._symbolic_call(inputs, args, kwargs)
+        inputs = self._convert_input(inputs)
+        self._maybe_build(map_structure(lambda t: None if t is None else tuple(t.shape), inputs))
+        context = _CallContext.current
+        entered = context is None
+        if entered:
+            context = _CallContext.current = _CallContext(self)
+            for layer in self._flatten_layers():
+                layer._losses = []
+        previous = context.training
+        if training is None:
+            training = context.training
+        context.training = training
+        try:
+            if self._call_has_training and training is not None:
+                kwargs["training"] = bool(training)
+            outputs = self.call(inputs, *args, **kwargs)
+            if self.activity_regularizer is not None:
+                for output in flatten(outputs):
+                    if isinstance(output, Tensor):
+                        loss = self.activity_regularizer(output)
+                        if output.ndim > 0 and output.shape[0] > 0:
+                            loss = loss / output.shape[0]
+                        self._losses.append(loss)
+        finally:
+            context.training = previous
+            if entered:
+                _CallContext.current = None
+        return outputs
+
+    def _symbolic_call(self, inputs, args, kwargs):
+        """Call on KerasTensors: build, infer the output shape, and record a Node."""
+        shapes = map_structure(lambda t: tuple(t.shape) if isinstance(t, KerasTensor) else None, inputs)
+        self._maybe_build(shapes)
+        out_shapes = self.compute_output_shape(shapes)
+        dtype = self.compute_dtype
+        if is_shape(out_shapes):
+            outputs = KerasTensor(out_shapes, dtype=dtype)
+        else:
+            outputs = map_shape_structure(lambda s: KerasTensor(s, dtype=dtype), out_shapes)
+        Node(self, (inputs,) + tuple(args), kwargs, outputs)
+        return outputs
+
+    def compute_output_shape(self, input_shape):
+        """The output shape for ``input_shape``; by default found by running ``call`` on zeros."""
+        shapes = standardize_shape(input_shape)
+
+        def dummy(shape):
+            if any(d is None for d in shape[1:]):
+                raise NotImplementedError(
+                    f"Layer {type(self).__name__} ('{self.name}') cannot infer its output shape for "
+                    f"input shape {shape} with unknown non-batch sizes; implement compute_output_shape.")
+            return Tensor(np.zeros((1 if shape[0] is None else shape[0],) + shape[1:], self.compute_dtype))
+
+        first = shapes if is_shape(shapes) else next(s for s in flatten_shapes(shapes) if s is not None)
+        batch = first[0]
+        inputs = map_shape_structure(lambda s: None if s is None else dummy(s), shapes)
+        with no_grad():
+            if not self.built:
+                self.build(shapes)
+            outputs = self.call(inputs)
+        return map_structure(lambda t: (batch,) + tuple(t.shape[1:]), outputs)
+
+    # -- config ---------------------------------------------------------------------
+    def get_config(self):
+        config = {"name": self.name, "trainable": self.trainable,
+                  "dtype": self._dtype_policy.serialize()}
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        try:
+            return cls(**config)
+        except Exception as error:
+            raise TypeError(f"Error when deserializing class '{cls.__name__}' using config={config}.\n\n"
+                            f"Exception encountered: {error}") from error
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+Layer.build = _wrap_build(Layer.build)
+
+
+__all__ = ["Layer", "InputSpec", "DTypePolicy", "reset_name_counters", "to_snake_case"]

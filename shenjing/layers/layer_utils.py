@@ -1,0 +1,89 @@
+"""Helpers of the Layer base: unique names, the dtype policy, and argument checks."""
+
+import re
+
+import numpy as np
+
+from .. import backend, regularizers
+
+_NAME_COUNTS = {}
+
+
+def to_snake_case(name):
+    """'MaxPooling2D' -> 'max_pooling2d', 'ReLU' -> 're_lu' (Keras's rule)."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def unique_name(prefix):
+    """'dense', then 'dense_1', 'dense_2', ... per prefix, until ``reset_name_counters``."""
+    count = _NAME_COUNTS.get(prefix, 0)
+    _NAME_COUNTS[prefix] = count + 1
+    return prefix if count == 0 else f"{prefix}_{count}"
+
+
+def reset_name_counters():
+    """Forget the names handed out, so the next Dense is 'dense' again (Keras's clear_session)."""
+    _NAME_COUNTS.clear()
+
+
+class DTypePolicy:
+    """The dtype a layer computes in and keeps its weights in (one float dtype, no mixing)."""
+
+    def __init__(self, name=None):
+        name = backend.floatx() if name is None else name
+        try:
+            dtype = np.dtype(name)
+        except TypeError:
+            dtype = None
+        if dtype is None or dtype.kind != "f":
+            raise ValueError(
+                f"Invalid dtype policy: expected 'float16', 'float32' or 'float64', received: {name!r}")
+        self.name = dtype.name
+
+    compute_dtype = variable_dtype = property(lambda self: self.name)
+
+    def get_config(self):
+        return {"name": self.name}
+
+    def serialize(self):
+        return {"module": "keras", "class_name": "DTypePolicy", "config": {"name": self.name},
+                "registered_name": None}
+
+    def __repr__(self):
+        return f'<DTypePolicy "{self.name}">'
+
+
+def get_dtype_policy(dtype):
+    """A policy from None (floatx), a dtype name, a numpy dtype, a policy or its config dict."""
+    if isinstance(dtype, DTypePolicy):
+        return dtype
+    if isinstance(dtype, dict):
+        if dtype.get("class_name") not in ("DTypePolicy", "FloatDTypePolicy"):
+            raise ValueError(f"Invalid dtype policy config: {dtype!r}")
+        return DTypePolicy(dtype.get("config", {}).get("name"))
+    if isinstance(dtype, np.dtype) or (isinstance(dtype, type) and issubclass(dtype, np.generic)):
+        return DTypePolicy(np.dtype(dtype).name)
+    return DTypePolicy(dtype)
+
+
+def reject_constraint(layer_name, argument, value):
+    """Constraints are not applied yet: accept only None, and say so otherwise."""
+    if value is not None:
+        raise ValueError(
+            f"Layer '{layer_name}': `{argument}` is not supported yet (no optimizer applies "
+            f"constraints); pass {argument}=None. Received: {argument}={value!r}")
+
+
+def reject_unsupported(layer_name, **options):
+    """Keras options shenjing does not implement (LoRA, quantization): accept only their defaults,
+    so that configs written by Keras load."""
+    for argument, value in options.items():
+        if value is not None:
+            raise ValueError(f"Layer '{layer_name}': `{argument}` is not supported yet; pass "
+                             f"{argument}=None. Received: {argument}={value!r}")
+
+
+def serialize_regularizer(regularizer):
+    return None if regularizer is None else regularizers.serialize(regularizer)

@@ -1,0 +1,135 @@
+"""Pooling layers, channels-last: max and average over windows, and global pooling.
+
+Output length per spatial axis: 'valid' floor((L - pool) / stride) + 1, 'same' ceil(L / stride).
+"""
+
+from .. import ops
+from .convolutional import standardize_data_format, standardize_padding, standardize_tuple
+from .input_spec import InputSpec
+from .layer import Layer
+
+
+class BasePooling(Layer):
+    """Max or average pooling over ``rank`` spatial axes; ``strides`` default to ``pool_size``."""
+
+    def __init__(self, rank, mode, pool_size, strides=None, padding="valid", data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.rank = rank
+        self.mode = mode
+        self.pool_size = standardize_tuple(pool_size, rank, "pool_size")
+        self.strides = self.pool_size if strides is None else standardize_tuple(strides, rank, "strides")
+        self.padding = standardize_padding(padding)
+        self.data_format = standardize_data_format(data_format, self)
+        self.input_spec = InputSpec(ndim=rank + 2)
+
+    def call(self, inputs):
+        pool = ops.max_pool if self.mode == "max" else ops.average_pool
+        return pool(inputs, self.pool_size, strides=self.strides, padding=self.padding)
+
+    def compute_output_shape(self, input_shape):
+        spatial = []
+        for length, p, s in zip(input_shape[1:-1], self.pool_size, self.strides):
+            if length is None:
+                spatial.append(None)
+                continue
+            size = (length - 1) // s + 1 if self.padding == "same" else (length - p) // s + 1
+            if size <= 0:
+                raise ValueError(
+                    f"Layer '{self.name}': computed output size would be negative or zero. Received "
+                    f"`inputs shape={tuple(input_shape)}`, `pool_size={self.pool_size}`, "
+                    f"padding={self.padding!r}.")
+            spatial.append(size)
+        return (input_shape[0], *spatial, input_shape[-1])
+
+    def build(self, input_shape):
+        self.compute_output_shape(input_shape)  # a window larger than the input fails here
+
+    def get_config(self):
+        return {**super().get_config(), "pool_size": self.pool_size, "padding": self.padding,
+                "strides": self.strides, "data_format": self.data_format}
+
+
+class MaxPooling1D(BasePooling):
+    """Max over windows of ``pool_size`` steps: (batch, steps, channels)."""
+
+    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, **kwargs):
+        super().__init__(1, "max", pool_size, strides, padding, data_format, **kwargs)
+
+
+class MaxPooling2D(BasePooling):
+    """Max over ``pool_size`` windows: (batch, height, width, channels)."""
+
+    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None, **kwargs):
+        super().__init__(2, "max", pool_size, strides, padding, data_format, **kwargs)
+
+
+class AveragePooling1D(BasePooling):
+    """Mean over windows of ``pool_size`` steps ('same' divides by the real values only)."""
+
+    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, **kwargs):
+        super().__init__(1, "average", pool_size, strides, padding, data_format, **kwargs)
+
+
+class AveragePooling2D(BasePooling):
+    """Mean over ``pool_size`` windows ('same' divides by the real values only)."""
+
+    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None, **kwargs):
+        super().__init__(2, "average", pool_size, strides, padding, data_format, **kwargs)
+
+
+class BaseGlobalPooling(Layer):
+    """Max or mean over every spatial axis: (batch, ..., channels) -> (batch, channels)."""
+
+    def __init__(self, rank, mode, data_format=None, keepdims=False, **kwargs):
+        super().__init__(**kwargs)
+        self.rank = rank
+        self.mode = mode
+        self.data_format = standardize_data_format(data_format, self)
+        self.keepdims = keepdims
+        self.input_spec = InputSpec(ndim=rank + 2)
+
+    def call(self, inputs):
+        pool = ops.global_max_pool if self.mode == "max" else ops.global_average_pool
+        return pool(inputs, keepdims=self.keepdims)
+
+    def compute_output_shape(self, input_shape):
+        if self.keepdims:
+            return (input_shape[0],) + (1,) * self.rank + (input_shape[-1],)
+        return (input_shape[0], input_shape[-1])
+
+    def get_config(self):
+        return {**super().get_config(), "data_format": self.data_format, "keepdims": self.keepdims}
+
+
+class GlobalAveragePooling1D(BaseGlobalPooling):
+    """Mean over the steps: (batch, steps, channels) -> (batch, channels)."""
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(1, "average", data_format, keepdims, **kwargs)
+
+
+class GlobalAveragePooling2D(BaseGlobalPooling):
+    """Mean over height and width: (batch, h, w, channels) -> (batch, channels)."""
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(2, "average", data_format, keepdims, **kwargs)
+
+
+class GlobalMaxPooling1D(BaseGlobalPooling):
+    """Max over the steps: (batch, steps, channels) -> (batch, channels)."""
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(1, "max", data_format, keepdims, **kwargs)
+
+
+class GlobalMaxPooling2D(BaseGlobalPooling):
+    """Max over height and width: (batch, h, w, channels) -> (batch, channels)."""
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(2, "max", data_format, keepdims, **kwargs)
+
+
+MaxPool1D, MaxPool2D = MaxPooling1D, MaxPooling2D
+AvgPool1D, AvgPool2D = AveragePooling1D, AveragePooling2D
+GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
+GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D

@@ -1,0 +1,69 @@
+"""Attribute tracking: sublayers and variables assigned to a layer become its state.
+
+Tracked in assignment order: a sublayer joins ``_layers``, a variable joins
+``_trainable_variables`` or ``_non_trainable_variables`` (by its flag when first
+seen), also inside lists, tuples and dicts, even ones filled after assignment.
+"""
+
+from ..autograd import Variable
+from .keras_tensor import flatten
+
+# Attributes that hold the tracking state itself (never tracked as state).
+_INTERNAL = frozenset(("_trainable_variables", "_non_trainable_variables", "_layers", "_tracked_ids",
+                       "_weight_regularizers", "_losses", "_inbound_nodes"))
+
+
+class Tracker:
+    """The tracking half of ``Layer``."""
+
+    def _init_tracker(self):
+        if "_tracked_ids" not in self.__dict__:
+            object.__setattr__(self, "_trainable_variables", [])
+            object.__setattr__(self, "_non_trainable_variables", [])
+            object.__setattr__(self, "_layers", [])
+            object.__setattr__(self, "_tracked_ids", set())
+
+    def __setattr__(self, name, value):
+        if name not in _INTERNAL:
+            self._init_tracker()  # attributes may be set before super().__init__()
+            old = self.__dict__.get(name)
+            if old is not None and old is not value:
+                self._untrack(old, skip=name)
+            self._track(value)
+        object.__setattr__(self, name, value)
+
+    def _track(self, value):
+        if isinstance(value, Tracker) and value is not self:
+            if id(value) not in self._tracked_ids:
+                self._tracked_ids.add(id(value))
+                self._layers.append(value)
+        elif isinstance(value, Variable):
+            if id(value) not in self._tracked_ids:
+                self._tracked_ids.add(id(value))
+                store = self._trainable_variables if value.trainable else self._non_trainable_variables
+                store.append(value)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                self._track(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                self._track(item)
+
+    def _sync_tracking(self):
+        """Track layers and variables put into list or dict attributes after assignment."""
+        for name, value in self.__dict__.items():
+            if name not in _INTERNAL and isinstance(value, (list, tuple, dict)):
+                self._track(value)
+
+    def _untrack(self, old, skip):
+        """Forget ``old`` (a sublayer or variable being replaced) unless another attribute holds it."""
+        for old_item in flatten(old):
+            if not isinstance(old_item, (Tracker, Variable)) or id(old_item) not in self._tracked_ids:
+                continue
+            if any(old_item is leaf for key, value in self.__dict__.items()
+                   if key != skip and key not in _INTERNAL for leaf in flatten(value)):
+                continue
+            self._tracked_ids.discard(id(old_item))
+            for store in (self._layers, self._trainable_variables, self._non_trainable_variables):
+                if any(item is old_item for item in store):
+                    store[:] = [item for item in store if item is not old_item]

@@ -1,0 +1,71 @@
+"""Every layer through the harness: shapes, weight counts, config round trip, a training step."""
+
+import pytest
+
+from layer_harness import run_layer_test
+from shenjing import layers
+
+CASES = [
+    # (class, kwargs, input shape, output shape, trainable, non-trainable, input dtype, training)
+    (layers.Dense, {"units": 3}, (2, 4), (2, 3), 2, 0),
+    (layers.Dense, {"units": 3, "use_bias": False, "activation": "tanh"}, (2, 5, 4), (2, 5, 3), 1, 0),
+    (layers.Dense, {"units": 2, "kernel_regularizer": "l2", "bias_regularizer": {
+        "class_name": "L1", "config": {"l1": 0.1}}}, (3, 4), (3, 2), 2, 0),
+    (layers.Activation, {"activation": "relu"}, (2, 3), (2, 3), 0, 0),
+    (layers.Flatten, {}, (2, 3, 4, 5), (2, 60), 0, 0),
+    (layers.Flatten, {}, (2,), (2, 1), 0, 0),
+    (layers.Reshape, {"target_shape": (2, -1)}, (3, 4, 3), (3, 2, 6), 0, 0),
+    (layers.Conv1D, {"filters": 4, "kernel_size": 3}, (2, 9, 3), (2, 7, 4), 2, 0),
+    (layers.Conv1D, {"filters": 2, "kernel_size": 3, "padding": "causal", "dilation_rate": 2},
+     (2, 8, 3), (2, 8, 2), 2, 0),
+    (layers.Conv2D, {"filters": 4, "kernel_size": 3}, (2, 7, 6, 3), (2, 5, 4, 4), 2, 0),
+    (layers.Conv2D, {"filters": 2, "kernel_size": (3, 2), "strides": 2, "padding": "same",
+                     "use_bias": False}, (2, 7, 6, 3), (2, 4, 3, 2), 1, 0),
+    (layers.MaxPooling1D, {}, (2, 9, 3), (2, 4, 3), 0, 0),
+    (layers.MaxPooling2D, {"pool_size": 3, "strides": 2, "padding": "same"}, (2, 7, 6, 3),
+     (2, 4, 3, 3), 0, 0),
+    (layers.AveragePooling1D, {"pool_size": 3, "strides": 1}, (2, 9, 3), (2, 7, 3), 0, 0),
+    (layers.AveragePooling2D, {}, (2, 7, 6, 3), (2, 3, 3, 3), 0, 0),
+    (layers.GlobalAveragePooling1D, {}, (2, 9, 3), (2, 3), 0, 0),
+    (layers.GlobalAveragePooling2D, {"keepdims": True}, (2, 5, 4, 3), (2, 1, 1, 3), 0, 0),
+    (layers.GlobalMaxPooling1D, {}, (2, 9, 3), (2, 3), 0, 0),
+    (layers.GlobalMaxPooling2D, {}, (2, 5, 4, 3), (2, 3), 0, 0),
+    (layers.Dropout, {"rate": 0.5}, (4, 6), (4, 6), 0, 0),
+    (layers.Dropout, {"rate": 0.3, "noise_shape": (None, 1), "seed": 3}, (4, 6), (4, 6), 0, 0),
+    (layers.SpatialDropout1D, {"rate": 0.5}, (2, 5, 3), (2, 5, 3), 0, 0),
+    (layers.SpatialDropout2D, {"rate": 0.5}, (2, 5, 4, 3), (2, 5, 4, 3), 0, 0),
+    (layers.GaussianNoise, {"stddev": 0.1}, (4, 6), (4, 6), 0, 0),
+    (layers.GaussianDropout, {"rate": 0.2}, (4, 6), (4, 6), 0, 0),
+    (layers.BatchNormalization, {}, (8, 3), (8, 3), 2, 2),
+    (layers.BatchNormalization, {"axis": 1, "center": False}, (4, 3, 5), (4, 3, 5), 1, 2),
+    (layers.BatchNormalization, {"momentum": 0.9}, (4, 5, 5, 2), (4, 5, 5, 2), 2, 2),
+    (layers.LayerNormalization, {}, (4, 6), (4, 6), 2, 0),
+    (layers.LayerNormalization, {"axis": [1, 2]}, (2, 3, 4), (2, 3, 4), 2, 0),
+    (layers.LayerNormalization, {"rms_scaling": True}, (2, 3, 4), (2, 3, 4), 1, 0),
+    (layers.ReLU, {"max_value": 1.0}, (2, 3), (2, 3), 0, 0),
+    (layers.LeakyReLU, {}, (2, 3), (2, 3), 0, 0),
+    (layers.Softmax, {"axis": 1}, (2, 3, 4), (2, 3, 4), 0, 0),
+    (layers.ELU, {"alpha": 0.5}, (2, 3), (2, 3), 0, 0),
+    (layers.PReLU, {"shared_axes": [1]}, (2, 3, 4), (2, 3, 4), 1, 0),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c[0].__name__)
+def test_layer_contract(case):
+    cls, kwargs, in_shape, out_shape, n_train, n_non_train = case
+    run_layer_test(cls, kwargs, input_shape=in_shape, expected_output_shape=out_shape,
+                   expected_num_trainable_weights=n_train,
+                   expected_num_non_trainable_weights=n_non_train)
+
+
+def test_embedding_contract():
+    run_layer_test(layers.Embedding, {"input_dim": 5, "output_dim": 3}, input_shape=(2, 4),
+                   input_dtype="int64", expected_output_shape=(2, 4, 3),
+                   expected_num_trainable_weights=1)
+
+
+def test_every_exported_layer_class_is_covered():
+    covered = {case[0] for case in CASES} | {layers.Embedding}
+    exported = {getattr(layers, n) for n in layers.__all__}
+    layer_classes = {c for c in exported if isinstance(c, type) and issubclass(c, layers.Layer)}
+    assert layer_classes - covered == {layers.Layer, layers.BaseConv, layers.InputLayer}
