@@ -106,10 +106,9 @@ class BaseConv(Layer):
             left = (self.kernel_size[0] - 1) * self.dilation_rate[0]
             inputs = ops.pad(inputs, ((0, 0), (left, 0), (0, 0)))
             padding = "valid"
+        # The bias is added inside the conv op: one pass over the output fewer.
         outputs = ops.conv(inputs, self.kernel, strides=self.strides, padding=padding,
-                           dilation_rate=self.dilation_rate)
-        if self.bias is not None:
-            outputs = outputs + self.bias
+                           dilation_rate=self.dilation_rate, bias=self.bias)
         return self.activation(outputs)
 
     def compute_output_shape(self, input_shape):
