@@ -106,10 +106,12 @@ class BaseConv(Layer):
             left = (self.kernel_size[0] - 1) * self.dilation_rate[0]
             inputs = ops.pad(inputs, ((0, 0), (left, 0), (0, 0)))
             padding = "valid"
-        # The bias is added inside the conv op: one pass over the output fewer.
+        # The bias (and a plain ReLU) are applied inside the conv op: fewer passes over the output.
+        fused_relu = self.activation is activations.relu
         outputs = ops.conv(inputs, self.kernel, strides=self.strides, padding=padding,
-                           dilation_rate=self.dilation_rate, bias=self.bias)
-        return self.activation(outputs)
+                           dilation_rate=self.dilation_rate, bias=self.bias,
+                           activation="relu" if fused_relu else None)
+        return outputs if fused_relu else self.activation(outputs)
 
     def compute_output_shape(self, input_shape):
         spatial = []

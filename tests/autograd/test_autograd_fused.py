@@ -37,3 +37,15 @@ def test_tiled_max_pool_routes_each_gradient_to_one_value(shape, pool):
     y.backward(g)
     assert np.count_nonzero(x.grad) == g.size
     np.testing.assert_allclose(x.grad.sum(), g.sum())
+
+
+@pytest.mark.parametrize("strides, padding", [(1, "valid"), (2, "same")])
+def test_conv_with_fused_relu_equals_relu_of_conv_and_passes_gradcheck(strides, padding):
+    rng = np.random.default_rng(3)
+    x, k, b = rng.standard_normal((2, 6, 6, 2)), rng.standard_normal((3, 3, 2, 3)), rng.standard_normal(3)
+    fused = ops.conv(x, k, strides, padding, bias=b, activation="relu").numpy()
+    plain = ops.relu(ops.conv(x, k, strides, padding, bias=b)).numpy()
+    np.testing.assert_array_equal(fused, plain)
+    sj.gradcheck(lambda x, k, b: ops.conv(x, k, strides, padding, bias=b, activation="relu"), [x, k, b])
+    with pytest.raises(ValueError, match="activation must be None or 'relu'"):
+        ops.conv(x, k, activation="tanh")

@@ -65,9 +65,14 @@ def pad_spatial(x, pads, value=0):
 
 
 class Conv(Function):
-    """y = conv(x, K) + b: channels-last 2-D convolution (1-D inputs take H = 1), bias optional."""
+    """y = act(conv(x, K) + b): channels-last 2-D convolution (1-D inputs take H = 1).
 
-    def forward(self, x, kernel, bias=None, strides=(1, 1), padding="valid", dilation=(1, 1)):
+    The bias and a ReLU (``activation="relu"``: y = max(z, 0), dz = g (y > 0)) are
+    optional and applied in place on the GEMM's output, saving passes over it.
+    """
+
+    def forward(self, x, kernel, bias=None, strides=(1, 1), padding="valid", dilation=(1, 1),
+                activation=None):
         self.one_d = x.ndim == 3
         if self.one_d:
             x, kernel = x[:, None], kernel[None]
@@ -86,7 +91,11 @@ class Conv(Function):
         y = cols @ kernel.reshape(kh * kw * c, f)
         if bias is not None:
             y += bias
+        self.relu = activation == "relu"
+        if self.relu:
+            np.maximum(y, 0, out=y)
         if self.requires_grad:
+            self.y = y if self.relu else None
             self.cols, self.kernel = cols, kernel
             self.padded_shape, self.pads = xp.shape, pads
             self.strides, self.dilation, self.x_hw = strides, dilation, (h, w)
@@ -100,6 +109,8 @@ class Conv(Function):
         kernel = self.kernel
         kh, kw, c, _ = kernel.shape
         g2 = g.reshape(-1, f)
+        if self.relu:
+            g2 = g2 * (self.y > 0)
         need = self.needs_input_grad
         gx = gk = gb = None
         if need[1]:
@@ -127,11 +138,13 @@ class Conv(Function):
         return gx, gk, gb
 
 
-def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1, bias=None):
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1, bias=None,
+         activation=None):
     """keras.ops.conv for 1-D (N, L, C) and 2-D (N, H, W, C) inputs, channels-last.
 
     ``kernel`` is (k, C, F) or (kh, kw, C, F), as Keras lays it out. ``bias`` (F,)
-    is shenjing's addition: added inside the op, it saves a pass over the output.
+    and ``activation`` (None or "relu") are shenjing's additions: applied inside
+    the op, they save passes over the output (a Conv2D layer with relu uses them).
     """
     x = as_tensor(inputs)
     k = as_tensor(kernel, like=x)
@@ -161,7 +174,9 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
                 f"conv: input of shape {x.shape} is smaller than the kernel window "
                 f"{tuple(window[-rank:])} (dilation {dilation[-rank:]}) with padding='valid'"
             )
-    options = dict(strides=strides, padding=padding, dilation=dilation)
+    if activation not in (None, "relu"):
+        raise ValueError(f"conv: activation must be None or 'relu', received {activation!r}")
+    options = dict(strides=strides, padding=padding, dilation=dilation, activation=activation)
     if bias is None:
         return Conv.apply(x, k, **options)
     b = as_tensor(bias, like=x)
