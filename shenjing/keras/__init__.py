@@ -11,7 +11,7 @@ from . import (activations, callbacks, datasets, initializers, layers, losses, m
 from ..autograd import ops
 from ..layers import Input, InputLayer, Layer
 from ..models import Model, Sequential
-from .. import backend
+from . import backend
 
 __all__ = ["activations", "backend", "callbacks", "datasets", "initializers", "layers", "losses",
            "metrics", "models", "ops", "optimizers", "regularizers", "utils", "Input",
