@@ -14,6 +14,8 @@ from .input_spec import InputSpec
 from .keras_tensor import KerasTensor, Node
 from .layer import Layer
 from .layer_utils import DTypePolicy, reset_name_counters
+from .merging import (Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract, add,
+                      average, concatenate, maximum, minimum, multiply, subtract)
 from .normalization import BatchNormalization, LayerNormalization
 from .pooling import (AveragePooling1D, AveragePooling2D, AvgPool1D, AvgPool2D,
                       GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAvgPool1D,
@@ -24,6 +26,8 @@ from .regularization import (Dropout, GaussianDropout, GaussianNoise, SpatialDro
 from .reshape import Reshape
 
 __all__ = [
+    "Add", "Average", "Concatenate", "Maximum", "Minimum", "Multiply", "Subtract", "add",
+    "average", "concatenate", "maximum", "minimum", "multiply", "subtract",
     "Activation", "AveragePooling1D", "AveragePooling2D", "AvgPool1D", "AvgPool2D", "BaseConv",
     "BatchNormalization", "Conv1D", "Conv2D", "Convolution1D", "Convolution2D", "DTypePolicy",
     "Dense", "Dropout", "ELU", "Embedding", "Flatten", "GaussianDropout", "GaussianNoise",

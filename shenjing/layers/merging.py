@@ -1,0 +1,151 @@
+"""Merge layers: combine a list of tensors into one (Add, Subtract, Multiply, Average,
+Maximum, Minimum, Concatenate), plus Keras's lowercase functional forms."""
+
+import numpy as np
+
+from .. import ops
+from .layer import Layer
+
+
+class Merge(Layer):
+    """Base: takes a list of at least two tensors whose shapes broadcast together."""
+
+    def build(self, input_shape):
+        if not isinstance(input_shape, (list, tuple)) or not input_shape or not isinstance(input_shape[0], (list, tuple)):
+            raise ValueError(
+                f"A merge layer ('{self.name}') should be called on a list of inputs. Received: input_shape={input_shape}"
+            )
+        if len(input_shape) < 2:
+            raise ValueError(
+                f"A merge layer ('{self.name}') should be called on a list of at least 2 inputs. "
+                f"Got {len(input_shape)} inputs."
+            )
+        self._check_shapes(input_shape)
+
+    def _check_shapes(self, shapes):
+        batchless = [tuple(1 if d is None else d for d in s[1:]) for s in shapes]
+        try:
+            np.broadcast_shapes(*batchless)
+        except ValueError:
+            raise ValueError(
+                f"Layer '{self.name}': inputs with shapes {[tuple(s) for s in shapes]} cannot be merged "
+                "(their non-batch axes do not broadcast)"
+            ) from None
+
+    def call(self, inputs):
+        out = inputs[0]
+        for x in inputs[1:]:
+            out = self._merge(out, x)
+        return out
+
+    def compute_output_shape(self, input_shape):
+        batchless = [tuple(1 if d is None else d for d in s[1:]) for s in input_shape]
+        return (input_shape[0][0], *np.broadcast_shapes(*batchless))
+
+
+class Add(Merge):
+    """Elementwise sum of the inputs."""
+
+    def _merge(self, a, b):
+        return ops.add(a, b)
+
+
+class Subtract(Merge):
+    """inputs[0] - inputs[1] (exactly two inputs)."""
+
+    def build(self, input_shape):
+        super().build(input_shape)
+        if len(input_shape) != 2:
+            raise ValueError(f"A `Subtract` layer ('{self.name}') should be called on exactly 2 inputs. "
+                             f"Received: {len(input_shape)} inputs")
+
+    def _merge(self, a, b):
+        return ops.subtract(a, b)
+
+
+class Multiply(Merge):
+    """Elementwise product of the inputs."""
+
+    def _merge(self, a, b):
+        return ops.multiply(a, b)
+
+
+class Maximum(Merge):
+    def _merge(self, a, b):
+        return ops.maximum(a, b)
+
+
+class Minimum(Merge):
+    def _merge(self, a, b):
+        return ops.minimum(a, b)
+
+
+class Average(Merge):
+    """Elementwise mean of the inputs."""
+
+    def call(self, inputs):
+        return ops.divide(super().call(inputs), float(len(inputs)))
+
+    def _merge(self, a, b):
+        return ops.add(a, b)
+
+
+class Concatenate(Merge):
+    """Join the inputs along ``axis`` (default -1); every other axis must match."""
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis
+
+    def _check_shapes(self, shapes):
+        rank = len(shapes[0])
+        axis = self.axis % rank
+        for s in shapes:
+            if len(s) != rank or any(a != b and None not in (a, b)
+                                     for i, (a, b) in enumerate(zip(s, shapes[0])) if i != axis):
+                raise ValueError(
+                    "A `Concatenate` layer requires inputs with matching shapes except for the concatenation "
+                    f"axis. Received: input_shape={[tuple(x) for x in shapes]}"
+                )
+
+    def call(self, inputs):
+        return ops.concatenate(list(inputs), axis=self.axis)
+
+    def compute_output_shape(self, input_shape):
+        rank = len(input_shape[0])
+        axis = self.axis % rank
+        out = list(input_shape[0])
+        sizes = [s[axis] for s in input_shape]
+        out[axis] = None if None in sizes else sum(sizes)
+        return tuple(out)
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis}
+
+
+def add(inputs, **kwargs):
+    return Add(**kwargs)(inputs)
+
+
+def subtract(inputs, **kwargs):
+    return Subtract(**kwargs)(inputs)
+
+
+def multiply(inputs, **kwargs):
+    return Multiply(**kwargs)(inputs)
+
+
+def average(inputs, **kwargs):
+    return Average(**kwargs)(inputs)
+
+
+def maximum(inputs, **kwargs):
+    return Maximum(**kwargs)(inputs)
+
+
+def minimum(inputs, **kwargs):
+    return Minimum(**kwargs)(inputs)
+
+
+def concatenate(inputs, axis=-1, **kwargs):
+    return Concatenate(axis=axis, **kwargs)(inputs)
