@@ -13,11 +13,11 @@ from ..layers.keras_tensor import flatten, map_structure
 
 
 def to_arrays(structure):
-    """Leaves as NumPy arrays (Tensors give their data; lists of numbers become arrays)."""
+    """Leaves as NumPy arrays (Tensors give their data; nested lists of numbers become one array)."""
     if structure is None:
         return None
-    if isinstance(structure, (list, tuple)) and structure and not any(
-        isinstance(s, (np.ndarray, list, tuple, dict)) or hasattr(s, "data") for s in structure
+    if isinstance(structure, (list, tuple)) and structure and all(
+        isinstance(leaf, (int, float, bool, np.number, np.bool_)) for leaf in flatten(structure)
     ):
         return np.asarray(structure)
     return map_structure(lambda a: np.asarray(getattr(a, "data", a)), structure)

@@ -217,3 +217,11 @@ def test_optimizer_object_and_custom_loss_function():
     model.compile(optimizer=optimizers.SGD(learning_rate=0.1, momentum=0.9), loss=my_loss, metrics=["accuracy"])
     history = model.fit(x, y, epochs=3, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0]
+
+
+def test_plain_python_lists_are_one_array_and_lists_of_arrays_are_several_inputs():
+    model = Sequential([layers.Dense(1, input_shape=(2,))])
+    model.compile(optimizer="sgd", loss="mse")
+    history = model.fit([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [1.0, 1.0, 2.0], epochs=2, verbose=0)
+    assert len(history.history["loss"]) == 2
+    assert model.predict([[1.0, 1.0]], verbose=0).shape == (1, 1)
