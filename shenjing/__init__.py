@@ -15,7 +15,8 @@ from .autograd import ops
 __version__ = "0.1.0"
 
 _LAZY = ("activations", "initializers", "layers", "losses", "optimizers", "regularizers",
-         "datasets", "keras", "models", "metrics", "callbacks", "utils", "random")
+         "datasets", "keras", "models", "metrics", "callbacks", "utils", "random", "saving",
+         "serialization")
 
 
 def __getattr__(name):

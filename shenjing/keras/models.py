@@ -1,7 +1,4 @@
-"""``keras.models``: the same module object as ``shenjing.models`` (one implementation, re-exported)."""
+"""``keras.models``: ``Model``, ``Sequential``, and loading and saving whole models."""
 
-import sys
-
-from .. import models as _implementation
-
-sys.modules[__name__] = _implementation
+from ..models import Model, Sequential  # noqa: F401
+from ..saving import load_model, model_from_json, save_model  # noqa: F401

@@ -37,3 +37,17 @@ __all__ = [
     "MaxPool1D", "MaxPool2D", "MaxPooling1D", "MaxPooling2D", "Node", "PReLU", "ReLU", "Reshape",
     "Softmax", "SpatialDropout1D", "SpatialDropout2D", "reset_name_counters",
 ]
+
+
+def serialize(layer):
+    """Keras 3's config dict of a layer (module, class_name, config, registered_name, build_config)."""
+    from ..serialization import serialize_keras_object
+
+    return serialize_keras_object(layer)
+
+
+def deserialize(config, custom_objects=None):
+    """A layer from ``serialize``'s dict; unknown or unregistered classes are refused."""
+    from ..serialization import deserialize_keras_object
+
+    return deserialize_keras_object(config, custom_objects=custom_objects)

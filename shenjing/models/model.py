@@ -7,7 +7,9 @@ Both get the trainer (``compile``/``fit``/``evaluate``/``predict``), ``summary``
 ``get_layer`` and, from ``Layer``, weights, ``get_weights``/``set_weights``.
 """
 
-from ..layers.keras_tensor import flatten, map_structure
+import numpy as np
+
+from ..layers.keras_tensor import any_symbolic, flatten, map_structure
 from ..layers.layer import Layer, unique_name
 from . import functional
 from .summary import print_summary
@@ -48,6 +50,14 @@ class Model(Trainer, Layer):
         self.output_names = [functional.node_of(t).layer.name for t in self.outputs]
         self.input_names = [functional.node_of(t).layer.name for t in self.inputs]
         self.built = True
+
+    def __call__(self, inputs, *args, **kwargs):
+        if self._build_input_shape is None and not self._functional and not any_symbolic(inputs):
+            # A subclassed model is never "built" from shapes; remember the first input's
+            # shape (batch axis None) so that saving can write Keras's build_config.
+            self._build_input_shape = map_structure(
+                lambda leaf: (None,) + tuple(np.shape(getattr(leaf, "data", leaf)))[1:], inputs)
+        return super().__call__(inputs, *args, **kwargs)
 
     @property
     def layers(self):

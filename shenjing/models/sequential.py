@@ -49,7 +49,7 @@ class Sequential(Model):
                 )
             self._stack.append(layer)
             self._track(layer)
-        self.built = False
+        self._unbuild()
         if rebuild:
             self._build_if_shape_known()
 
@@ -60,7 +60,7 @@ class Sequential(Model):
         layer = self._stack.pop()
         self._layers[:] = [l for l in self._layers if l is not layer]
         self._tracked_ids.discard(id(layer))
-        self.built = False
+        self._unbuild()
         if rebuild:
             self._build_if_shape_known()
         return layer
@@ -68,6 +68,11 @@ class Sequential(Model):
     @property
     def layers(self):
         return list(self._stack)
+
+    def _unbuild(self):
+        """The stack changed: the next call or ``build`` builds it again (new layers get weights)."""
+        self.built = False
+        object.__setattr__(self, "_build_done", False)
 
     def _known_input_shape(self):
         if self._input_layer is not None:

@@ -57,3 +57,9 @@ def test_bad_inputs_raise_clear_errors():
         layers.Concatenate()([A, np.ones((3, 3), np.float32)])
     with pytest.raises(ValueError, match="exactly 2 inputs"):
         layers.Subtract()([A, B, A])
+
+
+def test_merge_layer_configs_round_trip_through_serialize():
+    layer = layers.Concatenate(axis=1, name="joined")
+    rebuilt = layers.deserialize(layers.serialize(layer))
+    assert isinstance(rebuilt, layers.Concatenate) and rebuilt.axis == 1 and rebuilt.name == "joined"

@@ -126,3 +126,28 @@ def test_get_layer_by_index_and_errors():
     assert model.get_layer(index=0).name == "conv2d"
     with pytest.raises(ValueError, match="No such layer: nope"):
         model.get_layer("nope")
+
+
+def test_sequential_layers_added_after_a_build_get_weights():
+    model = Sequential()
+    model.add(layers.Input((3,)))
+    model.add(layers.Dense(2))
+    model.add(layers.Dense(1))
+    assert [w.shape for w in model.weights] == [(3, 2), (2,), (2, 1), (1,)]
+    model.pop()
+    model.add(layers.Dense(4))
+    assert model.layers[-1].kernel.shape == (2, 4)
+
+
+def test_subclassed_model_remembers_its_first_input_shape():
+    class Net(Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(2)
+
+        def call(self, x):
+            return self.dense(x)
+
+    net = Net()
+    net(np.ones((5, 3), np.float32))
+    assert net._build_input_shape == (None, 3)

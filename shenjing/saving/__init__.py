@@ -1,0 +1,16 @@
+"""Floor 6: saving and loading, in Keras 3's file formats.
+
+``save_model``/``load_model``: the ``.keras`` zip (config.json, metadata.json,
+model.weights.h5); ``save_weights``/``load_weights``: ``.weights.h5`` (Keras 3's
+layout) or ``.safetensors``. Loading runs no code from the file: custom classes load
+when registered with ``register_keras_serializable`` or passed in ``custom_objects``.
+"""
+
+from ..serialization import (deserialize_keras_object, get_registered_name,
+                             get_registered_object, register_keras_serializable,
+                             serialize_keras_object)
+from .saving_lib import load_model, load_weights, model_from_json, save_model, save_weights
+
+__all__ = ["save_model", "load_model", "save_weights", "load_weights", "model_from_json",
+           "register_keras_serializable", "get_registered_name", "get_registered_object",
+           "serialize_keras_object", "deserialize_keras_object"]

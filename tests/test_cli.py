@@ -1,0 +1,66 @@
+"""The `shenjing` command end to end, on scikit-learn's 8x8 digits (offline, seconds)."""
+
+import csv
+
+import numpy as np
+import pytest
+
+from shenjing import cli
+
+pytest.importorskip("sklearn")
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run")
+    code = cli.main(["train", "--model", "cnn", "--dataset", "digits", "--epochs", "2",
+                     "--batch-size", "32", "--out", str(out), "--verbose", "2"])
+    assert code == 0
+    return out
+
+
+def test_train_writes_model_history_and_plot(trained, capsys):
+    assert (trained / "model.keras").stat().st_size > 0
+    with open(trained / "history.csv") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["epoch", "accuracy", "loss", "val_accuracy", "val_loss"]
+    assert [r[0] for r in rows[1:]] == ["1", "2"]
+    assert (trained / "history.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_train_reaches_a_sensible_accuracy_on_digits(trained):
+    with open(trained / "history.csv") as f:
+        last = list(csv.DictReader(f))[-1]
+    assert float(last["val_accuracy"]) > 0.6
+
+
+def test_evaluate_summary_and_predict(trained, capsys, tmp_path):
+    model = str(trained / "model.keras")
+    assert cli.main(["evaluate", model, "--dataset", "digits"]) == 0
+    out = capsys.readouterr().out
+    assert "digits test set:" in out and "accuracy:" in out
+    assert cli.main(["summary", model]) == 0
+    assert "Total params:" in capsys.readouterr().out
+
+    from PIL import Image
+    from shenjing.datasets import digits
+
+    (_, _), (x_test, y_test) = digits.load_data()
+    scale = 255.0 / max(1, int(x_test.max()))
+    paths = []
+    for i in range(3):
+        path = tmp_path / f"digit{i}.png"
+        Image.fromarray((x_test[i] * scale).astype(np.uint8)).save(path)
+        paths.append(str(path))
+    assert cli.main(["predict", model, *paths]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 3 and all("class" in line and "probability" in line for line in lines)
+
+
+def test_errors_are_reported_without_a_traceback(trained, tmp_path, capsys):
+    assert cli.main(["summary", str(tmp_path / "missing.keras")]) == 1
+    assert "shenjing summary:" in capsys.readouterr().err
+    bad = tmp_path / "not-an-image.png"
+    bad.write_text("hello")
+    with pytest.raises(SystemExit, match="cannot read image"):
+        cli.main(["predict", str(trained / "model.keras"), str(bad)])
