@@ -84,6 +84,7 @@ def plot_history(history, path, title):
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     epochs = [e + 1 for e in history.epoch]
     panels = [k for k in ("loss", "accuracy") if k in history.history]
@@ -93,6 +94,7 @@ def plot_history(history, path, title):
         if f"val_{key}" in history.history:
             ax.plot(epochs, history.history[f"val_{key}"], marker="s", label=f"validation {key}")
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(key)
         ax.grid(alpha=0.3)
         ax.legend()
