@@ -6,6 +6,7 @@ the function, ``serialize`` a function into its name.
 
 from . import ops
 from .autograd.tensor import Tensor, as_tensor
+from .registry import Registry
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
@@ -137,16 +138,7 @@ _BY_NAME.update({"swish": silu, "hard_swish": hard_silu})
 _NAMES = {fn: fn.__name__ for fn in _FUNCTIONS}
 
 
-def _lookup(name, custom_objects=None):
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
-    try:
-        return _BY_NAME[name]
-    except KeyError:
-        raise ValueError(
-            f"Unknown activation: {name!r}. Valid names: {', '.join(sorted(_BY_NAME))} "
-            "(a custom activation loads through deserialize(config, custom_objects={name: fn}))"
-        ) from None
+_REGISTRY = Registry("activation", "keras.activations", None, _BY_NAME)
 
 
 def serialize(activation):
@@ -171,7 +163,7 @@ def deserialize(config, custom_objects=None):
         config = config.get("config", config.get("class_name"))
     if not isinstance(config, str):
         raise ValueError(f"Cannot deserialize an activation from {config!r}: expected a name")
-    return _lookup(config, custom_objects)
+    return _REGISTRY.lookup(config, custom_objects)
 
 
 def get(identifier):

@@ -10,6 +10,7 @@ import numpy as np
 
 from . import ops
 from .autograd.tensor import as_tensor
+from .registry import Registry
 
 
 def _factor(value, name, default=0.0):
@@ -131,52 +132,19 @@ _BY_NAME.update({"regularizer": Regularizer, "l1": L1, "l2": L2, "l1l2": L1L2,
                  "l1_l2": l1_l2, "orthogonal_regularizer": OrthogonalRegularizer})
 
 
-def _lookup(name, custom_objects=None):
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
-    try:
-        return _BY_NAME[name]
-    except KeyError:
-        raise ValueError(
-            f"Unknown regularizer: {name!r}. Valid names: {', '.join(sorted(_BY_NAME))} "
-            "(a custom regularizer loads through deserialize(config, custom_objects={name: obj}))"
-        ) from None
-
-
-def serialize(regularizer):
-    """Keras 3's config dict: module, class_name, config, registered_name.
-
-    A plain function is written by name (class_name "function"); like a custom
-    class, it loads again only through ``custom_objects``.
-    """
-    if isinstance(regularizer, Regularizer):
-        cls = type(regularizer)
-        builtin = _BY_NAME.get(cls.__name__) is cls
-        return {"module": "keras.regularizers" if builtin else cls.__module__,
-                "class_name": cls.__name__, "config": regularizer.get_config(),
-                "registered_name": None if builtin else cls.__name__}
-    if callable(regularizer):
-        name = getattr(regularizer, "__name__", type(regularizer).__name__)
-        return {"module": getattr(regularizer, "__module__", None), "class_name": "function",
-                "config": name, "registered_name": name}
-    raise ValueError(f"Cannot serialize {regularizer!r}: expected a regularizer")
+_REGISTRY = Registry("regularizer", "keras.regularizers", Regularizer, _BY_NAME)
+serialize = _REGISTRY.serialize
 
 
 def deserialize(config, custom_objects=None):
     """A regularizer from ``serialize``'s dict or from a name."""
     if isinstance(config, str):
-        obj = _lookup(config, custom_objects)
+        obj = _REGISTRY.lookup(config, custom_objects)
         return obj() if inspect.isclass(obj) or obj is l1_l2 else obj
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(
-            f"Cannot deserialize a regularizer from {config!r}: expected a name or a dict "
-            "with 'class_name' and 'config'"
-        )
-    if config["class_name"] == "function":
-        return _lookup(config["config"], custom_objects)
-    cls = _lookup(config["class_name"], custom_objects)
-    kwargs = dict(config.get("config") or {})
-    return cls.from_config(kwargs) if inspect.isclass(cls) else cls(**kwargs)
+    obj, kwargs = _REGISTRY.lookup_config(config, custom_objects)
+    if kwargs is None:
+        return obj
+    return obj.from_config(kwargs) if inspect.isclass(obj) else obj(**kwargs)
 
 
 def get(identifier):

@@ -10,6 +10,7 @@ reseeds.
 import inspect
 import re
 
+from ..registry import Registry
 from .constant_initializers import Constant, Identity, Initializer, Ones, Zeros
 from .random_initializers import (GlorotNormal, GlorotUniform, HeNormal, HeUniform,
                                   LecunNormal, LecunUniform, Orthogonal, RandomInitializer,
@@ -41,51 +42,17 @@ _BY_NAME.update({"uniform": RandomUniform, "normal": RandomNormal, "one": Ones, 
                  "OrthogonalInitializer": Orthogonal})
 
 
-def _lookup(name, custom_objects=None):
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
-    try:
-        return _BY_NAME[name]
-    except KeyError:
-        raise ValueError(
-            f"Unknown initializer: {name!r}. Valid names: {', '.join(sorted(_BY_NAME))} "
-            "(a custom initializer loads through deserialize(config, custom_objects={name: obj}))"
-        ) from None
-
-
-def serialize(initializer):
-    """Keras 3's config dict: module, class_name, config, registered_name.
-
-    A plain function is written by name (class_name "function"); like a custom
-    class, it loads again only through ``custom_objects``.
-    """
-    if isinstance(initializer, Initializer):
-        cls = type(initializer)
-        builtin = _BY_NAME.get(cls.__name__) is cls
-        return {"module": "keras.initializers" if builtin else cls.__module__,
-                "class_name": cls.__name__, "config": initializer.get_config(),
-                "registered_name": None if builtin else cls.__name__}
-    if callable(initializer):
-        name = getattr(initializer, "__name__", type(initializer).__name__)
-        return {"module": getattr(initializer, "__module__", None), "class_name": "function",
-                "config": name, "registered_name": name}
-    raise ValueError(f"Cannot serialize {initializer!r}: expected an initializer")
+_REGISTRY = Registry("initializer", "keras.initializers", Initializer, _BY_NAME)
+serialize = _REGISTRY.serialize
 
 
 def deserialize(config, custom_objects=None):
     """An initializer from ``serialize``'s dict or from a name."""
     if isinstance(config, str):
-        obj = _lookup(config, custom_objects)
+        obj = _REGISTRY.lookup(config, custom_objects)
         return obj() if inspect.isclass(obj) else obj
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(
-            f"Cannot deserialize an initializer from {config!r}: expected a name or a dict "
-            "with 'class_name' and 'config'"
-        )
-    if config["class_name"] == "function":
-        return _lookup(config["config"], custom_objects)
-    cls = _lookup(config["class_name"], custom_objects)
-    return cls.from_config(dict(config.get("config") or {}))
+    obj, kwargs = _REGISTRY.lookup_config(config, custom_objects)
+    return obj if kwargs is None else obj.from_config(kwargs)
 
 
 def get(identifier):
