@@ -14,6 +14,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from ..function import Function
 from ..tensor import as_tensor
+from .linalg import column_sums
 
 
 def normalize_tuple(value, n, name):
@@ -118,7 +119,7 @@ class Conv(Function):
             if self.one_d:
                 gk = gk[0]
         if len(need) > 2 and need[2]:
-            gb = g2.sum(axis=0)
+            gb = column_sums(g2)
         if need[0]:
             # dx[window offset (a, b)] += g @ K[a, b]^T: one GEMM per kernel offset,
             # each written straight into the strided slice it came from.

@@ -7,6 +7,12 @@ from ..tensor import as_tensor
 from .arithmetic import _pair
 
 
+def column_sums(a):
+    """a.sum(axis=0) of a 2-D array as one matrix-vector product (BLAS is several times
+    faster than NumPy's reduction over a long axis); the bias gradient of Dense and Conv."""
+    return np.ones(a.shape[0], dtype=a.dtype) @ a
+
+
 class MatMul(Function):
     """y = a @ b;  da = g @ b^T, db = a^T @ g (over the last two axes, batched)."""
 
@@ -55,7 +61,7 @@ class Dense(Function):
         gw = self.x.reshape(-1, self.x.shape[-1]).T @ g2 if need[1] else None
         if len(need) == 2:
             return gx, gw
-        return gx, gw, (g2.sum(axis=0) if need[2] else None)
+        return gx, gw, (column_sums(g2) if need[2] else None)
 
 
 def _check_matmul(a, b, where="matmul"):
