@@ -13,6 +13,10 @@ from shenjing import ops
     ((2, 8, 8, 2), (3, 3, 2, 3), 1, "same", 2),
     ((2, 5, 5, 2), (1, 1, 2, 3), 1, "valid", 1),
     ((2, 9, 3), (3, 3, 2), 2, "same", 1),
+    # One input channel takes im2col's transposed path.
+    ((2, 7, 6, 1), (3, 3, 1, 4), 1, "valid", 1),
+    ((2, 7, 6, 1), (3, 2, 1, 2), 2, "same", 2),
+    ((2, 9, 1), (3, 1, 2), 2, "same", 1),
 ])
 def test_conv_with_bias_equals_conv_plus_bias_and_passes_gradcheck(x_shape, k_shape, strides, padding, dilation):
     rng = np.random.default_rng(0)
@@ -49,3 +53,14 @@ def test_conv_with_fused_relu_equals_relu_of_conv_and_passes_gradcheck(strides, 
     sj.gradcheck(lambda x, k, b: ops.conv(x, k, strides, padding, bias=b, activation="relu"), [x, k, b])
     with pytest.raises(ValueError, match="activation must be None or 'relu'"):
         ops.conv(x, k, activation="tanh")
+
+
+def test_one_channel_im2col_matches_the_strided_view():
+    conv = __import__("importlib").import_module("shenjing.autograd.ops.conv")
+    x = np.random.default_rng(4).standard_normal((3, 9, 8, 1))
+    for strides, dilation in [((1, 1), (1, 1)), ((2, 1), (1, 2))]:
+        out_hw = (conv.output_length(9, 3, strides[0], dilation[0], "valid"),
+                  conv.output_length(8, 3, strides[1], dilation[1], "valid"))
+        fast = conv.im2col(x, (3, 3), strides, dilation, out_hw)
+        plain = conv.windows(x, (3, 3), strides, dilation, out_hw).reshape(fast.shape)
+        np.testing.assert_array_equal(fast, plain)

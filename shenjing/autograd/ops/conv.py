@@ -58,6 +58,24 @@ def windows(x, window, strides, dilation, out_hw):
                       strides=(s0, s1 * sh, s2 * sw, s1 * dh, s2 * dw, s3), writeable=False)
 
 
+def im2col(xp, window, strides, dilation, out_hw):
+    """The (N*Ho*Wo, kh*kw*C) matrix of window values, columns ordered (a, b, c) like the
+    flattened kernel. With one channel the windows' innermost run is a single value,
+    which copies slowly; there each kernel offset is copied as one strided slice into a
+    row of the transpose, and the transposed view is returned (BLAS takes it as it is)."""
+    n, _, _, c = xp.shape
+    (kh, kw), (sh, sw), (dh, dw), (ho, wo) = window, strides, dilation, out_hw
+    if kh == kw == 1 and strides == (1, 1):
+        return xp.reshape(n * ho * wo, c)  # a 1x1 convolution is a plain matrix product
+    if c == 1:
+        cols_t = np.empty((kh * kw, n, ho, wo), dtype=xp.dtype)
+        for k in range(kh * kw):
+            a, b = divmod(k, kw)
+            cols_t[k] = xp[:, a * dh: a * dh + sh * (ho - 1) + 1: sh, b * dw: b * dw + sw * (wo - 1) + 1: sw, 0]
+        return cols_t.reshape(kh * kw, n * ho * wo).T
+    return windows(xp, window, strides, dilation, out_hw).reshape(n * ho * wo, kh * kw * c)
+
+
 def pad_spatial(x, pads, value=0):
     (top, bottom), (left, right) = pads
     if top == bottom == left == right == 0:
@@ -85,10 +103,7 @@ class Conv(Function):
         if padding == "same":
             pads = (same_padding(h, kh, strides[0], dilation[0]), same_padding(w, kw, strides[1], dilation[1]))
         xp = pad_spatial(x, pads)
-        if kh == kw == 1 and strides == (1, 1):
-            cols = xp.reshape(n * ho * wo, c)  # a 1x1 convolution is a plain matrix product
-        else:
-            cols = windows(xp, (kh, kw), strides, dilation, (ho, wo)).reshape(n * ho * wo, kh * kw * c)
+        cols = im2col(xp, (kh, kw), strides, dilation, (ho, wo))
         y = cols @ kernel.reshape(kh * kw * c, f)
         if bias is not None:
             y += bias
