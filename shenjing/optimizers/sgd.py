@@ -7,17 +7,9 @@ class SGD(Optimizer):
     """Without momentum ``w -= lr * g``; with it ``v = momentum * v - lr * g`` then
     ``w += v`` (Nesterov: ``w += momentum * v - lr * g``)."""
 
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None,
-                 clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
-                 ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
-                 gradient_accumulation_steps=None, name="SGD", **kwargs):
-        super().__init__(learning_rate=learning_rate, weight_decay=weight_decay,
-                         clipnorm=clipnorm, clipvalue=clipvalue, global_clipnorm=global_clipnorm,
-                         use_ema=use_ema, ema_momentum=ema_momentum,
-                         ema_overwrite_frequency=ema_overwrite_frequency,
-                         loss_scale_factor=loss_scale_factor,
-                         gradient_accumulation_steps=gradient_accumulation_steps, name=name,
-                         **kwargs)
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name="SGD", **kwargs):
+        # weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ... go to the base class.
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.momentum = check_unit_interval("momentum", momentum)
         self.nesterov = bool(nesterov)
 
