@@ -12,6 +12,17 @@ from .layer import Layer
 from .layer_utils import reject_constraint, serialize_regularizer
 
 
+def normalize(inputs, mean, variance, epsilon, gamma, beta, shaped):
+    """(x - mean) / sqrt(var + eps), then scaled by gamma and shifted by beta when they exist
+    (``shaped`` makes a per-feature weight broadcast against the inputs)."""
+    outputs = (inputs - mean) / ops.sqrt(variance + epsilon)
+    if gamma is not None:
+        outputs = outputs * shaped(gamma)
+    if beta is not None:
+        outputs = outputs + shaped(beta)
+    return outputs
+
+
 class BatchNormalization(Layer):
     """Normalize with batch statistics in training and moving statistics in inference.
 
@@ -85,12 +96,7 @@ class BatchNormalization(Layer):
             self.moving_variance.assign(self.moving_variance.data * m + variance.data.reshape(-1) * (1 - m))
         else:
             mean, variance = shaped(self.moving_mean), shaped(self.moving_variance)
-        outputs = (inputs - mean) / ops.sqrt(variance + self.epsilon)
-        if self.gamma is not None:
-            outputs = outputs * shaped(self.gamma)
-        if self.beta is not None:
-            outputs = outputs + shaped(self.beta)
-        return outputs
+        return normalize(inputs, mean, variance, self.epsilon, self.gamma, self.beta, shaped)
 
     def compute_output_shape(self, input_shape):
         return input_shape
@@ -169,12 +175,7 @@ class LayerNormalization(Layer):
             return inputs / ops.sqrt(ms + self.epsilon) * shaped(self.gamma)
         mean = ops.mean(inputs, axis=self._axes, keepdims=True)
         variance = ops.var(inputs, axis=self._axes, keepdims=True)
-        outputs = (inputs - mean) / ops.sqrt(variance + self.epsilon)
-        if self.gamma is not None:
-            outputs = outputs * shaped(self.gamma)
-        if self.beta is not None:
-            outputs = outputs + shaped(self.beta)
-        return outputs
+        return normalize(inputs, mean, variance, self.epsilon, self.gamma, self.beta, shaped)
 
     def compute_output_shape(self, input_shape):
         return input_shape
