@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 
+from ..autograd.ops import kernels
 from .optimizer import Optimizer
 
 
@@ -35,6 +36,11 @@ class Adam(Optimizer):
     def _update_step(self, w, g, slots, coeffs):
         c1, c2, alpha, eps = coeffs
         m, v = slots[0], slots[1]
+        loops = None if self.amsgrad else kernels.compiled(w, g, m, v)
+        if loops is not None and w.dtype == g.dtype == m.dtype == v.dtype:
+            cast = w.dtype.type  # float32 weights: float32 arithmetic, as NumPy does it
+            loops.adam_update(w, g, m, v, cast(c1), cast(c2), cast(alpha), cast(eps))
+            return
         tmp = g - m
         tmp *= c1
         m += tmp

@@ -3,10 +3,13 @@
 For an input x (N, H, W, C) and a kernel K (kh, kw, C, F):
     cols[n, i, j, a, b, c] = x_pad[n, i*sh + a*dh, j*sw + b*dw, c]
     y[n, i, j, f] = sum_{a, b, c} cols[n, i, j, a, b, c] K[a, b, c, f]
-so y = cols @ K (flattened) and dK = cols^T @ g; dx adds g @ K[a, b]^T into the
-strided slice of x that kernel offset (a, b) read (a loop over the kh*kw
-offsets, each one GEMM over the whole batch).
-1-D convolution is the 2-D one with H = 1.
+so y = cols @ K (flattened) and dK = cols^T @ g. For dx, each window's
+gradient g @ K^T is added back where the window read x (col2im), by a compiled
+loop (see ``kernels``); the NumPy path instead adds g @ K[a, b]^T into the
+strided slice of x that kernel offset (a, b) read, one GEMM per offset.
+Without a gradient to keep, the batch is done in chunks of about
+``CHUNK_BYTES`` of im2col matrix, so that a large batch (predict) needs no
+large temporary. 1-D convolution is the 2-D one with H = 1.
 """
 
 import numpy as np
@@ -14,7 +17,10 @@ from numpy.lib.stride_tricks import as_strided
 
 from ..function import Function
 from ..tensor import as_tensor
+from . import kernels
 from .linalg import column_sums
+
+CHUNK_BYTES = 8 << 20  # im2col rows made at a time when nothing is kept for backward
 
 
 def normalize_tuple(value, n, name):
@@ -103,30 +109,30 @@ class Conv(Function):
         if padding == "same":
             pads = (same_padding(h, kh, strides[0], dilation[0]), same_padding(w, kw, strides[1], dilation[1]))
         xp = pad_spatial(x, pads)
-        cols = im2col(xp, (kh, kw), strides, dilation, (ho, wo))
-        y = cols @ kernel.reshape(kh * kw * c, f)
-        if bias is not None:
-            y += bias
+        kmat = kernel.reshape(kh * kw * c, f)
         self.relu = activation == "relu"
-        if self.relu:
-            np.maximum(y, 0, out=y)
         if self.requires_grad:
+            cols = im2col(xp, (kh, kw), strides, dilation, (ho, wo))
+            y = kernels.bias_act(cols @ kmat, bias, self.relu)
             self.y = y if self.relu else None
             self.cols, self.kernel = cols, kernel
             self.padded_shape, self.pads = xp.shape, pads
-            self.strides, self.dilation, self.x_hw = strides, dilation, (h, w)
+            self.strides, self.dilation, self.x_hw, self.out_hw = strides, dilation, (h, w), (ho, wo)
+        else:
+            y = np.empty((n * ho * wo, f), dtype=np.result_type(x, kernel))
+            for s, e in _chunks(n, ho * wo * kh * kw * c * x.itemsize):
+                cols = im2col(xp[s:e], (kh, kw), strides, dilation, (ho, wo))
+                kernels.bias_act(np.matmul(cols, kmat, out=y[s * ho * wo: e * ho * wo]), bias, self.relu)
         y = y.reshape(n, ho, wo, f)
         return y[:, 0] if self.one_d else y
 
     def backward(self, g):
         if self.one_d:
             g = g[:, None]
-        n, ho, wo, f = g.shape
         kernel = self.kernel
-        kh, kw, c, _ = kernel.shape
-        g2 = g.reshape(-1, f)
+        g2 = g.reshape(-1, kernel.shape[-1])
         if self.relu:
-            g2 = g2 * (self.y > 0)
+            g2 = kernels.relu_grad(g2, self.y)
         need = self.needs_input_grad
         gx = gk = gb = None
         if need[1]:
@@ -136,22 +142,48 @@ class Conv(Function):
         if len(need) > 2 and need[2]:
             gb = column_sums(g2)
         if need[0]:
-            # dx[window offset (a, b)] += g @ K[a, b]^T: one GEMM per kernel offset,
-            # each written straight into the strided slice it came from.
             gx = np.zeros(self.padded_shape, dtype=g.dtype)
-            (sh, sw), (dh, dw) = self.strides, self.dilation
-            part = np.empty((g2.shape[0], c), dtype=g.dtype)
-            for a in range(kh):
-                for b in range(kw):
-                    np.matmul(g2, kernel[a, b].T, out=part)
-                    gx[:, a * dh: a * dh + sh * (ho - 1) + 1: sh,
-                       b * dw: b * dw + sw * (wo - 1) + 1: sw, :] += part.reshape(n, ho, wo, c)
+            compiled = kernels.compiled(g2, kernel)
+            if compiled is not None:
+                self._col2im(compiled, g2, gx)
+            else:
+                self._offset_gemms(g2, gx)
             (top, _), (left, _) = self.pads
             h, w = self.x_hw
             gx = gx[:, top: top + h, left: left + w, :]
             if self.one_d:
                 gx = gx[:, 0]
         return gx, gk, gb
+
+    def _col2im(self, compiled, g2, gx):
+        """dcols = g @ K^T (each window's gradient, in chunks of samples), added back by col2im."""
+        kh, kw, c, f = self.kernel.shape
+        n, ho, wo = gx.shape[0], *self.out_hw
+        kmat_t = self.kernel.reshape(kh * kw * c, f).T
+        (sh, sw), (dh, dw) = self.strides, self.dilation
+        for s, e in _chunks(n, ho * wo * kh * kw * c * g2.itemsize):
+            dcols = g2[s * ho * wo: e * ho * wo] @ kmat_t
+            compiled.col2im(dcols.reshape(e - s, ho, wo, kh, kw, c), sh, sw, dh, dw, gx[s:e])
+
+    def _offset_gemms(self, g2, gx):
+        """dx[window offset (a, b)] += g @ K[a, b]^T: one GEMM per kernel offset, each added
+        straight into the strided slice of x it came from."""
+        kernel = self.kernel
+        kh, kw, c, _ = kernel.shape
+        n, (ho, wo) = gx.shape[0], self.out_hw
+        (sh, sw), (dh, dw) = self.strides, self.dilation
+        part = np.empty((g2.shape[0], c), dtype=g2.dtype)
+        for a in range(kh):
+            for b in range(kw):
+                np.matmul(g2, kernel[a, b].T, out=part)
+                gx[:, a * dh: a * dh + sh * (ho - 1) + 1: sh,
+                   b * dw: b * dw + sw * (wo - 1) + 1: sw, :] += part.reshape(n, ho, wo, c)
+
+
+def _chunks(n, bytes_per_sample):
+    """(start, end) sample ranges of about CHUNK_BYTES each (at least one sample)."""
+    step = max(1, CHUNK_BYTES // max(bytes_per_sample, 1))
+    return [(s, min(s + step, n)) for s in range(0, n, step)]
 
 
 def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1, bias=None,

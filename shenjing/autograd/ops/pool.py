@@ -4,7 +4,8 @@ Every path loops over the few offsets inside a pooling window (4 for 2x2),
 each step a whole-batch array operation; never over samples or pixels.
 
 * Max pooling with non-overlapping windows (strides == pool_size, 'valid', the
-  usual case) is separable: a running max over the pw columns of each tile,
+  usual case) runs as one compiled loop each way where ``kernels`` allows
+  (window index of the first maximum kept as uint8). In NumPy it is separable: a running max over the pw columns of each tile,
   then over its ph rows, keeping at each stage the index of the winner (the
   first maximum wins ties), so the backward pass routes g to one value per window.
 * Any other geometry keeps a running max over the ph*pw offsets of the
@@ -17,6 +18,7 @@ import numpy as np
 
 from ..function import Function
 from ..tensor import as_tensor
+from . import kernels
 from .conv import check_padding, normalize_tuple, output_length, pad_spatial, same_padding
 from .reduce import max as reduce_max
 from .reduce import mean as reduce_mean
@@ -41,10 +43,11 @@ def _offset(x, a, b, strides, out_hw):
 def _argmax_stage(slices):
     """Running max over ``slices`` and the index of the first maximum, per element."""
     best = np.maximum(slices[0], slices[1]) if len(slices) > 1 else slices[0].copy()
-    index = np.greater(slices[1], slices[0]).view(np.uint8) if len(slices) > 1 else \
-        np.zeros(best.shape, dtype=np.uint8)
+    kind = np.uint8 if len(slices) <= 256 else np.int32
+    index = np.greater(slices[1], slices[0]).view(np.uint8).astype(kind, copy=False) \
+        if len(slices) > 1 else np.zeros(best.shape, dtype=kind)
     for k, v in enumerate(slices[2:], start=2):
-        index = np.where(v > best, np.uint8(k), index)
+        index = np.where(v > best, kind(k), index)
         np.maximum(best, v, out=best)
     return best, index
 
@@ -70,6 +73,16 @@ class MaxPool(Function):
     def _tiled_forward(self, x):
         n, _, _, c = x.shape
         (ph, pw), (ho, wo) = self.pool, self.out_hw
+        loops = kernels.compiled(x) if ph * pw <= 256 else None
+        self.index = None
+        if loops is not None:
+            y = np.empty((n, ho, wo, c), dtype=x.dtype)
+            if not self.requires_grad:  # nothing to route: no index
+                loops.max_pool_tiled_values(x, ph, pw, y)
+                return y
+            self.index = np.empty((n, ho, wo, c), dtype=np.uint8)
+            loops.max_pool_tiled(x, ph, pw, y, self.index)
+            return y
         x = x[:, : ho * ph, : wo * pw]
         cols = x.reshape(n, ho * ph, wo, pw * c)  # each tile row's pw values side by side
         rows, self.col_index = _argmax_stage([cols[..., j * c: (j + 1) * c] for j in range(pw)])
@@ -94,6 +107,19 @@ class MaxPool(Function):
     def _tiled_backward(self, g):
         n, h, w, c = self.x_shape
         (ph, pw), (ho, wo) = self.pool, self.out_hw
+        if self.index is not None:
+            g = np.ascontiguousarray(g)
+            covered = (ho * ph, wo * pw) == (h, w)
+            gx = (np.empty if covered else np.zeros)(self.x_shape, dtype=g.dtype)
+            loops = kernels.compiled(g)
+            if loops is not None:
+                loops.max_pool_tiled_grad(g, self.index, ph, pw, gx)
+                return gx
+            gx[...] = 0  # the loops were switched off since forward: route with NumPy
+            for k in range(ph * pw):
+                a, b = divmod(k, pw)
+                gx[:, a: ho * ph: ph, b: wo * pw: pw] = g * (self.index == k)
+            return gx
         grows = np.empty((n, ho, ph, wo, c), dtype=g.dtype)
         for i in range(ph):
             np.multiply(g, self.row_index == i, out=grows[:, :, i])

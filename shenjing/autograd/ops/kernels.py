@@ -1,0 +1,106 @@
+"""Which ops may use compiled loops (``_compiled``), and the switch that turns them off.
+
+A few steps of a training step are memory-bound passes that NumPy makes slowly:
+a bias added along a short last axis, ``maximum`` against a scalar, a mask
+multiplied into a gradient, max pooling's argmax and routing, and im2col's
+adjoint (col2im). Where numba is installed, the ops run these as compiled loops
+(one pass each); otherwise, or with ``SHENJING_COMPILED=0`` in the environment,
+or inside ``disabled()``, they run their NumPy code. Both give the same values;
+the tests run every op both ways.
+
+``compiled(*arrays)`` is the one question an op asks: it returns the module of
+compiled loops when they are on and every array is a C-contiguous NumPy float32
+or float64 array, else None.
+"""
+
+import contextlib
+import os
+
+import numpy as np
+
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+_state = {"enabled": os.environ.get("SHENJING_COMPILED", "1").strip().lower() not in ("0", "false", "no", "off"),
+          "module": None, "tried": False}
+
+
+def _load():
+    _state["tried"] = True
+    try:
+        from . import _compiled
+    except ImportError:  # numba is not installed (or does not support this NumPy): NumPy it is
+        return None
+    _state["module"] = _compiled
+    return _compiled
+
+
+def available():
+    """True when the compiled loops are switched on and numba imports."""
+    if not _state["enabled"]:
+        return False
+    return (_state["module"] or (None if _state["tried"] else _load())) is not None
+
+
+def compiled(*arrays):
+    """The compiled loops if they may run on ``arrays`` (C-contiguous NumPy floats), else None."""
+    if not _state["enabled"]:
+        return None
+    module = _state["module"] or (None if _state["tried"] else _load())
+    if module is None:
+        return None
+    for a in arrays:
+        if type(a) is not np.ndarray or a.dtype not in _FLOATS or not a.flags.c_contiguous:
+            return None
+    return module
+
+
+def set_enabled(flag):
+    """Turn the compiled loops on or off for this process; returns the previous setting."""
+    previous, _state["enabled"] = _state["enabled"], bool(flag)
+    return previous
+
+
+@contextlib.contextmanager
+def disabled():
+    """Run the block with every op on its NumPy code."""
+    previous = set_enabled(False)
+    try:
+        yield
+    finally:
+        set_enabled(previous)
+
+
+# -- the steps, compiled where possible, else NumPy -----------------------------------
+
+def bias_act(y, bias, relu):
+    """y += bias, then y = max(y, 0) if ``relu``: in place on a GEMM's output y (M, F)."""
+    if bias is None and not relu:
+        return y
+    loops = compiled(y) if bias is None else compiled(y, bias) if bias.dtype == y.dtype else None
+    if loops is not None:
+        loops.bias_relu(y, np.zeros(y.shape[1], y.dtype) if bias is None else bias, relu)
+        return y
+    if bias is not None:
+        y += bias
+    if relu:
+        np.maximum(y, 0, out=y)
+    return y
+
+
+def relu(x):
+    """max(x, 0) as a new array (NaN stays NaN)."""
+    loops = compiled(x)
+    if loops is None:
+        return np.maximum(x, 0)
+    y = x.copy()
+    loops.relu_inplace(y)
+    return y
+
+
+def relu_grad(g, y):
+    """g * (y > 0): the ReLU's backward, from its output y."""
+    loops = compiled(g, y) if g.shape == y.shape and g.dtype == y.dtype else None
+    if loops is None:
+        return g * (y > 0)
+    out = np.empty(g.shape, dtype=g.dtype)
+    loops.relu_grad(g, y, out)
+    return out

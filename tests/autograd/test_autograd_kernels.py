@@ -1,0 +1,166 @@
+"""The compiled loops (``ops.kernels``) against the ops' NumPy code: the same values, NaN and ties included.
+
+Every op that can use a compiled loop runs here twice on the same inputs, once
+as it runs by default and once inside ``kernels.disabled()``, and the forward
+values and gradients must agree (exactly, where the two do the same float
+operations in the same order). The gradient checks of test_autograd_op_gradients.py
+cover the default path; the NumPy path gets its own gradient checks below.
+"""
+
+import importlib
+
+import numpy as np
+import pytest
+
+import shenjing as sj
+from shenjing import ops, optimizers
+from shenjing.autograd import gradcheck
+from shenjing.autograd.ops import kernels
+
+pytestmark = pytest.mark.skipif(not kernels.available(), reason="numba is not installed")
+
+
+def both_ways(fn, *arrays):
+    """fn's output and the gradients of sum(output * weights) w.r.t. each array, compiled then NumPy."""
+    results = []
+    for compiled in (True, False):
+        previous = kernels.set_enabled(compiled)
+        try:
+            tensors = [sj.Variable(a.copy()) for a in arrays]
+            y = fn(*tensors)
+            weights = np.random.default_rng(1).standard_normal(y.shape).astype(y.dtype)
+            (y * weights).sum().backward()
+            results.append((y.numpy(), [t.grad for t in tensors]))
+        finally:
+            kernels.set_enabled(previous)
+    return results
+
+
+def assert_same(results, exact=True):
+    (y1, g1), (y2, g2) = results
+    check = np.testing.assert_array_equal if exact else \
+        (lambda a, b: np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6))
+    check(y1, y2)
+    for a, b in zip(g1, g2):
+        check(a, b)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape,pool,strides", [
+    ((2, 6, 6, 3), 2, None),
+    ((2, 7, 5, 4), 2, None),       # a last row and column that no window covers
+    ((1, 9, 9, 2), 3, None),
+    ((3, 8, 6, 5), (2, 3), None),
+])
+def test_max_pool_tiled_matches_numpy(dtype, shape, pool, strides):
+    x = np.random.default_rng(0).standard_normal(shape).astype(dtype)
+    assert_same(both_ways(lambda t: ops.max_pool(t, pool, strides), x))
+
+
+def test_max_pool_ties_go_to_the_first_maximum_either_way():
+    x = np.zeros((1, 4, 4, 2), np.float32)
+    x[0, 0, 1] = x[0, 1, 0] = 5.0  # two maxima in the first window: the row-major first wins
+    results = both_ways(lambda t: ops.max_pool(t, 2), x)
+    assert_same(results)
+    grad = results[0][1][0]
+    assert grad[0, 0, 1, 0] != 0 and grad[0, 1, 0, 0] == 0
+
+
+def test_max_pool_compiled_propagates_nan():
+    x = np.arange(32, dtype=np.float32).reshape(1, 4, 4, 2)
+    x[0, 1, 1, 0] = np.nan
+    y = ops.max_pool(sj.Variable(x), 2).numpy()
+    assert np.isnan(y[0, 0, 0, 0]) and not np.isnan(y[0, 0, 0, 1])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", [
+    dict(x=(2, 7, 7, 1), k=(3, 3, 1, 4)),
+    dict(x=(2, 6, 5, 3), k=(3, 3, 3, 4), strides=2, padding="same"),
+    dict(x=(2, 8, 8, 2), k=(2, 3, 2, 3), dilation_rate=2),
+    dict(x=(3, 9, 2), k=(3, 2, 4), padding="same"),  # 1-D
+])
+@pytest.mark.parametrize("activation", [None, "relu"])
+@pytest.mark.parametrize("with_bias", [False, True])
+def test_conv_matches_numpy(dtype, case, activation, with_bias):
+    rng = np.random.default_rng(0)
+    case = dict(case)
+    x = rng.standard_normal(case.pop("x")).astype(dtype)
+    k = rng.standard_normal(case.pop("k")).astype(dtype)
+    arrays = [x, k] + ([rng.standard_normal(k.shape[-1]).astype(dtype)] if with_bias else [])
+
+    def fn(x, k, b=None):
+        return ops.conv(x, k, bias=b, activation=activation, **case)
+    # col2im sums a pixel's contributions in another order than the per-offset GEMMs
+    assert_same(both_ways(fn, *arrays), exact=False)
+
+
+def test_relu_matches_numpy_and_keeps_nan():
+    x = np.random.default_rng(0).standard_normal((5, 7)).astype(np.float32)
+    x[0, 0] = np.nan
+    assert_same(both_ways(ops.relu, x))
+    assert np.isnan(ops.relu(sj.Variable(x)).numpy()[0, 0])
+
+
+def test_conv_without_gradient_in_chunks_equals_one_pass(monkeypatch):
+    conv_module = importlib.import_module("shenjing.autograd.ops.conv")
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((7, 6, 6, 2)).astype(np.float32)
+    k = rng.standard_normal((3, 3, 2, 4)).astype(np.float32)
+    b = rng.standard_normal(4).astype(np.float32)
+    whole = ops.conv(sj.Variable(x), k, bias=b, activation="relu").numpy()  # kept for backward: one pass
+    monkeypatch.setattr(conv_module, "CHUNK_BYTES", 1)  # one sample per chunk
+    with sj.no_grad():
+        chunked = ops.conv(sj.Variable(x), k, bias=b, activation="relu").numpy()
+    np.testing.assert_allclose(chunked, whole, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_adam_compiled_step_is_bit_identical_to_numpy(dtype):
+    rng = np.random.default_rng(0)
+    start = rng.standard_normal((13, 5)).astype(dtype)
+    grads = [rng.standard_normal((13, 5)).astype(dtype) for _ in range(4)]
+    finals = []
+    for compiled in (True, False):
+        previous = kernels.set_enabled(compiled)
+        try:
+            w = sj.Variable(start.copy())
+            opt = optimizers.Adam(learning_rate=0.01)
+            for g in grads:
+                opt.apply_gradients([(g, w)])
+            finals.append(w.numpy())
+        finally:
+            kernels.set_enabled(previous)
+    np.testing.assert_array_equal(finals[0], finals[1])
+
+
+@pytest.mark.parametrize("op,shape", [
+    (lambda t: ops.max_pool(t, 2), (2, 4, 5, 2)),
+    (lambda t: ops.conv(t, np.linspace(-1, 1, 36).reshape(3, 3, 2, 2), bias=np.array([0.1, -0.2]),
+                        activation="relu"), (2, 5, 5, 2)),
+    (ops.relu, (3, 4)),
+])
+def test_numpy_path_gradients(op, shape):
+    x = np.random.default_rng(3).standard_normal(shape)
+    with kernels.disabled():
+        gradcheck(op, [x])
+
+
+def test_non_contiguous_and_integer_arrays_take_the_numpy_path():
+    a = np.zeros((4, 6), np.float32)
+    assert kernels.compiled(a) is not None
+    assert kernels.compiled(a[:, ::2]) is None
+    assert kernels.compiled(a.astype(np.int32)) is None
+    assert kernels.compiled(a.astype(np.float16)) is None
+    with kernels.disabled():
+        assert kernels.compiled(a) is None
+    assert kernels.compiled(a) is not None
+
+
+def test_max_pool_without_gradient_equals_with_gradient():
+    x = np.random.default_rng(0).standard_normal((3, 7, 6, 4)).astype(np.float32)
+    x[0, 2, 2, 1] = np.nan
+    with_grad = ops.max_pool(sj.Variable(x), 2).numpy()
+    with sj.no_grad():
+        without = ops.max_pool(sj.Variable(x), 2).numpy()
+    np.testing.assert_array_equal(without, with_grad)
