@@ -281,6 +281,9 @@ def summarize(workload, results, probes, n_train):
             "test_accuracy": statistics.mean(e["test_accuracy"] for e in r["epochs"] if e["epoch"] == max(
                 x["epoch"] for x in r["epochs"])),
             "peak_mib": max(m["peak"]["ru_maxrss_mib"] for m in r["memory"]),
+            # ru_maxrss after each process's first training loop, before any test evaluation
+            "train_peak_mib": statistics.median(e["peak_after_training_mib"] for e in r["epochs"]
+                                                if e["epoch"] == 0),
             "rss_after_setup_mib": r["setup"]["rss_after_setup_mib"],
             # VmHWM was reset after setup (when the kernel allows it): the peak of training alone.
             "peak_over_setup_mib": max((m["peak"]["vmhwm_mib"] if setup.get("hwm_reset") else m["peak"]["ru_maxrss_mib"])
@@ -300,9 +303,11 @@ def summarize(workload, results, probes, n_train):
         }
     torch_seconds = next(r["epoch_seconds"] for r in rows.values() if r["framework"] == "torch")
     torch_infer = next(r["inference_images_per_s"] for r in rows.values() if r["framework"] == "torch")
+    torch_train_peak = next(r["train_peak_mib"] for r in rows.values() if r["framework"] == "torch")
     for name, row in rows.items():
         row["ratio_to_torch"] = row["epoch_seconds"] / torch_seconds
         row["inference_ratio_to_torch"] = torch_infer / row["inference_images_per_s"]
+        row["train_peak_ratio_to_torch"] = row["train_peak_mib"] / torch_train_peak
         if row["path"] == "fit":
             engine = next(r for r in rows.values() if r["path"] == "engine" and r["blas_env"] == row["blas_env"])
             row["fit_overhead_ms_per_step"] = (row["epoch_seconds"] - engine["epoch_seconds"]) / row["steps"] * 1e3
@@ -337,6 +342,11 @@ def markdown(report):
     lines.append("|---|---|")
     for module, t in report["import_seconds"].items():
         lines.append(f"| `import {module}` | {t['median']:.3f} |")
+    loads = [setup["compiled_loops_seconds"] for rows in report["raw"].values() for r in rows.values()
+             for setup in r["setups"] if setup.get("compiled_loops_seconds") is not None]
+    if loads:
+        lines.append(f"| shenjing's compiled loops, first use in a process (numba's import and the loops "
+                     f"from its disk cache; done in the worker's setup) | {statistics.median(loads):.3f} |")
     lines.append("")
     lines.append("| float32 matmul, 2 threads | 2048³ GFLOP/s | CNN b64 GEMMs GFLOP/s | GEMM-only CNN epoch s |")
     lines.append("|---|---|---|---|")
@@ -351,16 +361,18 @@ def markdown(report):
                      f"({report['n_train']} training images, {report['n_test']} test; "
                      f"{workloads.train_flops_per_sample(workload) / 1e6:.1f} MFLOP per sample forward+backward)")
         lines.append("")
-        lines.append("| variant | epoch s | best s | ms/step | × torch | test acc | peak MiB | peak − setup MiB "
+        lines.append("| variant | epoch s | best s | ms/step | × torch | test acc | train peak MiB | × torch (peak) "
+                     "| peak MiB | peak − setup MiB "
                      "| infer img/s | × torch (infer) | GFLOP/s | % of 2048³ | % of GEMM rate | faults/step "
                      "| kernel s | other load |")
-        lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for name, r in rows.items():
             flag = " ⚠" if r["foreign_cores_max"] > DISTURBED else ""
             lines.append(
                 f"| {name} | {r['epoch_seconds']:.2f}{flag} | {r['epoch_seconds_best']:.2f} | {r['ms_per_step']:.2f} | "
                 f"{r['ratio_to_torch']:.2f} | "
-                f"{r['test_accuracy']:.4f} | {r['peak_mib']:.0f} | {r['peak_over_setup_mib']:.0f} | "
+                f"{r['test_accuracy']:.4f} | {r['train_peak_mib']:.0f} | {r['train_peak_ratio_to_torch']:.2f} | "
+                f"{r['peak_mib']:.0f} | {r['peak_over_setup_mib']:.0f} | "
                 f"{r['inference_images_per_s']:.0f} | "
                 f"{r['inference_ratio_to_torch']:.2f} | {r['achieved_gflops']:.1f} | "
                 f"{100 * r['fraction_of_square_peak']:.1f} | {100 * r['fraction_of_workload_gemm_rate']:.1f} | "
@@ -379,7 +391,9 @@ def markdown(report):
                  "evaluation excluded), ⚠ where other processes kept more than "
                  f"{DISTURBED} cores busy during one of its epochs; best s = the fastest epoch; "
                  "× torch = shenjing / torch epoch time, median (lower is better); test acc = after "
-                 "the last epoch, mean over repeats; peak MiB = ru_maxrss of the process (includes the "
+                 "the last epoch, mean over repeats; train peak MiB = ru_maxrss after the first epoch's training "
+                 "loop, before any test evaluation (setup + training; median over processes), × torch (peak) "
+                 "= its ratio to torch's; peak MiB = ru_maxrss of the process at the end, inference included (includes the "
                  "~210 MiB of float32 data and the interpreter); peak − setup = its growth after the data was "
                  "loaded and the model built (training and inference working memory); infer img/s = test set in batches of "
                  "1000 under no_grad (fit rows: model.predict), median pass; × torch (infer) = shenjing / torch "

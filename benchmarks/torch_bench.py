@@ -96,7 +96,8 @@ class TorchWorker:
                 opt.step()
                 steps += 1
         return {**timer.as_dict(), "steps": steps,
-                "last_loss": float(loss.item()), "test_accuracy": self.accuracy()}
+                "last_loss": float(loss.item()), **workloads.training_peak(),
+                "test_accuracy": self.accuracy()}
 
     def _predict(self, x):
         self.model.eval()

@@ -137,6 +137,13 @@ def peak_rss_mib():
     return {"ru_maxrss_mib": round(maxrss, 1), "vmhwm_mib": None if hwm is None else round(hwm, 1)}
 
 
+def training_peak():
+    """The process's peak so far, read after an epoch's training loop and before its test
+    evaluation: after the first epoch, the peak of setup plus training alone (the target
+    is about memory while training; inference at batch 1,000 comes after)."""
+    return {"peak_after_training_mib": peak_rss_mib()["ru_maxrss_mib"]}
+
+
 def reset_peak_rss():
     """Reset VmHWM to the current RSS (Linux >= 4.0: write 5 to /proc/self/clear_refs).
 

@@ -164,3 +164,11 @@ def test_max_pool_without_gradient_equals_with_gradient():
     with sj.no_grad():
         without = ops.max_pool(sj.Variable(x), 2).numpy()
     np.testing.assert_array_equal(without, with_grad)
+
+
+def test_warm_up_loads_every_loop_and_reports_when_off():
+    assert kernels.warm_up("float32") is True
+    assert kernels.warm_up(np.float64) is True
+    assert kernels.warm_up(np.int32) is False
+    with kernels.disabled():
+        assert kernels.warm_up() is False

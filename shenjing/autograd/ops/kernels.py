@@ -53,6 +53,32 @@ def compiled(*arrays):
     return module
 
 
+def warm_up(dtype="float32"):
+    """Import numba and load (compiling if not cached yet) every loop for ``dtype`` now, rather
+    than in the first training step; returns False when the loops are off or unavailable.
+
+    The first use of a compiled op in a process costs about half a second (numba's
+    import and its compiler), and the first use on a machine a few seconds more.
+    """
+    dtype = np.dtype(dtype)
+    if not available() or dtype not in _FLOATS:
+        return False
+    loops = _state["module"]
+    x = np.zeros((1, 2, 2, 1), dtype=dtype)
+    y = np.zeros((1, 1, 1, 1), dtype=dtype)
+    index = np.zeros((1, 1, 1, 1), dtype=np.uint8)
+    loops.bias_relu(x.reshape(4, 1), np.zeros(1, dtype), True)
+    loops.relu_inplace(x)
+    loops.relu_grad(x, x, x.copy())
+    loops.max_pool_tiled(x, 2, 2, y, index)
+    loops.max_pool_tiled_values(x, 2, 2, y)
+    loops.max_pool_tiled_grad(y, index, 2, 2, x)
+    loops.col2im(np.zeros((1, 1, 1, 2, 2, 1), dtype=dtype), 1, 1, 1, 1, x)
+    scalar = dtype.type(0.5)
+    loops.adam_update(x, x, x.copy(), x.copy(), scalar, scalar, scalar, scalar)
+    return True
+
+
 def set_enabled(flag):
     """Turn the compiled loops on or off for this process; returns the previous setting."""
     previous, _state["enabled"] = _state["enabled"], bool(flag)
