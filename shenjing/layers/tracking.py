@@ -10,7 +10,8 @@ from .keras_tensor import flatten
 
 # Attributes that hold the tracking state itself (never tracked as state).
 _INTERNAL = frozenset(("_trainable_variables", "_non_trainable_variables", "_layers", "_tracked_ids",
-                       "_weight_regularizers", "_losses", "_inbound_nodes"))
+                       "_weight_regularizers", "_losses", "_inbound_nodes", "_container_names"))
+_CONTAINERS = (list, tuple, dict)
 
 
 class Tracker:
@@ -22,6 +23,7 @@ class Tracker:
             object.__setattr__(self, "_non_trainable_variables", [])
             object.__setattr__(self, "_layers", [])
             object.__setattr__(self, "_tracked_ids", set())
+            object.__setattr__(self, "_container_names", set())  # attributes holding a list/tuple/dict
 
     def __setattr__(self, name, value):
         if name not in _INTERNAL:
@@ -30,6 +32,10 @@ class Tracker:
             if old is not None and old is not value:
                 self._untrack(old, skip=name)
             self._track(value)
+            if isinstance(value, _CONTAINERS):
+                self._container_names.add(name)
+            else:
+                self._container_names.discard(name)
         object.__setattr__(self, name, value)
 
     def _track(self, value):
@@ -50,10 +56,14 @@ class Tracker:
                 self._track(item)
 
     def _sync_tracking(self):
-        """Track layers and variables put into list or dict attributes after assignment."""
-        for name, value in self.__dict__.items():
-            if name not in _INTERNAL and isinstance(value, (list, tuple, dict)):
-                self._track(value)
+        """Track layers and variables put into list or dict attributes after assignment
+        (only the attributes that were assigned a container are looked at: this runs on every
+        top-level call)."""
+        names = self._container_names
+        if names:
+            for name, value in self.__dict__.items():  # in assignment order, as tracking is
+                if name in names and isinstance(value, _CONTAINERS):
+                    self._track(value)
 
     def _untrack(self, old, skip):
         """Forget ``old`` (a sublayer or variable being replaced) unless another attribute holds it."""
