@@ -172,3 +172,17 @@ def test_warm_up_loads_every_loop_and_reports_when_off():
     assert kernels.warm_up(np.int32) is False
     with kernels.disabled():
         assert kernels.warm_up() is False
+
+
+def test_loops_that_fail_to_load_warn_once_and_leave_numpy(monkeypatch):
+    monkeypatch.setitem(kernels._state, "module", None)
+    monkeypatch.setitem(kernels._state, "tried", False)
+
+    def broken(loops, dtype):
+        raise RuntimeError("no locator available for the cache")
+    monkeypatch.setattr(kernels, "_exercise", broken)
+    a = np.ones((3, 4), np.float32)
+    with pytest.warns(RuntimeWarning, match="could not be loaded.*no locator"):
+        assert kernels.compiled(a) is None
+    assert kernels.compiled(a) is None  # no second attempt, no second warning
+    np.testing.assert_array_equal(ops.relu(sj.Variable(-a)).numpy(), 0 * a)

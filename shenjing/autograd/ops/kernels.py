@@ -15,6 +15,7 @@ or float64 array, else None.
 
 import contextlib
 import os
+import warnings
 
 import numpy as np
 
@@ -24,10 +25,20 @@ _state = {"enabled": os.environ.get("SHENJING_COMPILED", "1").strip().lower() no
 
 
 def _load():
+    """Import the loops and run each once on float32 (loading or compiling it); on any failure
+    (numba missing, too old or too new for this NumPy, no compiler, no writable cache) warn
+    once and stay on NumPy."""
     _state["tried"] = True
     try:
         from . import _compiled
-    except ImportError:  # numba is not installed (or does not support this NumPy): NumPy it is
+    except ImportError:  # numba is not installed: NumPy it is, silently
+        return None
+    try:
+        _exercise(_compiled, np.dtype(np.float32))
+    except Exception as error:  # noqa: BLE001 - any failure here means: do not use the loops
+        warnings.warn(f"shenjing: the compiled loops could not be loaded ({type(error).__name__}: "
+                      f"{error}); every op runs on its NumPy code (slower, same values). Set "
+                      f"SHENJING_COMPILED=0 to silence this.", RuntimeWarning, stacklevel=3)
         return None
     _state["module"] = _compiled
     return _compiled
@@ -63,7 +74,12 @@ def warm_up(dtype="float32"):
     dtype = np.dtype(dtype)
     if not available() or dtype not in _FLOATS:
         return False
-    loops = _state["module"]
+    _exercise(_state["module"], dtype)
+    return True
+
+
+def _exercise(loops, dtype):
+    """Call every loop once on tiny arrays of ``dtype``."""
     x = np.zeros((1, 2, 2, 1), dtype=dtype)
     y = np.zeros((1, 1, 1, 1), dtype=dtype)
     index = np.zeros((1, 1, 1, 1), dtype=np.uint8)
@@ -76,7 +92,6 @@ def warm_up(dtype="float32"):
     loops.col2im(np.zeros((1, 1, 1, 2, 2, 1), dtype=dtype), 1, 1, 1, 1, x)
     scalar = dtype.type(0.5)
     loops.adam_update(x, x, x.copy(), x.copy(), scalar, scalar, scalar, scalar)
-    return True
 
 
 def set_enabled(flag):
