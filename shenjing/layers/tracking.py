@@ -10,8 +10,10 @@ from .keras_tensor import flatten
 
 # Attributes that hold the tracking state itself (never tracked as state).
 _INTERNAL = frozenset(("_trainable_variables", "_non_trainable_variables", "_layers", "_tracked_ids",
-                       "_weight_regularizers", "_losses", "_inbound_nodes", "_container_names"))
+                       "_weight_regularizers", "_losses", "_inbound_nodes", "_container_names",
+                       "_output_shapes"))  # Sequential's cache of shapes for summary()
 _CONTAINERS = (list, tuple, dict)
+_PLAIN = (int, float, str, bool, type(None))  # never state: skipped without a call
 
 
 class Tracker:
@@ -50,10 +52,12 @@ class Tracker:
                 store.append(value)
         elif isinstance(value, (list, tuple)):
             for item in value:
-                self._track(item)
+                if not isinstance(item, _PLAIN):
+                    self._track(item)
         elif isinstance(value, dict):
             for item in value.values():
-                self._track(item)
+                if not isinstance(item, _PLAIN):
+                    self._track(item)
 
     def _sync_tracking(self):
         """Track layers and variables put into list or dict attributes after assignment
