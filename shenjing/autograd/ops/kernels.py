@@ -3,9 +3,11 @@
 A few steps of a training step are memory-bound passes that NumPy makes slowly:
 a bias added along a short last axis, ``maximum`` against a scalar, a mask
 multiplied into a gradient, max pooling's argmax and routing, and im2col's
-adjoint (col2im). Where numba is installed, the ops run these as compiled loops
-(one pass each); otherwise, or with ``SHENJING_COMPILED=0`` in the environment,
-or inside ``disabled()``, they run their NumPy code. Both give the same values;
+adjoint (col2im), and the Adam update. Where numba is installed, the ops run
+these as compiled loops (one pass each); otherwise, or with ``SHENJING_COMPILED=0``
+in the environment, or inside ``disabled()``, they run their NumPy code. Both give
+the same values (one exception: a NaN upstream gradient where ReLU clipped or
+pooling did not pick a value gives 0 compiled, as in torch, and NaN in NumPy);
 the tests run every op both ways.
 
 ``compiled(*arrays)`` is the one question an op asks: it returns the module of
