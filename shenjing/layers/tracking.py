@@ -20,12 +20,15 @@ class Tracker:
     """The tracking half of ``Layer``."""
 
     def _init_tracker(self):
+        if "_container_names" not in self.__dict__:
+            object.__setattr__(self, "_container_names", set(
+                name for name, value in self.__dict__.items()
+                if name not in _INTERNAL and isinstance(value, _CONTAINERS)))
         if "_tracked_ids" not in self.__dict__:
             object.__setattr__(self, "_trainable_variables", [])
             object.__setattr__(self, "_non_trainable_variables", [])
             object.__setattr__(self, "_layers", [])
             object.__setattr__(self, "_tracked_ids", set())
-            object.__setattr__(self, "_container_names", set())  # attributes holding a list/tuple/dict
 
     def __setattr__(self, name, value):
         if name not in _INTERNAL:
@@ -61,9 +64,12 @@ class Tracker:
 
     def _sync_tracking(self):
         """Track layers and variables put into list or dict attributes after assignment
-        (only the attributes that were assigned a container are looked at: this runs on every
-        top-level call)."""
-        names = self._container_names
+        (only the attributes that were assigned a container through ``setattr`` are looked at:
+        this runs on every top-level call)."""
+        names = self.__dict__.get("_container_names")
+        if names is None:  # an object made without __init__ (e.g. unpickled from an older version)
+            self._init_tracker()
+            names = self._container_names
         if names:
             for name, value in self.__dict__.items():  # in assignment order, as tracking is
                 if name in names and isinstance(value, _CONTAINERS):

@@ -186,3 +186,71 @@ def test_loops_that_fail_to_load_warn_once_and_leave_numpy(monkeypatch):
         assert kernels.compiled(a) is None
     assert kernels.compiled(a) is None  # no second attempt, no second warning
     np.testing.assert_array_equal(ops.relu(sj.Variable(-a)).numpy(), 0 * a)
+
+
+def test_a_failing_import_of_the_loops_warns_and_an_absent_numba_is_silent(monkeypatch):
+    monkeypatch.setitem(kernels._state, "module", None)
+    a = np.ones((3, 4), np.float32)
+    for error, warns in ((RuntimeError("cannot cache function 'bias_relu': no locator"), True),
+                         (ImportError("No module named 'numba'"), False)):
+        monkeypatch.setitem(kernels._state, "tried", False)
+
+        def failing_import(error=error):
+            raise error
+        monkeypatch.setattr(kernels, "_import_loops", failing_import)
+        if warns:
+            with pytest.warns(RuntimeWarning, match="could not be loaded.*no locator"):
+                assert kernels.compiled(a) is None
+        else:
+            import warnings
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                assert kernels.compiled(a) is None
+
+
+def test_relu_gradient_of_nan_and_inf_where_clipped_is_zero_either_way():
+    x = np.array([-1.0, 2.0, -3.0, 4.0], np.float32)
+    g = np.array([np.nan, 1.0, np.inf, -2.0], np.float32)
+    for compiled in (True, False):
+        previous = kernels.set_enabled(compiled)
+        try:
+            t = sj.Variable(x)
+            y = ops.relu(t)
+            y.backward(g)
+            np.testing.assert_array_equal(t.grad, [0.0, 1.0, 0.0, -2.0])
+            assert not np.signbit(t.grad[0]) and not np.signbit(t.grad[2])
+        finally:
+            kernels.set_enabled(previous)
+
+
+@pytest.mark.parametrize("pool,strides", [(2, None), (2, 1)])  # tiled, and the window path
+def test_max_pool_nan_wins_its_window_and_gets_the_gradient_either_way(pool, strides):
+    x = np.array([1.0, 2.0, 3.0, np.nan, 0.0, 6.0, 7.0, 8.0, 9.0], np.float32).reshape(1, 3, 3, 1)
+    results = both_ways(lambda t: ops.max_pool(t, pool, strides), x)
+    assert_same(results)
+    y, (grad,) = results[0]
+    assert np.isnan(y[0, 0, 0, 0])
+    assert grad[0, 1, 0, 0] != 0 and grad[0, 0, 1, 0] == 0  # routed to the NaN, not to the 2
+
+
+def test_max_pool_nan_upstream_gradient_stays_in_its_window_either_way():
+    x = np.arange(16, dtype=np.float32).reshape(1, 4, 4, 1)
+    g = np.zeros((1, 2, 2, 1), np.float32)
+    g[0, 0, 0, 0] = np.nan
+    grads = []
+    for compiled in (True, False):
+        previous = kernels.set_enabled(compiled)
+        try:
+            t = sj.Variable(x)
+            ops.max_pool(t, 2).backward(g)
+            grads.append(t.grad)
+        finally:
+            kernels.set_enabled(previous)
+    np.testing.assert_array_equal(grads[0], grads[1])
+    assert np.isnan(grads[0]).sum() == 1
+
+
+def test_bias_of_the_wrong_shape_never_reaches_the_loop():
+    y = np.zeros((3, 8), np.float32)
+    with pytest.raises(ValueError):
+        kernels.bias_act(y, np.ones(2, np.float32), relu=True)

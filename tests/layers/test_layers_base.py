@@ -342,3 +342,19 @@ def test_conv_config_matches_keras_keys():
         "bias_constraint"]
     assert config["kernel_size"] == (3, 3) and config["data_format"] == "channels_last"
     assert layers.Conv2D.from_config({**config, "lora_rank": None}).filters == 8
+
+
+def test_tracking_rebuilds_its_container_index_for_objects_made_without_it():
+    """A layer unpickled from a version without ``_container_names`` still finds list contents."""
+    class Block(layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.parts = []
+
+    block = Block()
+    del block.__dict__["_container_names"]  # as an object saved before the index existed
+    block.parts.append(layers.Dense(3))
+    block.parts[0].build((None, 2))
+    assert len(block.trainable_weights) == 2
+    block.extra = [layers.Dense(1)]  # setattr works again too
+    assert len(block.layers) == 2

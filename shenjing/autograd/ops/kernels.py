@@ -6,9 +6,9 @@ multiplied into a gradient, max pooling's argmax and routing, and im2col's
 adjoint (col2im), and the Adam update. Where numba is installed, the ops run
 these as compiled loops (one pass each); otherwise, or with ``SHENJING_COMPILED=0``
 in the environment, or inside ``disabled()``, they run their NumPy code. Both give
-the same values (one exception: a NaN upstream gradient where ReLU clipped or
-pooling did not pick a value gives 0 compiled, as in torch, and NaN in NumPy);
-the tests run every op both ways.
+the same values, NaN included (a NaN wins a max-pool window; a NaN or inf
+upstream gradient where ReLU clipped or pooling did not pick a value gives 0,
+as in torch); the tests run every op both ways.
 
 ``compiled(*arrays)`` is the one question an op asks: it returns the module of
 compiled loops when they are on and every array is a C-contiguous NumPy float32
@@ -26,24 +26,28 @@ _state = {"enabled": os.environ.get("SHENJING_COMPILED", "1").strip().lower() no
           "module": None, "tried": False}
 
 
+def _import_loops():
+    from . import _compiled
+    return _compiled
+
+
 def _load():
     """Import the loops and run each once on float32 (loading or compiling it); on any failure
-    (numba missing, too old or too new for this NumPy, no compiler, no writable cache) warn
-    once and stay on NumPy."""
+    (too old or too new for this NumPy, no compiler, no writable cache) warn once and stay on
+    NumPy. Without numba, NumPy it is, silently."""
     _state["tried"] = True
     try:
-        from . import _compiled
-    except ImportError:  # numba is not installed: NumPy it is, silently
+        loops = _import_loops()
+        _exercise(loops, np.dtype(np.float32))
+    except ImportError:
         return None
-    try:
-        _exercise(_compiled, np.dtype(np.float32))
     except Exception as error:  # noqa: BLE001 - any failure here means: do not use the loops
         warnings.warn(f"shenjing: the compiled loops could not be loaded ({type(error).__name__}: "
                       f"{error}); every op runs on its NumPy code (slower, same values). Set "
                       f"SHENJING_COMPILED=0 to silence this.", RuntimeWarning, stacklevel=3)
         return None
-    _state["module"] = _compiled
-    return _compiled
+    _state["module"] = loops
+    return loops
 
 
 def available():
@@ -118,7 +122,10 @@ def bias_act(y, bias, relu):
     """y += bias, then y = max(y, 0) if ``relu``: in place on a GEMM's output y (M, F)."""
     if bias is None and not relu:
         return y
-    loops = compiled(y) if bias is None else compiled(y, bias) if bias.dtype == y.dtype else None
+    if y.ndim != 2 or (bias is not None and (bias.shape != y.shape[1:] or bias.dtype != y.dtype)):
+        loops = None  # the loop reads bias[k] for every column: shapes must match exactly
+    else:
+        loops = compiled(y) if bias is None else compiled(y, bias)
     if loops is not None:
         loops.bias_relu(y, np.zeros(y.shape[1], y.dtype) if bias is None else bias, relu)
         return y
@@ -140,10 +147,11 @@ def relu(x):
 
 
 def relu_grad(g, y):
-    """g * (y > 0): the ReLU's backward, from its output y."""
+    """g where y > 0, else 0: the ReLU's backward, from its output y (a NaN or inf in g where
+    the ReLU clipped gives 0, as in torch)."""
     loops = compiled(g, y) if g.shape == y.shape and g.dtype == y.dtype else None
     if loops is None:
-        return g * (y > 0)
+        return np.where(y > 0, g, np.zeros((), dtype=g.dtype))
     out = np.empty(g.shape, dtype=g.dtype)
     loops.relu_grad(g, y, out)
     return out

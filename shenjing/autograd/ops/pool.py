@@ -40,21 +40,25 @@ def _offset(x, a, b, strides, out_hw):
     return x[:, a: a + sh * (ho - 1) + 1: sh, b: b + sw * (wo - 1) + 1: sw, :]
 
 
+def _beats(v, best):
+    """v > best, or v is the first NaN (a NaN wins its window, as np.maximum makes it the max)."""
+    return (v > best) | (np.isnan(v) & ~np.isnan(best))
+
+
 def _argmax_stage(slices):
     """Running max over ``slices`` and the index of the first maximum, per element."""
-    best = np.maximum(slices[0], slices[1]) if len(slices) > 1 else slices[0].copy()
     kind = np.uint8 if len(slices) <= 256 else np.int32
-    index = np.greater(slices[1], slices[0]).view(np.uint8).astype(kind, copy=False) \
-        if len(slices) > 1 else np.zeros(best.shape, dtype=kind)
-    for k, v in enumerate(slices[2:], start=2):
-        index = np.where(v > best, kind(k), index)
+    best = slices[0].copy()
+    index = np.zeros(best.shape, dtype=kind)
+    for k, v in enumerate(slices[1:], start=1):
+        index = np.where(_beats(v, best), kind(k), index)
         np.maximum(best, v, out=best)
     return best, index
 
 
 def _route(g, index, k):
-    """g where ``index == k``, else 0."""
-    return g * (index == k)
+    """g where ``index == k``, else 0 (also where g is NaN or inf)."""
+    return np.where(index == k, g, np.zeros((), dtype=g.dtype))
 
 
 class MaxPool(Function):
@@ -118,15 +122,15 @@ class MaxPool(Function):
             gx[...] = 0  # the loops were switched off since forward: route with NumPy
             for k in range(ph * pw):
                 a, b = divmod(k, pw)
-                gx[:, a: ho * ph: ph, b: wo * pw: pw] = g * (self.index == k)
+                gx[:, a: ho * ph: ph, b: wo * pw: pw] = _route(g, self.index, k)
             return gx
         grows = np.empty((n, ho, ph, wo, c), dtype=g.dtype)
         for i in range(ph):
-            np.multiply(g, self.row_index == i, out=grows[:, :, i])
+            grows[:, :, i] = _route(g, self.row_index, i)
         grows = grows.reshape(n, ho * ph, wo, c)
         gcols = np.empty((n, ho * ph, wo, pw * c), dtype=g.dtype)
         for j in range(pw):
-            np.multiply(grows, self.col_index == j, out=gcols[..., j * c: (j + 1) * c])
+            gcols[..., j * c: (j + 1) * c] = _route(grows, self.col_index, j)
         gx = gcols.reshape(n, ho * ph, wo * pw, c)
         if gx.shape[1:3] != (h, w):  # rows or columns that no window covered get no gradient
             gx = np.pad(gx, ((0, 0), (0, h - ho * ph), (0, w - wo * pw), (0, 0)))
