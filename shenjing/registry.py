@@ -8,6 +8,8 @@ A plain function is written as ``{"class_name": "function", "config": name, ...}
 Only names in the table or in ``custom_objects`` are ever resolved: nothing is imported.
 """
 
+from .serialization import class_dict, function_dict
+
 
 class Registry:
     def __init__(self, kind, module, base, by_name):
@@ -29,15 +31,9 @@ class Registry:
         """Keras's dict for an instance of ``base`` (a custom class keeps its own module),
         or for a plain function (written by name)."""
         if self.base is not None and isinstance(obj, self.base):
-            cls = type(obj)
-            builtin = self.by_name.get(cls.__name__) is cls
-            return {"module": self.module if builtin else cls.__module__,
-                    "class_name": cls.__name__, "config": obj.get_config(),
-                    "registered_name": None if builtin else cls.__name__}
+            return class_dict(obj, self.module, self.by_name.get(type(obj).__name__) is type(obj))
         if callable(obj):
-            name = getattr(obj, "__name__", type(obj).__name__)
-            return {"module": getattr(obj, "__module__", None), "class_name": "function",
-                    "config": name, "registered_name": name}
+            return function_dict(obj)
         raise ValueError(f"Cannot serialize {obj!r}: expected a {self.kind}")
 
     def lookup_config(self, config, custom_objects=None):

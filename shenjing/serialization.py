@@ -61,6 +61,24 @@ def _is_registered(obj):
 
 
 # -- serializing -------------------------------------------------------------------
+def class_dict(obj, public_module, builtin, config=None):
+    """Keras 3's dict for an instance: ``public_module`` (e.g. "keras.losses") when its class is
+    one of shenjing's own (``builtin``), else the class's own module and name, so that it loads
+    again only through ``custom_objects`` or the registry. ``config`` defaults to get_config()."""
+    cls = type(obj)
+    return {"module": public_module if builtin else cls.__module__, "class_name": cls.__name__,
+            "config": obj.get_config() if config is None else config,
+            "registered_name": None if builtin else cls.__name__}
+
+
+def function_dict(fn, public_module=None, name=None):
+    """Keras 3's dict for a function, written by name: ``public_module`` for one of shenjing's
+    own functions, else the function's own module."""
+    name = name or getattr(fn, "__name__", type(fn).__name__)
+    return {"module": public_module or getattr(fn, "__module__", None), "class_name": "function",
+            "config": name, "registered_name": name}
+
+
 def serialize_keras_object(obj):
     """Keras 3's dict for ``obj`` (plain values, lists and dicts are walked)."""
     from .layers.keras_tensor import KerasTensor

@@ -23,6 +23,17 @@ def normalize(inputs, mean, variance, epsilon, gamma, beta, shaped):
     return outputs
 
 
+def add_gamma_beta(layer, shape, gamma, beta):
+    """The layer's scale ``gamma`` and offset ``beta`` weights of ``shape``, each if asked for,
+    from its ``gamma_*`` / ``beta_*`` initializer and regularizer."""
+    if gamma:
+        layer.gamma = layer.add_weight(shape=shape, initializer=layer.gamma_initializer,
+                                       regularizer=layer.gamma_regularizer, name="gamma")
+    if beta:
+        layer.beta = layer.add_weight(shape=shape, initializer=layer.beta_initializer,
+                                      regularizer=layer.beta_regularizer, name="beta")
+
+
 class BatchNormalization(Layer):
     """Normalize with batch statistics in training and moving statistics in inference.
 
@@ -69,12 +80,7 @@ class BatchNormalization(Layer):
             raise ValueError(f"Axis {self.axis} of input tensor should have a defined dimension but the "
                              f"layer received an input with shape {input_shape}.")
         shape = (size,)
-        if self.scale:
-            self.gamma = self.add_weight(shape=shape, initializer=self.gamma_initializer,
-                                         regularizer=self.gamma_regularizer, name="gamma")
-        if self.center:
-            self.beta = self.add_weight(shape=shape, initializer=self.beta_initializer,
-                                        regularizer=self.beta_regularizer, name="beta")
+        add_gamma_beta(self, shape, gamma=self.scale, beta=self.center)
         self.moving_mean = self.add_weight(shape=shape, initializer=self.moving_mean_initializer,
                                            trainable=False, name="moving_mean")
         self.moving_variance = self.add_weight(shape=shape, initializer=self.moving_variance_initializer,
@@ -157,12 +163,8 @@ class LayerNormalization(Layer):
                              f"shape {input_shape}")
         self._axes = tuple(sorted(a % ndim for a in axes))
         shape = tuple(input_shape[a] for a in self._axes)
-        if self.scale or self.rms_scaling:
-            self.gamma = self.add_weight(shape=shape, initializer=self.gamma_initializer,
-                                         regularizer=self.gamma_regularizer, name="gamma")
-        if self.center and not self.rms_scaling:
-            self.beta = self.add_weight(shape=shape, initializer=self.beta_initializer,
-                                        regularizer=self.beta_regularizer, name="beta")
+        add_gamma_beta(self, shape, gamma=self.scale or self.rms_scaling,
+                       beta=self.center and not self.rms_scaling)
         self._broadcast = tuple(input_shape[a] if a in self._axes else 1 for a in range(ndim))
         self.input_spec = InputSpec(ndim=ndim, axes={a: input_shape[a] for a in self._axes})
 

@@ -6,6 +6,7 @@
 
 import inspect
 
+from ..serialization import class_dict, function_dict
 from .classes import (CLASSES, BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge,
                       CosineSimilarity, Hinge, Huber, KLDivergence, LogCosh, MeanAbsoluteError,
                       MeanAbsolutePercentageError, MeanSquaredError, MeanSquaredLogarithmicError,
@@ -45,15 +46,10 @@ def serialize(loss):
     class loads again only through ``custom_objects``.
     """
     if isinstance(loss, Loss):
-        cls = type(loss)
-        builtin = _CLASSES_BY_NAME.get(cls.__name__) is cls
-        return {"module": "keras.losses" if builtin else cls.__module__,
-                "class_name": cls.__name__, "config": loss.get_config(),
-                "registered_name": None if builtin else cls.__name__}
+        return class_dict(loss, "keras.losses", _CLASSES_BY_NAME.get(type(loss).__name__) is type(loss))
     if callable(loss):
-        name = _FUNCTION_NAMES.get(loss) or getattr(loss, "__name__", type(loss).__name__)
-        module = "keras.losses" if loss in _FUNCTION_NAMES else getattr(loss, "__module__", None)
-        return {"module": module, "class_name": "function", "config": name, "registered_name": name}
+        builtin = loss in _FUNCTION_NAMES
+        return function_dict(loss, "keras.losses" if builtin else None, _FUNCTION_NAMES.get(loss))
     raise ValueError(f"Cannot serialize loss {loss!r}: expected a Loss or a function")
 
 

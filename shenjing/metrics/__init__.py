@@ -19,6 +19,7 @@ Two ways to look a metric up:
 
 import inspect
 
+from ..serialization import class_dict
 from .accuracy_metrics import (Accuracy, BinaryAccuracy, CategoricalAccuracy,
                                SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy,
                                TopKCategoricalAccuracy, accuracy, binary_accuracy,
@@ -82,11 +83,7 @@ def _valid_names():
 def serialize(metric):
     """Keras's dict for a ``Metric`` instance or a built-in metric function."""
     if isinstance(metric, Metric):
-        cls = type(metric)
-        builtin = ALL_OBJECTS_DICT.get(cls.__name__) is cls
-        return {"module": MODULE if builtin else cls.__module__, "class_name": cls.__name__,
-                "config": metric.get_config(),
-                "registered_name": None if builtin else cls.__name__}
+        return class_dict(metric, MODULE, ALL_OBJECTS_DICT.get(type(metric).__name__) is type(metric))
     if callable(metric) and not inspect.isclass(metric):
         return serialize_function(metric)
     raise ValueError(

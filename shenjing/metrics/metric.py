@@ -20,6 +20,7 @@ import re
 import numpy as np
 
 from .. import backend
+from ..serialization import function_dict
 
 EPSILON = 1e-7  # keras.backend.epsilon()
 
@@ -173,11 +174,8 @@ def register_function(fn):
 def serialize_function(fn):
     """Keras's dict for a function: ``{"class_name": "function", "config": name, ...}``."""
     name = getattr(fn, "__name__", None)
-    if name is None or FUNCTIONS.get(name) is not fn:
-        return {"module": getattr(fn, "__module__", None), "class_name": "function",
-                "config": name, "registered_name": name}
-    return {"module": "keras.metrics", "class_name": "function", "config": name,
-            "registered_name": name}
+    builtin = name is not None and FUNCTIONS.get(name) is fn
+    return function_dict(fn, "keras.metrics" if builtin else None, name)
 
 
 def deserialize_function(config, custom_objects=None):

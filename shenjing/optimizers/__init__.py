@@ -4,6 +4,7 @@
 ``serialize``/``deserialize`` use Keras's dict format so configs move between frameworks.
 """
 
+from ..serialization import class_dict
 from . import schedules
 from .adadelta import Adadelta
 from .adagrad import Adagrad
@@ -31,10 +32,7 @@ def serialize(optimizer):
             f"serialize expects an Optimizer, received {type(optimizer).__name__}: {optimizer!r}"
         )
     cls = type(optimizer)
-    builtin = ALL_OBJECTS_DICT.get(cls.__name__.lower()) is cls
-    return {"module": MODULE if builtin else cls.__module__, "class_name": cls.__name__,
-            "config": optimizer.get_config(),
-            "registered_name": None if builtin else cls.__name__}
+    return class_dict(optimizer, MODULE, ALL_OBJECTS_DICT.get(cls.__name__.lower()) is cls)
 
 
 def deserialize(config, custom_objects=None):

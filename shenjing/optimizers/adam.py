@@ -8,6 +8,19 @@ from ..autograd.ops import kernels
 from .optimizer import Optimizer
 
 
+def update_moments(g, m, v, c1, c2):
+    """In place: m += (g - m) c1 and v += (g^2 - v) c2 (Adam's and Nadam's moving moments).
+    Returns the scratch array it used, free for the caller's next step."""
+    tmp = g - m
+    tmp *= c1
+    m += tmp
+    np.square(g, out=tmp)
+    tmp -= v
+    tmp *= c2
+    v += tmp
+    return tmp
+
+
 class Adam(Optimizer):
     """With ``t = iterations + 1``: ``m += (g - m) * (1 - beta_1)``,
     ``v += (g**2 - v) * (1 - beta_2)``,
@@ -41,13 +54,7 @@ class Adam(Optimizer):
             cast = w.dtype.type  # float32 weights: float32 arithmetic, as NumPy does it
             loops.adam_update(w, g, m, v, cast(c1), cast(c2), cast(alpha), cast(eps))
             return
-        tmp = g - m
-        tmp *= c1
-        m += tmp
-        np.square(g, out=tmp)
-        tmp -= v
-        tmp *= c2
-        v += tmp
+        tmp = update_moments(g, m, v, c1, c2)
         if self.amsgrad:
             np.maximum(slots[2], v, out=slots[2])
             v = slots[2]

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .adam import update_moments
 from .optimizer import Optimizer
 
 
@@ -49,13 +50,7 @@ class Nadam(Optimizer):
     def _update_step(self, w, g, slots, coeffs):
         lr, c1, c2, k_m, k_g, bias2, eps = coeffs
         m, v = slots
-        tmp = g - m
-        tmp *= c1
-        m += tmp
-        np.square(g, out=tmp)
-        tmp -= v
-        tmp *= c2
-        v += tmp
+        tmp = update_moments(g, m, v, c1, c2)
         m_hat = m * k_m
         m_hat += g * k_g
         np.divide(v, bias2, out=tmp)

@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 
+from ..serialization import class_dict
+
 MODULE = "keras.optimizers.schedules"
 
 
@@ -223,10 +225,8 @@ def serialize(schedule):
             f"received {type(schedule).__name__}: {schedule!r}"
         )
     cls = type(schedule)
-    builtin = _BY_NAME.get(cls.__name__) is cls
-    return {"module": MODULE if builtin else cls.__module__, "class_name": cls.__name__,
-            "config": _plain(schedule.get_config()),
-            "registered_name": None if builtin else cls.__name__}
+    return class_dict(schedule, MODULE, _BY_NAME.get(cls.__name__) is cls,
+                      config=_plain(schedule.get_config()))
 
 
 def deserialize(config, custom_objects=None):

@@ -254,3 +254,15 @@ def test_bias_of_the_wrong_shape_never_reaches_the_loop():
     y = np.zeros((3, 8), np.float32)
     with pytest.raises(ValueError):
         kernels.bias_act(y, np.ones(2, np.float32), relu=True)
+
+
+def test_max_pool_switched_off_between_forward_and_backward_routes_the_same():
+    x = np.random.default_rng(2).standard_normal((2, 7, 6, 3)).astype(np.float32)
+    g = np.random.default_rng(3).standard_normal((2, 3, 3, 3)).astype(np.float32)
+    t = sj.Variable(x)
+    y = ops.max_pool(t, 2)  # compiled forward keeps the window index
+    with kernels.disabled():
+        y.backward(g)
+    reference = sj.Variable(x)
+    ops.max_pool(reference, 2).backward(g)
+    np.testing.assert_array_equal(t.grad, reference.grad)

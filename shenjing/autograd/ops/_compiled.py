@@ -30,12 +30,11 @@ def bias_relu(y, bias, relu):
 
 
 @jit
-def relu_inplace(y):
-    """In place on y: y = max(y, 0) (NaN stays NaN)."""
-    flat = y.reshape(-1)
-    for i in range(flat.size):
-        if flat[i] < 0:
-            flat[i] = 0.0
+def relu(x, out):
+    """out = max(x, 0) (NaN stays NaN)."""
+    xf, of = x.reshape(-1), out.reshape(-1)
+    for i in range(xf.size):
+        of[i] = 0.0 if xf[i] < 0 else xf[i]
 
 
 @jit
@@ -120,25 +119,3 @@ def adam_update(w, g, m, v, c1, c2, alpha, eps):
         mf[i] = mi
         vf[i] = vi
         wf[i] -= (mi * alpha) / (np.sqrt(vi) + eps)
-
-
-@jit
-def max_pool_tiled_values(x, ph, pw, y):
-    """``max_pool_tiled`` without the index: the forward pass when no gradient is needed."""
-    n, ho, wo, c = y.shape
-    for s in range(n):
-        for i in range(ho):
-            yrow = y[s, i]
-            for a in range(ph):
-                xrow = x[s, i * ph + a]
-                for b in range(pw):
-                    for j in range(wo):
-                        xv, yv = xrow[j * pw + b], yrow[j]
-                        if a == 0 and b == 0:
-                            for k in range(c):
-                                yv[k] = xv[k]
-                        else:
-                            for k in range(c):
-                                v = xv[k]
-                                if v > yv[k] or (v != v and yv[k] == yv[k]):
-                                    yv[k] = v

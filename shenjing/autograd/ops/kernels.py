@@ -50,18 +50,21 @@ def _load():
     return loops
 
 
+def _loops():
+    """The module of loops when they are switched on and loaded (loading them on first use)."""
+    if not _state["enabled"]:
+        return None
+    return _state["module"] or (None if _state["tried"] else _load())
+
+
 def available():
     """True when the compiled loops are switched on and numba imports."""
-    if not _state["enabled"]:
-        return False
-    return (_state["module"] or (None if _state["tried"] else _load())) is not None
+    return _loops() is not None
 
 
 def compiled(*arrays):
     """The compiled loops if they may run on ``arrays`` (C-contiguous NumPy floats), else None."""
-    if not _state["enabled"]:
-        return None
-    module = _state["module"] or (None if _state["tried"] else _load())
+    module = _loops()
     if module is None:
         return None
     for a in arrays:
@@ -90,10 +93,9 @@ def _exercise(loops, dtype):
     y = np.zeros((1, 1, 1, 1), dtype=dtype)
     index = np.zeros((1, 1, 1, 1), dtype=np.uint8)
     loops.bias_relu(x.reshape(4, 1), np.zeros(1, dtype), True)
-    loops.relu_inplace(x)
+    loops.relu(x, x.copy())
     loops.relu_grad(x, x, x.copy())
     loops.max_pool_tiled(x, 2, 2, y, index)
-    loops.max_pool_tiled_values(x, 2, 2, y)
     loops.max_pool_tiled_grad(y, index, 2, 2, x)
     loops.col2im(np.zeros((1, 1, 1, 2, 2, 1), dtype=dtype), 1, 1, 1, 1, x)
     scalar = dtype.type(0.5)
@@ -141,8 +143,8 @@ def relu(x):
     loops = compiled(x)
     if loops is None:
         return np.maximum(x, 0)
-    y = x.copy()
-    loops.relu_inplace(y)
+    y = np.empty(x.shape, dtype=x.dtype)
+    loops.relu(x, y)
     return y
 
 

@@ -81,11 +81,11 @@ class MaxPool(Function):
         self.index = None
         if loops is not None:
             y = np.empty((n, ho, wo, c), dtype=x.dtype)
-            if not self.requires_grad:  # nothing to route: no index
-                loops.max_pool_tiled_values(x, ph, pw, y)
-                return y
-            self.index = np.empty((n, ho, wo, c), dtype=np.uint8)
-            loops.max_pool_tiled(x, ph, pw, y, self.index)
+            index = np.empty((n, ho, wo, c), dtype=np.uint8)
+            loops.max_pool_tiled(x, ph, pw, y, index)
+            if self.requires_grad:
+                # one index per window, as the window path keeps it: its backward serves too
+                self.index, self.padded_shape = index, x.shape
             return y
         x = x[:, : ho * ph, : wo * pw]
         cols = x.reshape(n, ho * ph, wo, pw * c)  # each tile row's pw values side by side
@@ -113,16 +113,12 @@ class MaxPool(Function):
         (ph, pw), (ho, wo) = self.pool, self.out_hw
         if self.index is not None:
             g = np.ascontiguousarray(g)
+            loops = kernels.compiled(g)
+            if loops is None:  # the loops were switched off since forward
+                return self._window_backward(g)
             covered = (ho * ph, wo * pw) == (h, w)
             gx = (np.empty if covered else np.zeros)(self.x_shape, dtype=g.dtype)
-            loops = kernels.compiled(g)
-            if loops is not None:
-                loops.max_pool_tiled_grad(g, self.index, ph, pw, gx)
-                return gx
-            gx[...] = 0  # the loops were switched off since forward: route with NumPy
-            for k in range(ph * pw):
-                a, b = divmod(k, pw)
-                gx[:, a: ho * ph: ph, b: wo * pw: pw] = _route(g, self.index, k)
+            loops.max_pool_tiled_grad(g, self.index, ph, pw, gx)
             return gx
         grows = np.empty((n, ho, ph, wo, c), dtype=g.dtype)
         for i in range(ph):
