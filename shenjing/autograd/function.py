@@ -33,7 +33,7 @@ class Function:
         """Run ``forward`` on the inputs' arrays and record the op if a gradient is needed."""
         fn = cls()
         requires_grad = False
-        if graph._state["grad_enabled"]:
+        if graph._state.grad_enabled:
             for t in inputs:
                 if t.requires_grad:
                     requires_grad = True
@@ -54,7 +54,7 @@ class Function:
         else:
             out.requires_grad = False
             out._ctx = None
-        if graph._state["check_numerics"]:
+        if graph._state.check_numerics:
             fn.inputs = inputs
             graph.raise_if_not_finite(data, fn, "forward output")
         return out

@@ -5,17 +5,27 @@ Also the switches that every op consults: whether gradients are recorded
 """
 
 import contextlib
+import threading
 
 import numpy as np
 
-_state = {"grad_enabled": True, "check_numerics": False}
+
+class _State(threading.local):
+    """Per-thread switches (as Keras keeps its global state per thread): one thread's
+    ``no_grad`` does not stop another thread from recording its graph."""
+
+    grad_enabled = True
+    check_numerics = False
+
+
+_state = _State()
 
 # Marks a tensor whose graph was freed by an earlier backward pass.
 FREED = object()
 
 
 def is_grad_enabled():
-    return _state["grad_enabled"]
+    return _state.grad_enabled
 
 
 class _GradMode(contextlib.ContextDecorator):
@@ -23,12 +33,12 @@ class _GradMode(contextlib.ContextDecorator):
         self.enabled = enabled
 
     def __enter__(self):
-        self.previous = _state["grad_enabled"]
-        _state["grad_enabled"] = self.enabled
+        self.previous = _state.grad_enabled
+        _state.grad_enabled = self.enabled
         return self
 
     def __exit__(self, *exc):
-        _state["grad_enabled"] = self.previous
+        _state.grad_enabled = self.previous
         return False
 
     def _recreate_cm(self):
@@ -49,26 +59,26 @@ def enable_grad():
 
 def enable_check_numerics():
     """Raise ``FloatingPointError`` naming the first op whose output holds NaN or inf."""
-    _state["check_numerics"] = True
+    _state.check_numerics = True
 
 
 def disable_check_numerics():
-    _state["check_numerics"] = False
+    _state.check_numerics = False
 
 
 @contextlib.contextmanager
 def check_numerics():
     """Check every op's forward output and backward gradients inside this block."""
-    previous = _state["check_numerics"]
-    _state["check_numerics"] = True
+    previous = _state.check_numerics
+    _state.check_numerics = True
     try:
         yield
     finally:
-        _state["check_numerics"] = previous
+        _state.check_numerics = previous
 
 
 def numerics_checked():
-    return _state["check_numerics"]
+    return _state.check_numerics
 
 
 def raise_if_not_finite(array, fn, where):
@@ -166,7 +176,7 @@ def backward(root, grad=None, retain_graph=False):
             "Trying to backward through a graph a second time: pass retain_graph=True "
             "to the first backward() call."
         )
-    check = _state["check_numerics"]
+    check = _state.check_numerics
     grads = {id(root): grad}
     for tensor in _topological_order(root):
         g = grads.pop(id(tensor), None)

@@ -5,6 +5,8 @@ and records a ``Node`` (the layer, its inputs, its outputs), so a model can late
 walk the graph from outputs back to inputs. No arrays are computed.
 """
 
+from ..backend.tree import flatten, map_structure  # noqa: F401  (re-exported)
+
 
 class KerasTensor:
     """A placeholder with ``shape`` (None for unknown sizes), ``dtype`` and ``name``.
@@ -50,24 +52,6 @@ class Node:
     @property
     def is_input(self):
         return not self.input_tensors
-
-
-def flatten(structure):
-    """The leaves of nested lists, tuples and dicts, in order."""
-    if isinstance(structure, (list, tuple)):
-        return [leaf for item in structure for leaf in flatten(item)]
-    if isinstance(structure, dict):
-        return [leaf for key in structure for leaf in flatten(structure[key])]
-    return [structure]
-
-
-def map_structure(fn, structure):
-    """``fn`` applied to every leaf, keeping the nesting."""
-    if isinstance(structure, (list, tuple)):
-        return type(structure)(map_structure(fn, item) for item in structure)
-    if isinstance(structure, dict):
-        return {key: map_structure(fn, value) for key, value in structure.items()}
-    return fn(structure)
 
 
 def any_symbolic(structure):

@@ -9,6 +9,7 @@ are assigned as attributes), in assignment order.
 
 import functools
 import inspect
+import threading
 
 import numpy as np
 
@@ -22,10 +23,15 @@ from .layer_utils import reject_constraint, to_snake_case, unique_name
 from .tracking import Tracker
 
 
-class _CallContext:
-    """The state shared by nested layer calls: the training flag of the outermost call."""
+class _Current(threading.local):
+    context = None
 
-    current = None
+
+class _CallContext:
+    """The state shared by nested layer calls: the training flag of the outermost call.
+    One per thread: a model called in one thread does not see another thread's call."""
+
+    _current = _Current()
 
     def __init__(self, entry):
         self.entry = entry
@@ -341,10 +347,11 @@ class Layer(Tracker):
             return self._symbolic_call(inputs, args, kwargs)
         inputs = self._convert_input(inputs)
         self._maybe_build(map_structure(lambda t: None if t is None else tuple(t.shape), inputs))
-        context = _CallContext.current
+        current = _CallContext._current
+        context = current.context
         entered = context is None
         if entered:
-            context = _CallContext.current = _CallContext(self)
+            context = current.context = _CallContext(self)
             for layer in self._flatten_layers():
                 layer._losses = []
         previous = context.training
@@ -365,7 +372,7 @@ class Layer(Tracker):
         finally:
             context.training = previous
             if entered:
-                _CallContext.current = None
+                current.context = None
         return outputs
 
     def _symbolic_call(self, inputs, args, kwargs):

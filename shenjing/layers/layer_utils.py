@@ -1,12 +1,21 @@
 """Helpers of the Layer base: unique names, the dtype policy, and argument checks."""
 
 import re
+import threading
 
 import numpy as np
 
 from .. import backend, regularizers
 
-_NAME_COUNTS = {}
+
+class _Names(threading.local):
+    """Name counters per thread, as Keras keeps them (its global state is per thread)."""
+
+    def __init__(self):
+        self.counts = {}
+
+
+_NAMES = _Names()
 
 
 def to_snake_case(name):
@@ -18,14 +27,15 @@ def to_snake_case(name):
 
 def unique_name(prefix):
     """'dense', then 'dense_1', 'dense_2', ... per prefix, until ``reset_name_counters``."""
-    count = _NAME_COUNTS.get(prefix, 0)
-    _NAME_COUNTS[prefix] = count + 1
+    counts = _NAMES.counts
+    count = counts.get(prefix, 0)
+    counts[prefix] = count + 1
     return prefix if count == 0 else f"{prefix}_{count}"
 
 
 def reset_name_counters():
     """Forget the names handed out, so the next Dense is 'dense' again (Keras's clear_session)."""
-    _NAME_COUNTS.clear()
+    _NAMES.counts.clear()
 
 
 class DTypePolicy:

@@ -6,7 +6,7 @@ seen), also inside lists, tuples and dicts, even ones filled after assignment.
 """
 
 from ..autograd import Variable
-from .keras_tensor import flatten
+from ..backend.tree import flatten
 
 # Attributes that hold the tracking state itself (never tracked as state).
 _INTERNAL = frozenset(("_trainable_variables", "_non_trainable_variables", "_layers", "_tracked_ids",

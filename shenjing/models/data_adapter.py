@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from .. import backend
-from ..layers.keras_tensor import flatten, map_structure
+from ..backend.tree import flatten, map_structure
 
 
 def to_arrays(structure):

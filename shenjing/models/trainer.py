@@ -18,7 +18,7 @@ from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
 from ..autograd import no_grad
 from ..callbacks import CallbackList
-from ..layers.keras_tensor import flatten
+from ..backend.tree import flatten
 from . import data_adapter
 
 

@@ -1,6 +1,6 @@
 """Helpers of ``keras.utils``."""
 
-from ..callbacks.progbar_logger import Progbar
+from .progbar import Progbar
 from ..random import set_seed as set_random_seed
 from .numerical_utils import normalize, to_categorical
 

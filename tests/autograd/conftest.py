@@ -9,10 +9,13 @@ from shenjing.autograd import graph
 @pytest.fixture(autouse=True)
 def _engine_switches_at_rest():
     """Start each test with gradients on and numerics unchecked; fail a test that leaves them changed."""
-    graph._state.update(grad_enabled=True, check_numerics=False)
+    def reset():
+        graph._state.grad_enabled, graph._state.check_numerics = True, False
+
+    reset()
     yield
-    leaked = dict(graph._state)
-    graph._state.update(grad_enabled=True, check_numerics=False)
+    leaked = {"grad_enabled": graph._state.grad_enabled, "check_numerics": graph._state.check_numerics}
+    reset()
     assert leaked == {"grad_enabled": True, "check_numerics": False}, f"switches leaked: {leaked}"
 
 
