@@ -7,11 +7,13 @@ the function, ``serialize`` a function into its name.
 from . import ops
 from .autograd.tensor import Tensor, as_tensor
 from .registry import Registry
+from .registry import keras_export
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
+@keras_export("keras.activations.relu")
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     """max(x, 0) in general form: x if x > threshold, else negative_slope (x - threshold);
     then clipped at ``max_value`` when given (Keras's ``relu``)."""
@@ -31,62 +33,74 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     return y
 
 
+@keras_export("keras.activations.leaky_relu")
 def leaky_relu(x, negative_slope=0.2):
     """x if x > 0 else negative_slope * x."""
     return ops.leaky_relu(x, negative_slope=negative_slope)
 
 
+@keras_export("keras.activations.relu6")
 def relu6(x):
     """min(max(x, 0), 6)."""
     return ops.clip(ops.relu(x), 0.0, 6.0)
 
 
+@keras_export("keras.activations.sigmoid")
 def sigmoid(x):
     """1 / (1 + exp(-x))."""
     return ops.sigmoid(x)
 
 
+@keras_export("keras.activations.tanh")
 def tanh(x):
     """tanh(x)."""
     return ops.tanh(x)
 
 
+@keras_export("keras.activations.softmax")
 def softmax(x, axis=-1):
     """exp(x) / sum(exp(x)) along ``axis``."""
     return ops.softmax(x, axis=axis)
 
 
+@keras_export("keras.activations.log_softmax")
 def log_softmax(x, axis=-1):
     """x - logsumexp(x) along ``axis``."""
     return ops.log_softmax(x, axis=axis)
 
 
+@keras_export("keras.activations.elu")
 def elu(x, alpha=1.0):
     """x if x > 0 else alpha * (exp(x) - 1)."""
     return ops.elu(x, alpha=alpha)
 
 
+@keras_export("keras.activations.selu")
 def selu(x):
     """scale * elu(x, alpha), alpha = 1.67326..., scale = 1.05070..."""
     return _SELU_SCALE * ops.elu(x, alpha=_SELU_ALPHA)
 
 
+@keras_export("keras.activations.gelu")
 def gelu(x, approximate=False):
     """x * Phi(x) (Phi the standard normal CDF); the tanh approximation when ``approximate``."""
     return ops.gelu(x, approximate=approximate)
 
 
+@keras_export("keras.activations.softplus")
 def softplus(x):
     """log(1 + exp(x))."""
     return ops.softplus(x)
 
 
+@keras_export("keras.activations.softsign")
 def softsign(x):
     """x / (|x| + 1)."""
     x = as_tensor(x)
     return x / (ops.abs(x) + 1.0)
 
 
+@keras_export("keras.activations.silu", "keras.activations.swish")
 def silu(x):
     """x * sigmoid(x) (also called swish)."""
     return ops.silu(x)
@@ -95,11 +109,13 @@ def silu(x):
 swish = silu
 
 
+@keras_export("keras.activations.hard_sigmoid")
 def hard_sigmoid(x):
     """0 if x <= -3, 1 if x >= 3, else x / 6 + 0.5 (Keras 3's definition)."""
     return ops.clip(as_tensor(x) * (1.0 / 6.0) + 0.5, 0.0, 1.0)
 
 
+@keras_export("keras.activations.hard_silu", "keras.activations.hard_swish")
 def hard_silu(x):
     """x * hard_sigmoid(x) (also called hard swish)."""
     x = as_tensor(x)
@@ -109,23 +125,27 @@ def hard_silu(x):
 hard_swish = hard_silu
 
 
+@keras_export("keras.activations.exponential")
 def exponential(x):
     """exp(x)."""
     return ops.exp(x)
 
 
+@keras_export("keras.activations.mish")
 def mish(x):
     """x * tanh(softplus(x))."""
     x = as_tensor(x)
     return x * ops.tanh(ops.softplus(x))
 
 
+@keras_export("keras.activations.crelu")
 def crelu(x, axis=-1):
     """concatenate([relu(x), relu(-x)], axis)."""
     x = as_tensor(x)
     return ops.concatenate([ops.relu(x), ops.relu(-x)], axis=axis)
 
 
+@keras_export("keras.activations.linear")
 def linear(x):
     """x, unchanged (as a Tensor)."""
     return x if isinstance(x, Tensor) else as_tensor(x)

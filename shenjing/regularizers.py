@@ -11,6 +11,7 @@ import numpy as np
 from . import ops
 from .autograd.tensor import as_tensor
 from .registry import Registry
+from .registry import keras_export
 
 
 def _factor(value, name, default=0.0):
@@ -24,6 +25,7 @@ def _factor(value, name, default=0.0):
     return float(value)
 
 
+@keras_export("keras.regularizers.Regularizer")
 class Regularizer:
     """Base class: ``__call__(x)`` returns the scalar penalty of tensor ``x``."""
 
@@ -42,6 +44,7 @@ class Regularizer:
         return f"{type(self).__name__}({args})"
 
 
+@keras_export("keras.regularizers.L1L2")
 class L1L2(Regularizer):
     """l1 * sum(|x|) + l2 * sum(x^2)."""
 
@@ -62,6 +65,7 @@ class L1L2(Regularizer):
         return {"l1": self.l1, "l2": self.l2}
 
 
+@keras_export("keras.regularizers.L1", "keras.regularizers.l1")
 class L1(Regularizer):
     """l1 * sum(|x|)."""
 
@@ -75,6 +79,7 @@ class L1(Regularizer):
         return {"l1": self.l1}
 
 
+@keras_export("keras.regularizers.L2", "keras.regularizers.l2")
 class L2(Regularizer):
     """l2 * sum(x^2)."""
 
@@ -88,6 +93,8 @@ class L2(Regularizer):
         return {"l2": self.l2}
 
 
+@keras_export("keras.regularizers.OrthogonalRegularizer",
+              "keras.regularizers.orthogonal_regularizer")
 class OrthogonalRegularizer(Regularizer):
     """factor * mean over pairs i < j of |<u_i, u_j>|, u the L2-normalized rows (or columns)."""
 

@@ -9,16 +9,22 @@ ones like ``keras.layers`` and internal ones like ``keras.src.layers.core.dense`
 among classes registered with ``register_keras_serializable``, or in
 ``custom_objects``. A Python lambda or a ``Lambda`` layer is refused.
 
-This module sits low (it imports the higher floors only inside functions), so
-layers and models can import it.
+It knows no kind of object: names come from ``registry`` (each class registers
+itself where it is defined), the config from ``obj.get_config()``, and what is
+specific to a kind from methods of the object: ``get_build_config`` /
+``build_from_config``, ``get_compile_config`` / ``compile_from_config`` (models),
+``_keras_class_names`` (a functional model is written as "Functional"),
+``_to_keras_dict`` / ``_from_keras_dict`` (a symbolic tensor). So it imports
+nothing above ``registry`` and every floor from 3 up can use it.
 """
 
 import inspect
 
 import numpy as np
 
-_GLOBAL_CUSTOM_OBJECTS = {}   # "Package>Name" -> class or function
-_GLOBAL_CUSTOM_NAMES = {}     # class or function -> "Package>Name"
+from . import registry
+from .registry import (custom_object_scope, get_registered_name, get_registered_object,
+                       register_keras_serializable)
 
 _PLAIN_TYPES = (str, int, float, bool)
 
@@ -26,63 +32,8 @@ _PLAIN_TYPES = (str, int, float, bool)
 _CODE_CLASSES = {"Lambda", "TFOpLambda", "SlicingOpLambda"}
 
 
-def register_keras_serializable(package="Custom", name=None):
-    """Decorator: register a class or function under ``"package>name"`` (name: its own).
-
-    A registered object is written with that name and found again by it on loading.
-    """
-    def decorator(obj):
-        registered = f"{package}>{name or obj.__name__}"
-        if inspect.isclass(obj) and not hasattr(obj, "get_config"):
-            raise ValueError("Cannot register a class that does not have a get_config() method.")
-        _GLOBAL_CUSTOM_OBJECTS[registered] = obj
-        _GLOBAL_CUSTOM_NAMES[obj] = registered
-        return obj
-
-    return decorator
-
-
-def get_registered_name(obj):
-    """The name ``obj`` was registered under, else its ``__name__``."""
-    if obj in _GLOBAL_CUSTOM_NAMES:
-        return _GLOBAL_CUSTOM_NAMES[obj]
-    return getattr(obj, "__name__", type(obj).__name__)
-
-
-def get_registered_object(name, custom_objects=None):
-    """The object for ``name`` in ``custom_objects``, else in the registry, else None."""
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
-    return _GLOBAL_CUSTOM_OBJECTS.get(name)
-
-
-def _is_registered(obj):
-    return obj in _GLOBAL_CUSTOM_NAMES
-
-
-# -- serializing -------------------------------------------------------------------
-def class_dict(obj, public_module, builtin, config=None):
-    """Keras 3's dict for an instance: ``public_module`` (e.g. "keras.losses") when its class is
-    one of shenjing's own (``builtin``), else the class's own module and name, so that it loads
-    again only through ``custom_objects`` or the registry. ``config`` defaults to get_config()."""
-    cls = type(obj)
-    return {"module": public_module if builtin else cls.__module__, "class_name": cls.__name__,
-            "config": obj.get_config() if config is None else config,
-            "registered_name": None if builtin else cls.__name__}
-
-
-def function_dict(fn, public_module=None, name=None):
-    """Keras 3's dict for a function, written by name: ``public_module`` for one of shenjing's
-    own functions, else the function's own module."""
-    name = name or getattr(fn, "__name__", type(fn).__name__)
-    return {"module": public_module or getattr(fn, "__module__", None), "class_name": "function",
-            "config": name, "registered_name": name}
-
-
 def serialize_keras_object(obj):
     """Keras 3's dict for ``obj`` (plain values, lists and dicts are walked)."""
-    from .layers.keras_tensor import KerasTensor
-
     if obj is None or isinstance(obj, _PLAIN_TYPES):
         return obj
     if isinstance(obj, (list, tuple)):
@@ -92,120 +43,56 @@ def serialize_keras_object(obj):
         return {str(k): serialize_keras_object(v) for k, v in obj.items()}
     if isinstance(obj, bytes):
         return {"class_name": "__bytes__", "config": {"value": obj.decode("utf-8")}}
-    if isinstance(obj, KerasTensor):
-        return _serialize_keras_tensor(obj)
     if isinstance(obj, (np.generic, np.ndarray)):
         if isinstance(obj, np.ndarray) and obj.ndim > 0:
             return {"class_name": "__numpy__", "config": {"value": obj.tolist(), "dtype": obj.dtype.name}}
         return obj.item()
     if isinstance(obj, np.dtype):
         return obj.name
+    if not inspect.isclass(obj) and callable(getattr(obj, "_to_keras_dict", None)):
+        return obj._to_keras_dict()   # symbolic tensors write themselves
     if inspect.isfunction(obj) and obj.__name__ == "<lambda>":
         raise ValueError(
             "Cannot serialize a Python lambda: shenjing writes no code into saved files. "
             "Use a named function registered with "
             "@shenjing.saving.register_keras_serializable() instead.")
-    return _serialize_object(obj)
-
-
-def _serialize_keras_tensor(tensor, history=None):
-    if history is None and tensor._keras_history is not None:
-        layer, node_index, tensor_index = tensor._keras_history
-        history = [layer.name, node_index, tensor_index]
-    return {"class_name": "__keras_tensor__",
-            "config": {"shape": list(tensor.shape), "dtype": tensor.dtype, "keras_history": history}}
-
-
-def _serialize_object(obj):
-    from . import initializers, losses, metrics, optimizers, regularizers
-    from .layers import Layer
-    from .layers.layer_utils import DTypePolicy
-
-    if isinstance(obj, DTypePolicy):
-        return obj.serialize()
-    if isinstance(obj, Layer):
-        return _serialize_layer(obj)
-    # The lower floors write their own Keras dicts; a registered class gets its registered name.
-    for base, serialize in ((optimizers.Optimizer, optimizers.serialize),
-                            (losses.Loss, losses.serialize),
-                            (metrics.Metric, metrics.serialize),
-                            (initializers.Initializer, initializers.serialize),
-                            (regularizers.Regularizer, regularizers.serialize)):
-        if isinstance(obj, base):
-            config = serialize(obj)
-            if _is_registered(type(obj)):
-                config["registered_name"] = get_registered_name(type(obj))
-            return config
     if inspect.isfunction(obj) or inspect.isbuiltin(obj):
-        return {"module": obj.__module__, "class_name": "function",
-                "config": get_registered_name(obj), "registered_name": get_registered_name(obj)}
+        name = get_registered_name(obj)
+        return {"module": obj.__module__, "class_name": "function", "config": name,
+                "registered_name": name}
     if hasattr(obj, "get_config"):
-        cls = type(obj)
-        return {"module": cls.__module__, "class_name": cls.__name__,
-                "config": serialize_keras_object(obj.get_config()),
-                "registered_name": get_registered_name(cls)}
+        return _serialize_instance(obj)
     raise TypeError(f"Cannot serialize object {obj!r} of type {type(obj).__name__}: to be "
                     "serializable, a class must implement get_config().")
 
 
-def _builtin_layer_class(cls):
-    from . import layers
-
-    return getattr(layers, cls.__name__, None) is cls
-
-
-def _serialize_layer(layer):
-    from .models import Model, Sequential
-
-    cls = type(layer)
-    if isinstance(layer, Model):
-        if cls is Sequential:
-            module, class_name, registered = "keras", "Sequential", None
-        elif cls is Model and layer._functional:
-            module, class_name, registered = "keras.src.models.functional", "Functional", "Functional"
+def _serialize_instance(obj):
+    """``{"module", "class_name", "config", "registered_name"}`` from the registry's names and
+    ``get_config()``, plus ``build_config``/``compile_config`` from the object's own
+    ``get_build_config()``/``get_compile_config()`` where it has them."""
+    cls = type(obj)
+    names = getattr(obj, "_keras_class_names", None)   # e.g. a functional Model: "Functional"
+    names = names() if callable(names) else None
+    if names is None:
+        if registry.is_builtin(cls):
+            names = (registry.public_module(cls), cls.__name__, None)
         else:
-            module, class_name, registered = cls.__module__, cls.__name__, get_registered_name(cls)
-    elif _builtin_layer_class(cls) and not _is_registered(cls):
-        module, class_name, registered = "keras.layers", cls.__name__, None
-    else:
-        module, class_name, registered = cls.__module__, cls.__name__, get_registered_name(cls)
-    config = layer.get_config()
+            names = (cls.__module__, cls.__name__, get_registered_name(cls))
+    module, class_name, registered = names
+    config = obj.get_config()
     if not isinstance(config, dict):
-        raise TypeError(f"The get_config() method of layer '{layer.name}' ({cls.__name__}) should "
-                        f"return a dict. It returned: {config!r}")
-    out = {"module": None if module == "__main__" else module, "class_name": class_name,
-           "config": serialize_keras_object(config), "registered_name": registered}
-    if isinstance(layer, Model):
-        build = {"input_shape": _model_build_shape(layer)}
-        if build["input_shape"] is not None or layer._functional:
-            out["build_config"] = serialize_keras_object(build)
-        if getattr(layer, "compiled", False) and getattr(layer, "optimizer", None) is not None:
-            out["compile_config"] = serialize_keras_object(layer._compile_config())
-    else:
-        build = layer.get_build_config()
-        if build is not None:
-            out["build_config"] = serialize_keras_object(build)
+        owner = f"'{obj.name}' " if isinstance(getattr(obj, "name", None), str) else ""
+        raise TypeError(f"The get_config() method of {owner}({cls.__name__}) should return a "
+                        f"dict. It returned: {config!r}")
+    out = {"module": module, "class_name": class_name, "config": serialize_keras_object(config),
+           "registered_name": registered}
+    for key, method in (("build_config", "get_build_config"),
+                        ("compile_config", "get_compile_config")):
+        get = getattr(obj, method, None)
+        extra = get() if callable(get) else None
+        if extra is not None:
+            out[key] = serialize_keras_object(extra)
     return out
-
-
-def _model_build_shape(model):
-    from .layers import Layer
-    from .models import Sequential
-
-    if model._functional:
-        return None
-    if isinstance(model, Sequential):
-        shape = getattr(model, "inputs_shape", None) or model._known_input_shape()
-        return None if shape is None else list(shape)
-    shape = model._build_input_shape
-    if shape is None:
-        # A subclassed model built by its first call does not record the shape; the first
-        # sublayer it tracks usually takes the model's input (a wrong guess fails loudly on
-        # loading, when the weights' shapes are checked).
-        model._sync_tracking()
-        first = next((layer for layer in model._layers if isinstance(layer, Layer)), None)
-        shape = getattr(first, "_build_input_shape", None) if first is not None else None
-    return None if shape is None else (list(shape) if isinstance(shape, tuple) else shape)
 
 
 # -- deserializing -----------------------------------------------------------------
@@ -245,12 +132,12 @@ _NOT_SPECIAL = object()
 
 
 def _deserialize_special(class_name, inner, config, custom_objects, safe_mode):
-    from .layers.keras_tensor import KerasTensor
-
     if class_name == "__keras_tensor__":
-        tensor = KerasTensor(tuple(inner["shape"]), dtype=inner.get("dtype", "float32"))
-        tensor._pre_serialization_keras_history = inner.get("keras_history")
-        return tensor
+        tensor_class = registry.lookup("keras", "KerasTensor")
+        if tensor_class is None:
+            raise ValueError("Cannot deserialize a '__keras_tensor__' before shenjing.layers "
+                             "is imported (it defines KerasTensor)")
+        return tensor_class._from_keras_dict(inner)
     if class_name in ("__numpy__", "__tensor__"):
         dtype = np.dtype(inner["dtype"])
         if dtype.kind not in "biufc":
@@ -274,18 +161,6 @@ def _deserialize_special(class_name, inner, config, custom_objects, safe_mode):
     return _NOT_SPECIAL
 
 
-def _known_functions():
-    from . import activations, losses, metrics
-
-    found = {}
-    for module in (metrics, losses, activations):
-        for name in dir(module):
-            obj = getattr(module, name)
-            if not name.startswith("_") and inspect.isfunction(obj):
-                found.setdefault(name, obj)
-    return found
-
-
 def _resolve_function(config, custom_objects):
     name = config["config"]
     registered = config.get("registered_name") or name
@@ -295,55 +170,13 @@ def _resolve_function(config, custom_objects):
             return obj
     module = config.get("module") or ""
     if module == "builtins" or module == "keras" or module.startswith("keras."):
-        obj = _known_functions().get(name)
+        obj = registry.lookup(module, name, kind="function") or registry.lookup_function(name)
         if obj is not None:
             return obj
     raise ValueError(
         f"Could not locate function '{name}'. Register it with "
         "@shenjing.saving.register_keras_serializable() before loading, or pass "
         f"custom_objects={{'{name}': {name}}}. Full object config: {config}")
-
-
-def _namespace_for(module):
-    """The shenjing module whose classes stand for Keras module ``module`` (None: unknown)."""
-    from . import initializers, layers, losses, metrics, models, optimizers, regularizers
-
-    parts = module.split(".")
-    if parts[0] != "keras":
-        return None
-    rest = parts[2:] if len(parts) > 1 and parts[1] == "src" else parts[1:]
-    head = rest[0] if rest else ""
-    if head in ("layers", "ops") or (head == "engine" and len(rest) > 1):
-        return layers
-    if head in ("", "models", "saving", "trainers"):
-        return models
-    if head == "optimizers" or (head == "backend" and "optimizers" in rest):
-        if "schedules" in rest:
-            return optimizers.schedules
-        return optimizers
-    if head == "dtype_policies":
-        return layers
-    return {"initializers": initializers, "regularizers": regularizers, "losses": losses,
-            "metrics": metrics}.get(head)
-
-
-def _lookup_in(namespace, class_name):
-    from . import layers, models, optimizers
-
-    if namespace is models and class_name in ("Functional", "Model"):
-        return models.Model
-    if namespace is models and class_name == "Sequential":
-        return models.Sequential
-    if class_name in ("DTypePolicy", "FloatDTypePolicy"):
-        return layers.DTypePolicy
-    if namespace is optimizers:
-        return optimizers.ALL_OBJECTS_DICT.get(class_name.lower())
-    candidate = getattr(namespace, class_name, None)
-    if candidate is None and namespace is models:
-        candidate = getattr(layers, class_name, None)   # "keras" module: Input, Layer, ...
-    if inspect.isclass(candidate):
-        return candidate
-    return None
 
 
 def resolve_class(config, custom_objects=None):
@@ -361,12 +194,9 @@ def resolve_class(config, custom_objects=None):
         obj = get_registered_object(key, custom_objects)
         if obj is not None:
             return obj
-    if isinstance(module, str):
-        namespace = _namespace_for(module)
-        if namespace is not None:
-            cls = _lookup_in(namespace, class_name)
-            if cls is not None:
-                return cls
+    cls = registry.lookup(module, class_name)
+    if cls is not None:
+        return cls
     hint = registered if registered and ">" in str(registered) else f"Custom>{class_name}"
     package = hint.split(">")[0]
     raise ValueError(
@@ -378,7 +208,9 @@ def resolve_class(config, custom_objects=None):
 
 
 def instantiate(cls, config, custom_objects=None):
-    """``cls.from_config(config["config"])``, then build and compile as the config says."""
+    """``cls.from_config(config["config"])``, then ``build_from_config(build_config)`` (which
+    does nothing for an instance already built) and ``compile_from_config(compile_config)``,
+    as Keras 3 does, all inside a ``custom_object_scope(custom_objects)``."""
     inner = _compatible_config(cls, dict(config.get("config") or {}), custom_objects)
     if not hasattr(cls, "from_config"):
         raise TypeError(f"Unable to reconstruct an instance of '{config['class_name']}' because "
@@ -387,30 +219,22 @@ def instantiate(cls, config, custom_objects=None):
         params = inspect.signature(cls.from_config).parameters
     except (TypeError, ValueError):
         params = {}
-    if "custom_objects" in params:
-        instance = cls.from_config(inner, custom_objects=custom_objects)
-    else:
-        instance = cls.from_config(inner)
-    build_config = config.get("build_config")
-    if build_config and hasattr(instance, "build_from_config"):
-        if _is_subclassed_model(instance):
-            if not instance.weights:
-                _build_subclassed_model(instance, build_config.get("input_shape"))
-        elif not getattr(instance, "built", True):
-            _build_from_config(instance, build_config)
-    compile_config = config.get("compile_config")
-    if compile_config and hasattr(instance, "compile"):
-        compile_from_config(instance, compile_config, custom_objects)
+    with custom_object_scope(custom_objects):
+        if "custom_objects" in params:
+            instance = cls.from_config(inner, custom_objects=custom_objects)
+        else:
+            instance = cls.from_config(inner)
+        build_config = config.get("build_config")
+        if build_config and hasattr(instance, "build_from_config"):
+            instance.build_from_config(build_config)
+        compile_config = config.get("compile_config")
+        if compile_config and hasattr(instance, "compile_from_config"):
+            instance.compile_from_config(compile_config)
     return instance
-
-
-_LAYER_KWARGS = ("input_shape", "batch_input_shape", "input_dim", "batch_size")
 
 
 def _accepted_arguments(cls):
     """The keyword arguments ``cls(...)`` takes, or None when it takes any (``**kwargs``)."""
-    from .layers import Layer
-
     accepted = set()
     for klass in cls.__mro__:
         if "__init__" not in vars(klass):
@@ -420,8 +244,8 @@ def _accepted_arguments(cls):
         except (TypeError, ValueError):
             return None
         accepted |= {p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
-        if klass is Layer:
-            return accepted | set(_LAYER_KWARGS)
+        if "_base_config_arguments" in vars(klass):   # Layer: input_shape, batch_size, ...
+            return accepted | set(klass._base_config_arguments)
         if not any(p.kind is p.VAR_KEYWORD for p in params):
             return accepted
     return None
@@ -455,120 +279,5 @@ def _compatible_nested(value, custom_objects):
     return {k: _compatible_nested(v, custom_objects) for k, v in value.items()}
 
 
-def _is_subclassed_model(obj):
-    from .models import Model, Sequential
-
-    return isinstance(obj, Model) and not obj._functional and not isinstance(obj, Sequential)
-
-
-def _is_shape(value):
-    return isinstance(value, (list, tuple)) and all(
-        d is None or (isinstance(d, int) and not isinstance(d, bool)) for d in value)
-
-
-def _build_subclassed_model(model, input_shape):
-    """Create a subclassed model's weights as Keras's ``Model.build`` does: one call on zeros."""
-    from .autograd import no_grad
-
-    if input_shape is None:
-        return
-
-    def zeros(shape):
-        return np.zeros(tuple(1 if d is None else d for d in shape), dtype=model.compute_dtype)
-
-    def inputs_for(shape):
-        if _is_shape(shape):
-            return zeros(shape)
-        if isinstance(shape, dict):
-            return {k: inputs_for(v) for k, v in shape.items()}
-        return [inputs_for(s) for s in shape]
-
-    with no_grad():
-        model(inputs_for(input_shape), training=False)
-    object.__setattr__(model, "_build_input_shape",
-                       tuple(input_shape) if _is_shape(input_shape) else input_shape)
-
-
-def _build_from_config(instance, build_config):
-    shape = build_config.get("input_shape") if isinstance(build_config, dict) else None
-    if shape is None:
-        return
-    if isinstance(shape, list) and shape and all(isinstance(d, (int, type(None))) for d in shape):
-        shape = tuple(shape)
-    instance.build_from_config({"input_shape": shape})
-
-
-def _registered_function(name, registered, custom_objects):
-    for key in (registered, name):
-        if key:
-            obj = get_registered_object(key, custom_objects)
-            if obj is not None:
-                return obj
-    # Keras <= 3.6 wrote a registered function by its bare name.
-    matches = [obj for key, obj in _GLOBAL_CUSTOM_OBJECTS.items() if key.endswith(f">{name}")]
-    return matches[0] if len(matches) == 1 else None
-
-
-def _compile_item(item, deserialize, custom_objects):
-    """A loss or metric from compile_config: a name, a Keras dict, or nested lists and dicts."""
-    if isinstance(item, dict) and "class_name" in item:
-        name, registered = item.get("config"), item.get("registered_name")
-        if item["class_name"] == "function":
-            found = _registered_function(name, registered, custom_objects)
-        else:
-            found = _registered_function(item["class_name"], registered, custom_objects)
-            if inspect.isclass(found):
-                return found.from_config(dict(item.get("config") or {}))
-        return found if found is not None else deserialize(item, custom_objects=custom_objects)
-    if isinstance(item, dict):
-        return {k: _compile_item(v, deserialize, custom_objects) for k, v in item.items()}
-    if isinstance(item, list):
-        return [_compile_item(v, deserialize, custom_objects) for v in item]
-    if isinstance(item, str):
-        found = _registered_function(item, None, custom_objects) if ">" in item or (
-            custom_objects and item in custom_objects) else None
-        return found if found is not None else item
-    return item
-
-
-def compile_from_config(model, compile_config, custom_objects=None):
-    """``model.compile(...)`` from Keras's compile_config (optimizer, loss, metrics), then build
-    the optimizer on the trainable weights (as Keras does), so saved optimizer state can load.
-
-    As in Keras, a compile_config that cannot be rebuilt (a custom loss that is neither
-    registered nor in ``custom_objects``) leaves the model uncompiled, with a warning.
-    """
-    import warnings
-
-    from . import losses, metrics, optimizers
-
-    custom_objects = custom_objects or {}
-    try:
-        optimizer = compile_config.get("optimizer", "rmsprop")
-        if isinstance(optimizer, dict):
-            registered = optimizer.get("registered_name")
-            cls = get_registered_object(registered, custom_objects) if registered else None
-            if cls is not None and cls not in optimizers.ALL_OBJECTS:
-                optimizer = cls.from_config(dict(optimizer.get("config") or {}))
-            else:
-                optimizer = optimizers.deserialize(optimizer, custom_objects=custom_objects)
-        model.compile(
-            optimizer=optimizer,
-            loss=_compile_item(compile_config.get("loss"), losses.deserialize, custom_objects),
-            loss_weights=compile_config.get("loss_weights"),
-            metrics=_compile_item(compile_config.get("metrics"), metrics.deserialize, custom_objects),
-            weighted_metrics=_compile_item(compile_config.get("weighted_metrics"),
-                                           metrics.deserialize, custom_objects))
-    except (ValueError, TypeError, KeyError) as error:
-        warnings.warn(f"compile() was not called as part of loading model '{model.name}': its "
-                      f"compile_config could not be rebuilt ({error}). Pass the custom objects in "
-                      "`custom_objects`, or compile the model yourself.", stacklevel=3)
-        return model
-    if getattr(model, "built", False) and model.optimizer is not None:
-        model.optimizer.build(model.trainable_weights)
-    return model
-
-
 __all__ = ["register_keras_serializable", "get_registered_name", "get_registered_object",
-           "serialize_keras_object", "deserialize_keras_object", "resolve_class", "instantiate",
-           "compile_from_config"]
+           "serialize_keras_object", "deserialize_keras_object", "resolve_class", "instantiate"]

@@ -3,6 +3,7 @@
 import numpy as np
 
 from .. import backend
+from ..registry import keras_export
 
 
 def _shape(shape):
@@ -20,6 +21,7 @@ def _float_dtype(dtype, who):
     return dtype
 
 
+@keras_export("keras.initializers.Initializer")
 class Initializer:
     """Base class: ``__call__(shape, dtype=None) -> ndarray``, ``get_config``, ``from_config``."""
 
@@ -38,6 +40,7 @@ class Initializer:
         return f"{type(self).__name__}({args})"
 
 
+@keras_export("keras.initializers.Zeros", "keras.initializers.zeros")
 class Zeros(Initializer):
     """All zeros."""
 
@@ -45,6 +48,7 @@ class Zeros(Initializer):
         return np.zeros(_shape(shape), dtype=dtype or backend.floatx())
 
 
+@keras_export("keras.initializers.Ones", "keras.initializers.ones")
 class Ones(Initializer):
     """All ones."""
 
@@ -52,6 +56,7 @@ class Ones(Initializer):
         return np.ones(_shape(shape), dtype=dtype or backend.floatx())
 
 
+@keras_export("keras.initializers.Constant", "keras.initializers.constant")
 class Constant(Initializer):
     """Every value equal to ``value``."""
 
@@ -65,6 +70,7 @@ class Constant(Initializer):
         return {"value": self.value}
 
 
+@keras_export("keras.initializers.Identity", "keras.initializers.identity")
 class Identity(Initializer):
     """``gain * eye(rows, cols)`` for a 2-D shape."""
 

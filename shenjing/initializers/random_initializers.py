@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import backend
 from .constant_initializers import Initializer, _float_dtype, _shape
+from ..registry import keras_export
 
 # Keras's VarianceScaling divides by this: the stddev of a unit normal truncated
 # to [-2, 2], so that the truncated draw has the intended variance.
@@ -31,6 +32,7 @@ def compute_fans(shape):
     return int(shape[-2]) * receptive_field, int(shape[-1]) * receptive_field
 
 
+@keras_export("keras.initializers.RandomInitializer")
 class RandomInitializer(Initializer):
     """Base of the random initializers: holds ``seed`` (an int or None)."""
 
@@ -58,6 +60,7 @@ def _truncated_normal(rng, shape, mean, stddev):
     return mean + stddev * z
 
 
+@keras_export("keras.initializers.RandomNormal", "keras.initializers.random_normal")
 class RandomNormal(RandomInitializer):
     """x ~ N(mean, stddev^2)."""
 
@@ -73,6 +76,7 @@ class RandomNormal(RandomInitializer):
         return {"seed": self.seed, "mean": self.mean, "stddev": self.stddev}
 
 
+@keras_export("keras.initializers.TruncatedNormal", "keras.initializers.truncated_normal")
 class TruncatedNormal(RandomInitializer):
     """x ~ N(mean, stddev^2), redrawn where |x - mean| > 2 stddev."""
 
@@ -88,6 +92,7 @@ class TruncatedNormal(RandomInitializer):
         return {"seed": self.seed, "mean": self.mean, "stddev": self.stddev}
 
 
+@keras_export("keras.initializers.RandomUniform", "keras.initializers.random_uniform")
 class RandomUniform(RandomInitializer):
     """x ~ U[minval, maxval)."""
 
@@ -103,6 +108,7 @@ class RandomUniform(RandomInitializer):
         return {"seed": self.seed, "minval": self.minval, "maxval": self.maxval}
 
 
+@keras_export("keras.initializers.VarianceScaling", "keras.initializers.variance_scaling")
 class VarianceScaling(RandomInitializer):
     """Variance scale / n, n = fan_in, fan_out or their mean (``mode``).
 
@@ -162,42 +168,51 @@ class _FixedVarianceScaling(VarianceScaling):
         return {"seed": self.seed}
 
 
+@keras_export("keras.initializers.GlorotUniform", "keras.initializers.glorot_uniform")
 class GlorotUniform(_FixedVarianceScaling):
     """U[-limit, limit], limit = sqrt(6 / (fan_in + fan_out))."""
 
     ARGS = {"scale": 1.0, "mode": "fan_avg", "distribution": "uniform"}
 
 
+@keras_export("keras.initializers.GlorotNormal", "keras.initializers.glorot_normal")
 class GlorotNormal(_FixedVarianceScaling):
     """Truncated normal, stddev sqrt(2 / (fan_in + fan_out)) (before truncation correction)."""
 
     ARGS = {"scale": 1.0, "mode": "fan_avg", "distribution": "truncated_normal"}
 
 
+@keras_export("keras.initializers.HeUniform", "keras.initializers.he_uniform")
 class HeUniform(_FixedVarianceScaling):
     """U[-limit, limit], limit = sqrt(6 / fan_in)."""
 
     ARGS = {"scale": 2.0, "mode": "fan_in", "distribution": "uniform"}
 
 
+@keras_export("keras.initializers.HeNormal", "keras.initializers.he_normal")
 class HeNormal(_FixedVarianceScaling):
     """Truncated normal, stddev sqrt(2 / fan_in)."""
 
     ARGS = {"scale": 2.0, "mode": "fan_in", "distribution": "truncated_normal"}
 
 
+@keras_export("keras.initializers.LecunUniform", "keras.initializers.lecun_uniform")
 class LecunUniform(_FixedVarianceScaling):
     """U[-limit, limit], limit = sqrt(3 / fan_in)."""
 
     ARGS = {"scale": 1.0, "mode": "fan_in", "distribution": "uniform"}
 
 
+@keras_export("keras.initializers.LecunNormal", "keras.initializers.lecun_normal")
 class LecunNormal(_FixedVarianceScaling):
     """Truncated normal, stddev sqrt(1 / fan_in)."""
 
     ARGS = {"scale": 1.0, "mode": "fan_in", "distribution": "truncated_normal"}
 
 
+@keras_export("keras.initializers.Orthogonal",
+              "keras.initializers.OrthogonalInitializer",
+              "keras.initializers.orthogonal")
 class Orthogonal(RandomInitializer):
     """``gain * Q`` from the QR decomposition of a normal matrix (rows, cols).
 

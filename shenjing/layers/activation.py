@@ -6,8 +6,10 @@ from .. import activations, initializers, ops, regularizers
 from .input_spec import InputSpec
 from .layer import Layer
 from .layer_utils import reject_constraint, serialize_regularizer
+from ..registry import keras_export
 
 
+@keras_export("keras.layers.Activation")
 class Activation(Layer):
     """Apply an activation function (a name such as "relu", or a callable) elementwise."""
 
@@ -25,6 +27,7 @@ class Activation(Layer):
         return {**super().get_config(), "activation": activations.serialize(self.activation)}
 
 
+@keras_export("keras.layers.ReLU")
 class ReLU(Layer):
     """y = min(max_value, x) for x >= threshold, else negative_slope * (x - threshold)."""
 
@@ -54,6 +57,7 @@ class ReLU(Layer):
                 "negative_slope": self.negative_slope, "threshold": self.threshold}
 
 
+@keras_export("keras.layers.LeakyReLU")
 class LeakyReLU(Layer):
     """y = x if x > 0 else negative_slope * x (Keras's default slope is 0.3)."""
 
@@ -77,6 +81,7 @@ class LeakyReLU(Layer):
         return {**super().get_config(), "negative_slope": self.negative_slope}
 
 
+@keras_export("keras.layers.Softmax")
 class Softmax(Layer):
     """y = exp(x) / sum(exp(x)) along ``axis``."""
 
@@ -94,6 +99,7 @@ class Softmax(Layer):
         return {**super().get_config(), "axis": self.axis}
 
 
+@keras_export("keras.layers.ELU")
 class ELU(Layer):
     """y = x if x > 0 else alpha * (exp(x) - 1)."""
 
@@ -111,6 +117,7 @@ class ELU(Layer):
         return {**super().get_config(), "alpha": self.alpha}
 
 
+@keras_export("keras.layers.PReLU")
 class PReLU(Layer):
     """y = x if x > 0 else alpha * x, with a learned ``alpha`` per value (shared along ``shared_axes``)."""
 

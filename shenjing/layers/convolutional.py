@@ -11,6 +11,7 @@ from ..autograd.ops.conv import output_length
 from .input_spec import InputSpec
 from .layer import Layer
 from .layer_utils import reject_constraint, reject_unsupported, serialize_regularizer
+from ..registry import keras_export
 
 
 def standardize_tuple(value, n, name, allow_zero=False):
@@ -51,6 +52,7 @@ def standardize_data_format(data_format, layer):
                      f"Received: data_format={data_format}")
 
 
+@keras_export("keras.layers.BaseConv")
 class BaseConv(Layer):
     """The shared machinery of Conv1D and Conv2D (``rank`` spatial axes)."""
 
@@ -148,6 +150,7 @@ class BaseConv(Layer):
         }
 
 
+@keras_export("keras.layers.Conv1D", "keras.layers.Convolution1D")
 class Conv1D(BaseConv):
     """1-D convolution over (batch, steps, channels); kernel (kernel_size, channels, filters).
 
@@ -165,6 +168,7 @@ class Conv1D(BaseConv):
                          **kwargs)
 
 
+@keras_export("keras.layers.Conv2D", "keras.layers.Convolution2D")
 class Conv2D(BaseConv):
     """2-D convolution over (batch, height, width, channels); kernel (kh, kw, channels, filters)."""
 

@@ -6,8 +6,10 @@ from .. import activations, initializers, ops, regularizers
 from .input_spec import InputSpec
 from .layer import Layer
 from .layer_utils import reject_constraint, reject_unsupported, serialize_regularizer
+from ..registry import keras_export
 
 
+@keras_export("keras.layers.Dense")
 class Dense(Layer):
     """Just your regular densely-connected layer, on inputs of any rank >= 2."""
 

@@ -8,8 +8,10 @@ from .. import initializers, ops, regularizers
 from ..autograd import Tensor
 from .layer import Layer
 from .layer_utils import reject_constraint, reject_unsupported, serialize_regularizer
+from ..registry import keras_export
 
 
+@keras_export("keras.layers.Embedding")
 class Embedding(Layer):
     """y[..., :] = embeddings[x[...]]; inputs stay integers (floats are truncated to ints).
 

@@ -5,8 +5,10 @@ import math
 from .. import ops
 from .input_spec import InputSpec
 from .layer import Layer
+from ..registry import keras_export
 
 
+@keras_export("keras.layers.Flatten")
 class Flatten(Layer):
     """Join every axis but the batch axis; ``data_format='channels_first'`` moves channels last first."""
 

@@ -7,8 +7,10 @@ import numpy as np
 from .. import backend
 from .keras_tensor import KerasTensor, Node
 from .layer import Layer
+from ..registry import keras_export
 
 
+@keras_export("keras.layers.InputLayer")
 class InputLayer(Layer):
     """Holds ``batch_shape`` = (batch_size, *shape) and the KerasTensor ``output`` fed to the model."""
 

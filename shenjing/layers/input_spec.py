@@ -1,6 +1,9 @@
 """``InputSpec``: what rank and axis sizes a layer accepts, checked with Keras's wording."""
 
+from ..registry import keras_export
 
+
+@keras_export("keras.layers.InputSpec")
 class InputSpec:
     """Constraints on one input: ``ndim``, ``min_ndim``, ``max_ndim`` and ``axes`` ({axis: size})."""
 

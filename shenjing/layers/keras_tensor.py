@@ -6,8 +6,10 @@ walk the graph from outputs back to inputs. No arrays are computed.
 """
 
 from ..backend.tree import flatten, map_structure  # noqa: F401  (re-exported)
+from ..registry import keras_export
 
 
+@keras_export("keras.KerasTensor")
 class KerasTensor:
     """A placeholder with ``shape`` (None for unknown sizes), ``dtype`` and ``name``.
 
@@ -24,6 +26,23 @@ class KerasTensor:
     @property
     def ndim(self):
         return len(self.shape)
+
+    def _to_keras_dict(self, history=None):
+        """Keras 3's ``{"class_name": "__keras_tensor__", ...}`` dict; ``history`` is
+        ``[layer name, node index, tensor index]`` (default: from ``_keras_history``)."""
+        if history is None and self._keras_history is not None:
+            layer, node_index, tensor_index = self._keras_history
+            history = [layer.name, node_index, tensor_index]
+        return {"class_name": "__keras_tensor__",
+                "config": {"shape": list(self.shape), "dtype": self.dtype, "keras_history": history}}
+
+    @classmethod
+    def _from_keras_dict(cls, config):
+        """The tensor ``_to_keras_dict`` described; its history waits in
+        ``_pre_serialization_keras_history`` until the model's graph is rebuilt."""
+        tensor = cls(tuple(config["shape"]), dtype=config.get("dtype", "float32"))
+        tensor._pre_serialization_keras_history = config.get("keras_history")
+        return tensor
 
     def __repr__(self):
         return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"

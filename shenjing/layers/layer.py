@@ -21,6 +21,7 @@ from .keras_tensor import KerasTensor, Node, any_symbolic, flatten, map_structur
 from .layer_utils import DTypePolicy, get_dtype_policy, reset_name_counters  # noqa: F401  (re-exported)
 from .layer_utils import reject_constraint, to_snake_case, unique_name
 from .tracking import Tracker
+from ..registry import keras_export
 
 
 class _Current(threading.local):
@@ -70,6 +71,7 @@ def _wrap_build(build):
     return build_wrapper
 
 
+@keras_export("keras.layers.Layer")
 class Layer(Tracker):
     """Base class: ``Layer(trainable=True, name=None, dtype=None, **kwargs)``.
 
@@ -77,6 +79,9 @@ class Layer(Tracker):
     ``batch_size`` (the shape the layer expects, batch first; the layer is built for
     it on its first call); any other keyword is an error.
     """
+
+    # The keywords every layer's from_config takes besides its own arguments.
+    _base_config_arguments = ("input_shape", "batch_input_shape", "input_dim", "batch_size")
 
     # Subclasses that take integer inputs (Embedding) set this to False.
     _autocast_inputs = True
@@ -306,8 +311,14 @@ class Layer(Tracker):
         return None
 
     def build_from_config(self, config):
-        if config and "input_shape" in config:
-            self.build(config["input_shape"])
+        """``build(config["input_shape"])`` unless built (a JSON list of sizes becomes a tuple;
+        None: no build)."""
+        shape = config.get("input_shape") if isinstance(config, dict) else None
+        if shape is None or self.built:
+            return
+        if isinstance(shape, list) and all(d is None or isinstance(d, int) for d in shape):
+            shape = tuple(shape)
+        self.build(shape)
 
     def call(self, inputs, *args, **kwargs):
         raise NotImplementedError(f"Layer {type(self).__name__} does not have a `call` method implemented.")

@@ -6,6 +6,7 @@ import threading
 import numpy as np
 
 from .. import backend, regularizers
+from ..registry import keras_export
 
 
 class _Names(threading.local):
@@ -38,6 +39,10 @@ def reset_name_counters():
     _NAMES.counts.clear()
 
 
+@keras_export("keras.DTypePolicy",
+              "keras.dtype_policies.DTypePolicy",
+              "keras.layers.DTypePolicy",
+              "keras.dtype_policies.FloatDTypePolicy")
 class DTypePolicy:
     """The dtype a layer computes in and keeps its weights in (one float dtype, no mixing)."""
 

@@ -5,6 +5,7 @@ import numpy as np
 
 from .. import ops
 from .layer import Layer
+from ..registry import keras_export
 
 
 class Merge(Layer):
@@ -43,6 +44,7 @@ class Merge(Layer):
         return (input_shape[0][0], *np.broadcast_shapes(*batchless))
 
 
+@keras_export("keras.layers.Add")
 class Add(Merge):
     """Elementwise sum of the inputs."""
 
@@ -50,6 +52,7 @@ class Add(Merge):
         return ops.add(a, b)
 
 
+@keras_export("keras.layers.Subtract")
 class Subtract(Merge):
     """inputs[0] - inputs[1] (exactly two inputs)."""
 
@@ -63,6 +66,7 @@ class Subtract(Merge):
         return ops.subtract(a, b)
 
 
+@keras_export("keras.layers.Multiply")
 class Multiply(Merge):
     """Elementwise product of the inputs."""
 
@@ -70,16 +74,19 @@ class Multiply(Merge):
         return ops.multiply(a, b)
 
 
+@keras_export("keras.layers.Maximum")
 class Maximum(Merge):
     def _merge(self, a, b):
         return ops.maximum(a, b)
 
 
+@keras_export("keras.layers.Minimum")
 class Minimum(Merge):
     def _merge(self, a, b):
         return ops.minimum(a, b)
 
 
+@keras_export("keras.layers.Average")
 class Average(Merge):
     """Elementwise mean of the inputs."""
 
@@ -90,6 +97,7 @@ class Average(Merge):
         return ops.add(a, b)
 
 
+@keras_export("keras.layers.Concatenate")
 class Concatenate(Merge):
     """Join the inputs along ``axis`` (default -1); every other axis must match."""
 

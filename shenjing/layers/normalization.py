@@ -10,6 +10,7 @@ from .. import initializers, ops, regularizers
 from .input_spec import InputSpec
 from .layer import Layer
 from .layer_utils import reject_constraint, serialize_regularizer
+from ..registry import keras_export
 
 
 def normalize(inputs, mean, variance, epsilon, gamma, beta, shaped):
@@ -34,6 +35,7 @@ def add_gamma_beta(layer, shape, gamma, beta):
                                       regularizer=layer.beta_regularizer, name="beta")
 
 
+@keras_export("keras.layers.BatchNormalization")
 class BatchNormalization(Layer):
     """Normalize with batch statistics in training and moving statistics in inference.
 
@@ -127,6 +129,7 @@ class BatchNormalization(Layer):
         }
 
 
+@keras_export("keras.layers.LayerNormalization")
 class LayerNormalization(Layer):
     """Normalize each sample over ``axis``: y = gamma (x - mean) / sqrt(var + eps) + beta.
 

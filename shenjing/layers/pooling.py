@@ -7,6 +7,7 @@ from .. import ops
 from .convolutional import standardize_data_format, standardize_padding, standardize_tuple
 from .input_spec import InputSpec
 from .layer import Layer
+from ..registry import keras_export
 
 
 class BasePooling(Layer):
@@ -49,6 +50,7 @@ class BasePooling(Layer):
                 "strides": self.strides, "data_format": self.data_format}
 
 
+@keras_export("keras.layers.MaxPooling1D", "keras.layers.MaxPool1D")
 class MaxPooling1D(BasePooling):
     """Max over windows of ``pool_size`` steps: (batch, steps, channels)."""
 
@@ -56,6 +58,7 @@ class MaxPooling1D(BasePooling):
         super().__init__(1, "max", pool_size, strides, padding, data_format, **kwargs)
 
 
+@keras_export("keras.layers.MaxPooling2D", "keras.layers.MaxPool2D")
 class MaxPooling2D(BasePooling):
     """Max over ``pool_size`` windows: (batch, height, width, channels)."""
 
@@ -63,6 +66,7 @@ class MaxPooling2D(BasePooling):
         super().__init__(2, "max", pool_size, strides, padding, data_format, **kwargs)
 
 
+@keras_export("keras.layers.AveragePooling1D", "keras.layers.AvgPool1D")
 class AveragePooling1D(BasePooling):
     """Mean over windows of ``pool_size`` steps ('same' divides by the real values only)."""
 
@@ -70,6 +74,7 @@ class AveragePooling1D(BasePooling):
         super().__init__(1, "average", pool_size, strides, padding, data_format, **kwargs)
 
 
+@keras_export("keras.layers.AveragePooling2D", "keras.layers.AvgPool2D")
 class AveragePooling2D(BasePooling):
     """Mean over ``pool_size`` windows ('same' divides by the real values only)."""
 
@@ -101,6 +106,7 @@ class BaseGlobalPooling(Layer):
         return {**super().get_config(), "data_format": self.data_format, "keepdims": self.keepdims}
 
 
+@keras_export("keras.layers.GlobalAveragePooling1D", "keras.layers.GlobalAvgPool1D")
 class GlobalAveragePooling1D(BaseGlobalPooling):
     """Mean over the steps: (batch, steps, channels) -> (batch, channels)."""
 
@@ -108,6 +114,7 @@ class GlobalAveragePooling1D(BaseGlobalPooling):
         super().__init__(1, "average", data_format, keepdims, **kwargs)
 
 
+@keras_export("keras.layers.GlobalAveragePooling2D", "keras.layers.GlobalAvgPool2D")
 class GlobalAveragePooling2D(BaseGlobalPooling):
     """Mean over height and width: (batch, h, w, channels) -> (batch, channels)."""
 
@@ -115,6 +122,7 @@ class GlobalAveragePooling2D(BaseGlobalPooling):
         super().__init__(2, "average", data_format, keepdims, **kwargs)
 
 
+@keras_export("keras.layers.GlobalMaxPooling1D", "keras.layers.GlobalMaxPool1D")
 class GlobalMaxPooling1D(BaseGlobalPooling):
     """Max over the steps: (batch, steps, channels) -> (batch, channels)."""
 
@@ -122,6 +130,7 @@ class GlobalMaxPooling1D(BaseGlobalPooling):
         super().__init__(1, "max", data_format, keepdims, **kwargs)
 
 
+@keras_export("keras.layers.GlobalMaxPooling2D", "keras.layers.GlobalMaxPool2D")
 class GlobalMaxPooling2D(BaseGlobalPooling):
     """Max over height and width: (batch, h, w, channels) -> (batch, channels)."""
 

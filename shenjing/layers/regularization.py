@@ -7,6 +7,7 @@ from .. import backend, ops
 from ..autograd import Tensor
 from .input_spec import InputSpec
 from .layer import Layer
+from ..registry import keras_export
 
 
 def _check_rate(rate):
@@ -28,6 +29,7 @@ class _Random(Layer):
         return backend.rng() if self._generator is None else self._generator
 
 
+@keras_export("keras.layers.Dropout")
 class Dropout(_Random):
     """Training: zero each value with probability ``rate`` and scale the rest by 1 / (1 - rate).
     Inference: the identity. ``noise_shape`` (None entries = the input's size) shares one mask."""
@@ -55,6 +57,7 @@ class Dropout(_Random):
                 "noise_shape": self.noise_shape}
 
 
+@keras_export("keras.layers.SpatialDropout1D")
 class SpatialDropout1D(Dropout):
     """Dropout of whole channels: one mask per (sample, channel) over (batch, steps, channels)."""
 
@@ -71,6 +74,7 @@ class SpatialDropout1D(Dropout):
         return config
 
 
+@keras_export("keras.layers.SpatialDropout2D")
 class SpatialDropout2D(SpatialDropout1D):
     """Dropout of whole feature maps: one mask per (sample, channel) over (batch, h, w, channels)."""
 
@@ -88,6 +92,7 @@ class SpatialDropout2D(SpatialDropout1D):
         return {**super().get_config(), "data_format": self.data_format}
 
 
+@keras_export("keras.layers.GaussianNoise")
 class GaussianNoise(_Random):
     """Training: y = x + noise, noise ~ N(0, stddev^2). Inference: the identity."""
 
@@ -111,6 +116,7 @@ class GaussianNoise(_Random):
         return {**super().get_config(), "stddev": self.stddev, "seed": self.seed}
 
 
+@keras_export("keras.layers.GaussianDropout")
 class GaussianDropout(_Random):
     """Training: y = x * noise, noise ~ N(1, rate / (1 - rate)). Inference: the identity."""
 

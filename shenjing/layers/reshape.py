@@ -4,8 +4,10 @@ import math
 
 from .. import ops
 from .layer import Layer
+from ..registry import keras_export
 
 
+@keras_export("keras.layers.Reshape")
 class Reshape(Layer):
     """Reshape every sample to ``target_shape`` (the batch axis is kept)."""
 

@@ -6,7 +6,7 @@
 
 import inspect
 
-from ..serialization import class_dict, function_dict
+from ..registry import class_dict, function_dict
 from .classes import (CLASSES, BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge,
                       CosineSimilarity, Hinge, Huber, KLDivergence, LogCosh, MeanAbsoluteError,
                       MeanAbsolutePercentageError, MeanSquaredError, MeanSquaredLogarithmicError,

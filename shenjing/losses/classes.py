@@ -4,10 +4,12 @@ import numpy as np
 
 from . import functions as F
 from .loss import LossFunctionWrapper
+from ..registry import keras_export
 
 _SBS = "sum_over_batch_size"
 
 
+@keras_export("keras.losses.MeanSquaredError")
 class MeanSquaredError(LossFunctionWrapper):
     """mean((y_true - y_pred)^2), reduced over the batch."""
 
@@ -15,6 +17,7 @@ class MeanSquaredError(LossFunctionWrapper):
         super().__init__(F.mean_squared_error, reduction=reduction, name=name, dtype=dtype)
 
 
+@keras_export("keras.losses.MeanAbsoluteError")
 class MeanAbsoluteError(LossFunctionWrapper):
     """mean(|y_true - y_pred|), reduced over the batch."""
 
@@ -22,6 +25,7 @@ class MeanAbsoluteError(LossFunctionWrapper):
         super().__init__(F.mean_absolute_error, reduction=reduction, name=name, dtype=dtype)
 
 
+@keras_export("keras.losses.MeanAbsolutePercentageError")
 class MeanAbsolutePercentageError(LossFunctionWrapper):
     """100 * mean(|y_true - y_pred| / |y_true|), reduced over the batch."""
 
@@ -30,6 +34,7 @@ class MeanAbsolutePercentageError(LossFunctionWrapper):
                          dtype=dtype)
 
 
+@keras_export("keras.losses.MeanSquaredLogarithmicError")
 class MeanSquaredLogarithmicError(LossFunctionWrapper):
     """mean((log(y_pred + 1) - log(y_true + 1))^2), reduced over the batch."""
 
@@ -38,6 +43,7 @@ class MeanSquaredLogarithmicError(LossFunctionWrapper):
                          dtype=dtype)
 
 
+@keras_export("keras.losses.CosineSimilarity")
 class CosineSimilarity(LossFunctionWrapper):
     """-cosine(y_true, y_pred) along ``axis``, reduced over the batch."""
 
@@ -46,6 +52,7 @@ class CosineSimilarity(LossFunctionWrapper):
                          axis=axis)
 
 
+@keras_export("keras.losses.Huber")
 class Huber(LossFunctionWrapper):
     """Quadratic for |error| <= delta, linear beyond, reduced over the batch."""
 
@@ -53,6 +60,7 @@ class Huber(LossFunctionWrapper):
         super().__init__(F.huber, reduction=reduction, name=name, dtype=dtype, delta=delta)
 
 
+@keras_export("keras.losses.LogCosh")
 class LogCosh(LossFunctionWrapper):
     """mean(log(cosh(y_pred - y_true))), reduced over the batch."""
 
@@ -60,6 +68,7 @@ class LogCosh(LossFunctionWrapper):
         super().__init__(F.log_cosh, reduction=reduction, name=name, dtype=dtype)
 
 
+@keras_export("keras.losses.Hinge")
 class Hinge(LossFunctionWrapper):
     """mean(max(1 - y_true * y_pred, 0)); 0/1 labels become -1/1."""
 
@@ -67,6 +76,7 @@ class Hinge(LossFunctionWrapper):
         super().__init__(F.hinge, reduction=reduction, name=name, dtype=dtype)
 
 
+@keras_export("keras.losses.SquaredHinge")
 class SquaredHinge(LossFunctionWrapper):
     """mean(max(1 - y_true * y_pred, 0)^2); 0/1 labels become -1/1."""
 
@@ -74,6 +84,7 @@ class SquaredHinge(LossFunctionWrapper):
         super().__init__(F.squared_hinge, reduction=reduction, name=name, dtype=dtype)
 
 
+@keras_export("keras.losses.CategoricalHinge")
 class CategoricalHinge(LossFunctionWrapper):
     """max(max((1 - t) y_pred) - sum(t y_pred) + 1, 0) for one-hot t."""
 
@@ -81,6 +92,7 @@ class CategoricalHinge(LossFunctionWrapper):
         super().__init__(F.categorical_hinge, reduction=reduction, name=name, dtype=dtype)
 
 
+@keras_export("keras.losses.KLDivergence")
 class KLDivergence(LossFunctionWrapper):
     """sum(y_true * log(y_true / y_pred)), reduced over the batch."""
 
@@ -88,6 +100,7 @@ class KLDivergence(LossFunctionWrapper):
         super().__init__(F.kl_divergence, reduction=reduction, name=name, dtype=dtype)
 
 
+@keras_export("keras.losses.Poisson")
 class Poisson(LossFunctionWrapper):
     """mean(y_pred - y_true * log(y_pred)), reduced over the batch."""
 
@@ -95,6 +108,7 @@ class Poisson(LossFunctionWrapper):
         super().__init__(F.poisson, reduction=reduction, name=name, dtype=dtype)
 
 
+@keras_export("keras.losses.BinaryCrossentropy")
 class BinaryCrossentropy(LossFunctionWrapper):
     """Binary cross-entropy of 0/1 targets against probabilities (or logits)."""
 
@@ -105,6 +119,7 @@ class BinaryCrossentropy(LossFunctionWrapper):
         self.from_logits, self.label_smoothing, self.axis = from_logits, label_smoothing, axis
 
 
+@keras_export("keras.losses.CategoricalCrossentropy")
 class CategoricalCrossentropy(LossFunctionWrapper):
     """Cross-entropy of one-hot targets against probabilities (or logits)."""
 
@@ -115,6 +130,7 @@ class CategoricalCrossentropy(LossFunctionWrapper):
         self.from_logits, self.label_smoothing, self.axis = from_logits, label_smoothing, axis
 
 
+@keras_export("keras.losses.SparseCategoricalCrossentropy")
 class SparseCategoricalCrossentropy(LossFunctionWrapper):
     """Cross-entropy of integer labels against probabilities (or logits).
 

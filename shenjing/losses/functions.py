@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import backend, ops
 from ..autograd.tensor import Tensor
+from ..registry import keras_export
 
 EPSILON = 1e-7  # keras.backend.epsilon(): the clip margin for probabilities
 
@@ -97,18 +98,23 @@ def _to_last_axis(x, axis):
 
 
 # -- regression ----------------------------------------------------------------------------
+@keras_export("keras.losses.mean_squared_error", "keras.losses.MSE", "keras.losses.mse")
 def mean_squared_error(y_true, y_pred):
     """mean((y_true - y_pred)^2, axis=-1)."""
     y_true, y_pred = prepare("mean_squared_error", y_true, y_pred)
     return ops.mean(ops.square(y_true - y_pred), axis=-1)
 
 
+@keras_export("keras.losses.mean_absolute_error", "keras.losses.MAE", "keras.losses.mae")
 def mean_absolute_error(y_true, y_pred):
     """mean(|y_true - y_pred|, axis=-1)."""
     y_true, y_pred = prepare("mean_absolute_error", y_true, y_pred)
     return ops.mean(ops.abs(y_true - y_pred), axis=-1)
 
 
+@keras_export("keras.losses.mean_absolute_percentage_error",
+              "keras.losses.MAPE",
+              "keras.losses.mape")
 def mean_absolute_percentage_error(y_true, y_pred):
     """100 * mean(|y_true - y_pred| / max(|y_true|, eps), axis=-1)."""
     y_true, y_pred = prepare("mean_absolute_percentage_error", y_true, y_pred)
@@ -116,6 +122,9 @@ def mean_absolute_percentage_error(y_true, y_pred):
     return 100.0 * ops.mean(diff, axis=-1)
 
 
+@keras_export("keras.losses.mean_squared_logarithmic_error",
+              "keras.losses.MSLE",
+              "keras.losses.msle")
 def mean_squared_logarithmic_error(y_true, y_pred):
     """mean((log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1))^2, axis=-1)."""
     y_true, y_pred = prepare("mean_squared_logarithmic_error", y_true, y_pred)
@@ -124,6 +133,7 @@ def mean_squared_logarithmic_error(y_true, y_pred):
     return ops.mean(ops.square(first - second), axis=-1)
 
 
+@keras_export("keras.losses.huber")
 def huber(y_true, y_pred, delta=1.0):
     """mean(0.5 e^2 if |e| <= delta else delta |e| - 0.5 delta^2, axis=-1), e = y_pred - y_true."""
     y_true, y_pred = prepare("huber", y_true, y_pred)
@@ -134,6 +144,7 @@ def huber(y_true, y_pred, delta=1.0):
     return ops.mean(ops.where(abs_error.data <= delta, quadratic, linear), axis=-1)
 
 
+@keras_export("keras.losses.log_cosh", "keras.losses.logcosh")
 def log_cosh(y_true, y_pred):
     """mean(log(cosh(e)), axis=-1), as e + softplus(-2 e) - log(2) so that it never overflows."""
     y_true, y_pred = prepare("log_cosh", y_true, y_pred)
@@ -141,6 +152,7 @@ def log_cosh(y_true, y_pred):
     return ops.mean(error + ops.softplus(-2.0 * error) - math.log(2.0), axis=-1)
 
 
+@keras_export("keras.losses.cosine_similarity")
 def cosine_similarity(y_true, y_pred, axis=-1):
     """-sum(l2_normalize(y_true) * l2_normalize(y_pred), axis): -1 when they point the same way."""
     y_true, y_pred = prepare("cosine_similarity", y_true, y_pred)
@@ -153,6 +165,7 @@ def _l2_normalize(x, axis):
 
 
 # -- probabilistic -------------------------------------------------------------------------
+@keras_export("keras.losses.binary_crossentropy", "keras.losses.BCE", "keras.losses.bce")
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """mean(-(t log p + (1 - t) log(1 - p)), axis), p clipped to [eps, 1 - eps].
 
@@ -170,6 +183,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     return ops.mean(bce, axis=axis)
 
 
+@keras_export("keras.losses.categorical_crossentropy")
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """-sum(t log p, axis) for one-hot (or probability) rows t.
 
@@ -217,6 +231,7 @@ def _check_labels(name, labels, y_pred, ignore_class):
             f"(y_pred has shape {y_pred.shape}); labels must be integers in [0, {num_classes})")
 
 
+@keras_export("keras.losses.sparse_categorical_crossentropy")
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
     """-log p[label]: integer labels (...,) against probabilities or logits (..., C).
 
@@ -251,6 +266,10 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     return loss
 
 
+@keras_export("keras.losses.kl_divergence",
+              "keras.losses.KLD",
+              "keras.losses.kld",
+              "keras.losses.kullback_leibler_divergence")
 def kl_divergence(y_true, y_pred):
     """sum(t log(t / p), axis=-1), t and p clipped to [eps, 1]."""
     y_true, y_pred = prepare("kl_divergence", y_true, y_pred)
@@ -259,6 +278,7 @@ def kl_divergence(y_true, y_pred):
     return ops.sum(y_true * ops.log(y_true / y_pred), axis=-1)
 
 
+@keras_export("keras.losses.poisson")
 def poisson(y_true, y_pred):
     """mean(y_pred - y_true log(y_pred + eps), axis=-1)."""
     y_true, y_pred = prepare("poisson", y_true, y_pred)
@@ -274,18 +294,21 @@ def _signed_labels(y_true):
     return y_true
 
 
+@keras_export("keras.losses.hinge")
 def hinge(y_true, y_pred):
     """mean(max(1 - t y_pred, 0), axis=-1), t in {-1, 1} (0/1 labels are converted)."""
     y_true, y_pred = prepare("hinge", y_true, y_pred)
     return ops.mean(ops.maximum(1.0 - _signed_labels(y_true) * y_pred, 0.0), axis=-1)
 
 
+@keras_export("keras.losses.squared_hinge")
 def squared_hinge(y_true, y_pred):
     """mean(max(1 - t y_pred, 0)^2, axis=-1), t in {-1, 1} (0/1 labels are converted)."""
     y_true, y_pred = prepare("squared_hinge", y_true, y_pred)
     return ops.mean(ops.square(ops.maximum(1.0 - _signed_labels(y_true) * y_pred, 0.0)), axis=-1)
 
 
+@keras_export("keras.losses.categorical_hinge")
 def categorical_hinge(y_true, y_pred):
     """max(neg - pos + 1, 0), pos = sum(t y_pred), neg = max((1 - t) y_pred), t one-hot."""
     name = "categorical_hinge"

@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import ops
 from .functions import as_prediction
+from ..registry import keras_export
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 
@@ -88,6 +89,7 @@ def reduce_values(values, weights=None, reduction="sum_over_batch_size"):
     return total / values.size
 
 
+@keras_export("keras.losses.Loss")
 class Loss:
     """Base class: subclasses implement ``call(y_true, y_pred)`` -> per-sample losses."""
 
@@ -123,6 +125,7 @@ class Loss:
         return f"<{type(self).__name__} name={self.name!r} reduction={self.reduction!r}>"
 
 
+@keras_export("keras.losses.LossFunctionWrapper")
 class LossFunctionWrapper(Loss):
     """A ``Loss`` around a per-sample function ``fn(y_true, y_pred, **kwargs)``."""
 

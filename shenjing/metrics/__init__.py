@@ -19,7 +19,7 @@ Two ways to look a metric up:
 
 import inspect
 
-from ..serialization import class_dict
+from ..registry import class_dict
 from .accuracy_metrics import (Accuracy, BinaryAccuracy, CategoricalAccuracy,
                                SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy,
                                TopKCategoricalAccuracy, accuracy, binary_accuracy,

@@ -13,11 +13,13 @@ import numpy as np
 
 from .metric import check_same_shape, register_function, to_array
 from .reduction_metrics import MeanMetricWrapper, samplewise
+from ..registry import keras_export
 
 _SPARSE_HINT = "; for integer labels use sparse_categorical_accuracy"
 _ONE_HOT_HINT = "; for one-hot labels use categorical_accuracy"
 
 
+@keras_export("keras.metrics.accuracy")
 @register_function
 def accuracy(y_true, y_pred):
     y_true, y_pred = samplewise(y_true, y_pred)
@@ -25,6 +27,7 @@ def accuracy(y_true, y_pred):
     return np.mean(y_true == y_pred, axis=-1)
 
 
+@keras_export("keras.metrics.binary_accuracy")
 @register_function
 def binary_accuracy(y_true, y_pred, threshold=0.5):
     y_true, y_pred = samplewise(y_true, y_pred)
@@ -58,12 +61,14 @@ def _sparse_inputs(name, y_true, y_pred):
     return y_true, y_pred
 
 
+@keras_export("keras.metrics.categorical_accuracy")
 @register_function
 def categorical_accuracy(y_true, y_pred):
     y_true, y_pred = _one_hot_inputs("categorical_accuracy", y_true, y_pred)
     return (np.argmax(y_true, axis=-1) == np.argmax(y_pred, axis=-1)).astype(np.float64)
 
 
+@keras_export("keras.metrics.sparse_categorical_accuracy")
 @register_function
 def sparse_categorical_accuracy(y_true, y_pred):
     y_true, y_pred = _sparse_inputs("sparse_categorical_accuracy", y_true, y_pred)
@@ -85,18 +90,21 @@ def in_top_k(targets, predictions, k):
     return (valid & (target_scores >= kth)).reshape(predictions.shape[:-1])
 
 
+@keras_export("keras.metrics.top_k_categorical_accuracy")
 @register_function
 def top_k_categorical_accuracy(y_true, y_pred, k=5):
     y_true, y_pred = _one_hot_inputs("top_k_categorical_accuracy", y_true, y_pred)
     return in_top_k(np.argmax(y_true, axis=-1), y_pred, k).astype(np.float64)
 
 
+@keras_export("keras.metrics.sparse_top_k_categorical_accuracy")
 @register_function
 def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
     y_true, y_pred = _sparse_inputs("sparse_top_k_categorical_accuracy", y_true, y_pred)
     return in_top_k(y_true, y_pred, k).astype(np.float64)
 
 
+@keras_export("keras.metrics.Accuracy")
 class Accuracy(MeanMetricWrapper):
     """How often y_pred equals y_true exactly."""
 
@@ -109,6 +117,7 @@ class Accuracy(MeanMetricWrapper):
         return {"name": self.name, "dtype": self.dtype}
 
 
+@keras_export("keras.metrics.BinaryAccuracy")
 class BinaryAccuracy(MeanMetricWrapper):
     """How often (y_pred > threshold) matches the binary labels."""
 
@@ -127,6 +136,7 @@ class BinaryAccuracy(MeanMetricWrapper):
         return {"name": self.name, "dtype": self.dtype, "threshold": self.threshold}
 
 
+@keras_export("keras.metrics.CategoricalAccuracy")
 class CategoricalAccuracy(MeanMetricWrapper):
     """How often argmax(y_pred) matches one-hot y_true."""
 
@@ -139,6 +149,7 @@ class CategoricalAccuracy(MeanMetricWrapper):
         return {"name": self.name, "dtype": self.dtype}
 
 
+@keras_export("keras.metrics.SparseCategoricalAccuracy")
 class SparseCategoricalAccuracy(MeanMetricWrapper):
     """How often argmax(y_pred) matches integer labels (shape (N,) or (N, 1))."""
 
@@ -151,6 +162,7 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
         return {"name": self.name, "dtype": self.dtype}
 
 
+@keras_export("keras.metrics.TopKCategoricalAccuracy")
 class TopKCategoricalAccuracy(MeanMetricWrapper):
     """How often the one-hot target is among the top ``k`` predictions."""
 
@@ -164,6 +176,7 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
         return {"name": self.name, "dtype": self.dtype, "k": self.k}
 
 
+@keras_export("keras.metrics.SparseTopKCategoricalAccuracy")
 class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
     """How often the integer target is among the top ``k`` predictions."""
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from .metric import (EPSILON, Metric, as_result, divide_no_nan,
                      squeeze_or_expand_to_same_rank, to_array)
+from ..registry import keras_export
 
 NEG_INF = -1e10
 
@@ -177,24 +178,28 @@ class _ConfusionMatrixConditionCount(Metric):
         return {**super().get_config(), "thresholds": self.init_thresholds}
 
 
+@keras_export("keras.metrics.TruePositives")
 class TruePositives(_ConfusionMatrixConditionCount):
     """The (weighted) number of true positives: y_true and y_pred > threshold."""
 
     _cell = 0
 
 
+@keras_export("keras.metrics.FalsePositives")
 class FalsePositives(_ConfusionMatrixConditionCount):
     """The (weighted) number of false positives: not y_true and y_pred > threshold."""
 
     _cell = 1
 
 
+@keras_export("keras.metrics.TrueNegatives")
 class TrueNegatives(_ConfusionMatrixConditionCount):
     """The (weighted) number of true negatives: not y_true and y_pred <= threshold."""
 
     _cell = 2
 
 
+@keras_export("keras.metrics.FalseNegatives")
 class FalseNegatives(_ConfusionMatrixConditionCount):
     """The (weighted) number of false negatives: y_true and y_pred <= threshold."""
 
@@ -235,6 +240,7 @@ class _PrecisionRecall(Metric):
                 "top_k": self.top_k, "class_id": self.class_id}
 
 
+@keras_export("keras.metrics.Precision")
 class Precision(_PrecisionRecall):
     """tp / (tp + fp) at each threshold (default 0.5), optionally for one ``class_id``
     or among the ``top_k`` predictions of each row."""
@@ -246,6 +252,7 @@ class Precision(_PrecisionRecall):
         return self.other
 
 
+@keras_export("keras.metrics.Recall")
 class Recall(_PrecisionRecall):
     """tp / (tp + fn) at each threshold (default 0.5), optionally for one ``class_id``
     or among the ``top_k`` predictions of each row."""
@@ -257,6 +264,7 @@ class Recall(_PrecisionRecall):
         return self.other
 
 
+@keras_export("keras.metrics.AUC")
 class AUC(Metric):
     """Area under the ROC or PR curve, from confusion counts at ``num_thresholds``
     thresholds (Keras's bucketed approximation).

@@ -8,6 +8,7 @@ import numpy as np
 
 from .metric import check_same_shape, register_function
 from .reduction_metrics import MeanMetricWrapper, samplewise
+from ..registry import keras_export
 
 
 def _hinge_inputs(name, y_true, y_pred):
@@ -18,18 +19,21 @@ def _hinge_inputs(name, y_true, y_pred):
     return y_true, y_pred
 
 
+@keras_export("keras.metrics.hinge")
 @register_function
 def hinge(y_true, y_pred):
     y_true, y_pred = _hinge_inputs("hinge", y_true, y_pred)
     return np.mean(np.maximum(1.0 - y_true * y_pred, 0.0), axis=-1)
 
 
+@keras_export("keras.metrics.squared_hinge")
 @register_function
 def squared_hinge(y_true, y_pred):
     y_true, y_pred = _hinge_inputs("squared_hinge", y_true, y_pred)
     return np.mean(np.square(np.maximum(1.0 - y_true * y_pred, 0.0)), axis=-1)
 
 
+@keras_export("keras.metrics.categorical_hinge")
 @register_function
 def categorical_hinge(y_true, y_pred):
     y_true, y_pred = samplewise(y_true, y_pred)
@@ -39,6 +43,7 @@ def categorical_hinge(y_true, y_pred):
     return np.maximum(neg - pos + 1.0, 0.0)
 
 
+@keras_export("keras.metrics.Hinge")
 class Hinge(MeanMetricWrapper):
     """The mean hinge loss."""
 
@@ -49,6 +54,7 @@ class Hinge(MeanMetricWrapper):
         return {"name": self.name, "dtype": self.dtype}
 
 
+@keras_export("keras.metrics.SquaredHinge")
 class SquaredHinge(MeanMetricWrapper):
     """The mean squared hinge loss."""
 
@@ -59,6 +65,7 @@ class SquaredHinge(MeanMetricWrapper):
         return {"name": self.name, "dtype": self.dtype}
 
 
+@keras_export("keras.metrics.CategoricalHinge")
 class CategoricalHinge(MeanMetricWrapper):
     """The mean categorical hinge loss."""
 

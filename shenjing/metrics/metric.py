@@ -20,7 +20,8 @@ import re
 import numpy as np
 
 from .. import backend
-from ..serialization import function_dict
+from ..registry import function_dict
+from ..registry import keras_export
 
 EPSILON = 1e-7  # keras.backend.epsilon()
 
@@ -81,6 +82,7 @@ def as_result(value):
     return value.astype(np.float64)
 
 
+@keras_export("keras.metrics.Metric")
 class Metric:
     """Base class: subclasses create state with ``add_variable`` in ``__init__`` and
     implement ``update_state`` and ``result``.

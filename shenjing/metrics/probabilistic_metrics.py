@@ -13,6 +13,7 @@ import numpy as np
 from .accuracy_metrics import _one_hot_inputs, _sparse_inputs
 from .metric import EPSILON, check_same_shape, register_function
 from .reduction_metrics import MeanMetricWrapper, samplewise
+from ..registry import keras_export
 
 
 def _log_softmax(x, axis):
@@ -20,6 +21,7 @@ def _log_softmax(x, axis):
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
+@keras_export("keras.metrics.binary_crossentropy", "keras.metrics.BCE", "keras.metrics.bce")
 @register_function
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     y_true, y_pred = samplewise(y_true, y_pred)
@@ -34,6 +36,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     return np.mean(values, axis=axis)
 
 
+@keras_export("keras.metrics.categorical_crossentropy")
 @register_function
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     y_true, y_pred = _one_hot_inputs("categorical_crossentropy", y_true, y_pred)
@@ -49,6 +52,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     return -np.sum(y_true * log_p, axis=axis)
 
 
+@keras_export("keras.metrics.sparse_categorical_crossentropy")
 @register_function
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
     y_true, y_pred = _sparse_inputs("sparse_categorical_crossentropy", y_true, y_pred)
@@ -67,6 +71,10 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
     return -np.take_along_axis(log_p, labels[..., None], axis=-1)[..., 0]
 
 
+@keras_export("keras.metrics.kl_divergence",
+              "keras.metrics.KLD",
+              "keras.metrics.kld",
+              "keras.metrics.kullback_leibler_divergence")
 @register_function
 def kl_divergence(y_true, y_pred):
     y_true, y_pred = samplewise(y_true, y_pred)
@@ -76,6 +84,7 @@ def kl_divergence(y_true, y_pred):
     return np.sum(y_true * np.log(y_true / y_pred), axis=-1)
 
 
+@keras_export("keras.metrics.poisson")
 @register_function
 def poisson(y_true, y_pred):
     y_true, y_pred = samplewise(y_true, y_pred)
@@ -87,6 +96,7 @@ kld = KLD = kullback_leibler_divergence = kl_divergence
 bce = BCE = binary_crossentropy
 
 
+@keras_export("keras.metrics.BinaryCrossentropy")
 class BinaryCrossentropy(MeanMetricWrapper):
     """The mean binary crossentropy."""
 
@@ -102,6 +112,7 @@ class BinaryCrossentropy(MeanMetricWrapper):
                 "label_smoothing": self.label_smoothing}
 
 
+@keras_export("keras.metrics.CategoricalCrossentropy")
 class CategoricalCrossentropy(MeanMetricWrapper):
     """The mean categorical crossentropy (one-hot labels)."""
 
@@ -118,6 +129,7 @@ class CategoricalCrossentropy(MeanMetricWrapper):
                 "label_smoothing": self.label_smoothing, "axis": self.axis}
 
 
+@keras_export("keras.metrics.SparseCategoricalCrossentropy")
 class SparseCategoricalCrossentropy(MeanMetricWrapper):
     """The mean crossentropy for integer labels."""
 
@@ -133,6 +145,7 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
                 "axis": self.axis}
 
 
+@keras_export("keras.metrics.KLDivergence")
 class KLDivergence(MeanMetricWrapper):
     """The mean Kullback-Leibler divergence."""
 
@@ -143,6 +156,7 @@ class KLDivergence(MeanMetricWrapper):
         return {"name": self.name, "dtype": self.dtype}
 
 
+@keras_export("keras.metrics.Poisson")
 class Poisson(MeanMetricWrapper):
     """The mean Poisson deviance term y_pred - y_true * log(y_pred)."""
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from .metric import (Metric, as_result, deserialize_function, divide_no_nan,
                      serialize_function, squeeze_or_expand_to_same_rank, to_array)
+from ..registry import keras_export
 
 # Built-in per-sample functions that are losses: a metric wrapping one should go down.
 LOWER_IS_BETTER = {
@@ -43,6 +44,7 @@ def reduce_to_samplewise_values(values, sample_weight, reduce_fn, name="metric")
     return values, sample_weight
 
 
+@keras_export("keras.metrics.Sum")
 class Sum(Metric):
     """The (weighted) sum of the values: [1, 3, 5, 7] -> 16; weights [1, 1, 0, 0] -> 4."""
 
@@ -58,6 +60,7 @@ class Sum(Metric):
         return as_result(self.total)
 
 
+@keras_export("keras.metrics.Mean")
 class Mean(Metric):
     """The (weighted) mean: total / count, where count is the number (or weight) of samples.
 
@@ -86,6 +89,7 @@ class Mean(Metric):
         return as_result(divide_no_nan(self.total, self.count))
 
 
+@keras_export("keras.metrics.MeanMetricWrapper")
 class MeanMetricWrapper(Mean):
     """The mean of ``fn(y_true, y_pred, **kwargs)``, a function of per-sample values."""
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from .metric import EPSILON, check_same_shape, register_function
 from .reduction_metrics import Mean, MeanMetricWrapper, samplewise
+from ..registry import keras_export
 
 
 def _inputs(name, y_true, y_pred):
@@ -22,18 +23,23 @@ def _inputs(name, y_true, y_pred):
     return y_true, y_pred
 
 
+@keras_export("keras.metrics.mean_squared_error", "keras.metrics.MSE", "keras.metrics.mse")
 @register_function
 def mean_squared_error(y_true, y_pred):
     y_true, y_pred = _inputs("mean_squared_error", y_true, y_pred)
     return np.mean(np.square(y_pred - y_true), axis=-1)
 
 
+@keras_export("keras.metrics.mean_absolute_error", "keras.metrics.MAE", "keras.metrics.mae")
 @register_function
 def mean_absolute_error(y_true, y_pred):
     y_true, y_pred = _inputs("mean_absolute_error", y_true, y_pred)
     return np.mean(np.abs(y_pred - y_true), axis=-1)
 
 
+@keras_export("keras.metrics.mean_absolute_percentage_error",
+              "keras.metrics.MAPE",
+              "keras.metrics.mape")
 @register_function
 def mean_absolute_percentage_error(y_true, y_pred):
     y_true, y_pred = _inputs("mean_absolute_percentage_error", y_true, y_pred)
@@ -41,6 +47,9 @@ def mean_absolute_percentage_error(y_true, y_pred):
     return 100.0 * np.mean(diff, axis=-1)
 
 
+@keras_export("keras.metrics.mean_squared_logarithmic_error",
+              "keras.metrics.MSLE",
+              "keras.metrics.msle")
 @register_function
 def mean_squared_logarithmic_error(y_true, y_pred):
     y_true, y_pred = _inputs("mean_squared_logarithmic_error", y_true, y_pred)
@@ -53,12 +62,14 @@ def _l2_normalize(x, axis):
     return x / np.sqrt(np.maximum(np.sum(np.square(x), axis=axis, keepdims=True), 1e-12))
 
 
+@keras_export("keras.metrics.cosine_similarity")
 @register_function
 def cosine_similarity(y_true, y_pred, axis=-1):
     y_true, y_pred = _inputs("cosine_similarity", y_true, y_pred)
     return np.sum(_l2_normalize(y_true, axis) * _l2_normalize(y_pred, axis), axis=axis)
 
 
+@keras_export("keras.metrics.log_cosh", "keras.metrics.logcosh")
 @register_function
 def log_cosh(y_true, y_pred):
     y_true, y_pred = _inputs("log_cosh", y_true, y_pred)
@@ -74,6 +85,7 @@ msle = MSLE = mean_squared_logarithmic_error
 logcosh = log_cosh
 
 
+@keras_export("keras.metrics.MeanSquaredError")
 class MeanSquaredError(MeanMetricWrapper):
     """The mean squared error between y_true and y_pred."""
 
@@ -86,6 +98,7 @@ class MeanSquaredError(MeanMetricWrapper):
         return {"name": self.name, "dtype": self.dtype}
 
 
+@keras_export("keras.metrics.MeanAbsoluteError")
 class MeanAbsoluteError(MeanMetricWrapper):
     """The mean absolute error between y_true and y_pred."""
 
@@ -98,6 +111,7 @@ class MeanAbsoluteError(MeanMetricWrapper):
         return {"name": self.name, "dtype": self.dtype}
 
 
+@keras_export("keras.metrics.MeanAbsolutePercentageError")
 class MeanAbsolutePercentageError(MeanMetricWrapper):
     """The mean absolute percentage error between y_true and y_pred."""
 
@@ -110,6 +124,7 @@ class MeanAbsolutePercentageError(MeanMetricWrapper):
         return {"name": self.name, "dtype": self.dtype}
 
 
+@keras_export("keras.metrics.MeanSquaredLogarithmicError")
 class MeanSquaredLogarithmicError(MeanMetricWrapper):
     """The mean squared logarithmic error between y_true and y_pred."""
 
@@ -122,6 +137,7 @@ class MeanSquaredLogarithmicError(MeanMetricWrapper):
         return {"name": self.name, "dtype": self.dtype}
 
 
+@keras_export("keras.metrics.CosineSimilarity")
 class CosineSimilarity(MeanMetricWrapper):
     """The cosine similarity between y_true and y_pred along ``axis``."""
 
@@ -135,6 +151,7 @@ class CosineSimilarity(MeanMetricWrapper):
         return {"name": self.name, "dtype": self.dtype, "axis": self.axis}
 
 
+@keras_export("keras.metrics.LogCoshError")
 class LogCoshError(MeanMetricWrapper):
     """The mean of log(cosh(y_pred - y_true))."""
 
@@ -147,6 +164,7 @@ class LogCoshError(MeanMetricWrapper):
         return {"name": self.name, "dtype": self.dtype}
 
 
+@keras_export("keras.metrics.RootMeanSquaredError")
 class RootMeanSquaredError(Mean):
     """sqrt of the (weighted) mean of the squared errors over all samples seen."""
 

@@ -1,12 +1,20 @@
-"""The graph of a functional model, read from the ``Node``s that layer calls recorded.
+"""The graph of a functional model, read from the ``Node``s that layer calls recorded, and its
+Keras 3 config.
 
 ``Input(shape)`` gives a ``KerasTensor``; a layer called on KerasTensors records a
 ``Node`` (the layer, its symbolic inputs and outputs). ``Model(inputs, outputs)``
 walks the nodes back from the outputs, orders them so that every node comes
 after the nodes it reads from, and replays them on real tensors in ``call``.
+
+Config: ``{"name", "trainable", "layers": [layer dict + "name" + "inbound_nodes"],
+"input_layers", "output_layers"}``, the layers in Keras's order (by depth from the
+inputs, then by the order a walk back from the outputs first meets them), so a file
+moves between shenjing and Keras with each layer in the same place.
 """
 
 from ..layers.keras_tensor import KerasTensor, flatten, map_structure
+from ..layers.layer import Layer
+from ..serialization import deserialize_keras_object, serialize_keras_object
 
 
 def node_of(tensor):
@@ -76,3 +84,211 @@ def run_nodes(nodes, inputs, values, training):
             if isinstance(symbolic, KerasTensor):
                 env[id(symbolic)] = value
     return env
+
+
+def is_functional(layer):
+    """Whether ``layer`` is a functional model (built from inputs and outputs)."""
+    return getattr(layer, "_functional", False) is True and callable(getattr(layer, "_init_functional", None))
+
+
+def _node_offset(layer):
+    """In ``input_layers``/``output_layers`` (not in the nodes' arguments) Keras counts the
+    nodes of a nested functional model from 1, as if it had a node of its own first."""
+    return 1 if is_functional(layer) else 0
+
+
+# -- Keras's layer order ----------------------------------------------------------------
+def keras_layer_order(model):
+    """The layers of a functional model in Keras 3's ``model.layers`` order (``map_graph``)."""
+    input_ids = {id(t) for t in model.inputs}
+    finished, in_progress = set(), set()
+    nodes_in_order, op_index = [], {}
+    layers_by_id = {}
+    for output in model.outputs:
+        stack = [("visit", output)]
+        while stack:
+            action, item = stack.pop()
+            if action == "finish":
+                in_progress.discard(id(item))
+                finished.add(id(item))
+                nodes_in_order.append(item)
+                continue
+            layer, node_index, _ = item._keras_history
+            node = layer._inbound_nodes[node_index]
+            if id(node) in finished or id(node) in in_progress:
+                continue
+            if not node.is_input and id(item) in input_ids:
+                finished.add(id(node))
+                continue
+            if id(layer) not in op_index:
+                op_index[id(layer)] = len(op_index)
+                layers_by_id[id(layer)] = layer
+            in_progress.add(id(node))
+            stack.append(("finish", node))
+            if not node.is_input:
+                for tensor in reversed(node.input_tensors):
+                    stack.append(("visit", tensor))
+    in_graph = {id(n) for n in nodes_in_order}
+    node_depth, op_depth = {}, {}
+    for node in reversed(nodes_in_order):
+        depth = node_depth.setdefault(id(node), 0)
+        depth = max(depth, op_depth.get(id(node.layer), 0))
+        op_depth[id(node.layer)] = depth
+        node_depth[id(node)] = depth
+        for parent in node.parent_nodes:
+            if id(parent) in in_graph:
+                node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
+    for tensor in model.inputs:
+        layer, node_index, _ = tensor._keras_history
+        if id(layer) not in op_depth and layer._inbound_nodes[node_index].is_input:
+            op_depth[id(layer)] = 0
+            op_index[id(layer)] = -1
+            layers_by_id[id(layer)] = layer
+    ordered = sorted(op_depth, key=lambda key: (-op_depth[key], op_index[key]))
+    return [layers_by_id[key] for key in ordered]
+
+
+def keras_layers(model):
+    """What Keras's ``model.layers`` holds for ``model`` (input layers included when functional)."""
+    if is_functional(model):
+        return keras_layer_order(model)
+    return list(model.layers)
+
+
+def functional_config(model):
+    """Keras 3's config of a functional model: its layers (each with its inbound nodes), in
+    Keras's order, and the input/output layers."""
+    own = {id(node) for node in model._nodes}
+    operations = keras_layer_order(model)
+    reindex = {}
+    for layer in operations:
+        kept = 0
+        for i, node in enumerate(layer._inbound_nodes):
+            if id(node) in own:
+                reindex[(id(layer), i)] = kept
+                kept += 1
+
+    def tensor_config(tensor, offset=False):
+        layer, node_index, tensor_index = tensor._keras_history
+        key = (id(layer), node_index)
+        if key not in reindex:
+            raise ValueError(f"Model '{model.name}': the tensor {tensor!r} comes from a call of "
+                             f"layer '{layer.name}' that is not part of the model")
+        return [layer.name, reindex[key] + (_node_offset(layer) if offset else 0), tensor_index]
+
+    def io_config(tensor):
+        return tensor_config(tensor, offset=True)
+
+    def serialize_arg(value):
+        if isinstance(value, KerasTensor):
+            return value._to_keras_dict(history=tensor_config(value))
+        return serialize_keras_object(value)
+
+    layer_configs = []
+    for layer in operations:
+        inbound = []
+        for node in layer._inbound_nodes:
+            if id(node) not in own or not node.input_tensors:
+                continue
+            kwargs = {k: v for k, v in node.call_kwargs.items() if k != "training"}
+            inbound.append({"args": [map_structure(serialize_arg, a) for a in node.call_args],
+                            "kwargs": {k: map_structure(serialize_arg, v) for k, v in kwargs.items()}})
+        entry = serialize_keras_object(layer)
+        entry["name"] = layer.name
+        entry["inbound_nodes"] = inbound
+        layer_configs.append(entry)
+    return {"name": model.name, "trainable": model.trainable, "layers": layer_configs,
+            "input_layers": map_structure(io_config, _as_struct(model._inputs_struct)),
+            "output_layers": map_structure(io_config, _as_struct(model._outputs_struct))}
+
+
+def _as_struct(struct):
+    return list(struct) if isinstance(struct, tuple) else struct
+
+
+def functional_from_config(cls, config, custom_objects=None):
+    """The model of class ``cls`` that a functional config describes: each layer rebuilt,
+    then called on the tensors its inbound nodes name, in an order that resolves them."""
+    created = {}
+    pending = {}
+    for layer_data in config["layers"]:
+        if not isinstance(layer_data, dict) or "name" not in layer_data:
+            raise ValueError(f"Invalid functional model config: each layer entry needs a 'name'; "
+                             f"received {layer_data!r}")
+        layer = deserialize_keras_object(layer_data, custom_objects=custom_objects)
+        if not isinstance(layer, Layer):
+            raise ValueError(f"Unexpected object from deserialization of layer "
+                             f"'{layer_data['name']}': expected a layer, got {type(layer).__name__}")
+        created[layer_data["name"]] = layer
+        pending[layer_data["name"]] = list(layer_data.get("inbound_nodes") or [])
+
+    def resolve(history, offset=False):
+        name, node_index, tensor_index = history[0], int(history[1]), int(history[2])
+        if name not in created:
+            raise ValueError(f"Invalid functional model configuration: unknown layer '{name}'")
+        layer = created[name]
+        if offset:
+            node_index -= _node_offset(layer)
+        if not 0 <= node_index < len(layer._inbound_nodes):
+            raise IndexError(name)
+        return layer._inbound_nodes[node_index].output_tensors[tensor_index]
+
+    def node_args(node_data):
+        if isinstance(node_data, list):  # tf.keras 2: [[name, node, tensor, kwargs], ...]
+            tensors, kwargs = [], {}
+            for item in node_data:
+                tensors.append(resolve(item[:3]))
+                if len(item) > 3 and isinstance(item[3], dict):
+                    kwargs = item[3]
+            return [tensors[0] if len(tensors) == 1 else tensors], kwargs
+        args = deserialize_keras_object(node_data.get("args", []), custom_objects)
+        kwargs = deserialize_keras_object(node_data.get("kwargs", {}), custom_objects) or {}
+
+        def revive(x):
+            if isinstance(x, KerasTensor):
+                history = getattr(x, "_pre_serialization_keras_history", None)
+                if history is not None:
+                    return resolve(history)
+            return x
+
+        args = [map_structure(revive, a) for a in args]
+        kwargs = {k: map_structure(revive, v) for k, v in kwargs.items() if v is not None}
+        return args, kwargs
+
+    while any(pending.values()):
+        progressed = False
+        for layer_data in config["layers"]:
+            name = layer_data["name"]
+            while pending[name]:
+                try:
+                    args, kwargs = node_args(pending[name][0])
+                except IndexError:
+                    break
+                created[name](*args, **kwargs)
+                pending[name].pop(0)
+                progressed = True
+        if not progressed:
+            stuck = sorted(name for name, nodes in pending.items() if nodes)
+            raise ValueError("Invalid Functional model configuration. The graph of the Functional "
+                             "model either has loops or disconnected nodes. The following layers "
+                             f"could not be connected: {stuck}")
+
+    def tensors(struct):
+        if isinstance(struct, list) and len(struct) == 3 and isinstance(struct[0], str):
+            return resolve(struct, offset=True)
+        if isinstance(struct, dict):
+            return {k: tensors(v) for k, v in struct.items()}
+        return [tensors(v) for v in struct]
+
+    try:
+        inputs = tensors(config["input_layers"])
+        outputs = tensors(config["output_layers"])
+    except IndexError as error:
+        raise ValueError(f"Invalid functional model configuration: layer '{error}' has no such "
+                         "node in input_layers/output_layers") from None
+    kwargs = {}
+    if config.get("name") is not None:
+        kwargs["name"] = config["name"]
+    if "trainable" in config and config["trainable"] is not None:
+        kwargs["trainable"] = config["trainable"]
+    return cls(inputs=inputs, outputs=outputs, **kwargs)

@@ -9,13 +9,22 @@ Both get the trainer (``compile``/``fit``/``evaluate``/``predict``), ``summary``
 
 import numpy as np
 
+from ..autograd import no_grad
 from ..layers.keras_tensor import any_symbolic, flatten, map_structure
 from ..layers.layer import Layer, unique_name
+from ..registry import keras_export
+from ..serialization import serialize_keras_object
 from . import functional
 from .summary import print_summary
 from .trainer import Trainer
 
 
+def _is_shape(value):
+    return isinstance(value, (list, tuple)) and all(
+        d is None or (isinstance(d, int) and not isinstance(d, bool)) for d in value)
+
+
+@keras_export("keras.Model", "keras.models.Model", "keras.src.models.functional.Functional")
 class Model(Trainer, Layer):
     """``Model(inputs, outputs, name=None)`` or a subclass that defines ``call``."""
 
@@ -127,22 +136,84 @@ class Model(Trainer, Layer):
 
     # -- configuration and files ------------------------------------------------------
     def get_config(self):
-        """Keras 3's config: the layer graph as plain data (functional and Sequential models)."""
-        from .serialization import model_config
-
-        return model_config(self)
+        """Keras 3's config: the layer graph as plain data (functional models; Sequential has
+        its own); for a subclassed model, called through ``super().get_config()`` from its own
+        ``get_config``, the base layer's config."""
+        if functional.is_functional(self):
+            return functional.functional_config(self)
+        if type(self).get_config is Model.get_config:
+            raise ValueError(
+                f"Model '{self.name}' of class {type(self).__name__} is a subclassed model, whose "
+                "architecture is Python code and cannot be written as data. To save it, implement "
+                "get_config() (returning its constructor arguments: "
+                "`return {**super().get_config(), 'units': self.units}`) and register the class "
+                "with @shenjing.saving.register_keras_serializable(); or save only its weights "
+                "with model.save_weights('model.weights.h5').")
+        return Layer.get_config(self)
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
         """Rebuild a model from ``get_config()``'s data; no code is run from the config."""
-        from .serialization import model_from_config
+        if not isinstance(config, dict):
+            raise ValueError(f"A model config must be a dict; received {type(config).__name__}")
+        if "layers" in config and "input_layers" in config and "output_layers" in config:
+            return functional.functional_from_config(cls, config, custom_objects)
+        if cls is Model:
+            raise ValueError(f"Cannot rebuild a Model from config {sorted(config)}: a functional "
+                             "config needs 'layers', 'input_layers' and 'output_layers'")
+        try:
+            return cls(**config)
+        except TypeError as error:
+            raise TypeError(
+                f"Unable to revive model of class {cls.__name__} from config {config}: {error}. A "
+                "subclassed model needs get_config() to return its constructor arguments (or a "
+                "from_config() classmethod that rebuilds it).") from error
 
-        return model_from_config(cls, config, custom_objects=custom_objects)
+    def _keras_class_names(self):
+        """(module, class_name, registered_name) as Keras writes a functional model."""
+        if type(self) is Model and self._functional:
+            return "keras.src.models.functional", "Functional", "Functional"
+        return None
+
+    def get_build_config(self):
+        """``{"input_shape": ...}``: None for a functional model (its inputs say it); for a
+        subclassed one, the shape of its first call."""
+        if self._functional:
+            return {"input_shape": None}
+        shape = self._build_input_shape
+        if shape is None:
+            # A subclassed model built by its first call does not record the shape; the first
+            # sublayer it tracks usually takes the model's input (a wrong guess fails loudly on
+            # loading, when the weights' shapes are checked).
+            self._sync_tracking()
+            first = next((layer for layer in self._layers if isinstance(layer, Layer)), None)
+            shape = getattr(first, "_build_input_shape", None) if first is not None else None
+        if shape is None:
+            return None
+        return {"input_shape": list(shape) if isinstance(shape, tuple) else shape}
+
+    def build_from_config(self, config):
+        """Create a subclassed model's weights as Keras's ``Model.build`` does: one call on
+        zeros of the recorded input shape(s) (None sizes as 1)."""
+        if self._functional:
+            return
+        shape = config.get("input_shape") if isinstance(config, dict) else None
+        if shape is None or self.weights:
+            return
+
+        def inputs_for(item):
+            if _is_shape(item):
+                return np.zeros(tuple(1 if d is None else d for d in item), dtype=self.compute_dtype)
+            if isinstance(item, dict):
+                return {k: inputs_for(v) for k, v in item.items()}
+            return [inputs_for(s) for s in item]
+
+        with no_grad():
+            self(inputs_for(shape), training=False)
+        object.__setattr__(self, "_build_input_shape", tuple(shape) if _is_shape(shape) else shape)
 
     def to_json(self, **kwargs):
         import json
-
-        from ..serialization import serialize_keras_object
 
         return json.dumps(serialize_keras_object(self), **kwargs)
 

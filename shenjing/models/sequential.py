@@ -9,9 +9,12 @@ built from the first batch it is called on.
 from ..layers.keras_tensor import KerasTensor
 from ..layers.layer import Layer, unique_name
 from ..layers import InputLayer, Input
+from ..registry import keras_export
+from ..serialization import deserialize_keras_object, serialize_keras_object
 from .model import Model
 
 
+@keras_export("keras.Sequential", "keras.models.Sequential")
 class Sequential(Model):
     """``Sequential(layers=None, trainable=True, name=None)``; ``add``, ``pop``."""
 
@@ -117,3 +120,59 @@ class Sequential(Model):
         if self._stack and id(self._stack[-1]) in self._output_shapes:
             return self._output_shapes[id(self._stack[-1])]
         return super().compute_output_shape(input_shape)
+
+    # -- configuration ----------------------------------------------------------------
+    def get_config(self):
+        """Keras 3's config: ``{"name", "trainable", "dtype", "layers": [InputLayer, ...],
+        "build_input_shape"}``."""
+        layers = []
+        shape = self._known_input_shape() or getattr(self, "inputs_shape", None)
+        if shape is not None:
+            first = self._input_layer
+            input_config = {"batch_shape": list(shape), "dtype": first.dtype if first else "float32",
+                            "sparse": False, "ragged": False,
+                            "name": first.name if first else "input_layer", "optional": False}
+            layers.append({"module": "keras.layers", "class_name": "InputLayer",
+                           "config": input_config, "registered_name": None})
+        layers.extend(serialize_keras_object(layer) for layer in self._stack)
+        config = {"name": self.name, "trainable": self.trainable,
+                  "dtype": self.dtype_policy.serialize(), "layers": layers}
+        if shape is not None:
+            config["build_input_shape"] = list(shape)
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """The stack a ``get_config()`` dict (or tf.keras 2's bare list of layers) describes."""
+        if isinstance(config, list):   # tf.keras 2: a bare list
+            config = {"layers": config}
+        if not isinstance(config, dict):
+            raise ValueError(f"A model config must be a dict; received {type(config).__name__}")
+        layer_configs = config.get("layers")
+        if not isinstance(layer_configs, list):
+            raise ValueError(f"Sequential config has no list of 'layers': {sorted(config)}")
+        kwargs = {}
+        if config.get("name") is not None:
+            kwargs["name"] = config["name"]
+        if "trainable" in config:
+            kwargs["trainable"] = config["trainable"]
+        model = cls(**kwargs)
+        for layer_config in layer_configs:
+            layer = deserialize_keras_object(layer_config, custom_objects=custom_objects)
+            if not isinstance(layer, Layer):
+                raise ValueError(f"Sequential model '{model.name}': the config entry "
+                                 f"{layer_config.get('class_name')!r} did not give a layer")
+            model.add(layer, rebuild=False)
+        shape = config.get("build_input_shape")
+        if model._known_input_shape() is not None:
+            model._build_if_shape_known()
+        elif shape is not None and model.layers:
+            model.build(tuple(shape))
+        return model
+
+    def build_from_config(self, config):
+        Layer.build_from_config(self, config)
+
+    def get_build_config(self):
+        shape = getattr(self, "inputs_shape", None) or self._known_input_shape()
+        return None if shape is None else {"input_shape": list(shape)}

@@ -86,7 +86,10 @@ class Trainer:
         self.compiled = True
         self.stop_training = False
 
-    def _compile_config(self):
+    def get_compile_config(self):
+        """Keras 3's compile_config (None when the model is not compiled)."""
+        if not self.compiled or self.optimizer is None:
+            return None
         return {
             "optimizer": optimizers_module.serialize(self.optimizer),
             "loss": _serialize_loss(self._loss_identifier),
@@ -97,6 +100,12 @@ class Trainer:
             "steps_per_execution": 1,
             "jit_compile": False,
         }
+
+    def compile_from_config(self, config):
+        """``compile()`` again from ``get_compile_config()``'s dict (see compile_config.py)."""
+        from .compile_config import compile_from_config
+
+        return compile_from_config(self, config)
 
     def _assert_compiled(self, method):
         if not self.compiled:

@@ -4,7 +4,7 @@
 ``serialize``/``deserialize`` use Keras's dict format so configs move between frameworks.
 """
 
-from ..serialization import class_dict
+from ..registry import class_dict
 from . import schedules
 from .adadelta import Adadelta
 from .adagrad import Adagrad

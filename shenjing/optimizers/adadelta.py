@@ -3,8 +3,10 @@
 import numpy as np
 
 from .optimizer import Optimizer
+from ..registry import keras_export
 
 
+@keras_export("keras.optimizers.Adadelta")
 class Adadelta(Optimizer):
     """``ag = rho * ag + (1 - rho) * g**2``; ``d = -sqrt(ad + eps) * g / sqrt(ag + eps)``;
     ``ad = rho * ad + (1 - rho) * d**2``; ``w += lr * d``."""

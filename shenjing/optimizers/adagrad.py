@@ -3,8 +3,10 @@
 import numpy as np
 
 from .optimizer import Optimizer
+from ..registry import keras_export
 
 
+@keras_export("keras.optimizers.Adagrad")
 class Adagrad(Optimizer):
     """``acc += g**2; w -= lr * g / sqrt(acc + epsilon)``; ``acc`` starts at
     ``initial_accumulator_value``."""

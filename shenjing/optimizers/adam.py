@@ -6,6 +6,7 @@ import numpy as np
 
 from ..autograd.ops import kernels
 from .optimizer import Optimizer
+from ..registry import keras_export
 
 
 def update_moments(g, m, v, c1, c2):
@@ -21,6 +22,7 @@ def update_moments(g, m, v, c1, c2):
     return tmp
 
 
+@keras_export("keras.optimizers.Adam")
 class Adam(Optimizer):
     """With ``t = iterations + 1``: ``m += (g - m) * (1 - beta_1)``,
     ``v += (g**2 - v) * (1 - beta_2)``,

@@ -3,8 +3,10 @@
 import numpy as np
 
 from .optimizer import Optimizer
+from ..registry import keras_export
 
 
+@keras_export("keras.optimizers.Adamax")
 class Adamax(Optimizer):
     """``m += (g - m) * (1 - beta_1)``; ``u = max(beta_2 * u, |g|)``;
     ``w -= lr * m / ((1 - beta_1**t) * (u + epsilon))`` with ``t = iterations + 1``."""

@@ -1,8 +1,10 @@
 """AdamW: Adam with decoupled weight decay (Loshchilov & Hutter, 2019)."""
 
 from .adam import Adam
+from ..registry import keras_export
 
 
+@keras_export("keras.optimizers.AdamW")
 class AdamW(Adam):
     """Adam after ``w -= w * weight_decay * lr`` each step (the decay is not in the gradient)."""
 

@@ -4,8 +4,10 @@ import numpy as np
 
 from .adam import update_moments
 from .optimizer import Optimizer
+from ..registry import keras_export
 
 
+@keras_export("keras.optimizers.Nadam")
 class Nadam(Optimizer):
     """With ``t = iterations + 1`` and ``u_t = beta_1 * (1 - 0.5 * 0.96**t)``,
     ``u_product *= u_t`` each step; ``m``, ``v`` as in Adam;

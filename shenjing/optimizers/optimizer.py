@@ -19,6 +19,7 @@ import numpy as np
 from ..autograd.tensor import Tensor
 from . import schedules as _schedules
 from .clipping import clip_by_global_norm, clip_by_norm
+from ..registry import keras_export
 
 # Keys that older tf.keras configs carry and Keras 3 ignores.
 _LEGACY_CONFIG_KEYS = ("is_legacy_optimizer", "jit_compile")
@@ -38,6 +39,7 @@ def _as_array(grad):
     return grad.data if isinstance(grad, Tensor) else np.asarray(grad)
 
 
+@keras_export("keras.optimizers.Optimizer")
 class Optimizer:
     """Base optimizer: learning rate (float, schedule or callable), clipping, weight decay, state.
 

@@ -3,8 +3,10 @@
 import numpy as np
 
 from .optimizer import Optimizer
+from ..registry import keras_export
 
 
+@keras_export("keras.optimizers.RMSprop")
 class RMSprop(Optimizer):
     """``v = rho * v + (1 - rho) * g**2``; centered: ``mg = rho * mg + (1 - rho) * g`` and
     ``denom = v - mg**2 + epsilon``, else ``denom = v + epsilon``; ``inc = lr * g / sqrt(denom)``;

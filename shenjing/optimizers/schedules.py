@@ -7,7 +7,8 @@ import math
 
 import numpy as np
 
-from ..serialization import class_dict
+from ..registry import class_dict
+from ..registry import keras_export
 
 MODULE = "keras.optimizers.schedules"
 
@@ -17,6 +18,7 @@ def _check_positive(name, value):
         raise ValueError(f"Argument `{name}` must be > 0. Received: {name}={value}")
 
 
+@keras_export("keras.optimizers.schedules.LearningRateSchedule")
 class LearningRateSchedule:
     """Base class: subclasses implement ``__call__(step)`` and ``get_config()``."""
 
@@ -58,6 +60,7 @@ class _StepDecay(LearningRateSchedule):
                 "staircase": self.staircase, "name": self.name}
 
 
+@keras_export("keras.optimizers.schedules.ExponentialDecay")
 class ExponentialDecay(_StepDecay):
     """``initial_learning_rate * decay_rate ** (step / decay_steps)``; ``staircase`` floors
     the exponent."""
@@ -70,6 +73,7 @@ class ExponentialDecay(_StepDecay):
         return self.initial_learning_rate * self.decay_rate ** self._progress(step)
 
 
+@keras_export("keras.optimizers.schedules.PiecewiseConstantDecay")
 class PiecewiseConstantDecay(LearningRateSchedule):
     """``values[0]`` while ``step <= boundaries[0]``, ``values[i]`` while
     ``boundaries[i-1] < step <= boundaries[i]``, ``values[-1]`` after the last boundary."""
@@ -96,6 +100,7 @@ class PiecewiseConstantDecay(LearningRateSchedule):
         return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
 
 
+@keras_export("keras.optimizers.schedules.PolynomialDecay")
 class PolynomialDecay(LearningRateSchedule):
     """``(lr0 - end) * (1 - step / decay_steps) ** power + end``, step capped at ``decay_steps``
     (or, with ``cycle``, ``decay_steps`` stretched to the next multiple above ``step``)."""
@@ -128,6 +133,7 @@ class PolynomialDecay(LearningRateSchedule):
                 "power": self.power, "cycle": self.cycle, "name": self.name}
 
 
+@keras_export("keras.optimizers.schedules.InverseTimeDecay")
 class InverseTimeDecay(_StepDecay):
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)``; ``staircase`` floors
     the ratio."""
@@ -140,6 +146,7 @@ class InverseTimeDecay(_StepDecay):
         return self.initial_learning_rate / (1 + self.decay_rate * self._progress(step))
 
 
+@keras_export("keras.optimizers.schedules.CosineDecay")
 class CosineDecay(LearningRateSchedule):
     """Optional linear warmup from ``initial_learning_rate`` to ``warmup_target`` over
     ``warmup_steps``, then
@@ -177,6 +184,7 @@ class CosineDecay(LearningRateSchedule):
                 "warmup_target": self.warmup_target, "warmup_steps": self.warmup_steps}
 
 
+@keras_export("keras.optimizers.schedules.CosineDecayRestarts")
 class CosineDecayRestarts(LearningRateSchedule):
     """SGDR: cosine decay from 1 to ``alpha`` over ``first_decay_steps``, then restarts whose
     length grows by ``t_mul`` and whose height shrinks by ``m_mul``."""

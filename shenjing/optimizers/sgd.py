@@ -1,8 +1,10 @@
 """SGD: gradient descent, with optional (Nesterov) momentum."""
 
 from .optimizer import Optimizer, check_unit_interval
+from ..registry import keras_export
 
 
+@keras_export("keras.optimizers.SGD")
 class SGD(Optimizer):
     """Without momentum ``w -= lr * g``; with it ``v = momentum * v - lr * g`` then
     ``w += v`` (Nesterov: ``w += momentum * v - lr * g``)."""

@@ -6,11 +6,12 @@ layout) or ``.safetensors``. Loading runs no code from the file: custom classes 
 when registered with ``register_keras_serializable`` or passed in ``custom_objects``.
 """
 
-from ..serialization import (deserialize_keras_object, get_registered_name,
-                             get_registered_object, register_keras_serializable,
-                             serialize_keras_object)
+from ..registry import (CustomObjectScope, custom_object_scope, get_custom_objects,
+                        get_registered_name, get_registered_object, register_keras_serializable)
+from ..serialization import deserialize_keras_object, serialize_keras_object
 from .saving_lib import load_model, load_weights, model_from_json, save_model, save_weights
 
 __all__ = ["save_model", "load_model", "save_weights", "load_weights", "model_from_json",
            "register_keras_serializable", "get_registered_name", "get_registered_object",
+           "get_custom_objects", "custom_object_scope", "CustomObjectScope",
            "serialize_keras_object", "deserialize_keras_object"]

@@ -46,7 +46,7 @@ def _name_key(name):
 
 
 def _keras_class_name(obj):
-    from ..models.serialization import _is_functional
+    from ..models.functional import is_functional as _is_functional
 
     return "Functional" if _is_functional(obj) else type(obj).__name__
 
@@ -58,7 +58,7 @@ def _is_model(obj):
 
 
 def _children(layer):
-    from ..models.serialization import _is_functional, keras_layers
+    from ..models.functional import is_functional as _is_functional, keras_layers
     from ..models import Sequential
 
     if _is_functional(layer) or isinstance(layer, Sequential):
@@ -128,7 +128,7 @@ def own_variables(layer):
 
 # -- Keras's variable orders -------------------------------------------------------------
 def _keras_sublayers(layer):
-    from ..models.serialization import _is_functional, keras_layer_order
+    from ..models.functional import is_functional as _is_functional, keras_layer_order
     from ..models import Sequential
 
     if _is_functional(layer):

@@ -3,13 +3,6 @@
 from .progbar import Progbar
 from ..random import set_seed as set_random_seed
 from .numerical_utils import normalize, to_categorical
-
-
-def __getattr__(name):
-    # Serialization helpers live in shenjing.serialization (written with saving).
-    if name in ("register_keras_serializable", "get_registered_name", "get_registered_object",
-                "serialize_keras_object", "deserialize_keras_object"):
-        from .. import serialization
-
-        return getattr(serialization, name)
-    raise AttributeError(f"module 'shenjing.utils' has no attribute {name!r}")
+from ..registry import (CustomObjectScope, custom_object_scope, get_custom_objects,
+                        get_registered_name, get_registered_object, register_keras_serializable)
+from ..serialization import deserialize_keras_object, serialize_keras_object
