@@ -91,8 +91,6 @@ def lookup(module, name, kind="class"):
     candidates = [(namespace, name)]
     if namespace == "keras":   # "keras" re-exports the layers (Input, Layer, ...)
         candidates.append(("layers", name))
-    if kind == "function" and module in ("keras", "builtins"):
-        candidates += [(ns, name) for ns in ("metrics", "losses", "activations")]
     for key in candidates:
         obj = _EXPORTED.get(key)
         if obj is not None and wanted(obj):
@@ -222,10 +220,12 @@ def class_dict(obj, public_module=None, builtin=None, config=None):
 
 
 def function_dict(fn, public_module=None, name=None):
-    """Keras 3's dict for a function, written by name: ``public_module`` for one of
-    shenjing's own functions, else the function's own module."""
+    """Keras 3's dict for a function, written by name: its Keras module (``public_module``,
+    default: the one it was exported with) for one of shenjing's own functions, else the
+    function's own module."""
     name = name or getattr(fn, "__name__", type(fn).__name__)
-    return {"module": public_module or getattr(fn, "__module__", None), "class_name": "function",
+    module = public_module or (_PUBLIC_MODULE.get(fn) if is_builtin(fn) else None)
+    return {"module": module or getattr(fn, "__module__", None), "class_name": "function",
             "config": name, "registered_name": name}
 
 

@@ -62,6 +62,10 @@ class DTypePolicy:
     def get_config(self):
         return {"name": self.name}
 
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
     def serialize(self):
         return {"module": "keras", "class_name": "DTypePolicy", "config": {"name": self.name},
                 "registered_name": None}
