@@ -61,11 +61,19 @@ def keras_export(*paths):
             if namespace is None or not name:
                 raise ValueError(f"Expected a Keras path such as 'keras.layers.Dense'. "
                                  f"Received: path={path!r}")
+            taken = _EXPORTED.get((namespace, name))
+            if taken is not None and _qualified(taken) != _qualified(obj):
+                raise ValueError(f"Cannot export {_qualified(obj)} as {path!r}: that name is "
+                                 f"already taken by {_qualified(taken)}")
             _EXPORTED[(namespace, name)] = obj
             _PUBLIC_MODULE.setdefault(obj, module)
         return obj
 
     return decorator
+
+
+def _qualified(obj):
+    return f"{getattr(obj, '__module__', '?')}.{getattr(obj, '__qualname__', obj)}"
 
 
 def public_module(obj):

@@ -110,9 +110,12 @@ def test_functions_resolve_by_keras_module():
     assert deserialize_keras_object(data) is losses.mean_squared_error
 
 
-def test_keras_export_rejects_a_path_outside_keras():
+def test_keras_export_rejects_a_path_outside_keras_and_a_taken_name():
     with pytest.raises(ValueError, match="Expected a Keras path"):
         registry.keras_export("shenjing.layers.Thing")(type("Thing", (), {}))
+    with pytest.raises(ValueError, match="already taken by shenjing.layers.dense.Dense"):
+        registry.keras_export("keras.layers.Dense")(type("Dense", (), {}))
+    assert registry.lookup("keras.layers", "Dense") is layers.Dense
 
 
 def _imported_after(statement):
