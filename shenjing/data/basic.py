@@ -34,9 +34,7 @@ class FilterDataset(Dataset):
                 yield element
 
     def _cardinality(self):
-        n = self._input._cardinality()
-        return card.INFINITE_CARDINALITY if n == card.INFINITE_CARDINALITY else \
-            card.UNKNOWN_CARDINALITY
+        return card.UNKNOWN_CARDINALITY  # even after repeat(): TF's documented answer
 
     def _spec(self):
         return self._input._spec()

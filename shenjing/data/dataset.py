@@ -68,7 +68,10 @@ class Dataset:
         return spec
 
     def __repr__(self):
-        spec = self._spec()
+        try:
+            spec = self._spec()
+        except AttributeError:  # a dataset whose __init__ failed
+            spec = None
         extra = f" element_spec={spec}" if spec is not None else ""
         return f"<{type(self).__name__}{extra}>"
 

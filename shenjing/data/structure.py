@@ -104,16 +104,25 @@ def spec_of(element):
 
 
 def _plain_list(value):
-    """A list (or nested lists) of Python numbers, bools or strings only: one array in TF."""
+    """A list of Python numbers, bools or strings, or of lists/tuples of them: one array in TF
+    (``[(7, 8), (9, 10)]`` is a 2x2 array, as ``tf.convert_to_tensor`` reads it)."""
     stack = [value]
     while stack:
         item = stack.pop()
-        if isinstance(item, list):
+        if isinstance(item, list) or type(item) is tuple:
             stack.extend(item)
-        elif isinstance(item, (np.ndarray, np.generic, tuple, Mapping)) or hasattr(item, "numpy") \
-                or not isinstance(item, (numbers.Number, str, bytes)):
+        elif not isinstance(item, (numbers.Number, str, bytes)) or (
+                isinstance(item, np.generic) and item.ndim != 0):
             return False
     return True
+
+
+def _has_numpy_scalars(value):
+    try:
+        items = np.asarray(value, dtype=object).flat
+    except ValueError:  # ragged: to_array reports it
+        return False
+    return any(isinstance(item, np.generic) for item in items)
 
 
 def to_array(value, where):
@@ -125,8 +134,13 @@ def to_array(value, where):
                         f"Received: None")
     if hasattr(value, "numpy") and callable(value.numpy):
         return np.asarray(value.numpy())
-    python = isinstance(value, (bool, int, float, list))
-    array = np.asarray(value)
+    python = isinstance(value, (bool, int, float)) or (
+        isinstance(value, list) and not _has_numpy_scalars(value))
+    try:
+        array = np.asarray(value)
+    except ValueError as error:  # ragged nested lists
+        raise TypeError(f"Expected a rectangular array (nested lists of equal lengths) in "
+                        f"{where}. Received: {_short(value)} ({error})") from None
     if array.dtype == object:
         raise TypeError(f"Expected an array, a number or a nested tuple/dict of them in {where}. "
                         f"Received: a value that NumPy can only hold as objects: "
