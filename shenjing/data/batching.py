@@ -11,7 +11,7 @@ from ..backend.tree import assert_same_structure, flatten, map_structure, pack_s
 from . import cardinality as card
 from .dataset import Dataset
 from .mapping import check_deterministic, ordered_map, parallelism
-from .structure import TensorSpec, check_int, describe
+from .structure import TensorSpec, align, check_int, describe
 
 
 def _groups(iterable, size, drop_remainder):
@@ -35,7 +35,7 @@ def stack(elements):
         except ValueError as error:
             raise ValueError("Cannot batch elements of different structures: element 0 is "
                              f"{describe(first)} and element {i} is {describe(element)}") from error
-        columns.append(flatten(element))
+        columns.append(flatten(align(first, element)))
     leaves = []
     for component, values in enumerate(zip(*columns)):
         shape, dtype = np.shape(values[0]), np.asarray(values[0]).dtype

@@ -3,7 +3,7 @@
 from ..backend.tree import assert_same_structure, flatten, map_structure, pack_sequence_as
 from . import cardinality as card
 from .dataset import Dataset
-from .structure import describe, merge_specs, to_element
+from .structure import align, describe, merge_specs, to_element
 
 
 def _tupled(structure):
@@ -82,7 +82,7 @@ class ConcatenateDataset(Dataset):
         a, b = self._first._spec(), self._second._spec()
         if a is None or b is None:
             return None
-        return map_structure(merge_specs, a, b)
+        return map_structure(merge_specs, a, align(a, b))
 
 
 def _check_compatible(a, b):
@@ -91,7 +91,7 @@ def _check_compatible(a, b):
     except ValueError as error:
         raise TypeError("Two datasets to be concatenated must have the same element structure. "
                         f"Received: {a} and {b}") from error
-    for x, y in zip(flatten(a), flatten(b)):
+    for x, y in zip(flatten(a), flatten(align(a, b))):
         if x.dtype != y.dtype:
             raise TypeError("Two datasets to be concatenated must have the same dtypes. "
                             f"Received: {a} and {b}")

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..backend.tree import flatten, map_structure
+from ..backend.tree import map_structure
 
 _INT32 = np.iinfo(np.int32)
 
@@ -165,6 +165,17 @@ def to_element(value, where, lists="auto"):
     return to_array(value, where)
 
 
+def align(reference, element):
+    """``element`` with its dicts' keys in ``reference``'s order (same structure assumed), so
+    that flattening both pairs the same leaves (``flatten`` follows each dict's own order)."""
+    if isinstance(reference, Mapping):
+        return {key: align(reference[key], element[key]) for key in reference}
+    if isinstance(reference, tuple):
+        items = [align(r, e) for r, e in zip(reference, element)]
+        return type(element)(*items) if hasattr(element, "_fields") else tuple(items)
+    return element
+
+
 def call_unpacked(fn, element):
     """``fn(*element)`` when the element is a plain tuple, else ``fn(element)`` (TF's rule)."""
     if type(element) is tuple:
@@ -175,10 +186,6 @@ def call_unpacked(fn, element):
 def describe(element):
     """A short text of an element's structure and shapes, for error messages."""
     return repr(map_structure(lambda leaf: f"shape={tuple(np.shape(leaf))}", element))
-
-
-def leaf_count(element):
-    return len(flatten(element))
 
 
 def _short(value, limit=80):

@@ -252,3 +252,12 @@ def test_datasets_are_reiterable_and_lazy():
     assert as_list(ds) == as_list(ds) == [0, 1, 2]
     it1, it2 = iter(ds), iter(ds)
     assert next(it1) == 0 and next(it2) == 0 and next(it1) == 1
+
+
+def test_batch_pairs_dict_leaves_by_key_not_by_insertion_order():
+    def gen():
+        yield {"a": np.int64(1), "b": np.float64(10.0)}
+        yield {"b": np.float64(20.0), "a": np.int64(2)}
+
+    (batch,) = list(Dataset.from_generator(gen).batch(2))
+    assert batch["a"].tolist() == [1, 2] and batch["b"].tolist() == [10.0, 20.0]
