@@ -7,11 +7,12 @@ dtypes (a ragged leaf is an error naming the shapes; TF's ``padded_batch`` is no
 
 import numpy as np
 
-from ..backend.tree import assert_same_structure, flatten, map_structure, pack_sequence_as
-from . import cardinality as card
+from ..backend.tree import map_structure
+from . import cardinality as card, sources
 from .dataset import Dataset
 from .mapping import check_deterministic, ordered_map, parallelism
-from .structure import TensorSpec, align, check_int, describe
+from .plan import Plan, StructureMismatch
+from .structure import TensorSpec, check_int, describe
 
 
 def _groups(iterable, size, drop_remainder):
@@ -28,28 +29,31 @@ def _groups(iterable, size, drop_remainder):
 def stack(elements):
     """One batch from a list of elements of the same structure, shapes and dtypes."""
     first = elements[0]
-    columns = [flatten(first)]
-    for i, element in enumerate(elements[1:], 1):
+    plan = Plan(first)
+    columns = []
+    for i, element in enumerate(elements):
         try:
-            assert_same_structure(first, element)
-        except ValueError as error:
+            columns.append(plan.flatten(element))
+        except StructureMismatch:
             raise ValueError("Cannot batch elements of different structures: element 0 is "
-                             f"{describe(first)} and element {i} is {describe(element)}") from error
-        columns.append(flatten(align(first, element)))
+                             f"{describe(first)} and element {i} is {describe(element)}") from None
     leaves = []
     for component, values in enumerate(zip(*columns)):
-        shape, dtype = np.shape(values[0]), np.asarray(values[0]).dtype
-        for i, value in enumerate(values[1:], 1):
-            if np.shape(value) != shape:
-                raise ValueError(f"Cannot batch tensors with different shapes in component "
-                                 f"{component}. First element had shape {shape} and element {i} "
-                                 f"had shape {np.shape(value)}.")
-            if np.asarray(value).dtype != dtype:
+        dtype = values[0].dtype
+        for i, value in enumerate(values):
+            if value.dtype != dtype:
                 raise ValueError(f"Cannot batch tensors with different dtypes in component "
                                  f"{component}. First element had dtype {dtype} and element {i} "
-                                 f"had dtype {np.asarray(value).dtype}.")
-        leaves.append(np.stack(values))
-    return pack_sequence_as(first, leaves)
+                                 f"had dtype {value.dtype}.")
+        try:
+            leaves.append(np.stack(values))
+        except ValueError:
+            shape = np.shape(values[0])
+            i = next(i for i, v in enumerate(values) if np.shape(v) != shape)
+            raise ValueError(f"Cannot batch tensors with different shapes in component "
+                             f"{component}. First element had shape {shape} and element {i} "
+                             f"had shape {np.shape(values[i])}.") from None
+    return plan.pack(leaves)
 
 
 class BatchDataset(Dataset):
@@ -66,6 +70,8 @@ class BatchDataset(Dataset):
         self._deterministic = check_deterministic(deterministic)
 
     def _iterate(self):
+        if type(self._input) is sources.TensorSlicesDataset:  # slice the arrays directly
+            return self._input.batches(self._size, self._drop)
         groups = _groups(self._input, self._size, self._drop)
         return ordered_map(groups, stack, self._workers, "shenjing-data-batch")
 
@@ -88,8 +94,13 @@ class UnbatchDataset(Dataset):
         self._input = dataset
 
     def _iterate(self):
+        plan = None
         for element in self._input:
-            leaves = flatten(element)
+            try:
+                leaves = plan.flatten(element)
+            except (AttributeError, StructureMismatch):  # the first element, or a new nesting
+                plan = Plan(element)
+                leaves = plan.flatten(element)
             shapes = [np.shape(leaf) for leaf in leaves]
             if any(len(s) == 0 for s in shapes) or len({s[0] for s in shapes}) > 1:
                 raise ValueError("unbatch() expected every component of an element to have the "
@@ -97,7 +108,8 @@ class UnbatchDataset(Dataset):
                                  f"{describe(element)}")
             arrays = [np.asarray(leaf) for leaf in leaves]
             for i in range(shapes[0][0] if shapes else 0):
-                yield pack_sequence_as(element, [a[i] for a in arrays])
+                yield plan.pack([a[i] for a in arrays])
+
 
     def _cardinality(self):
         n = self._input._cardinality()

@@ -3,6 +3,7 @@
 from ..backend.tree import assert_same_structure, flatten, map_structure, pack_sequence_as
 from . import cardinality as card
 from .dataset import Dataset
+from .plan import Plan, StructureMismatch
 from .structure import align, describe, merge_specs, to_element
 
 
@@ -28,6 +29,7 @@ class ZipDataset(Dataset):
                                 f"{type(item).__name__} in {datasets!r}")
 
     def _iterate(self):
+        plan = Plan(self._structure)
         iterators = [iter(d) for d in self._inputs]
         while True:
             row = []
@@ -36,7 +38,7 @@ class ZipDataset(Dataset):
                     row.append(next(iterator))
                 except StopIteration:
                     return
-            yield pack_sequence_as(self._structure, row)
+            yield plan.pack(row)
 
     def _cardinality(self):
         return card.zip_([d._cardinality() for d in self._inputs])
@@ -65,14 +67,15 @@ class ConcatenateDataset(Dataset):
         for element in self._first:
             reference = reference if reference is not None else element
             yield element
+        plan = None if reference is None else Plan(reference)
         for element in self._second:
-            if reference is not None:
+            if plan is not None:
                 try:
-                    assert_same_structure(reference, element)
-                except ValueError as error:
+                    plan.flatten(element)
+                except StructureMismatch:
                     raise TypeError("Two datasets to be concatenated must have the same element "
                                     f"structure. Received: {describe(reference)} and "
-                                    f"{describe(element)}") from error
+                                    f"{describe(element)}") from None
             yield element
 
     def _cardinality(self):

@@ -53,17 +53,17 @@ class ShuffleDataset(Dataset):
             return np.random.default_rng(int(source.integers(_SEED_RANGE)))
 
     def _iterate(self):
-        rng = self._pass_rng()
+        uniforms = _uniforms(self._pass_rng())
         buffer = []
         for element in self._input:
             if len(buffer) < self._size:
                 buffer.append(element)
                 continue
-            slot = int(rng.integers(len(buffer)))
+            slot = int(next(uniforms) * len(buffer))
             yield buffer[slot]
             buffer[slot] = element
         while buffer:
-            slot = int(rng.integers(len(buffer)))
+            slot = int(next(uniforms) * len(buffer))
             yield buffer[slot]
             buffer[slot] = buffer[-1]
             buffer.pop()
@@ -73,3 +73,10 @@ class ShuffleDataset(Dataset):
 
     def _spec(self):
         return self._input._spec()
+
+
+def _uniforms(rng, block=1024):
+    """Uniform floats in [0, 1), drawn a block at a time (one call per element is slow).
+    ``int(u * n)`` picks a slot among ``n``; float64's 53 bits keep the bias below 1e-12."""
+    while True:
+        yield from rng.random(block).tolist()

@@ -7,6 +7,7 @@ import numpy as np
 from ..backend.tree import flatten, is_nested, map_structure, pack_sequence_as
 from . import cardinality as card
 from .dataset import Dataset
+from .plan import Plan
 from .structure import (TensorSpec, as_dtype, as_shape, check_int, describe, shape_fits,
                         to_element)
 
@@ -17,6 +18,14 @@ def _read_only(leaf):
         leaf = leaf.view()
         leaf.flags.writeable = False
     return leaf
+
+
+def _row(leaf, i):
+    """``leaf[i]``, read-only: a fresh view object for arrays of rank 2 or more."""
+    row = leaf[i]
+    if type(row) is np.ndarray:
+        row.flags.writeable = False
+    return row
 
 
 class TensorSlicesDataset(Dataset):
@@ -42,8 +51,16 @@ class TensorSlicesDataset(Dataset):
         self._length = lengths.pop()
 
     def _iterate(self):
+        plan = Plan(self._structure)
         for i in range(self._length):
-            yield pack_sequence_as(self._structure, [_read_only(leaf[i]) for leaf in self._leaves])
+            yield plan.pack([_row(leaf, i) for leaf in self._leaves])
+
+    def batches(self, size, drop_remainder):
+        """``batch(size)`` of this dataset, cut from the arrays (each batch a fresh copy)."""
+        plan = Plan(self._structure)
+        stop = self._length - self._length % size if drop_remainder else self._length
+        for start in range(0, stop, size):
+            yield plan.pack([np.array(leaf[start:start + size]) for leaf in self._leaves])
 
     def _cardinality(self):
         return self._length

@@ -155,6 +155,8 @@ def to_array(value, where):
 
 def to_element(value, where, lists="auto"):
     """A value as an element: dicts and tuples kept, lists per ``lists``, leaves as arrays."""
+    if isinstance(value, (np.ndarray, np.generic)):  # the common case first: it is cheap
+        return value
     if isinstance(value, Mapping):
         return {key: to_element(item, where, lists) for key, item in value.items()}
     if isinstance(value, tuple):
