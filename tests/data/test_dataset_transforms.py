@@ -261,3 +261,39 @@ def test_batch_pairs_dict_leaves_by_key_not_by_insertion_order():
 
     (batch,) = list(Dataset.from_generator(gen).batch(2))
     assert batch["a"].tolist() == [1, 2] and batch["b"].tolist() == [10.0, 20.0]
+
+
+def test_batch_of_slices_equals_the_general_path_and_is_a_fresh_array():
+    x = np.arange(30.0).reshape(10, 3)
+    fast = as_list(Dataset.from_tensor_slices({"x": x, "y": np.arange(10)}).batch(4))
+    slow = as_list(Dataset.from_tensor_slices({"x": x, "y": np.arange(10)}).map(
+        lambda d: d).batch(4))
+    assert len(fast) == len(slow) == 3
+    for a, b in zip(fast, slow):
+        np.testing.assert_array_equal(a["x"], b["x"])
+        np.testing.assert_array_equal(a["y"], b["y"])
+    fast[0]["x"][:] = -1  # a batch is the caller's own array
+    assert x.min() == 0.0
+    dropped = as_list(Dataset.from_tensor_slices(x).batch(4, drop_remainder=True))
+    assert [b.shape for b in dropped] == [(4, 3), (4, 3)]
+
+
+def test_named_tuples_are_kept_and_not_unpacked():
+    import collections
+
+    Pair = collections.namedtuple("Pair", "features label")
+    ds = Dataset.from_tensor_slices(Pair(np.arange(4.0), np.arange(4)))
+    first = next(iter(ds))
+    assert isinstance(first, Pair) and first.label == 0
+    batch = next(iter(ds.map(lambda p: p).batch(2)))
+    assert isinstance(batch, Pair) and batch.features.tolist() == [0.0, 1.0]
+    assert as_list(ds.map(lambda p: p.features + p.label))[3] == 6.0
+
+
+def test_batch_refuses_elements_of_different_structures():
+    def gen():
+        yield (np.int64(1), np.int64(2))
+        yield {"a": np.int64(1)}
+
+    with pytest.raises(ValueError, match="different structures"):
+        list(Dataset.from_generator(gen).batch(2))
