@@ -16,7 +16,7 @@ __version__ = "0.1.0"
 
 _LAZY = ("activations", "initializers", "layers", "losses", "optimizers", "regularizers",
          "datasets", "keras", "models", "metrics", "callbacks", "utils", "random", "saving",
-         "serialization", "registry")
+         "serialization", "registry", "data")
 
 
 def __getattr__(name):
