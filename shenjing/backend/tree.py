@@ -50,7 +50,10 @@ def map_structure(fn, *structures):
             assert_same_structure(first, other)
     if not is_nested(first):
         return fn(*structures)
-    columns = zip(*(_children(s) for s in structures))
+    if isinstance(first, Mapping):  # pair dict leaves by key, whatever each dict's key order
+        columns = zip(*([s[key] for key in first] for s in structures))
+    else:
+        columns = zip(*(_children(s) for s in structures))
     return _rebuild(first, [map_structure(fn, *column) for column in columns])
 
 
