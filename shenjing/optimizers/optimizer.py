@@ -5,10 +5,17 @@ clip (``clipnorm`` | ``global_clipnorm`` | ``clipvalue``), decay the weights
 (``w -= w * weight_decay * lr``), run the subclass's update on each weight in
 place, update the moving averages (``use_ema``), then ``iterations += 1``.
 
-A subclass names its per-weight state in ``_slot_kinds()`` and writes one
-``_update_step(w, g, slots, coeffs)`` that changes ``w`` and ``slots`` in place;
-``_prepare(lr)`` turns the learning rate into the step's scalar coefficients
-once per step, so the per-weight work is array arithmetic only.
+A built-in names its per-weight state in ``_slot_kinds()`` (and in
+``_interleaved_slots`` the kinds that Keras creates weight by weight, which fixes
+the order of ``variables``) and writes one ``_update_step(w, g, slots, coeffs)``
+that changes ``w`` and ``slots`` in place; ``_prepare(lr)`` turns the learning
+rate into the step's scalar coefficients once per step (the fast path).
+
+A user subclass may instead be written the Keras way: ``build(var_list)`` calls
+``super().build(var_list)`` and creates its state with ``add_variable`` /
+``add_variable_from_reference``; ``update_step(gradient, variable, learning_rate)``
+changes them with ``assign`` / ``assign_add`` / ``assign_sub``. Its variables come
+in ``variables`` in creation order, so they are saved and loaded with the rest.
 """
 
 import re
@@ -16,7 +23,10 @@ import warnings
 
 import numpy as np
 
+from .. import initializers as _initializers
+from ..autograd.graph import no_grad
 from ..autograd.tensor import Tensor
+from ..autograd.variable import Variable
 from . import schedules as _schedules
 from .clipping import clip_by_global_norm, clip_by_norm
 
@@ -108,6 +118,8 @@ class Optimizer:
         self._exclude_ids = set()
         self._exclude_pattern = None
         self._decay_cache = {}
+        self._own_variables = []   # made by a subclass with add_variable(...)
+        self._variable_order = None
 
     # -- learning rate ---------------------------------------------------------
     @staticmethod
@@ -155,6 +167,10 @@ class Optimizer:
         return self._iterations
 
     # -- per-weight state ------------------------------------------------------
+    # Slot kinds that Keras creates weight by weight ("w1_momentum, w1_velocity, w2_momentum,
+    # ..."); the other kinds come kind by kind over all weights, after them.
+    _interleaved_slots = ()
+
     def _slot_kinds(self):
         """Names and initial values of the per-weight state, in Keras's order."""
         return ()
@@ -166,8 +182,15 @@ class Optimizer:
     def _set_global_state(self, arrays):
         pass
 
+    def _keras_style(self):
+        """True when a subclass overrides ``update_step`` (Keras's extension point)."""
+        return type(self).update_step is not Optimizer.update_step
+
     def build(self, var_list):
-        """Create the state of every weight in ``var_list`` now (otherwise done on first step)."""
+        """Create the state of every weight in ``var_list`` now (otherwise done on first step).
+
+        A Keras-style subclass overrides it, calls ``super().build(var_list)`` first and then
+        creates its own state with ``add_variable_from_reference``."""
         for var in var_list:
             if id(var) not in self._slots:
                 self._register(var)
@@ -192,18 +215,100 @@ class Optimizer:
     def _on_register(self, var):
         pass
 
+    def _ensure_built(self, var_list):
+        if not self._keras_style():
+            self.build(var_list)
+            return
+        if not self.built:
+            self.build(var_list)
+            if not self.built:
+                raise ValueError(f"{type(self).__name__}.build() must call "
+                                 "`super().build(var_list)` before creating its variables.")
+        unknown = [getattr(v, "name", None) for v in var_list if id(v) not in self._slots]
+        if unknown:
+            raise ValueError(
+                f"Optimizer '{self.name}' was built on {len(self._vars)} variables and cannot "
+                f"update variables it was not built on. Received: variables={unknown}")
+
+    # -- Keras's variable API ----------------------------------------------------------
+    def add_variable(self, shape, initializer="zeros", dtype=None, aggregation="none",
+                     name=None):
+        """A new non-trainable optimizer variable, saved with the optimizer's state."""
+        if aggregation not in ("none", "mean", "sum", "only_first_replica"):
+            raise ValueError("Invalid value for argument `aggregation`. Expected one of "
+                             "'none', 'mean', 'sum', 'only_first_replica'. "
+                             f"Received: aggregation={aggregation!r}")
+        init = _initializers.get(initializer)
+        shape = tuple(int(d) for d in shape)
+        dtype = np.dtype(dtype or "float32")
+        name = name or f"variable_{len(self._own_variables)}"
+        variable = Variable(lambda s, dtype=None: init(s, dtype=dtype), shape=shape,
+                            dtype=dtype, trainable=False, name=name)
+        variable.path = f"{self.name}/{name}"
+        self._own_variables.append(variable)
+        return variable
+
+    def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):
+        """A variable shaped like ``reference_variable`` (a slot of that weight)."""
+        base = (getattr(reference_variable, "path", None) or getattr(reference_variable, "name", None)
+                or "variable").replace("/", "_")
+        return self.add_variable(tuple(reference_variable.shape), initializer=initializer,
+                                 dtype=reference_variable.dtype,
+                                 name=f"{base}_{name}" if name else base)
+
+    def assign(self, variable, value):
+        """``variable[...] = value`` (Keras's ``optimizer.assign``)."""
+        variable.assign(value)
+
+    def assign_add(self, variable, value):
+        variable.assign_add(value)
+
+    def assign_sub(self, variable, value):
+        variable.assign_sub(value)
+
+    def update_step(self, gradient, variable, learning_rate):
+        """Keras's per-variable update; override it to write an optimizer the Keras way."""
+        raise NotImplementedError(f"{self.__class__.__name__} must implement `update_step`")
+
+    # -- the state, in Keras's order -------------------------------------------------------
+    def _ordered_vars(self):
+        """The weights in the order the state is listed: ``_vars``, unless a saver asked for
+        another order with ``_set_variable_order``."""
+        order = self._variable_order
+        if not order:
+            return self._vars
+        position = {key: i for i, key in enumerate(order)}
+        ranked = sorted(range(len(self._vars)),
+                        key=lambda i: (position.get(id(self._vars[i]), len(order)), i))
+        return [self._vars[i] for i in ranked]
+
+    def _set_variable_order(self, var_list):
+        """List the per-weight state following ``var_list`` (the weights in the order the
+        model's file lists them); weights not in it follow in the order first seen."""
+        self._variable_order = [id(v) for v in var_list]
+
     @property
     def variables(self):
-        """All state as arrays, in Keras's order: iterations, learning rate (if a float),
-        then per-weight base state, then each slot kind over all weights, then global state.
-        Slot arrays are the live state; iterations and learning rate are copies."""
+        """All state as arrays, in Keras's creation order: iterations, learning rate (if a
+        float), the moving averages and gradient accumulators (each kind over all weights),
+        the slots (``_interleaved_slots`` weight by weight, then the other kinds each over
+        all weights), the variables a subclass made with ``add_variable``, then global
+        state. Slot arrays are the live state; iterations and learning rate are copies."""
         out = [np.array(self._iterations, dtype=np.int64)]
         if isinstance(self._learning_rate, float):
             out.append(np.array(self._learning_rate, dtype=np.float32))
-        for var in self._vars:
-            out.extend(self._base_slots[id(var)])
-        for k in range(len(self._slot_kinds())):
-            out.extend(self._slots[id(var)][k] for var in self._vars)
+        vars_ = self._ordered_vars()
+        if vars_:
+            for k in range(len(self._base_slots[id(vars_[0])])):
+                out.extend(self._base_slots[id(var)][k] for var in vars_)
+        kinds = [name for name, _ in self._slot_kinds()]
+        joint = [k for k, name in enumerate(kinds) if name in self._interleaved_slots]
+        for var in vars_:
+            out.extend(self._slots[id(var)][k] for k in joint)
+        for k in range(len(kinds)):
+            if k not in joint:
+                out.extend(self._slots[id(var)][k] for var in vars_)
+        out.extend(v.data for v in self._own_variables)
         out.extend(self._global_state())
         return out
 
@@ -253,7 +358,11 @@ class Optimizer:
             store[str(i)] = np.array(array, copy=True)
 
     def load_own_variables(self, store):
-        """Read the state from ``store``; warn and skip when the count differs (as Keras)."""
+        """Read the state from ``store``; warn and skip when the count differs (as Keras).
+        Every shape is checked before anything is assigned. A file without the optimizer's
+        group (``store.exists`` false) leaves the state as it is."""
+        if not getattr(store, "exists", True):
+            return
         n = len(self.variables)
         if len(store.keys()) != n:
             msg = (f"Skipping variable loading for optimizer '{self.name}', because it has "
@@ -262,7 +371,15 @@ class Optimizer:
                 msg += "This is likely because the optimizer has not been called/built yet."
             warnings.warn(msg, stacklevel=2)
             return
-        self.set_state([np.asarray(store[str(i)]) for i in range(n)])
+        if set(store.keys()) != {str(i) for i in range(n)}:
+            raise ValueError(f"Cannot load the state of optimizer '{self.name}': "
+                             f"'{getattr(store, 'path', 'the store')}' holds {sorted(store)}, "
+                             f"expected keys 0..{n - 1}")
+        try:
+            self.set_state([np.asarray(store[str(i)]) for i in range(n)])
+        except ValueError as error:
+            raise ValueError(f"Cannot load the state of optimizer '{self.name}' from "
+                             f"'{getattr(store, 'path', 'the store')}': {error}") from None
 
     # -- applying gradients ------------------------------------------------------
     def step(self, params=None):
@@ -272,11 +389,10 @@ class Optimizer:
         """
         if params is None:
             params = self._vars
+        params = list(params)
+        self._ensure_built(params)
         grads, vars_ = [], []
-        slots = self._slots
         for p in params:
-            if id(p) not in slots:
-                self._register(p)
             g = p.grad
             if g is None:
                 continue
@@ -319,7 +435,7 @@ class Optimizer:
                 f"Received {len(grads)} gradients for {len(trainable_variables)} variables; "
                 "expected one gradient per variable."
             )
-        self.build(trainable_variables)
+        self._ensure_built(trainable_variables)
         kept_g, kept_v, missing = [], [], []
         for g, v in zip(grads, trainable_variables):
             if g is None:
@@ -372,6 +488,11 @@ class Optimizer:
             for v in vars_:
                 if self._use_weight_decay(v):
                     v.data -= v.data * decay
+        if self._keras_style():
+            with no_grad():
+                for g, v in zip(grads, vars_):
+                    self.update_step(Tensor(g), v, lr)
+            return
         coeffs = self._prepare(lr)
         slots = self._slots
         update = self._update_step
@@ -424,10 +545,13 @@ class Optimizer:
             self.finalize_variable_values(self._vars)
 
     def finalize_variable_values(self, var_list):
-        """With ``use_ema``, overwrite the weights with their moving averages."""
+        """With ``use_ema``, overwrite the weights with their moving averages (Keras calls
+        it at the end of ``fit``); weights the optimizer never updated are left alone."""
         if self.use_ema:
             for var in var_list:
-                var.data[...] = self._base_slots[id(var)][0]
+                base = self._base_slots.get(id(var))
+                if base:
+                    var.data[...] = base[0]
 
     # -- config ----------------------------------------------------------------------
     def get_config(self):
