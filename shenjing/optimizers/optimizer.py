@@ -119,6 +119,7 @@ class Optimizer:
         self._exclude_pattern = None
         self._decay_cache = {}
         self._own_variables = []   # made by a subclass with add_variable(...)
+        self._var_index = {}       # id(weight) -> position in _vars
         self._variable_order = None
 
     # -- learning rate ---------------------------------------------------------
@@ -201,6 +202,7 @@ class Optimizer:
 
     def _register(self, var):
         data = var.data
+        self._var_index[id(var)] = len(self._vars)
         self._vars.append(var)
         self._slots[id(var)] = [np.full_like(data, init) if init else np.zeros_like(data)
                                 for _, init in self._slot_kinds()]
@@ -255,6 +257,15 @@ class Optimizer:
         return self.add_variable(tuple(reference_variable.shape), initializer=initializer,
                                  dtype=reference_variable.dtype,
                                  name=f"{base}_{name}" if name else base)
+
+    def _get_variable_index(self, variable):
+        """The position of ``variable`` among the weights the optimizer was built on (Keras's
+        way to find a weight's slot in ``update_step``)."""
+        index = self._var_index.get(id(variable))
+        if index is None:
+            raise KeyError(f"Optimizer '{self.name}' was not built on variable "
+                           f"{getattr(variable, 'name', variable)!r}.")
+        return index
 
     def assign(self, variable, value):
         """``variable[...] = value`` (Keras's ``optimizer.assign``)."""
