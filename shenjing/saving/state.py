@@ -170,15 +170,19 @@ def _prepare_optimizer(model, build):
 
 # -- saving ------------------------------------------------------------------------------
 def collect_state(model):
-    """[(group path, object name, [arrays])] for every saveable object, Keras's layout."""
+    """[(group path, object name, {key: array})] for every saveable object, Keras's layout
+    (an object's keys are "0", "1", ... unless it writes its own)."""
     _prepare_optimizer(model, build=False)
     entries = []
     for path, obj in saveables(model):
         group = _join(path, "vars")
         store = VarsStore(path=group)
         obj.save_own_variables(store)
-        arrays = [np.array(store[str(i)], copy=True) for i in range(len(store))]
-        entries.append((group, obj.name, arrays))
+        for key in store:
+            if not isinstance(key, str) or not key or "/" in key:
+                raise ValueError(f"{type(obj).__name__} '{obj.name}' wrote the key {key!r} "
+                                 f"into '{group}'; expected a non-empty string without '/'")
+        entries.append((group, obj.name, {k: np.array(v, copy=True) for k, v in store.items()}))
     return entries
 
 
