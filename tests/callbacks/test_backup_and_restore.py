@@ -146,6 +146,7 @@ def test_a_failed_write_keeps_the_previous_backup(tmp_path, monkeypatch):
     assert all(np.array_equal(a, b) for a, b in zip(restored.get_weights(), saved))
 
 
+@pytest.mark.filterwarnings("ignore:Skipping variable loading for optimizer")
 def test_a_backup_of_another_model_is_refused_before_anything_changes(tmp_path):
     train(fresh_model(), BackupAndRestore(tmp_path, delete_checkpoint=False), epochs=1)
     other = make_model(inputs=4)
