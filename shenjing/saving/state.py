@@ -16,6 +16,7 @@ refuses its group, every object gets its kept state back, so a file that does no
 leaves the model as it was.
 """
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -157,27 +158,39 @@ def keras_trainable_weights(model):
     return [v for v in out if v.trainable]
 
 
-def _prepare_optimizer(model, build):
+@contextlib.contextmanager
+def _keras_weight_order(model, build):
     """Keras builds the optimizer on ``trainable_variables`` and lists its state in their
-    order: build it (when loading) and tell it that order."""
+    order: build it (when loading) and, while the file is written or read, list its state
+    in Keras's weight order (a functional model's differs from shenjing's)."""
     optimizer = getattr(model, "optimizer", None)
     if not isinstance(optimizer, Optimizer):
+        yield
         return
     if build and not optimizer.built and model.trainable_weights:
         optimizer.build(model.trainable_weights)
+    previous = optimizer._variable_order
     optimizer._set_variable_order(keras_trainable_weights(model))
+    try:
+        yield
+    finally:
+        optimizer._variable_order = previous
 
 
 # -- saving ------------------------------------------------------------------------------
 def collect_state(model):
     """[(group path, object name, {key: array})] for every saveable object, Keras's layout
     (an object's keys are "0", "1", ... unless it writes its own)."""
-    _prepare_optimizer(model, build=False)
     entries = []
-    for path, obj in saveables(model):
-        group = _join(path, "vars")
-        store = VarsStore(path=group)
-        obj.save_own_variables(store)
+    with _keras_weight_order(model, build=False):
+        walked = saveables(model)
+        stores = []
+        for path, obj in walked:
+            store = VarsStore(path=_join(path, "vars"))
+            obj.save_own_variables(store)
+            stores.append(store)
+    for (path, obj), store in zip(walked, stores):
+        group = store.path
         for key in store:
             if not isinstance(key, str) or not key or "/" in key:
                 raise ValueError(f"{type(obj).__name__} '{obj.name}' wrote the key {key!r} "
@@ -205,7 +218,11 @@ def load_state(model, groups, source, skip_mismatch=False):
     file does not fit, and leaves the model as it was (with ``skip_mismatch``, the objects
     that do not fit keep their state and a warning names them).
     """
-    _prepare_optimizer(model, build=True)
+    with _keras_weight_order(model, build=True):
+        _load_state(model, groups, source, skip_mismatch)
+
+
+def _load_state(model, groups, source, skip_mismatch):
     top_level = {path.split("/")[0] for path in groups}
     walked = saveables(model)
     kept = []
