@@ -211,3 +211,38 @@ def test_a_manual_loop_ends_with_the_averages_as_keras_fit_does():
     opt.finalize_variable_values(model.trainable_weights)
     for w, a in zip(model.trainable_weights, averages):
         np.testing.assert_array_equal(w.numpy(), a)
+
+
+def test_the_example_of_keras_optimizer_docstring_runs_as_written():
+    """Keras's own documented subclass (keras.optimizers.Optimizer), with keras.ops."""
+    import shenjing.keras as keras
+    from shenjing.keras import ops
+
+    class SGD(keras.optimizers.Optimizer):
+        def __init__(self, learning_rate=0.01, momentum=0.0, name="SGD", **kwargs):
+            super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+            self.momentum = momentum
+
+        def build(self, var_list):
+            super().build(var_list)
+            self.momentums = []
+            for variable in var_list:
+                self.momentums.append(
+                    self.add_variable_from_reference(reference_variable=variable, name="momentum"))
+
+        def update_step(self, gradient, variable, learning_rate):
+            learning_rate = ops.cast(learning_rate, variable.dtype)
+            gradient = ops.cast(gradient, variable.dtype)
+            m = self.momentums[self._get_variable_index(variable)]
+            self.assign(m, ops.subtract(ops.multiply(m, ops.cast(self.momentum, variable.dtype)),
+                                        ops.multiply(gradient, learning_rate)))
+            self.assign_add(variable, m)
+
+    w = var([1.0, -1.0], "w")
+    ours, builtin = SGD(learning_rate=0.1, momentum=0.9), optimizers.SGD(0.1, momentum=0.9)
+    w2 = var([1.0, -1.0], "w2")
+    for g in ([1.0, 2.0], [0.5, -1.0], [-2.0, 0.25]):
+        ours.apply([np.array(g, np.float32)], [w])
+        builtin.apply([np.array(g, np.float32)], [w2])
+    np.testing.assert_allclose(w.data, w2.data, rtol=1e-6)
+    np.testing.assert_allclose(ours.variables[2], builtin.variables[2], rtol=1e-6)
