@@ -2,14 +2,17 @@
 
 At the end of each epoch the training state goes to ``backup_dir``:
 
-    state-<n>.npz   the model's weights and the optimizer's state (np.savez, no pickle)
-    metadata.json   the epoch count, the exact learning rate, the states of the random
-                    generators (shenjing's and those of seeded layers), the model's
-                    build config, and the name of the .npz it goes with
+    state-<n>.weights.h5   the model's weights and the optimizer's state, written by
+                           ``model.save_weights`` (Keras 3's layout, the same path as
+                           every weights file)
+    metadata.json          the epoch count, the exact learning rate, the states of the
+                           random generators (shenjing's and those of seeded layers), the
+                           model's build config, and the name of the weights file
 
-Each file is written under a temporary name and moved into place with ``os.replace``;
-``metadata.json`` is written last, so it always names a complete .npz, and a kill at any
-moment leaves the previous backup readable. At the next ``fit``'s start the callback
+Both go through the one atomic writer (a temporary file, ``fsync``, ``os.replace``);
+``metadata.json`` is written last, so it always names a complete weights file, and a
+kill at any moment leaves the previous backup readable. Restoring is
+``model.load_weights``: everything is checked before anything is assigned. At the next ``fit``'s start the callback
 restores that state and sets ``model._initial_epoch_from_backup`` (the number of
 completed epochs), from which the trainer starts its epoch loop. With the same data and
 arguments, the resumed run ends with the same weights, bit for bit, as a run that was
@@ -18,17 +21,17 @@ never interrupted: shuffling and dropout draw from the restored generator.
 
 import json
 import os
-import tempfile
-import zipfile
 
 import numpy as np
 
 from .. import backend
+from ..utils.file_utils import atomic_write
 from .callback import Callback
 
 _FORMAT = "shenjing.callbacks.BackupAndRestore"
-_VERSION = 1
+_VERSION = 2  # 1: state-<n>.npz in shenjing's own order, no longer read
 _METADATA = "metadata.json"
+_STATE_PREFIX, _STATE_SUFFIX = "state-", ".weights.h5"
 
 
 class BackupAndRestore(Callback):
@@ -104,13 +107,9 @@ class BackupAndRestore(Callback):
         os.makedirs(self.backup_dir, exist_ok=True)
         previous = self._read_metadata(quiet=True)
         index = previous["index"] + 1 if previous else 0
-        state_file = f"state-{index:06d}.npz"
-        weights = self.model.get_weights()
+        state_file = f"{_STATE_PREFIX}{index:06d}{_STATE_SUFFIX}"
+        self.model.save_weights(os.path.join(self.backup_dir, state_file), overwrite=True)
         optimizer = getattr(self.model, "optimizer", None)
-        opt_state = optimizer.get_state() if getattr(optimizer, "built", False) else []
-        arrays = {f"weight_{i:05d}": np.asarray(w) for i, w in enumerate(weights)}
-        arrays.update({f"optimizer_{i:05d}": np.asarray(a) for i, a in enumerate(opt_state)})
-        self._write_atomically(state_file, lambda f: np.savez(f, **arrays), binary=True)
         metadata = {
             "format": _FORMAT,
             "version": _VERSION,
@@ -118,8 +117,7 @@ class BackupAndRestore(Callback):
             "epoch": self._completed_epochs,
             "batch": batch,
             "state_file": state_file,
-            "num_weights": len(weights),
-            "num_optimizer_arrays": len(opt_state),
+            "num_weights": len(self.model.get_weights()),
             "learning_rate": float(optimizer.learning_rate) if optimizer is not None else None,
             "rng_state": backend.rng().bit_generator.state,
             "layer_rng_states": {key: gen.bit_generator.state for key, gen in self._layer_generators()},
@@ -128,28 +126,17 @@ class BackupAndRestore(Callback):
         }
         if self.double_checkpoint and previous is not None:
             metadata["previous"] = {k: v for k, v in previous.items() if k != "previous"}
-        text = json.dumps(metadata, indent=1)
-        self._write_atomically(_METADATA, lambda f: f.write(text), binary=False)
+        atomic_write(self._metadata_path, json.dumps(metadata, indent=1))
         keep = {state_file} | ({metadata["previous"]["state_file"]} if metadata["previous"] else set())
         self._remove_state_files(keep)
 
-    def _write_atomically(self, name, write, binary):
-        """Write ``name`` in ``backup_dir`` through a temporary file and ``os.replace``."""
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.backup_dir)
-        try:
-            with os.fdopen(fd, "wb" if binary else "w") as f:
-                write(f)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, os.path.join(self.backup_dir, name))
-        except BaseException:
-            if os.path.exists(tmp):
-                os.remove(tmp)
-            raise
+    @staticmethod
+    def _is_state_file(name):
+        return name.startswith(_STATE_PREFIX) and name.endswith(_STATE_SUFFIX)
 
     def _remove_state_files(self, keep):
         for name in os.listdir(self.backup_dir):
-            if name.startswith("state-") and name.endswith(".npz") and name not in keep:
+            if self._is_state_file(name) and name not in keep:
                 os.remove(os.path.join(self.backup_dir, name))
 
     def _delete_backup(self):
@@ -157,8 +144,9 @@ class BackupAndRestore(Callback):
         if not os.path.isdir(self.backup_dir):
             return
         for name in os.listdir(self.backup_dir):
-            ours = (name == _METADATA or (name.startswith("state-") and name.endswith(".npz"))
-                    or (name.startswith(".") and name.endswith(".tmp")))
+            ours = (name == _METADATA or self._is_state_file(name)
+                    or (name.startswith((f".{_METADATA}.", f".{_STATE_PREFIX}"))
+                        and name.endswith(".tmp")))
             if ours:
                 os.remove(os.path.join(self.backup_dir, name))
         if not os.listdir(self.backup_dir):
@@ -213,8 +201,12 @@ class BackupAndRestore(Callback):
         try:
             with open(path) as f:
                 metadata = json.load(f)
-            if metadata.get("format") != _FORMAT:
-                raise ValueError(f"its format is {metadata.get('format')!r}, not {_FORMAT!r}")
+            if not isinstance(metadata, dict) or metadata.get("format") != _FORMAT:
+                found = metadata.get("format") if isinstance(metadata, dict) else metadata
+                raise ValueError(f"its format is {found!r}, not {_FORMAT!r}")
+            if metadata.get("version") != _VERSION:
+                raise ValueError(f"it was written in version {metadata.get('version')!r} of the "
+                                 f"format; this version reads version {_VERSION}")
         except (OSError, ValueError) as error:
             if quiet:
                 return None
@@ -224,71 +216,45 @@ class BackupAndRestore(Callback):
             ) from error
         return metadata
 
-    def _load_arrays(self, metadata):
-        path = os.path.join(self.backup_dir, metadata["state_file"])
-        with np.load(path, allow_pickle=False) as data:
-            weights = [data[f"weight_{i:05d}"] for i in range(metadata["num_weights"])]
-            opt_state = [data[f"optimizer_{i:05d}"] for i in range(metadata["num_optimizer_arrays"])]
-        return weights, opt_state
-
     def _restore(self, metadata):
+        """Load the backup's weights file (the latest, else the previous one when
+        ``double_checkpoint`` kept it), then the exact learning rate and the generators."""
         try:
-            weights, opt_state = self._load_arrays(metadata)
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+            self._load_weights(metadata)
+        except ValueError as error:
             previous = metadata.get("previous")
             if not previous:
-                raise ValueError(
-                    f"BackupAndRestore cannot read the backup {metadata.get('state_file')} in "
-                    f"{self.backup_dir}: {error}"
-                ) from error
+                raise
+            try:
+                self._load_weights(previous)
+            except ValueError:
+                raise error from None
             metadata.clear()
             metadata.update(previous)
-            weights, opt_state = self._load_arrays(metadata)
-        self._check_compatible(weights, opt_state)
-        self.model.set_weights(weights)
         optimizer = getattr(self.model, "optimizer", None)
-        if opt_state:
-            optimizer.set_state(opt_state)
-            # The state holds the rate in float32; put back the exact float.
-            lr = metadata.get("learning_rate")
-            if lr is not None and float(optimizer.learning_rate) != lr:
-                try:
-                    optimizer.learning_rate = lr
-                except (TypeError, ValueError):  # a LearningRateSchedule: not settable
-                    pass
+        # The weights file holds the rate in float32; put back the exact float.
+        lr = metadata.get("learning_rate")
+        if optimizer is not None and lr is not None and float(optimizer.learning_rate) != lr:
+            try:
+                optimizer.learning_rate = lr
+            except (TypeError, ValueError):  # a LearningRateSchedule: not settable
+                pass
         backend.rng().bit_generator.state = metadata["rng_state"]
         saved = metadata.get("layer_rng_states") or {}
         for key, generator in self._layer_generators():
             if key in saved:
                 generator.bit_generator.state = saved[key]
 
-    def _check_compatible(self, weights, opt_state):
-        """Raise before changing anything if the backup does not fit this model/optimizer."""
-        where = f"the backup in {self.backup_dir}"
-        current = self.model.get_weights()
-        if len(current) != len(weights):
+    def _load_weights(self, metadata):
+        name = metadata.get("state_file")
+        if not isinstance(name, str) or not self._is_state_file(name) or os.sep in name:
+            raise ValueError(f"BackupAndRestore: the backup metadata in {self.backup_dir} names "
+                             f"no weights file of this callback. Received: state_file={name!r}")
+        path = os.path.join(self.backup_dir, name)
+        try:
+            self.model.load_weights(path)
+        except (OSError, ValueError) as error:
             raise ValueError(
-                f"The model has {len(current)} weights, but {where} has {len(weights)}: it was "
-                "written by a different model. Delete it to start training from the beginning."
-            )
-        for i, (have, saved) in enumerate(zip(current, weights)):
-            if have.shape != saved.shape:
-                raise ValueError(
-                    f"Weight {i} of the model has shape {have.shape}, but {where} has shape "
-                    f"{saved.shape}: it was written by a different model."
-                )
-        if not opt_state:
-            return
-        optimizer = getattr(self.model, "optimizer", None)
-        if optimizer is None:
-            raise ValueError(f"{where} holds optimizer state, but the model has no optimizer (compile it first)")
-        if not optimizer.built:
-            optimizer.build(self.model.trainable_weights)
-        have_state = optimizer.get_state()
-        if len(have_state) != len(opt_state) or any(
-                a.shape != b.shape for a, b in zip(have_state, opt_state)):
-            raise ValueError(
-                f"The optimizer '{getattr(optimizer, 'name', type(optimizer).__name__)}' has "
-                f"{len(have_state)} state arrays, but {where} has {len(opt_state)} (or their "
-                "shapes differ): compile the model with the same optimizer as the backed-up run."
-            )
+                f"BackupAndRestore cannot restore the backup {name} in {self.backup_dir}: "
+                f"{error} Delete {self.backup_dir} to start training from the beginning."
+            ) from error

@@ -238,6 +238,51 @@ class Layer(Tracker):
         self._sync_tracking()
         return list(self._layers)
 
+    # -- saving ---------------------------------------------------------------------
+    # Bookkeeping attributes the saver's walk does not enter (Keras: get_attr_skipset).
+    _saving_skipset = frozenset((
+        "_layers", "_trainable_variables", "_non_trainable_variables", "_inbound_nodes",
+        "_tracked_ids", "_weight_regularizers", "_losses",
+    ))
+
+    def _variables_for_saving(self):
+        self._sync_tracking()
+        return list(self._trainable_variables) + list(self._non_trainable_variables)
+
+    def save_own_variables(self, store):
+        """Write this layer's own variables (trainable, then non-trainable, in creation
+        order) into ``store`` under "0", "1", ... (Keras 3's contract)."""
+        for i, variable in enumerate(self._variables_for_saving()):
+            store[str(i)] = np.array(variable.numpy(), copy=True)
+
+    def load_own_variables(self, store):
+        """Read what ``save_own_variables`` wrote; every count and shape is checked before
+        any variable is assigned (ValueError naming the layer, the key and the shapes)."""
+        expected = self._variables_for_saving()
+        where = getattr(store, "path", "") or "the store"
+        described = [getattr(v, "path", None) or v.name for v in expected]
+        if not getattr(store, "exists", True):
+            if expected:
+                raise ValueError(
+                    f"layer '{self.name}' ({type(self).__name__}) has {len(expected)} weight(s) "
+                    f"{described}, but the file has no group '{where}' (missing weights)")
+            return
+        keys = [str(i) for i in range(len(expected))]
+        if sorted(store.keys()) != sorted(keys):
+            raise ValueError(
+                f"layer '{self.name}' ({type(self).__name__}) expects {len(expected)} weight(s) "
+                f"{described} at '{where}', but the file has {len(store)}: {sorted(store)}")
+        arrays = [np.asarray(store[key]) for key in keys]
+        problems = [
+            f"weight '{where}/{key}' ({name}) of layer '{self.name}': expected shape "
+            f"{tuple(variable.shape)}, found {tuple(array.shape)}"
+            for key, name, variable, array in zip(keys, described, expected, arrays)
+            if tuple(array.shape) != tuple(variable.shape)]
+        if problems:
+            raise ValueError("; ".join(problems))
+        for variable, array in zip(expected, arrays):
+            variable.assign(array.astype(variable.dtype, copy=False))
+
     def get_weights(self):
         """Copies of the weights' values, as NumPy arrays, in ``weights`` order."""
         return [np.array(v.numpy(), copy=True) for v in self.weights]

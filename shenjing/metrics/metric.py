@@ -137,6 +137,25 @@ class Metric:
         for var, new in zip(self._variables, arrays):
             var[...] = new
 
+    def save_own_variables(self, store):
+        """Write the state arrays into ``store`` under "0", "1", ... (Keras 3's contract)."""
+        for i, var in enumerate(self._variables):
+            store[str(i)] = np.array(var, copy=True)
+
+    def load_own_variables(self, store):
+        """Read what ``save_own_variables`` wrote; the count and every shape are checked
+        before anything is assigned. A file without this metric's group (``store.exists``
+        false) leaves the state as it is: metrics start each ``fit`` from zero anyway."""
+        if not getattr(store, "exists", True):
+            return
+        keys = [str(i) for i in range(len(self._variables))]
+        if sorted(store.keys()) != sorted(keys):
+            raise ValueError(
+                f"Metric '{self.name}' ({type(self).__name__}) expects {len(keys)} variables "
+                f"{self._variable_names} at '{getattr(store, 'path', '') or 'the store'}', but "
+                f"received {len(store)}: {sorted(store)}")
+        self.assign_variables([store[key] for key in keys])
+
     def reset_state(self):
         """Zero every state array (called at the start of each epoch)."""
         for var in self._variables:

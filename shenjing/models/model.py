@@ -28,6 +28,14 @@ def _is_shape(value):
 class Model(Trainer, Layer):
     """``Model(inputs, outputs, name=None)`` or a subclass that defines ``call``."""
 
+    # The saver's walk does not enter the model's bookkeeping (it saves the optimizer and
+    # the layers itself); see saving/state.py.
+    _saving_skipset = Layer._saving_skipset | frozenset((
+        "_functional_layers", "_stack", "_input_layer", "_nodes", "inputs", "outputs",
+        "_inputs_struct", "_outputs_struct", "optimizer", "_compiled_loss", "_compiled_metrics",
+        "_loss_tracker", "history",
+    ))
+
     def __init__(self, *args, **kwargs):
         inputs = kwargs.pop("inputs", args[0] if len(args) > 0 else None)
         outputs = kwargs.pop("outputs", args[1] if len(args) > 1 else None)

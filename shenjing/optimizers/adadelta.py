@@ -17,6 +17,8 @@ class Adadelta(Optimizer):
         self.rho = rho
         self.epsilon = epsilon
 
+    _interleaved_slots = ("accumulated_grad", "accumulated_delta_var")  # Keras's build: weight by weight
+
     def _slot_kinds(self):
         return (("accumulated_grad", 0.0), ("accumulated_delta_var", 0.0))
 

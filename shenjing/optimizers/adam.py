@@ -38,6 +38,8 @@ class Adam(Optimizer):
         self.epsilon = epsilon
         self.amsgrad = bool(amsgrad)
 
+    _interleaved_slots = ("momentum", "velocity")  # Keras's build: weight by weight
+
     def _slot_kinds(self):
         kinds = (("momentum", 0.0), ("velocity", 0.0))
         return kinds + (("velocity_hat", 0.0),) if self.amsgrad else kinds

@@ -19,6 +19,8 @@ class Adamax(Optimizer):
         self.beta_2 = beta_2
         self.epsilon = epsilon
 
+    _interleaved_slots = ("momentum", "norm")  # Keras's build: weight by weight
+
     def _slot_kinds(self):
         return (("momentum", 0.0), ("norm", 0.0))
 

@@ -24,6 +24,8 @@ class Nadam(Optimizer):
         self._u_product = 1.0
         self._u_dtype = None
 
+    _interleaved_slots = ("momentum", "velocity")  # Keras's build: weight by weight
+
     def _slot_kinds(self):
         return (("momentum", 0.0), ("velocity", 0.0))
 

@@ -5,10 +5,12 @@ clip (``clipnorm`` | ``global_clipnorm`` | ``clipvalue``), decay the weights
 (``w -= w * weight_decay * lr``), run the subclass's update on each weight in
 place, update the moving averages (``use_ema``), then ``iterations += 1``.
 
-A subclass names its per-weight state in ``_slot_kinds()`` and writes one
-``_update_step(w, g, slots, coeffs)`` that changes ``w`` and ``slots`` in place;
-``_prepare(lr)`` turns the learning rate into the step's scalar coefficients
-once per step, so the per-weight work is array arithmetic only.
+A built-in names its per-weight state in ``_slot_kinds()`` (see
+``optimizer_variables.py``) and writes one ``_update_step(w, g, slots, coeffs)``
+that changes ``w`` and ``slots`` in place; ``_prepare(lr)`` turns the learning
+rate into the step's scalar coefficients once per step (the fast path). A user
+subclass written the Keras way overrides ``update_step(gradient, variable,
+learning_rate)`` instead, which is called once per weight under ``no_grad``.
 """
 
 import re
@@ -16,10 +18,12 @@ import warnings
 
 import numpy as np
 
+from ..autograd.graph import no_grad
 from ..autograd.tensor import Tensor
 from . import schedules as _schedules
 from .clipping import clip_by_global_norm, clip_by_norm
 from ..registry import keras_export
+from .optimizer_variables import OptimizerVariables
 
 # Keys that older tf.keras configs carry and Keras 3 ignores.
 _LEGACY_CONFIG_KEYS = ("is_legacy_optimizer", "jit_compile")
@@ -40,7 +44,7 @@ def _as_array(grad):
 
 
 @keras_export("keras.optimizers.Optimizer")
-class Optimizer:
+class Optimizer(OptimizerVariables):
     """Base optimizer: learning rate (float, schedule or callable), clipping, weight decay, state.
 
     Update weights with ``step(params)`` (PyTorch style: reads each ``.grad``),
@@ -104,9 +108,7 @@ class Optimizer:
         self.gradient_accumulation_steps = gradient_accumulation_steps
         self._learning_rate = self._check_learning_rate(learning_rate)
         self._iterations = 0
-        self._vars = []          # the weights, in the order first seen
-        self._slots = {}         # id(weight) -> list of state arrays, one per slot kind
-        self._base_slots = {}    # id(weight) -> [ema average] + [gradient accumulator]
+        self._init_variables()
         self._exclude_ids = set()
         self._exclude_pattern = None
         self._decay_cache = {}
@@ -156,116 +158,6 @@ class Optimizer:
             return self._iterations // self.gradient_accumulation_steps
         return self._iterations
 
-    # -- per-weight state ------------------------------------------------------
-    def _slot_kinds(self):
-        """Names and initial values of the per-weight state, in Keras's order."""
-        return ()
-
-    def _global_state(self):
-        """Optimizer-wide arrays saved after the slots (Nadam's ``u_product``)."""
-        return []
-
-    def _set_global_state(self, arrays):
-        pass
-
-    def build(self, var_list):
-        """Create the state of every weight in ``var_list`` now (otherwise done on first step)."""
-        for var in var_list:
-            if id(var) not in self._slots:
-                self._register(var)
-
-    @property
-    def built(self):
-        return bool(self._vars)
-
-    def _register(self, var):
-        data = var.data
-        self._vars.append(var)
-        self._slots[id(var)] = [np.full_like(data, init) if init else np.zeros_like(data)
-                                for _, init in self._slot_kinds()]
-        base = []
-        if self.use_ema:
-            base.append(data.copy())
-        if self.gradient_accumulation_steps:
-            base.append(np.zeros_like(data))
-        self._base_slots[id(var)] = base
-        self._on_register(var)
-
-    def _on_register(self, var):
-        pass
-
-    @property
-    def variables(self):
-        """All state as arrays, in Keras's order: iterations, learning rate (if a float),
-        then per-weight base state, then each slot kind over all weights, then global state.
-        Slot arrays are the live state; iterations and learning rate are copies."""
-        out = [np.array(self._iterations, dtype=np.int64)]
-        if isinstance(self._learning_rate, float):
-            out.append(np.array(self._learning_rate, dtype=np.float32))
-        for var in self._vars:
-            out.extend(self._base_slots[id(var)])
-        for k in range(len(self._slot_kinds())):
-            out.extend(self._slots[id(var)][k] for var in self._vars)
-        out.extend(self._global_state())
-        return out
-
-    def get_state(self):
-        """Copies of ``variables``: a list of arrays that ``set_state`` takes back."""
-        return [np.array(a, copy=True) for a in self.variables]
-
-    def set_state(self, arrays):
-        """Restore ``get_state()``'s arrays; the count and every shape must match."""
-        arrays = [np.asarray(a) for a in arrays]
-        current = self.variables
-        if len(arrays) != len(current):
-            raise ValueError(
-                f"Optimizer '{self.name}' has {len(current)} state arrays (built on "
-                f"{len(self._vars)} weights), but received {len(arrays)}. Call "
-                "`optimizer.build(trainable_variables)` first with the same weights."
-            )
-        for i, (target, value) in enumerate(zip(current, arrays)):
-            if target.shape != value.shape:
-                raise ValueError(
-                    f"Optimizer '{self.name}' state array {i} has shape {target.shape}, "
-                    f"received shape {value.shape}"
-                )
-        self._iterations = int(arrays[0])
-        start = 1
-        if isinstance(self._learning_rate, float):
-            # Saved as float32 (as Keras does): keep the exact float when it is the same rate.
-            if np.float32(self._learning_rate) != np.float32(arrays[1]):
-                self._learning_rate = float(arrays[1])
-            start = 2
-        n_global = len(self._global_state())
-        for target, value in zip(current[start:len(current) - n_global],
-                                 arrays[start:len(arrays) - n_global]):
-            target[...] = value
-        if n_global:
-            self._set_global_state(arrays[len(arrays) - n_global:])
-
-    def set_weights(self, weights):
-        self.set_state(weights)
-
-    def get_weights(self):
-        return self.get_state()
-
-    def save_own_variables(self, store):
-        """Write the state into a dict-like ``store`` under keys "0", "1", ... (as Keras)."""
-        for i, array in enumerate(self.variables):
-            store[str(i)] = np.array(array, copy=True)
-
-    def load_own_variables(self, store):
-        """Read the state from ``store``; warn and skip when the count differs (as Keras)."""
-        n = len(self.variables)
-        if len(store.keys()) != n:
-            msg = (f"Skipping variable loading for optimizer '{self.name}', because it has "
-                   f"{n} variables whereas the saved optimizer has {len(store.keys())} variables. ")
-            if not self._vars:
-                msg += "This is likely because the optimizer has not been called/built yet."
-            warnings.warn(msg, stacklevel=2)
-            return
-        self.set_state([np.asarray(store[str(i)]) for i in range(n)])
-
     # -- applying gradients ------------------------------------------------------
     def step(self, params=None):
         """Update each param with a ``.grad`` in place (params without one are skipped).
@@ -274,11 +166,10 @@ class Optimizer:
         """
         if params is None:
             params = self._vars
+        params = list(params)
+        self._ensure_built(params)
         grads, vars_ = [], []
-        slots = self._slots
         for p in params:
-            if id(p) not in slots:
-                self._register(p)
             g = p.grad
             if g is None:
                 continue
@@ -321,7 +212,7 @@ class Optimizer:
                 f"Received {len(grads)} gradients for {len(trainable_variables)} variables; "
                 "expected one gradient per variable."
             )
-        self.build(trainable_variables)
+        self._ensure_built(trainable_variables)
         kept_g, kept_v, missing = [], [], []
         for g, v in zip(grads, trainable_variables):
             if g is None:
@@ -374,6 +265,11 @@ class Optimizer:
             for v in vars_:
                 if self._use_weight_decay(v):
                     v.data -= v.data * decay
+        if self._keras_style():
+            with no_grad():
+                for g, v in zip(grads, vars_):
+                    self.update_step(Tensor(g), v, lr)
+            return
         coeffs = self._prepare(lr)
         slots = self._slots
         update = self._update_step
@@ -426,10 +322,13 @@ class Optimizer:
             self.finalize_variable_values(self._vars)
 
     def finalize_variable_values(self, var_list):
-        """With ``use_ema``, overwrite the weights with their moving averages."""
+        """With ``use_ema``, overwrite the weights with their moving averages (Keras calls
+        it at the end of ``fit``); weights the optimizer never updated are left alone."""
         if self.use_ema:
             for var in var_list:
-                var.data[...] = self._base_slots[id(var)][0]
+                base = self._base_slots.get(id(var))
+                if base:
+                    var.data[...] = base[0]
 
     # -- config ----------------------------------------------------------------------
     def get_config(self):

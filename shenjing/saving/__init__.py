@@ -1,8 +1,10 @@
-"""Floor 6: saving and loading, in Keras 3's file formats.
+"""Floor 7: saving and loading, in Keras 3's file formats.
 
 ``save_model``/``load_model``: the ``.keras`` zip (config.json, metadata.json,
 model.weights.h5); ``save_weights``/``load_weights``: ``.weights.h5`` (Keras 3's
-layout) or ``.safetensors``. Loading runs no code from the file: custom classes load
+layout) or ``.safetensors``, chosen by suffix from the table in ``formats.py``. The
+walk (``state.py``) hands each layer, metric and optimizer a store; each object
+writes and reads its own variables (``save_own_variables``/``load_own_variables``). Loading runs no code from the file: custom classes load
 when registered with ``register_keras_serializable`` or passed in ``custom_objects``.
 """
 

@@ -25,15 +25,16 @@ def _h5py():
 
 
 def write_h5(entries):
-    """The bytes of an HDF5 file holding ``entries`` ([(group path, name, [arrays])])."""
+    """The bytes of an HDF5 file holding ``entries`` ([(group path, name, {key: array})]);
+    the keys are "0", "1", ... for Keras's own objects."""
     h5py = _h5py()
     buffer = io.BytesIO()
     with h5py.File(buffer, "w") as f:
         for group_path, name, arrays in entries:
             group = f.require_group(group_path)
             group.attrs["name"] = name
-            for i, array in enumerate(arrays):
-                group.create_dataset(str(i), data=np.asarray(array))
+            for key, array in arrays.items():
+                group.create_dataset(key, data=np.asarray(array))
     return buffer.getvalue()
 
 

@@ -24,11 +24,11 @@ def _safetensors_numpy():
 
 
 def write_safetensors(entries):
-    """The bytes of a safetensors file holding ``entries`` ([(group path, name, [arrays])])."""
+    """The bytes of a safetensors file holding ``entries`` ([(group path, name, {key: array})])."""
     tensors = {}
     for group_path, _name, arrays in entries:
-        for i, array in enumerate(arrays):
-            tensors[f"{group_path}/{i}"] = np.ascontiguousarray(np.asarray(array))
+        for key, array in arrays.items():
+            tensors[f"{group_path}/{key}"] = np.ascontiguousarray(np.asarray(array))
     return _safetensors_numpy().save(tensors, metadata={"format": "keras"})
 
 

@@ -11,50 +11,23 @@ import datetime
 import io
 import json
 import os
-import tempfile
 import warnings
 import zipfile
-import zlib
 
 from ..serialization import deserialize_keras_object, serialize_keras_object
+from ..utils.file_utils import atomic_write
+from .formats import WEIGHTS_FILENAME, open_zip, read_entry, weights_format
 from .h5_store import read_h5, write_h5
-from .safetensors_store import read_safetensors, write_safetensors
 from .state import collect_state, load_state
 
 CONFIG_FILENAME = "config.json"
 METADATA_FILENAME = "metadata.json"
-WEIGHTS_FILENAME = "model.weights.h5"
 # The Keras 3 file format written (checked against Keras 3.15.1).
 KERAS_VERSION = "3.15.1"
 MAX_CONFIG_BYTES = 64 * 1024 * 1024
-_BOMB_FLOOR_BYTES = 1 << 32
-_MAX_EXPANSION = 100
 
 
 # -- writing -------------------------------------------------------------------------
-def atomic_write(filepath, data):
-    """Write ``data`` (bytes) to ``filepath`` through a temporary file and ``os.replace``."""
-    filepath = os.fspath(filepath)
-    directory = os.path.dirname(os.path.abspath(filepath))
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(filepath)}.", suffix=".tmp",
-                               dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, filepath)
-    except BaseException:
-        try:
-            os.remove(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def _check_overwrite(filepath, overwrite):
     if not overwrite and os.path.exists(filepath):
         raise FileExistsError(f"File already exists: filepath={filepath}. Pass overwrite=True "
@@ -97,18 +70,6 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
     atomic_write(filepath, buffer.getvalue())
 
 
-def _weights_format(filepath, action):
-    name = str(filepath)
-    if name.endswith(".weights.h5"):
-        return "h5"
-    if name.endswith(".safetensors"):
-        return "safetensors"
-    if action == "load" and name.endswith(".keras"):
-        return "keras"
-    raise ValueError(f"The filename must end in `.weights.h5` or `.safetensors`. "
-                     f"Received: filepath={name}")
-
-
 def _check_built(model, action):
     if not model.built and not model.weights:
         raise ValueError(
@@ -120,44 +81,13 @@ def save_weights(model, filepath, overwrite=True):
     """Write the weights (and optimizer state) as ``.weights.h5`` (Keras 3 layout) or
     ``.safetensors`` (the same paths as keys)."""
     filepath = os.fspath(filepath)
-    fmt = _weights_format(filepath, "save")
+    fmt = weights_format(filepath, "save")
     _check_built(model, "saving")
     _check_overwrite(filepath, overwrite)
-    entries = collect_state(model)
-    atomic_write(filepath, write_h5(entries) if fmt == "h5" else write_safetensors(entries))
+    atomic_write(filepath, fmt.write(collect_state(model)))
 
 
 # -- reading -------------------------------------------------------------------------
-def _open_zip(filepath):
-    try:
-        return zipfile.ZipFile(filepath, "r")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as error:
-        raise ValueError(f"'{filepath}' is not a valid .keras file: it is not a zip archive, or "
-                         f"it is truncated or corrupted ({error})") from None
-
-
-def _read_entry(archive, filepath, name, limit=None):
-    if name not in archive.namelist():
-        raise ValueError(f"'{filepath}' is not a valid .keras file: it has no '{name}' "
-                         f"(entries: {sorted(archive.namelist())[:20]})")
-    info = archive.getinfo(name)
-    if limit is not None and info.file_size > limit:
-        raise ValueError(f"'{filepath}': '{name}' is {info.file_size} bytes, more than the limit "
-                         f"of {limit} bytes; refusing to read it")
-    if info.file_size > _BOMB_FLOOR_BYTES and info.file_size > _MAX_EXPANSION * info.compress_size:
-        raise ValueError(f"'{filepath}': '{name}' declares {info.file_size} bytes but stores "
-                         f"only {info.compress_size}; refusing a possible decompression bomb")
-    try:
-        with archive.open(info, "r") as f:
-            data = f.read(info.file_size + 1)
-    except (zipfile.BadZipFile, EOFError, zlib.error, OSError, RuntimeError) as error:
-        raise ValueError(f"'{filepath}': cannot read '{name}' (truncated or corrupted "
-                         f"archive): {error}") from None
-    if len(data) != info.file_size:
-        raise ValueError(f"'{filepath}': '{name}' does not have the size its header declares")
-    return data
-
-
 def _parse_config(data, filepath):
     try:
         config = json.loads(data.decode("utf-8"))
@@ -184,10 +114,10 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         raise ValueError(
             f"File format not supported: filepath={filepath}. shenjing loads Keras 3 `.keras` "
             "files (legacy `.h5` model files and SavedModel directories are not supported).")
-    with _open_zip(filepath) as archive:
-        config = _parse_config(_read_entry(archive, filepath, CONFIG_FILENAME,
+    with open_zip(filepath) as archive:
+        config = _parse_config(read_entry(archive, filepath, CONFIG_FILENAME,
                                            limit=MAX_CONFIG_BYTES), filepath)
-        weights = _read_entry(archive, filepath, WEIGHTS_FILENAME)
+        weights = read_entry(archive, filepath, WEIGHTS_FILENAME)
     if not compile:
         config["compile_config"] = None
     try:
@@ -223,17 +153,9 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
     if kwargs:
         raise ValueError(f"Invalid keyword arguments: {kwargs}")
     filepath = os.fspath(filepath)
-    fmt = _weights_format(filepath, "load")
+    fmt = weights_format(filepath, "load")
     if not os.path.exists(filepath):
         raise ValueError(f"File not found: filepath={filepath}.")
     _check_built(model, "loading weights into")
-    if fmt == "h5":
-        groups, label = read_h5(filepath, filepath), filepath
-    elif fmt == "safetensors":
-        groups, label = read_safetensors(filepath), filepath
-    else:
-        with _open_zip(filepath) as archive:
-            weights = _read_entry(archive, filepath, WEIGHTS_FILENAME)
-        label = f"{filepath}:{WEIGHTS_FILENAME}"
-        groups = read_h5(io.BytesIO(weights), label)
+    groups, label = fmt.read(filepath)
     load_state(model, groups, label, skip_mismatch=skip_mismatch)

@@ -124,3 +124,30 @@ def test_verbose_messages(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Epoch 1: val_loss improved from inf to 1.00000, saving model to" in out
     assert "Epoch 2: val_loss did not improve from 1.00000" in out
+
+
+def test_a_failed_checkpoint_write_keeps_the_previous_file(tmp_path, monkeypatch):
+    """ModelCheckpoint saves through model.save / save_weights: the one atomic writer."""
+    import numpy as np
+
+    from shenjing import layers
+    from shenjing.models import Sequential
+    from shenjing.utils import file_utils
+
+    model = Sequential([layers.Input((3,)), layers.Dense(2)])
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = np.ones((8, 3), "float32"), np.zeros((8, 2), "float32")
+    path = tmp_path / "best.weights.h5"
+    checkpoint = ModelCheckpoint(path, save_weights_only=True, monitor="loss")
+    model.fit(x, y, epochs=1, verbose=0, callbacks=[checkpoint])
+    first = path.read_bytes()
+
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(file_utils.os, "fsync", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        model.fit(x, y, epochs=1, verbose=0, callbacks=[checkpoint])
+    monkeypatch.undo()
+    assert path.read_bytes() == first
+    assert os.listdir(tmp_path) == ["best.weights.h5"]

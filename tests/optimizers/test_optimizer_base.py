@@ -268,14 +268,15 @@ def test_variables_order_is_keras_order():
     opt = optimizers.Adam(learning_rate=0.5)
     opt.build([w, b])
     vs = opt.variables
-    # iterations, learning_rate, momentum(w), momentum(b), velocity(w), velocity(b)
-    assert [v.shape for v in vs] == [(), (), (2,), (1,), (2,), (1,)]
+    # iterations, learning_rate, then Keras's build order: momentum(w), velocity(w),
+    # momentum(b), velocity(b)
+    assert [v.shape for v in vs] == [(), (), (2,), (2,), (1,), (1,)]
     assert vs[0].dtype == np.int64 and vs[1] == np.float32(0.5)
     w.grad, b.grad = np.array([1.0, 1.0]), np.array([2.0])
     opt.step([w, b])
     vs = opt.variables
     assert int(vs[0]) == 1
-    np.testing.assert_allclose(vs[3], [0.2])      # m_b = 0.1 * g_b
+    np.testing.assert_allclose(vs[4], [0.2])      # m_b = 0.1 * g_b
     np.testing.assert_allclose(vs[5], [0.004])    # v_b = 0.001 * g_b**2
     # a schedule is not state
     scheduled = optimizers.Adam(learning_rate=schedules.ExponentialDecay(0.1, 10, 0.9))
