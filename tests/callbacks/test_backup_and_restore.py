@@ -187,6 +187,7 @@ def test_an_unreadable_backup_without_fallback_raises(tmp_path):
         CallbackList([BackupAndRestore(tmp_path)], model=fresh_model()).on_train_begin()
 
 
+@pytest.mark.filterwarnings("ignore:Skipping variable loading for optimizer")
 def test_an_unbuilt_model_starts_fresh_but_cannot_resume_without_a_build_config(tmp_path):
     class Subclassed(shenjing.models.Model):
         def __init__(self):
