@@ -14,6 +14,7 @@ import threading
 import numpy as np
 
 from .. import initializers, regularizers
+from ..metrics.reduction_metrics import Mean
 from ..autograd import Tensor, Variable, no_grad, ops
 from .input_spec import (InputSpec, assert_input_compatibility, flatten_shapes, is_shape,
                          map_shape_structure, standardize_shape)
@@ -267,6 +268,25 @@ class Layer(Tracker):
         """Record a scalar loss tensor (it joins ``losses`` until the next outer call)."""
         for item in flatten(loss):
             self._losses.append(item if isinstance(item, Tensor) else Tensor(item))
+
+    def add_metric(self, value, name=None, aggregation="mean"):
+        """tf.keras 2's ``add_metric``: fold ``value`` (a tensor or array) into a ``Mean``
+        metric called ``name``, kept on this layer; the trainer reports it in the logs and
+        resets it with the other metrics. (Keras 3 dropped it; tf.keras programs call it.)"""
+        if aggregation not in ("mean", None):
+            raise ValueError(f'Expected `aggregation` to be "mean" or None. Received: aggregation={aggregation!r}')
+        if name is None:
+            raise ValueError(f"Layer '{self.name}': add_metric needs a name. Received: name=None")
+        added = self.__dict__.get("_added_metrics")
+        if added is None:
+            added = {}
+            object.__setattr__(self, "_added_metrics", added)  # not tracked as state
+        metric = added.get(name)
+        if metric is None:
+            metric = added[name] = Mean(name=name)
+        if isinstance(value, KerasTensor):
+            return  # building a functional graph: nothing to measure yet
+        metric.update_state(getattr(value, "data", value))
 
     @property
     def losses(self):

@@ -140,6 +140,10 @@ class Metric:
         for var in self._variables:
             var[...] = 0
 
+    def reset_states(self):
+        """tf.keras 2's name of ``reset_state``."""
+        self.reset_state()
+
     def update_state(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} must implement update_state")
 

@@ -3,6 +3,8 @@
 from .progbar import Progbar
 from ..random import set_seed as set_random_seed
 from .numerical_utils import normalize, to_categorical
+from .data_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
+from .py_dataset import PyDataset, Sequence
 
 
 def __getattr__(name):
