@@ -105,8 +105,11 @@ class Trainer:
         out = []
         if self.compiled:
             out.append(self._loss_tracker)
-            if self._compiled_metrics is not None:
-                out.extend(self._compiled_metrics.metrics)
+            compiled = self._compiled_metrics
+            if compiled is not None:
+                # Until the first batch resolves them, the compiled metrics are one object
+                # (Keras's CompileMetrics) that a custom step may update; then they are listed.
+                out.extend(compiled.metrics if compiled.built else [compiled])
         seen = {id(m) for m in out}
         for layer in self._flatten_layers():
             for value in list(vars(layer).values()) + list(layer.__dict__.get("_added_metrics", {}).values()):
@@ -119,7 +122,10 @@ class Trainer:
     def metrics_names(self):
         names = []
         for m in self.metrics:
-            names.extend(sub.name for sub in m.metrics) if isinstance(m, CompileMetrics) else names.append(m.name)
+            if isinstance(m, CompileMetrics):
+                names.extend(sub.name for sub in m.metrics)
+            else:
+                names.append(m.name)
         return names
 
     def reset_metrics(self):
