@@ -67,6 +67,9 @@ def check_same_shape(name, y_true, y_pred, hint=""):
 
 def divide_no_nan(x, y):
     """x / y, with 0 where y == 0."""
+    if np.ndim(x) == 0 and np.ndim(y) == 0:  # the scalar case (every Mean), in float64 as below
+        y = float(y)
+        return np.float64(0.0 if y == 0 else float(x) / y)
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     safe = np.where(y == 0, 1.0, y)

@@ -112,10 +112,12 @@ class Trainer:
                 out.extend(compiled.metrics if compiled.built else [compiled])
         seen = {id(m) for m in out}
         for layer in self._flatten_layers():
-            for value in list(vars(layer).values()) + list(layer.__dict__.get("_added_metrics", {}).values()):
-                if isinstance(value, metrics_module.Metric) and id(value) not in seen:
-                    seen.add(id(value))
-                    out.append(value)
+            state = layer.__dict__
+            for group in (state.get("_tracked_metrics"), state.get("_added_metrics")):
+                for m in (group.values() if isinstance(group, dict) else group) or ():
+                    if id(m) not in seen:
+                        seen.add(id(m))
+                        out.append(m)
         return out
 
     @property
