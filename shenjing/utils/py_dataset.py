@@ -29,9 +29,6 @@ class PyDataset:
         self._use_multiprocessing = bool(use_multiprocessing)
         self._max_queue_size = max_queue_size
 
-    def _warn_if_super_not_called(self):
-        return "_workers" not in self.__dict__
-
     @property
     def workers(self):
         return self.__dict__.get("_workers", 1)

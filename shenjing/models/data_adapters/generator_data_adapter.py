@@ -9,7 +9,6 @@ An iterable that is not itself an iterator (it has ``__iter__`` but no ``__next_
 is iterated afresh every epoch.
 """
 
-import numpy as np
 
 from ...backend.tree import map_structure
 from ...utils.data_utils import unpack_x_y_sample_weight
