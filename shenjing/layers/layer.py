@@ -24,6 +24,9 @@ from .layer_utils import reject_constraint, to_snake_case, unique_name
 from .tracking import Tracker
 
 
+_SHAPE_INFERENCE = threading.local()  # depth of compute_output_shape's calls on zeros, per thread
+
+
 class _Current(threading.local):
     context = None
 
@@ -284,8 +287,8 @@ class Layer(Tracker):
         metric = added.get(name)
         if metric is None:
             metric = added[name] = Mean(name=name)
-        if isinstance(value, KerasTensor):
-            return  # building a functional graph: nothing to measure yet
+        if isinstance(value, KerasTensor) or getattr(_SHAPE_INFERENCE, "depth", 0):
+            return  # building a graph or inferring shapes on zeros: nothing to measure yet
         metric.update_state(getattr(value, "data", value))
 
     @property
@@ -425,7 +428,12 @@ class Layer(Tracker):
         with no_grad():
             if not self.built:
                 self.build(shapes)
-            outputs = self.call(inputs)
+            depth = getattr(_SHAPE_INFERENCE, "depth", 0)
+            _SHAPE_INFERENCE.depth = depth + 1  # add_metric skips these zeros
+            try:
+                outputs = self.call(inputs)
+            finally:
+                _SHAPE_INFERENCE.depth = depth
         return map_structure(lambda t: (batch,) + tuple(t.shape[1:]), outputs)
 
     # -- config ---------------------------------------------------------------------

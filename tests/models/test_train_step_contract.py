@@ -248,3 +248,24 @@ def test_use_ema_finalize_is_called_at_the_end_of_fit():
     model.compile(optimizer=Recording(0.01), loss="sparse_categorical_crossentropy")
     model.fit(x, y, epochs=2, verbose=0)
     assert calls == [len(model.trainable_weights)]
+
+
+class ActivityMean(layers.Layer):
+    def call(self, x):
+        self.add_metric(keras.ops.mean(x), name="activity_mean")
+        return x
+
+
+def test_add_metric_in_a_functional_model_is_not_fed_by_shape_inference():
+    inputs = keras.Input((4,))
+    probe = ActivityMean()
+    outputs = layers.Dense(3)(probe(inputs))
+    model = keras.Model(inputs, outputs)
+    metric = probe._added_metrics["activity_mean"]
+    assert metric.count == 0  # building the graph ran call() on zeros: not measured
+    x, y = blobs(n=32)
+    model.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    history = model.fit(x, y, batch_size=32, epochs=1, verbose=0, shuffle=False)
+    assert history.history["activity_mean"][0] == pytest.approx(float(x.mean()), rel=1e-5)
+    with pytest.raises(ValueError, match="aggregation"):
+        probe.add_metric(1.0, name="m", aggregation="sum")
