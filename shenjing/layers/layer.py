@@ -21,7 +21,7 @@ from .input_spec import (InputSpec, assert_input_compatibility, flatten_shapes, 
 from .keras_tensor import KerasTensor, Node, any_symbolic, flatten, map_structure
 from .layer_utils import DTypePolicy, get_dtype_policy, reset_name_counters  # noqa: F401  (re-exported)
 from .layer_utils import reject_constraint, to_snake_case, unique_name
-from .tracking import Tracker
+from .tracking import Tracker, bump_tracking_version
 
 
 _SHAPE_INFERENCE = threading.local()  # depth of compute_output_shape's calls on zeros, per thread
@@ -287,6 +287,7 @@ class Layer(Tracker):
         metric = added.get(name)
         if metric is None:
             metric = added[name] = Mean(name=name)
+            bump_tracking_version()
         if isinstance(value, KerasTensor) or getattr(_SHAPE_INFERENCE, "depth", 0):
             return  # building a graph or inferring shapes on zeros: nothing to measure yet
         metric.update_state(getattr(value, "data", value))

@@ -13,10 +13,23 @@ from ..metrics.metric import Metric
 
 # Attributes that hold the tracking state itself (never tracked as state).
 _INTERNAL = frozenset(("_trainable_variables", "_non_trainable_variables", "_layers", "_tracked_ids",
-                       "_weight_regularizers", "_losses", "_tracked_metrics", "_inbound_nodes", "_container_names",
+                       "_weight_regularizers", "_losses", "_tracked_metrics", "_metrics_cache", "_inbound_nodes", "_container_names",
                        "_output_shapes"))  # Sequential's cache of shapes for summary()
 _CONTAINERS = (list, tuple, dict)
 _PLAIN = (int, float, str, bool, type(None))  # never state: skipped without a call
+
+
+# Bumped whenever any object starts or stops tracking a sublayer, variable or metric, so
+# that a list derived from the tracked state (the trainer's ``metrics``) can be cached.
+_VERSION = [0]
+
+
+def tracking_version():
+    return _VERSION[0]
+
+
+def bump_tracking_version():
+    _VERSION[0] += 1
 
 
 class Tracker:
@@ -52,6 +65,7 @@ class Tracker:
             if id(value) not in self._tracked_ids:
                 self._tracked_ids.add(id(value))
                 self._layers.append(value)
+                _VERSION[0] += 1
         elif isinstance(value, Variable):
             if id(value) not in self._tracked_ids:
                 self._tracked_ids.add(id(value))
@@ -61,6 +75,7 @@ class Tracker:
             if id(value) not in self._tracked_ids:
                 self._tracked_ids.add(id(value))
                 self.__dict__.setdefault("_tracked_metrics", []).append(value)
+                _VERSION[0] += 1
         elif isinstance(value, (list, tuple)):
             for item in value:
                 if not isinstance(item, _PLAIN):
@@ -92,6 +107,7 @@ class Tracker:
                    if key != skip and key not in _INTERNAL for leaf in flatten(value)):
                 continue
             self._tracked_ids.discard(id(old_item))
+            _VERSION[0] += 1
             for store in (self._layers, self._trainable_variables, self._non_trainable_variables,
                           self.__dict__.get("_tracked_metrics", [])):
                 if any(item is old_item for item in store):

@@ -25,6 +25,7 @@ from .. import optimizers as optimizers_module
 from ..autograd import no_grad
 from ..backend.tree import flatten, pack_sequence_as
 from ..callbacks import CallbackList
+from ..layers.tracking import tracking_version
 from ..utils.data_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from . import data_adapter
 from .compile_utils import CompileLoss, CompileMetrics
@@ -104,10 +105,14 @@ class Trainer:
         (``add_metric``, or Metric objects assigned as attributes), in logging order.
         A subclass may override it to list its own trackers: the logs and
         ``reset_metrics`` then use that list."""
+        compiled = self._compiled_metrics
+        key = (tracking_version(), self.compiled, compiled is not None and compiled.built)
+        cached = self.__dict__.get("_metrics_cache")
+        if cached is not None and cached[0] == key:
+            return list(cached[1])
         out = []
         if self.compiled:
             out.append(self._loss_tracker)
-            compiled = self._compiled_metrics
             if compiled is not None:
                 # Until the first batch resolves them, the compiled metrics are one object
                 # (Keras's CompileMetrics) that a custom step may update; then they are listed.
@@ -120,7 +125,8 @@ class Trainer:
                     if id(m) not in seen:
                         seen.add(id(m))
                         out.append(m)
-        return out
+        object.__setattr__(self, "_metrics_cache", (key, out))  # not tracked state
+        return list(out)
 
     @property
     def metrics_names(self):
