@@ -16,6 +16,7 @@ and callbacks (a ``History`` and the progress bar are added as Keras adds them),
 returns the ``History``.
 """
 
+import inspect
 import warnings
 
 import numpy as np
@@ -34,6 +35,19 @@ from .epoch_iterator import _RAN_OUT, EpochIterator
 from .trainer_utils import (_batch_size, _check_batch_size, _check_validation_freq, _describe, _pythonify,
                             _serialize_loss, _serialize_metric_ids, _should_validate, _to_numpy,
                             _unpack_validation_data, _verbose)
+
+
+_ACCEPTS_TRAINING = {}
+
+
+def _accepts_training(fn):
+    """Whether ``fn`` (a compute_loss) takes ``training``; cached per function."""
+    known = _ACCEPTS_TRAINING.get(fn)
+    if known is None:
+        params = inspect.signature(fn).parameters.values()
+        known = _ACCEPTS_TRAINING[fn] = any(
+            p.name == "training" or p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
+    return known
 
 
 class Trainer:
@@ -119,6 +133,8 @@ class Trainer:
                 out.extend(compiled.metrics if compiled.built else [compiled])
         seen = {id(m) for m in out}
         for layer in self._flatten_layers():
+            if isinstance(layer, Trainer) and layer is not self:
+                continue  # a sub-model's own trackers (its loss, ...) are not ours, as in Keras
             state = layer.__dict__
             for group in (state.get("_tracked_metrics"), state.get("_added_metrics")):
                 for m in (group.values() if isinstance(group, dict) else group) or ():
@@ -172,6 +188,13 @@ class Trainer:
                 "model with `self.add_loss()`.")
         return total
 
+    def _compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """``compute_loss``, also when a subclass overrides it without ``training`` (tf.keras
+        and older Keras 3 code do), as Keras's wrapper of the same name does."""
+        if _accepts_training(type(self).compute_loss):
+            return self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
+        return self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
+
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         """Update the compiled metrics with this batch; returns ``get_metrics_result()``."""
         compiled = self._compiled_metrics
@@ -185,7 +208,7 @@ class Trainer:
         """Forward, loss, backward, one optimizer step, metrics; returns the logs (a dict)."""
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         y_pred = self(x, training=True)
-        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True)
+        loss = self._compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True)
         self._loss_tracker.update_state(float(loss.data), sample_weight=_batch_size(x))
         params = self.trainable_weights
         if params:
@@ -203,7 +226,7 @@ class Trainer:
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         with no_grad():
             y_pred = self(x, training=False)
-            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
+            loss = self._compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
         self._loss_tracker.update_state(float(loss.data), sample_weight=_batch_size(x))
         return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
 

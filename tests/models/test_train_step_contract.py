@@ -269,3 +269,37 @@ def test_add_metric_in_a_functional_model_is_not_fed_by_shape_inference():
     assert history.history["activity_mean"][0] == pytest.approx(float(x.mean()), rel=1e-5)
     with pytest.raises(ValueError, match="aggregation"):
         probe.add_metric(1.0, name="m", aggregation="sum")
+
+
+class Distiller(keras.Model):
+    """The Keras knowledge-distillation example's shape: compute_loss overridden without `training`."""
+
+    def __init__(self, student, teacher):
+        super().__init__()
+        self.student, self.teacher = student, teacher
+        self.calls = 0
+
+    def call(self, x):
+        return self.student(x)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, allow_empty=False):
+        self.calls += 1
+        teacher_pred = self.teacher(x, training=False)
+        student_loss = keras.losses.sparse_categorical_crossentropy(y, y_pred, from_logits=True).mean()
+        soft = keras.ops.softmax(teacher_pred.detach() / 2.0)
+        distill = keras.losses.kl_divergence(soft, keras.ops.softmax(y_pred / 2.0)).mean()
+        return 0.5 * student_loss + 0.5 * distill
+
+
+def test_distiller_with_compute_loss_without_training_argument():
+    x, y = blobs(n=64)
+    teacher = _mlp()
+    teacher.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    teacher.fit(x, y, epochs=5, verbose=0)
+    distiller = Distiller(_mlp(), teacher)
+    distiller.compile(optimizer="adam", metrics=["accuracy"])
+    history = distiller.fit(x, y, epochs=5, batch_size=16, verbose=0)
+    assert distiller.calls == 20
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    assert set(distiller.evaluate(x, y, verbose=0, return_dict=True)) == {"loss", "accuracy"}
+    assert all(w is not teacher.trainable_weights[0] for w in distiller.student.trainable_weights)
