@@ -303,3 +303,63 @@ def test_distiller_with_compute_loss_without_training_argument():
     assert history.history["loss"][-1] < history.history["loss"][0]
     assert set(distiller.evaluate(x, y, verbose=0, return_dict=True)) == {"loss", "accuracy"}
     assert all(w is not teacher.trainable_weights[0] for w in distiller.student.trainable_weights)
+
+
+class TinyGAN(keras.Model):
+    """A GAN's shape: compile() with two optimizers, train_step(data) stepping each, own trackers."""
+
+    def __init__(self, latent_dim=2):
+        super().__init__()
+        self.latent_dim = latent_dim
+        self.generator = keras.Sequential([keras.Input((latent_dim,)), layers.Dense(4)])
+        self.discriminator = keras.Sequential([keras.Input((4,)), layers.Dense(1)])
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+
+    def compile(self, d_optimizer, g_optimizer, loss_fn):
+        super().compile()
+        self.d_optimizer, self.g_optimizer, self.loss_fn = d_optimizer, g_optimizer, loss_fn
+
+    @property
+    def metrics(self):
+        return [self.d_loss_tracker, self.g_loss_tracker]
+
+    @staticmethod
+    def _step(optimizer, loss, weights):
+        loss.backward()
+        optimizer.apply_gradients(zip([w.grad for w in weights], weights))
+        for w in weights:
+            w.grad = None
+
+    def train_step(self, real):
+        n = real.shape[0]
+        noise = np.random.default_rng(n).normal(size=(n, self.latent_dim)).astype("float32")
+        fake = self.generator(noise).detach()
+        images = keras.ops.concatenate([fake, Tensor(real)], axis=0)
+        labels = np.concatenate([np.ones((n, 1)), np.zeros((n, 1))]).astype("float32")
+        d_loss = self.loss_fn(labels, self.discriminator(images))
+        self._step(self.d_optimizer, d_loss, self.discriminator.trainable_weights)
+        for w in self.generator.trainable_weights:
+            w.grad = None
+        g_loss = self.loss_fn(np.zeros((n, 1), "float32"), self.discriminator(self.generator(noise)))
+        self._step(self.g_optimizer, g_loss, self.generator.trainable_weights)
+        for w in self.discriminator.trainable_weights:
+            w.grad = None
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
+
+
+def test_gan_shaped_train_step_with_two_optimizers():
+    real = np.random.default_rng(0).normal(3.0, 0.1, size=(64, 4)).astype("float32")
+    gan = TinyGAN()
+    gan.compile(keras.optimizers.Adam(1e-2), keras.optimizers.Adam(1e-2),
+                keras.losses.BinaryCrossentropy(from_logits=True))
+    g_before = gan.generator.get_weights()[0].copy()
+    d_before = gan.discriminator.get_weights()[0].copy()
+    history = gan.fit(real, epochs=2, batch_size=16, verbose=0)
+    assert set(history.history) == {"d_loss", "g_loss"}
+    assert all(np.isfinite(history.history["d_loss"]))
+    assert not np.allclose(gan.generator.get_weights()[0], g_before)
+    assert not np.allclose(gan.discriminator.get_weights()[0], d_before)
+    assert gan.d_optimizer.iterations == 8 and gan.g_optimizer.iterations == 8
