@@ -8,9 +8,11 @@ max_queue_size=10)`` chooses how ``fit`` reads it:
 
 * ``workers=1``: batches are read in order in the training thread;
 * ``workers>1``: up to ``max_queue_size`` batches are read ahead by ``workers`` threads
-  (or, with ``use_multiprocessing=True``, processes; then the dataset object is sent to
-  the worker processes with ``pickle``, so it and its batches must be picklable, and
-  state that ``__getitem__`` changes in a worker is not seen by the main process).
+  (or, with ``use_multiprocessing=True``, processes: a new pool each epoch, so that what
+  ``on_epoch_end`` changed reaches the workers; the batches come back with ``pickle`` and
+  must be picklable; where processes are forked (Linux) each worker inherits the dataset,
+  elsewhere the dataset is pickled to it and must be picklable too; state that
+  ``__getitem__`` changes in a worker is not seen by the main process).
   Batches still arrive in index order.
 
 ``num_batches`` (default ``len(self)``) may be overridden and return ``None`` for an

@@ -25,7 +25,8 @@ class DatasetAdapter(DataAdapter):
         if cardinality == INFINITE and steps_per_epoch is None:
             raise ValueError(
                 "When passing an infinitely repeating dataset, please specify a `steps_per_epoch` "
-                "value so that epoch level callbacks continue to work. Received: steps_per_epoch=None")
+                "value (`steps` for evaluate/predict, `validation_steps` for validation data) so that "
+                "epoch level callbacks continue to work. Received: steps_per_epoch=None")
         self.cardinality = cardinality
         self.num_batches = cardinality if cardinality > 0 else None
 
