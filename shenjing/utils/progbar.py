@@ -51,7 +51,8 @@ class Progbar:
         if self.verbose == 2:
             line = f"{self._counter(current)} - {elapsed:.0f}s - {format_time_per_step(per_step)}{metrics}"
         else:
-            line = f"{self._counter(current)} {self._bar(current)} {elapsed:.0f}s {format_time_per_step(per_step)}{metrics}"
+            bar = self._bar(current)
+            line = f"{self._counter(current)} {bar + ' ' if bar else ''}{elapsed:.0f}s {format_time_per_step(per_step)}{metrics}"
         if self.dynamic and self.verbose == 1:
             self.stream.write("\r" + line + ("\n" if finalize else ""))
         elif finalize:
@@ -60,7 +61,7 @@ class Progbar:
 
     def _counter(self, current):
         if self.target is None:
-            return f"{current}"
+            return f"{current}/Unknown"
         digits = len(str(self.target))
         return f"{current:>{digits}}/{self.target}"
 

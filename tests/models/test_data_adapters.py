@@ -314,7 +314,7 @@ def test_unknown_length_shows_the_bar_without_a_total(capsys):
     model = _model()
     model.fit(_batches(x, y), epochs=1, verbose=2)
     out = capsys.readouterr().out
-    assert "Epoch 1/1" in out and "2 - " in out and "None" not in out
+    assert "Epoch 1/1" in out and "2/Unknown - " in out and "None" not in out
 
 
 def test_adapter_classes_chosen():
@@ -323,3 +323,13 @@ def test_adapter_classes_chosen():
     assert isinstance(get_data_adapter(_batches(x, y)), GeneratorDataAdapter)
     assert isinstance(get_data_adapter(Blobs(x, y)), PyDatasetAdapter)
     assert isinstance(get_data_adapter(FakeDataset([(x, y)])), DatasetAdapter)
+
+
+def test_generator_function_instead_of_generator_gets_a_hint():
+    x, y = blobs(n=16)
+
+    def make():
+        yield x, y
+
+    with pytest.raises(ValueError, match=r"pass the generator it makes, x=make\(\)"):
+        _model().fit(make, verbose=0)

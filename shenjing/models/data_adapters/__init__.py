@@ -1,6 +1,7 @@
 """Data adapters: one class per kind of data that ``fit``/``evaluate``/``predict`` accept,
 and ``get_data_adapter``, which chooses among them."""
 
+import inspect
 import types
 
 import numpy as np
@@ -72,6 +73,9 @@ def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps_per_e
     if _is_generator(x):
         check_no_targets("a Python generator or iterator", y, sample_weight)
         return GeneratorDataAdapter(x, class_weight=class_weight)
+    hint = ""
+    if inspect.isgeneratorfunction(x):
+        hint = f" (a generator function: pass the generator it makes, x={x.__name__}(), not the function)"
     raise ValueError(
-        f"{where}: unrecognized data type. Expected x to be {ACCEPTED_KINDS}. "
+        f"{where}: unrecognized data type{hint}. Expected x to be {ACCEPTED_KINDS}. "
         f"Received: x={x!r:.100} (of type {type(x).__name__})")
