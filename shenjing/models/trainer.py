@@ -13,28 +13,23 @@ training step, the engine's custom loop written once:
 
 ``fit`` runs it over an ``EpochIterator`` (any data adapter), in epochs, with validation
 and callbacks (a ``History`` and the progress bar are added as Keras adds them), and
-returns the ``History``.
+returns the ``History``; its loop, and those of ``evaluate`` and ``predict``, are in
+``trainer_loops.py``.
 """
 
 import inspect
 import warnings
 
-import numpy as np
-
 from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
 from ..autograd import no_grad
 from ..backend.tree import flatten, pack_sequence_as
-from ..callbacks import CallbackList
 from ..layers.tracking import tracking_version
 from ..utils.data_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from . import data_adapter
+from . import trainer_loops as loops
 from .compile_utils import CompileLoss, CompileMetrics
-from .data_adapters import is_array_like
-from .epoch_iterator import _RAN_OUT, EpochIterator
-from .trainer_utils import (_batch_size, _check_batch_size, _check_validation_freq, _describe, _pythonify,
-                            _serialize_loss, _serialize_metric_ids, _should_validate, _to_numpy,
-                            _unpack_validation_data, _verbose)
+from .trainer_utils import _batch_size, _describe, _pythonify, _serialize_loss, _serialize_metric_ids, _to_numpy
 
 
 _ACCEPTS_TRAINING = {}
@@ -256,144 +251,19 @@ class Trainer:
             validation_batch_size=None, validation_freq=1):
         """Train for ``epochs`` epochs over ``x`` (arrays, a generator, a PyDataset, a Dataset,
         a torch DataLoader); returns a ``History``."""
-        self._assert_compiled("fit")
-        batch_size = _check_batch_size(batch_size)
-        _check_validation_freq(validation_freq)
-        if validation_split and validation_data is None:
-            if not is_array_like(x):
-                raise ValueError(
-                    "`validation_split` is only supported for NumPy arrays and Tensors (or lists/dicts of "
-                    f"them). Received: x of type {type(x).__name__}; pass validation_data instead")
-            x, y, sample_weight = (data_adapter.to_arrays(a) for a in (x, y, sample_weight))
-            n = data_adapter.num_samples("fit", x=x, y=y, sample_weight=sample_weight)
-            (x, y, sample_weight), validation_data = data_adapter.split_validation(
-                x, y, sample_weight, validation_split, n)
-        train_iterator = EpochIterator(x, y, sample_weight, batch_size=batch_size, steps_per_epoch=steps_per_epoch,
-                                       shuffle=shuffle, class_weight=class_weight, where="fit")
-        val_iterator = None
-        if validation_data is not None:
-            val_x, val_y, val_sw = _unpack_validation_data(validation_data)
-            val_iterator = EpochIterator(val_x, val_y, val_sw, batch_size=_check_batch_size(
-                validation_batch_size or batch_size), steps_per_epoch=validation_steps, shuffle=False,
-                where="fit (validation_data)", steps_name="validation_steps")
-        verbose = _verbose(verbose)
-        cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
-                           verbose=verbose, epochs=epochs, steps=train_iterator.num_batches)
-        self.stop_training = False
-        try:
-            cbs.on_train_begin()
-            # BackupAndRestore, having restored a backup, says where the interrupted run stopped.
-            resumed = self.__dict__.pop("_initial_epoch_from_backup", None)
-            if resumed is not None:
-                initial_epoch = max(initial_epoch, int(resumed))
-            epoch_logs, trained = {}, False
-            for epoch in range(initial_epoch, epochs):
-                self.reset_metrics()
-                cbs.on_epoch_begin(epoch)
-                batch_end, batch_begin = cbs.wants("on_train_batch_end"), cbs.wants("on_train_batch_begin")
-                logs = None
-                batches = train_iterator.enumerate_epoch()
-                try:
-                    for step, data in batches:
-                        if batch_begin:
-                            cbs.on_train_batch_begin(step)
-                        logs = self.train_step(data)
-                        if batch_end:
-                            cbs.on_train_batch_end(step, _pythonify(logs))
-                        if self.stop_training:
-                            break
-                finally:
-                    batches.close()
-                if train_iterator.exhausted:
-                    if not trained:
-                        raise ValueError("fit: the data yielded no batch; expected at least one")
-                    warnings.warn(_RAN_OUT, stacklevel=2)
-                    break
-                trained = True
-                epoch_logs = self._final_logs(logs)
-                if val_iterator is not None and _should_validate(epoch, validation_freq):
-                    val_logs = self.evaluate(verbose=0, return_dict=True, _epoch_iterator=val_iterator)
-                    if val_logs is not None:
-                        epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
-                cbs.on_epoch_end(epoch, epoch_logs)
-                if self.stop_training:
-                    break
-            if trained and hasattr(self.optimizer, "finalize_variable_values"):
-                # use_ema: swap the moving averages into the weights, as Keras ends fit.
-                self.optimizer.finalize_variable_values(self.trainable_weights)
-            cbs.on_train_end(epoch_logs)
-        finally:
-            train_iterator.close()
-            if val_iterator is not None:
-                val_iterator.close()
-        return cbs.history
+        return loops.fit(self, x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data,
+                         shuffle, class_weight, sample_weight, initial_epoch, steps_per_epoch, validation_steps,
+                         validation_batch_size, validation_freq)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False, **kwargs):
         """The loss and metrics over the data: a float, ``[loss, *metrics]`` or a dict."""
-        self._assert_compiled("evaluate")
-        iterator = kwargs.pop("_epoch_iterator", None)
-        if kwargs:
-            raise ValueError(f"Unrecognized arguments passed to evaluate(): {sorted(kwargs)}")
-        in_fit = iterator is not None
-        if iterator is None:
-            iterator = EpochIterator(x, y, sample_weight, batch_size=_check_batch_size(batch_size),
-                                     steps_per_epoch=steps, shuffle=False, where="evaluate", steps_name="steps")
-        verbose = 0 if in_fit else _verbose(verbose)
-        cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
-                           epochs=1, steps=iterator.num_batches, in_fit=in_fit)
-        self.reset_metrics()
-        logs = None
-        try:
-            cbs.on_test_begin()
-            batch_end = cbs.wants("on_test_batch_end")
-            batches = iterator.enumerate_epoch()
-            try:
-                for step, data in batches:
-                    cbs.on_test_batch_begin(step)
-                    logs = self.test_step(data)
-                    if batch_end:
-                        cbs.on_test_batch_end(step, _pythonify(logs))
-            finally:
-                batches.close()
-        finally:
-            if not in_fit:
-                iterator.close()
-        if logs is None:
-            if in_fit:
-                warnings.warn("The validation data yielded no batch this epoch (a generator read to its "
-                              "end?); pass validation_steps, or data that can be read again", stacklevel=2)
-                return None
-            raise ValueError("evaluate: the data yielded no batch; expected at least one")
-        logs = self._final_logs(logs)
-        cbs.on_test_end(logs)
-        if return_dict:
-            return logs
-        return self._flatten_metrics_in_order(logs)
+        return loops.evaluate(self, x, y, batch_size, verbose, sample_weight, steps, callbacks, return_dict,
+                              **kwargs)
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs as NumPy arrays (one per output, in the outputs' structure)."""
-        iterator = EpochIterator(x, batch_size=_check_batch_size(batch_size), steps_per_epoch=steps,
-                                 shuffle=False, where="predict", steps_name="steps")
-        verbose = _verbose(verbose)
-        cbs = CallbackList(callbacks, add_progbar=False, model=self, verbose=verbose, epochs=1,
-                           steps=iterator.num_batches)
-        cbs.on_predict_begin()
-        outputs, structure = [], None
-        try:
-            for step, data in iterator:
-                cbs.on_predict_batch_begin(step)
-                out = self.predict_step(data)
-                structure = out
-                outputs.append([_to_numpy(o) for o in flatten(out)])
-                cbs.on_predict_batch_end(step, {"outputs": outputs[-1]})
-        finally:
-            iterator.close()
-        cbs.on_predict_end()
-        if not outputs:
-            raise ValueError("predict: the data yielded no batch; expected at least one")
-        merged = [np.concatenate(parts, axis=0) for parts in zip(*outputs)]
-        return pack_sequence_as(structure, merged)
+        return loops.predict(self, x, batch_size, verbose, steps, callbacks)
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One training step on exactly this batch; returns the metrics since the last reset."""
