@@ -13,7 +13,8 @@ max_queue_size=10)`` chooses how ``fit`` reads it:
   must be picklable; where processes are forked (Linux) each worker inherits the dataset,
   elsewhere the dataset is pickled to it and must be picklable too; state that
   ``__getitem__`` changes in a worker is not seen by the main process).
-  Batches still arrive in index order.
+  Batches still arrive in index order. With threads, ``__getitem__`` runs in several
+  threads at once: it must not change shared state without a lock.
 
 ``num_batches`` (default ``len(self)``) may be overridden and return ``None`` for an
 endless dataset, as in Keras.
