@@ -124,7 +124,7 @@ class Profiler:
                 self.patch(cls, "_update_step", f"optimizer: {cls.__name__} update arrays")
         self.patch(Trainer, "train_step", "trainer: train_step (Python)")
         self.patch(Trainer, "compute_loss", "trainer: compute_loss (Python)")
-        self.patch(Trainer, "_update_metrics", "trainer: loss tracker + metrics")
+        self.patch(Trainer, "compute_metrics", "trainer: metrics and logs")
         self.patch(Trainer, "fit", "trainer: fit loop, callbacks, shuffling")
         self.patch(data_adapter, "take", "data: batch gather")
 

@@ -35,21 +35,24 @@ class ProgbarLogger(Callback):
             self._start(self.params.get("steps"))
 
     def _start(self, steps):
+        self.seen = 0  # batches done: the count shown at the end when steps is None (unknown)
         self.progbar = Progbar(steps, verbose=self._verbose(), stream=self.stream)
 
     def on_train_batch_end(self, batch, logs=None):
+        self.seen = batch + 1
         if self.progbar and self._verbose() == 1:
             self.progbar.update(batch + 1, logs, finalize=False)
 
     def on_test_batch_end(self, batch, logs=None):
+        self.seen = batch + 1
         if self.progbar and not self.params.get("in_fit") and self._verbose() == 1:
             self.progbar.update(batch + 1, logs, finalize=False)
 
     def on_epoch_end(self, epoch, logs=None):
         if self.progbar and self._verbose():
-            steps = self.progbar.target or 0
+            steps = self.progbar.target or self.seen
             self.progbar.update(steps, logs, finalize=True)
 
     def on_test_end(self, logs=None):
         if self.progbar and not self.params.get("in_fit") and self._verbose():
-            self.progbar.update(self.progbar.target or 0, logs, finalize=True)
+            self.progbar.update(self.progbar.target or self.seen, logs, finalize=True)

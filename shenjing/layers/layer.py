@@ -14,14 +14,18 @@ import threading
 import numpy as np
 
 from .. import initializers, regularizers
+from ..metrics.reduction_metrics import Mean
 from ..autograd import Tensor, Variable, no_grad, ops
 from .input_spec import (InputSpec, assert_input_compatibility, flatten_shapes, is_shape,
                          map_shape_structure, standardize_shape)
 from .keras_tensor import KerasTensor, Node, any_symbolic, flatten, map_structure
 from .layer_utils import DTypePolicy, get_dtype_policy, reset_name_counters  # noqa: F401  (re-exported)
 from .layer_utils import reject_constraint, to_snake_case, unique_name
-from .tracking import Tracker
+from .tracking import Tracker, bump_tracking_version
 from ..registry import keras_export
+
+
+_SHAPE_INFERENCE = threading.local()  # depth of compute_output_shape's calls on zeros, per thread
 
 
 class _Current(threading.local):
@@ -318,6 +322,26 @@ class Layer(Tracker):
         for item in flatten(loss):
             self._losses.append(item if isinstance(item, Tensor) else Tensor(item))
 
+    def add_metric(self, value, name=None, aggregation="mean"):
+        """tf.keras 2's ``add_metric``: fold ``value`` (a tensor or array) into a ``Mean``
+        metric called ``name``, kept on this layer; the trainer reports it in the logs and
+        resets it with the other metrics. (Keras 3 dropped it; tf.keras programs call it.)"""
+        if aggregation not in ("mean", None):
+            raise ValueError(f'Expected `aggregation` to be "mean" or None. Received: aggregation={aggregation!r}')
+        if name is None:
+            raise ValueError(f"Layer '{self.name}': add_metric needs a name. Received: name=None")
+        added = self.__dict__.get("_added_metrics")
+        if added is None:
+            added = {}
+            object.__setattr__(self, "_added_metrics", added)  # not tracked as state
+        metric = added.get(name)
+        if metric is None:
+            metric = added[name] = Mean(name=name)
+            bump_tracking_version()
+        if isinstance(value, KerasTensor) or getattr(_SHAPE_INFERENCE, "depth", 0):
+            return  # building a graph or inferring shapes on zeros: nothing to measure yet
+        metric.update_state(getattr(value, "data", value))
+
     @property
     def losses(self):
         """Losses added in the last call (``add_loss``, activity regularizers), then the
@@ -461,7 +485,12 @@ class Layer(Tracker):
         with no_grad():
             if not self.built:
                 self.build(shapes)
-            outputs = self.call(inputs)
+            depth = getattr(_SHAPE_INFERENCE, "depth", 0)
+            _SHAPE_INFERENCE.depth = depth + 1  # add_metric skips these zeros
+            try:
+                outputs = self.call(inputs)
+            finally:
+                _SHAPE_INFERENCE.depth = depth
         return map_structure(lambda t: (batch,) + tuple(t.shape[1:]), outputs)
 
     # -- config ---------------------------------------------------------------------

@@ -68,6 +68,9 @@ def check_same_shape(name, y_true, y_pred, hint=""):
 
 def divide_no_nan(x, y):
     """x / y, with 0 where y == 0."""
+    if np.ndim(x) == 0 and np.ndim(y) == 0:  # the scalar case (every Mean), in float64 as below
+        y = float(y)
+        return np.float64(0.0 if y == 0 else float(x) / y)
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     safe = np.where(y == 0, 1.0, y)
@@ -160,6 +163,10 @@ class Metric:
         """Zero every state array (called at the start of each epoch)."""
         for var in self._variables:
             var[...] = 0
+
+    def reset_states(self):
+        """tf.keras 2's name of ``reset_state``."""
+        self.reset_state()
 
     def update_state(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} must implement update_state")

@@ -6,3 +6,5 @@ from .numerical_utils import normalize, to_categorical
 from ..registry import (CustomObjectScope, custom_object_scope, get_custom_objects,
                         get_registered_name, get_registered_object, register_keras_serializable)
 from ..serialization import deserialize_keras_object, serialize_keras_object
+from .data_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
+from .py_dataset import PyDataset, Sequence

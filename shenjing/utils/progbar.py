@@ -49,9 +49,10 @@ class Progbar:
         per_step = elapsed / current if current else 0.0
         metrics = "".join(f" - {key}: {format_value(float(v))}" for key, v in sorted(self.values.items()))
         if self.verbose == 2:
-            line = f"{current}/{self.target} - {elapsed:.0f}s - {format_time_per_step(per_step)}{metrics}"
+            line = f"{self._counter(current)} - {elapsed:.0f}s - {format_time_per_step(per_step)}{metrics}"
         else:
-            line = f"{self._counter(current)} {self._bar(current)} {elapsed:.0f}s {format_time_per_step(per_step)}{metrics}"
+            bar = self._bar(current)
+            line = f"{self._counter(current)} {bar + ' ' if bar else ''}{elapsed:.0f}s {format_time_per_step(per_step)}{metrics}"
         if self.dynamic and self.verbose == 1:
             self.stream.write("\r" + line + ("\n" if finalize else ""))
         elif finalize:
@@ -60,7 +61,7 @@ class Progbar:
 
     def _counter(self, current):
         if self.target is None:
-            return f"{current}"
+            return f"{current}/Unknown"
         digits = len(str(self.target))
         return f"{current:>{digits}}/{self.target}"
 

@@ -1,0 +1,174 @@
+"""What ``compile(loss=..., metrics=...)`` becomes: ``CompileLoss`` and ``CompileMetrics``.
+
+Both are resolved on the first batch, once the outputs' number and shapes are known
+(as Keras resolves them): a loss or metric may be given once, per output as a list,
+or per output name as a dict.
+
+* ``CompileLoss(y, y_pred, sample_weight=None, regularization_losses=None)``: the sum
+  over outputs of ``loss_weight * loss(y, y_pred, sample_weight)``, plus the sum of
+  ``regularization_losses`` (tf.keras's ``model.compiled_loss`` signature).
+* ``CompileMetrics``: ``update_state(y, y_pred, sample_weight=None)``, ``result()`` (a
+  dict ``{name: value}``, merged into the logs), ``reset_state()``, ``metrics``.
+"""
+
+from .. import losses as losses_module
+from .. import metrics as metrics_module
+from ..backend.tree import flatten
+
+
+def _per_output(what, value, names):
+    """``value`` (one, a list with one per output, or a dict by output name) as a list."""
+    if isinstance(value, dict):
+        unknown = set(value) - set(names)
+        if unknown:
+            raise ValueError(
+                f"Expected the keys of `{what}` to be output names {names}. Received unknown keys "
+                f"{sorted(unknown)}")
+        return [value.get(name) for name in names]
+    if isinstance(value, (list, tuple)) and len(names) > 1:
+        if len(value) != len(names):
+            raise ValueError(
+                f"Expected `{what}` to have one entry per output ({len(names)}: {names}). "
+                f"Received: {what} of length {len(value)}")
+        return list(value)
+    return [value] * len(names)
+
+
+def _as_loss_object(identifier):
+    loss = losses_module.get(identifier)
+    if isinstance(loss, losses_module.Loss):
+        return loss
+    return losses_module.LossFunctionWrapper(loss, name=getattr(loss, "__name__", "loss"))
+
+
+def _sample_weights(sample_weight, count):
+    if sample_weight is None:
+        return [None] * count
+    sws = flatten(sample_weight)
+    if len(sws) == 1 and count > 1:
+        return sws * count
+    if len(sws) != count:
+        raise ValueError(f"Expected one sample_weight per output ({count}). Received: {len(sws)} arrays")
+    return sws
+
+
+class CompileLoss:
+    """The compiled loss of every output (each weighted), plus regularization losses."""
+
+    def __init__(self, loss, loss_weights=None, output_names=None):
+        self.loss, self.loss_weights = loss, loss_weights
+        self.output_names = output_names
+        self.built = False
+
+    def build(self, y_pred):
+        names = list(self.output_names) if len(y_pred) > 1 and self.output_names else ["output"]
+        if len(y_pred) > 1 and len(names) != len(y_pred):
+            names = [f"output_{i + 1}" for i in range(len(y_pred))]
+        self.names = names
+        self.identifiers = _per_output("loss", self.loss, names)
+        self.fns = [None if l is None else _as_loss_object(l) for l in self.identifiers]
+        weights = self.loss_weights
+        if weights is None:
+            weights = [1.0] * len(names)
+        else:
+            weights = [1.0 if w is None else float(w) for w in _per_output("loss_weights", weights, names)]
+        self.weights = weights
+        self.built = True
+
+    def __call__(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
+        ys, preds = flatten(y_true), flatten(y_pred)
+        if not self.built:
+            self.build(preds)
+        if len(ys) != len(preds):
+            raise ValueError(
+                f"Expected y to have one array per model output ({len(preds)}). Received: y with "
+                f"{len(ys)} arrays")
+        total = None
+        for fn, weight, yt, yp, sw in zip(self.fns, self.weights, ys, preds, _sample_weights(sample_weight, len(ys))):
+            if fn is None:
+                continue
+            value = fn(yt, yp, sample_weight=sw)
+            if weight != 1.0:
+                value = value * weight
+            total = value if total is None else total + value
+        for penalty in regularization_losses or ():
+            total = penalty if total is None else total + penalty
+        return total
+
+
+class CompileMetrics:
+    """The compiled metrics of every output; ``result()`` is a dict of their values."""
+
+    name = "compile_metrics"
+
+    def __init__(self, metrics, weighted_metrics, output_names=None):
+        self._metric_ids, self._weighted_ids = metrics, weighted_metrics
+        self.output_names = output_names
+        self.built = False
+        self._entries = []  # (output index, metric, weighted)
+
+    @property
+    def metrics(self):
+        return [m for _, m, _ in self._entries]
+
+    def build(self, ys, preds, loss_identifiers):
+        names = list(self.output_names) if len(preds) > 1 and self.output_names else ["output"]
+        if len(preds) > 1 and len(names) != len(preds):
+            names = [f"output_{i + 1}" for i in range(len(preds))]
+        loss_identifiers = loss_identifiers or [None] * len(names)
+        self._entries = []
+        for ids, weighted in ((self._metric_ids, False), (self._weighted_ids, True)):
+            self._entries += _resolve(ids, weighted, names, loss_identifiers, ys, preds)
+        self.built = True
+
+    def update_state(self, y_true, y_pred, sample_weight=None, loss_identifiers=None):
+        ys = flatten(y_true)
+        preds = [getattr(p, "data", p) for p in flatten(y_pred)]
+        if not self.built:
+            self.build(ys, preds, loss_identifiers)
+        if not self._entries:
+            return
+        sws = _sample_weights(sample_weight, len(ys))
+        for output, metric, weighted in self._entries:
+            if output >= len(ys):
+                raise ValueError(
+                    f"Metric '{metric.name}' is for output {output}, but y has {len(ys)} array(s)")
+            metric.update_state(ys[output], preds[output], sample_weight=sws[output] if weighted else None)
+
+    def result(self):
+        return {m.name: m.result() for _, m, _ in self._entries}
+
+    def reset_state(self):
+        for _, m, _ in self._entries:
+            m.reset_state()
+
+    reset_states = reset_state
+
+
+def _resolve(ids, weighted, names, loss_identifiers, ys, preds):
+    """[(output index, metric, weighted)] for compile's ``metrics``/``weighted_metrics``."""
+    if not ids:
+        return []
+    if isinstance(ids, dict):
+        per_output = [ids.get(name) or [] for name in names]
+    elif len(names) > 1 and all(isinstance(i, (list, tuple)) for i in ids):
+        per_output = list(ids)
+    else:
+        per_output = [ids] + [[]] * (len(names) - 1)
+    resolved = []
+    for output, output_ids in enumerate(per_output):
+        if output >= len(ys):
+            break
+        if isinstance(output_ids, (str, metrics_module.Metric)) or callable(output_ids):
+            output_ids = [output_ids]
+        for identifier in output_ids or []:
+            if identifier is None:
+                continue
+            metric = metrics_module.get_for_compile(
+                identifier, loss_identifiers[output], ys[output], preds[output])
+            if len(names) > 1:
+                metric.name = f"{names[output]}_{metric.name}"
+            if weighted and not metric.name.startswith("weighted_"):
+                metric.name = f"weighted_{metric.name}"
+            resolved.append((output, metric, weighted))
+    return resolved

@@ -1,0 +1,102 @@
+"""The trainer's small helpers: argument checks, log conversion, compile-config serialization."""
+
+import numpy as np
+
+from .. import losses as losses_module
+from .. import metrics as metrics_module
+from ..backend.tree import flatten
+from . import data_adapter
+
+
+def _to_numpy(value):
+    return np.asarray(getattr(value, "data", value))
+
+
+def _pythonify(logs):
+    """Logs with scalar Tensors/arrays as Python floats (vectors as NumPy arrays)."""
+    if not isinstance(logs, dict):
+        return logs
+    out = {}
+    for key, value in logs.items():
+        if isinstance(value, float):
+            out[key] = value
+            continue
+        value = np.asarray(getattr(value, "data", value))
+        out[key] = float(value) if value.ndim == 0 and value.dtype.kind in "fiub" else value
+    return out
+
+
+def _describe(loss):
+    return repr(loss) if isinstance(loss, str) else type(loss).__name__
+
+
+def _batch_size(x):
+    leaf = flatten(x)[0]
+    shape = getattr(leaf, "shape", None)
+    if shape is None:
+        shape = np.shape(leaf)
+    return shape[0] if len(shape) else 1
+
+
+def _unpack_validation_data(validation_data):
+    """``(x, y)``/``(x, y, sample_weight)`` arrays, or data that yields its own batches."""
+    if isinstance(validation_data, (tuple, list)):
+        return data_adapter.unpack_validation_data(validation_data)
+    return validation_data, None, None
+
+
+def _check_validation_freq(freq):
+    if isinstance(freq, bool):
+        pass
+    elif isinstance(freq, (int, np.integer)):
+        if freq > 0:
+            return
+    elif isinstance(freq, (list, tuple, set, frozenset, range)):
+        if all(isinstance(e, (int, np.integer)) and not isinstance(e, bool) and e > 0 for e in freq):
+            return
+    raise ValueError(
+        "Expected `validation_freq` to be a positive integer or a list/tuple/set of epochs (1-based). "
+        f"Received: validation_freq={freq!r}")
+
+
+def _should_validate(epoch, freq):
+    """Whether to validate after ``epoch`` (0-based); ``freq`` counts epochs from 1, as Keras."""
+    if isinstance(freq, (int, np.integer)):
+        return (epoch + 1) % int(freq) == 0
+    return (epoch + 1) in freq
+
+
+def _check_batch_size(batch_size):
+    if batch_size is None:
+        return 32
+    if int(batch_size) != batch_size or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, received: batch_size={batch_size}")
+    return int(batch_size)
+
+
+def _verbose(verbose):
+    if verbose == "auto":
+        return 1
+    if verbose not in (0, 1, 2):
+        raise ValueError(f"verbose must be 'auto', 0, 1 or 2, received: verbose={verbose!r}")
+    return verbose
+
+
+def _serialize_loss(loss):
+    if loss is None or isinstance(loss, str):
+        return loss
+    if isinstance(loss, dict):
+        return {k: _serialize_loss(v) for k, v in loss.items()}
+    if isinstance(loss, (list, tuple)):
+        return [_serialize_loss(v) for v in loss]
+    return losses_module.serialize(loss)
+
+
+def _serialize_metric_ids(ids):
+    if ids is None or isinstance(ids, str):
+        return ids
+    if isinstance(ids, dict):
+        return {k: _serialize_metric_ids(v) for k, v in ids.items()}
+    if isinstance(ids, (list, tuple)):
+        return [_serialize_metric_ids(v) for v in ids]
+    return metrics_module.serialize(ids)
