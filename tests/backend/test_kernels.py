@@ -1,4 +1,4 @@
-"""The compiled loops (``ops.kernels``) against the ops' NumPy code: the same values, NaN and ties included.
+"""The compiled loops (``backend.kernels``) against their NumPy twins: the same values, NaN and ties included.
 
 Every op that can use a compiled loop runs here twice on the same inputs, once
 as it runs by default and once inside ``kernels.disabled()``, and the forward
@@ -15,7 +15,7 @@ import pytest
 import shenjing as sj
 from shenjing import ops, optimizers
 from shenjing.autograd import gradcheck
-from shenjing.autograd.ops import kernels
+from shenjing.backend import kernels
 
 pytestmark = pytest.mark.skipif(not kernels.available(), reason="numba is not installed")
 
@@ -140,7 +140,7 @@ def test_adam_compiled_step_is_bit_identical_to_numpy(dtype):
                         activation="relu"), (2, 5, 5, 2)),
     (ops.relu, (3, 4)),
 ])
-def test_numpy_path_gradients(op, shape):
+def test_numpy_path_gradients(op, shape):  # the array-module implementations, under gradcheck
     x = np.random.default_rng(3).standard_normal(shape)
     with kernels.disabled():
         gradcheck(op, [x])
