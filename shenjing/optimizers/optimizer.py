@@ -14,8 +14,9 @@ once per step, so the per-weight work is array arithmetic only.
 import re
 import warnings
 
-import numpy as np
+import numpy as np  # host-side state copies (saving) and scalar checks; arrays go through backend.xp
 
+from .. import backend
 from ..autograd.tensor import Tensor
 from . import schedules as _schedules
 from .clipping import clip_by_global_norm, clip_by_norm
@@ -35,7 +36,7 @@ def _is_number(value):
 
 
 def _as_array(grad):
-    return grad.data if isinstance(grad, Tensor) else np.asarray(grad)
+    return grad.data if isinstance(grad, Tensor) else backend.xp.asarray(grad)
 
 
 class Optimizer:
@@ -179,13 +180,13 @@ class Optimizer:
     def _register(self, var):
         data = var.data
         self._vars.append(var)
-        self._slots[id(var)] = [np.full_like(data, init) if init else np.zeros_like(data)
+        self._slots[id(var)] = [backend.xp.full_like(data, init) if init else backend.xp.zeros_like(data)
                                 for _, init in self._slot_kinds()]
         base = []
         if self.use_ema:
             base.append(data.copy())
         if self.gradient_accumulation_steps:
-            base.append(np.zeros_like(data))
+            base.append(backend.xp.zeros_like(data))
         self._base_slots[id(var)] = base
         self._on_register(var)
 
@@ -209,7 +210,7 @@ class Optimizer:
 
     def get_state(self):
         """Copies of ``variables``: a list of arrays that ``set_state`` takes back."""
-        return [np.array(a, copy=True) for a in self.variables]
+        return [np.array(backend.to_numpy(a), copy=True) for a in self.variables]
 
     def set_state(self, arrays):
         """Restore ``get_state()``'s arrays; the count and every shape must match."""
@@ -250,7 +251,7 @@ class Optimizer:
     def save_own_variables(self, store):
         """Write the state into a dict-like ``store`` under keys "0", "1", ... (as Keras)."""
         for i, array in enumerate(self.variables):
-            store[str(i)] = np.array(array, copy=True)
+            store[str(i)] = np.array(backend.to_numpy(array), copy=True)
 
     def load_own_variables(self, store):
         """Read the state from ``store``; warn and skip when the count differs (as Keras)."""
@@ -391,7 +392,7 @@ class Optimizer:
         if self.global_clipnorm and self.global_clipnorm > 0:
             return clip_by_global_norm(grads, self.global_clipnorm)
         if self.clipvalue and self.clipvalue > 0:
-            return [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
+            return [backend.xp.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
         return grads
 
     # -- weight decay ------------------------------------------------------------

@@ -1,0 +1,135 @@
+"""The array-module seam: every op allocates and computes through ``backend.xp``.
+
+The whole op gradient harness (tests/autograd/test_autograd_op_gradients.py: a case for
+every op that ``shenjing.ops`` exports) runs here with ``WrappedModule`` installed as
+the array module: NumPy behind arrays of a type of their own. Every array that any op's
+``forward`` or ``backward`` returns must be a ``WrappedArray`` (a direct ``np.zeros``
+or ``np.array(list)`` in an op returns a plain ndarray), and a NumPy function called
+directly on a ``WrappedArray`` raises (see wrapped_module.py). A CuPy backend is then
+one module for ``backend.set_array_module`` and one set of kernels.
+"""
+
+import importlib.util
+import pathlib
+
+import numpy as np
+import pytest
+
+import shenjing as sj
+from shenjing import backend, layers, ops, optimizers
+from shenjing.autograd.function import Function
+from shenjing.backend import kernels
+
+from wrapped_module import DirectNumPyCall, WrappedArray, WrappedModule
+
+
+def _load_harness():
+    path = pathlib.Path(__file__).parents[1] / "autograd" / "test_autograd_op_gradients.py"
+    spec = importlib.util.spec_from_file_location("op_gradient_harness", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+HARNESS = _load_harness()
+
+
+def _all_functions(cls=Function):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _all_functions(sub)
+
+
+def _checked(cls, method, original):
+    def run(self, *args, **kwargs):
+        result = original(self, *args, **kwargs)
+        for i, array in enumerate(result if isinstance(result, tuple) else (result,)):
+            if array is not None and type(array) is not WrappedArray:
+                raise AssertionError(f"{cls.__name__}.{method} returned a {type(array).__name__} "
+                                     f"(output {i}), not an array of the array module")
+        return result
+    return run
+
+
+@pytest.fixture
+def wrapped(monkeypatch):
+    """WrappedModule as the array module, and every op's forward and backward checked."""
+    for cls in set(_all_functions()):
+        for method in ("forward", "backward"):
+            if method in vars(cls):
+                monkeypatch.setattr(cls, method, _checked(cls, method, vars(cls)[method]))
+    previous = backend.set_array_module(WrappedModule())
+    try:
+        yield
+    finally:
+        backend.set_array_module(previous)
+
+
+@pytest.fixture(params=["compiled", "numpy"])
+def kernel_switch(request):
+    """Both positions of the kernels' switch: WrappedArrays must reach the array-module loops."""
+    previous = kernels.set_enabled(request.param == "compiled")
+    yield
+    kernels.set_enabled(previous)
+
+
+@pytest.mark.parametrize("fn, inputs, tolerance", HARNESS.CASES)
+def test_every_op_gradient_case_runs_on_the_array_module(wrapped, kernel_switch, fn, inputs, tolerance):
+    assert sj.gradcheck(fn, inputs, **tolerance)
+    tensors = [sj.Tensor(np.asarray(a, dtype=np.float32), requires_grad=True)
+               if np.asarray(a).dtype.kind == "f" else sj.Tensor(np.asarray(a)) for a in inputs]
+    out = fn(*tensors)
+    assert type(out.data) is WrappedArray
+    (out * np.random.default_rng(0).standard_normal(out.shape)).sum().backward()
+    for t in tensors:
+        assert type(t.data) is WrappedArray
+        if t.requires_grad:
+            assert type(t.grad) is WrappedArray and t.grad.dtype == np.float32
+
+
+def test_the_harness_covers_every_exported_op():
+    HARNESS.test_every_exported_op_is_covered()
+
+
+def test_a_direct_numpy_allocation_in_an_op_fails_the_seam(wrapped, monkeypatch):
+    """The proof that the check bites: an op that allocates with NumPy itself is caught."""
+    from shenjing.autograd.ops import shape
+
+    def backward_with_np_zeros(self, g):
+        dx = np.zeros(self.shape, dtype=g.dtype)  # the mistake: not backend.xp.zeros
+        dx[self.index] = g
+        return dx
+
+    monkeypatch.setattr(shape.GetItem, "backward", _checked(shape.GetItem, "backward", backward_with_np_zeros))
+    x = sj.Variable(np.arange(6.0).reshape(2, 3))
+    with pytest.raises(AssertionError, match="GetItem.backward returned a ndarray"):
+        x[1:].sum().backward()
+
+
+def test_a_direct_numpy_function_on_an_array_of_the_module_raises(wrapped):
+    x = backend.xp.ones((2, 3))
+    with pytest.raises(DirectNumPyCall, match="numpy.exp"):
+        np.exp(x)
+    with pytest.raises(DirectNumPyCall, match="numpy.where"):
+        np.where(x > 0, x, 0)
+    assert type(backend.xp.exp(x)) is WrappedArray and type(x + 1) is WrappedArray
+
+
+def test_a_layer_and_an_optimizer_step_run_on_the_array_module(wrapped):
+    backend.set_seed(0)
+    model_layers = [layers.Conv2D(3, 3, padding="same", activation="relu"), layers.MaxPooling2D(2),
+                    layers.Flatten(), layers.Dense(4)]
+    x = sj.Tensor(np.random.default_rng(0).standard_normal((2, 6, 6, 1)).astype(np.float32))
+    y = x
+    for layer in model_layers:
+        y = layer(y)
+    assert type(y.data) is WrappedArray
+    ops.sparse_softmax_cross_entropy(np.array([0, 3]), y).mean().backward()
+    weights = [w for layer in model_layers for w in layer.trainable_weights]
+    assert all(type(w.data) is WrappedArray and type(w.grad) is WrappedArray for w in weights)
+    before = [backend.to_numpy(w.data).copy() for w in weights]
+    optimizer = optimizers.Adam(learning_rate=0.1)
+    optimizer.apply_gradients([(w.grad, w) for w in weights])
+    for w, old in zip(weights, before):
+        assert type(w.data) is WrappedArray
+        assert not np.array_equal(backend.to_numpy(w.data), old)
