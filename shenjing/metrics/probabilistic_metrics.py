@@ -8,7 +8,9 @@ per-sample functions over NumPy and their ``MeanMetricWrapper`` classes.
 - poisson: mean(p - y log(p + eps))
 """
 
-import numpy as np
+import numpy as np  # dtypes only: arrays go through backend.xp
+
+from .. import backend
 
 from .accuracy_metrics import _one_hot_inputs, _sparse_inputs
 from .metric import EPSILON, check_same_shape, register_function
@@ -16,8 +18,8 @@ from .reduction_metrics import MeanMetricWrapper, samplewise
 
 
 def _log_softmax(x, axis):
-    shifted = x - np.max(x, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    shifted = x - backend.xp.max(x, axis=axis, keepdims=True)
+    return shifted - backend.xp.log(backend.xp.sum(backend.xp.exp(shifted), axis=axis, keepdims=True))
 
 
 @register_function
@@ -27,11 +29,11 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
     if from_logits:
-        values = np.maximum(y_pred, 0) - y_pred * y_true + np.log1p(np.exp(-np.abs(y_pred)))
+        values = backend.xp.maximum(y_pred, 0) - y_pred * y_true + backend.xp.log1p(backend.xp.exp(-backend.xp.abs(y_pred)))
     else:
-        p = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
-        values = -(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p))
-    return np.mean(values, axis=axis)
+        p = backend.xp.clip(y_pred, EPSILON, 1.0 - EPSILON)
+        values = -(y_true * backend.xp.log(p) + (1.0 - y_true) * backend.xp.log(1.0 - p))
+    return backend.xp.mean(values, axis=axis)
 
 
 @register_function
@@ -44,9 +46,9 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     if from_logits:
         log_p = _log_softmax(y_pred, axis)
     else:
-        p = y_pred / np.sum(y_pred, axis=axis, keepdims=True)
-        log_p = np.log(np.clip(p, EPSILON, 1.0 - EPSILON))
-    return -np.sum(y_true * log_p, axis=axis)
+        p = y_pred / backend.xp.sum(y_pred, axis=axis, keepdims=True)
+        log_p = backend.xp.log(backend.xp.clip(p, EPSILON, 1.0 - EPSILON))
+    return -backend.xp.sum(y_true * log_p, axis=axis)
 
 
 @register_function
@@ -56,31 +58,31 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
     if from_logits:
         log_p = _log_softmax(y_pred, -1)
     else:
-        p = y_pred / np.sum(y_pred, axis=-1, keepdims=True)
-        log_p = np.log(np.clip(p, EPSILON, 1.0 - EPSILON))
+        p = y_pred / backend.xp.sum(y_pred, axis=-1, keepdims=True)
+        log_p = backend.xp.log(backend.xp.clip(p, EPSILON, 1.0 - EPSILON))
     labels = y_true.astype(np.int64)
-    if np.any((labels < 0) | (labels >= y_pred.shape[-1])):
+    if backend.xp.any((labels < 0) | (labels >= y_pred.shape[-1])):
         raise ValueError(
             f"sparse_categorical_crossentropy: labels must lie in [0, {y_pred.shape[-1]}), "
             f"received values from {labels.min()} to {labels.max()}"
         )
-    return -np.take_along_axis(log_p, labels[..., None], axis=-1)[..., 0]
+    return -backend.xp.take_along_axis(log_p, labels[..., None], axis=-1)[..., 0]
 
 
 @register_function
 def kl_divergence(y_true, y_pred):
     y_true, y_pred = samplewise(y_true, y_pred)
     check_same_shape("kl_divergence", y_true, y_pred)
-    y_true = np.clip(y_true, EPSILON, 1.0)
-    y_pred = np.clip(y_pred, EPSILON, 1.0)
-    return np.sum(y_true * np.log(y_true / y_pred), axis=-1)
+    y_true = backend.xp.clip(y_true, EPSILON, 1.0)
+    y_pred = backend.xp.clip(y_pred, EPSILON, 1.0)
+    return backend.xp.sum(y_true * backend.xp.log(y_true / y_pred), axis=-1)
 
 
 @register_function
 def poisson(y_true, y_pred):
     y_true, y_pred = samplewise(y_true, y_pred)
     check_same_shape("poisson", y_true, y_pred)
-    return np.mean(y_pred - y_true * np.log(y_pred + EPSILON), axis=-1)
+    return backend.xp.mean(y_pred - y_true * backend.xp.log(y_pred + EPSILON), axis=-1)
 
 
 kld = KLD = kullback_leibler_divergence = kl_divergence

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import shenjing as sj
-from shenjing import backend, layers, ops, optimizers
+from shenjing import backend, layers, metrics, ops, optimizers
 from shenjing.autograd.function import Function
 from shenjing.backend import kernels
 
@@ -133,3 +133,49 @@ def test_a_layer_and_an_optimizer_step_run_on_the_array_module(wrapped):
     for w, old in zip(weights, before):
         assert type(w.data) is WrappedArray
         assert not np.array_equal(backend.to_numpy(w.data), old)
+
+
+def _metric_cases():
+    rng = np.random.default_rng(0)
+    probs = rng.dirichlet(np.ones(4), 6).astype(np.float32)
+    onehot = np.eye(4, dtype=np.float32)[[0, 1, 2, 3, 0, 1]]
+    labels = np.array([0, 1, 2, 3, 0, 1])
+    binary_true = np.array([[0, 1], [1, 1], [0, 0]], np.float32)
+    binary_pred = np.array([[0.2, 0.7], [0.9, 0.4], [0.1, 0.6]], np.float32)
+    values = rng.uniform(0.1, 2.0, (3, 4)).astype(np.float32)
+    categorical = [metrics.CategoricalAccuracy(), metrics.CategoricalCrossentropy(),
+                   metrics.TopKCategoricalAccuracy(k=2), metrics.CategoricalHinge(), metrics.KLDivergence()]
+    sparse = [metrics.SparseCategoricalAccuracy(), metrics.SparseCategoricalCrossentropy(),
+              metrics.SparseTopKCategoricalAccuracy(k=2)]
+    binary = [metrics.Accuracy(), metrics.BinaryAccuracy(), metrics.BinaryCrossentropy(), metrics.Hinge(),
+              metrics.SquaredHinge(), metrics.AUC(), metrics.AUC(multi_label=True), metrics.AUC(curve="PR"),
+              metrics.Precision(), metrics.Recall(top_k=1), metrics.TruePositives(thresholds=[0.3, 0.6]),
+              metrics.FalsePositives(), metrics.TrueNegatives(), metrics.FalseNegatives()]
+    regression = [metrics.MeanSquaredError(), metrics.MeanAbsoluteError(), metrics.MeanAbsolutePercentageError(),
+                  metrics.MeanSquaredLogarithmicError(), metrics.RootMeanSquaredError(),
+                  metrics.CosineSimilarity(), metrics.LogCoshError(), metrics.Poisson()]
+    return ([(m, onehot, probs) for m in categorical] + [(m, labels, probs) for m in sparse]
+            + [(m, binary_true, binary_pred) for m in binary]
+            + [(m, values, values[::-1].copy()) for m in regression])
+
+
+def test_every_kind_of_metric_updates_on_the_array_module():
+    """Each kind of metric gives the same result on the wrapped module as on NumPy, with its
+    state in arrays of the module."""
+    weights = np.linspace(0.5, 1.0, 6)
+    expected = []
+    for metric, y_true, y_pred in _metric_cases():  # reference values: NumPy as the array module
+        metric.update_state(y_true, y_pred, sample_weight=weights[:len(y_true)])
+        expected.append(np.asarray(metric.result()))
+    previous = backend.set_array_module(WrappedModule())
+    try:
+        cases = _metric_cases()
+        for (metric, y_true, y_pred), value in zip(cases, expected):
+            metric.update_state(sj.Tensor(y_true), sj.Tensor(y_pred), sample_weight=weights[:len(y_true)])
+            assert all(type(v) is WrappedArray for v in metric.variables), metric.name
+            np.testing.assert_allclose(np.asarray(metric.result()), value, rtol=1e-6, err_msg=metric.name)
+        for metric, total in ((metrics.Mean(), 7 / 3), (metrics.Sum(), 7.0)):
+            metric.update_state(np.array([1.0, 2.0, 4.0]))
+            assert type(metric.variables[0]) is WrappedArray and metric.result() == pytest.approx(total)
+    finally:
+        backend.set_array_module(previous)
