@@ -135,6 +135,84 @@ def test_a_layer_and_an_optimizer_step_run_on_the_array_module(wrapped):
         assert not np.array_equal(backend.to_numpy(w.data), old)
 
 
+_LAYER_CASES = [
+    (lambda: layers.BatchNormalization(), (4, 3, 3, 2)),
+    (lambda: layers.LayerNormalization(), (4, 5)),
+    (lambda: layers.Dropout(0.5, seed=1), (4, 5)),
+    (lambda: layers.SpatialDropout2D(0.5, seed=1), (2, 3, 3, 4)),
+    (lambda: layers.GaussianNoise(0.3, seed=1), (4, 5)),
+    (lambda: layers.GaussianDropout(0.3, seed=1), (4, 5)),
+    (lambda: layers.Conv1D(2, 3, padding="same"), (2, 6, 3)),
+    (lambda: layers.AveragePooling2D(2, strides=1, padding="same"), (2, 4, 4, 3)),
+    (lambda: layers.GlobalMaxPooling2D(), (2, 4, 4, 3)),
+    (lambda: layers.PReLU(), (4, 5)),
+    (lambda: layers.Softmax(), (4, 5)),
+    (lambda: layers.Reshape((5, 2, 1)), (2, 10)),
+]
+
+
+@pytest.mark.parametrize("make, shape", _LAYER_CASES)
+def test_each_kind_of_layer_trains_on_the_array_module(wrapped, make, shape):
+    layer = make()
+    x = sj.Variable(np.random.default_rng(0).standard_normal(shape).astype(np.float32))
+    y = layer(x, training=True)
+    assert type(y.data) is WrappedArray
+    (y * y).sum().backward()
+    assert type(x.grad) is WrappedArray
+    for w in layer.weights:
+        assert type(w.data) is WrappedArray, w.name
+        if w.trainable:
+            assert type(w.grad) is WrappedArray, w.name
+
+
+def test_embedding_and_merging_layers_on_the_array_module(wrapped):
+    embedding = layers.Embedding(5, 3)
+    out = embedding(np.array([[0, 4], [2, 2]]))
+    a, b = sj.Variable(np.ones((2, 3), np.float32)), sj.Variable(np.full((2, 3), 2.0, np.float32))
+    merged = [layers.Concatenate()([a, b]), layers.Add()([a, b]), layers.Maximum()([a, b]), layers.Average()([a, b])]
+    total = out.sum() + sum(m.sum() for m in merged)
+    total.backward()
+    assert all(type(t.data) is WrappedArray for t in [out, *merged])
+    assert type(embedding.weights[0].grad) is WrappedArray and type(a.grad) is WrappedArray
+
+
+_OPTIMIZERS = [
+    lambda: optimizers.SGD(0.1, momentum=0.9, nesterov=True),
+    lambda: optimizers.RMSprop(centered=True, momentum=0.5),
+    lambda: optimizers.Adagrad(),
+    lambda: optimizers.Adadelta(learning_rate=1.0),
+    lambda: optimizers.Adamax(),
+    lambda: optimizers.Nadam(),
+    lambda: optimizers.AdamW(weight_decay=0.01),
+    lambda: optimizers.Adam(amsgrad=True, clipnorm=0.5),
+    lambda: optimizers.Adam(clipvalue=0.1, use_ema=True),
+    lambda: optimizers.SGD(global_clipnorm=1.0, gradient_accumulation_steps=2),
+]
+
+
+@pytest.mark.parametrize("make", _OPTIMIZERS)
+def test_each_optimizer_steps_on_the_array_module(make):
+    """Two steps give the same weights on the wrapped module as on NumPy, slots in its arrays."""
+    start = np.random.default_rng(0).standard_normal((3, 4)).astype(np.float32)
+    grads = [np.random.default_rng(i).standard_normal((3, 4)).astype(np.float32) for i in (1, 2)]
+    finals = []
+    for module in (None, WrappedModule()):
+        previous = backend.set_array_module(module) if module is not None else None
+        try:
+            w = sj.Variable(start.copy())
+            optimizer = make()
+            for g in grads:
+                optimizer.apply_gradients([(sj.Tensor(g), w)])
+            if module is not None:
+                assert type(w.data) is WrappedArray
+                assert all(type(s) is WrappedArray for s in optimizer._slots[id(w)]), optimizer.name
+            finals.append(backend.to_numpy(w.data).copy())
+        finally:
+            if previous is not None:
+                backend.set_array_module(previous)
+    np.testing.assert_allclose(finals[1], finals[0], rtol=1e-6, atol=1e-7)
+
+
 def _metric_cases():
     rng = np.random.default_rng(0)
     probs = rng.dirichlet(np.ones(4), 6).astype(np.float32)
