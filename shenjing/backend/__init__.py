@@ -32,7 +32,7 @@ def set_array_module(module):
     Tensors made before keep their arrays: switch before building a model."""
     global xp
     if not hasattr(module, "ndarray") or not hasattr(module, "asarray"):
-        raise TypeError(f"set_array_module: expected an array module with NumPy's functions "
+        raise TypeError(f"set_array_module: Expected an array module with NumPy's functions "
                         f"(numpy, cupy), received: module={module!r}")
     previous, xp = xp, module
     return previous
