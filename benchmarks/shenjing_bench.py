@@ -18,7 +18,7 @@ import workloads
 _t0 = time.perf_counter()
 import shenjing as sj  # noqa: E402
 from shenjing import layers, losses, models, optimizers  # noqa: E402
-from shenjing.autograd.ops import kernels  # noqa: E402
+from shenjing.backend import kernels  # noqa: E402
 
 IMPORT_SECONDS = time.perf_counter() - _t0
 

@@ -6,9 +6,9 @@ The penalties are built from ``shenjing.ops``, so their gradient flows to the we
 import inspect
 import math
 
-import numpy as np
+import numpy as np  # argument checks only: arrays go through backend.xp
 
-from . import ops
+from . import backend, ops
 from .autograd.tensor import as_tensor
 from .registry import Registry
 from .registry import keras_export
@@ -115,7 +115,7 @@ class OrthogonalRegularizer(Regularizer):
         size = x.shape[0]
         if size < 2:
             return as_tensor(0.0, like=x)
-        off_diagonal = ops.matmul(u, ops.transpose(u)) * (1.0 - np.eye(size, dtype=x.dtype))
+        off_diagonal = ops.matmul(u, ops.transpose(u)) * (1.0 - backend.xp.eye(size, dtype=x.dtype))
         pairs = size * (size - 1) / 2.0
         return self.factor * 0.5 * ops.sum(ops.abs(off_diagonal)) / pairs
 

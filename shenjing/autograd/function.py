@@ -7,8 +7,7 @@ back to each input's shape (``graph.unbroadcast``). ``forward`` may read
 ``self.requires_grad`` to skip saving what only ``backward`` needs.
 """
 
-import numpy as np
-
+from .. import backend
 from . import graph
 from .tensor import Tensor
 
@@ -40,8 +39,8 @@ class Function:
                     break
         fn.requires_grad = requires_grad
         data = fn.forward(*[t.data for t in inputs], **options)
-        if type(data) is not np.ndarray:
-            data = np.asarray(data)
+        if type(data) is not backend.xp.ndarray:  # a scalar from a reduction, say
+            data = backend.xp.asarray(data)
         out = Tensor.__new__(Tensor)
         out.data = data
         out.grad = None

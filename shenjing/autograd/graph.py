@@ -7,7 +7,9 @@ Also the switches that every op consults: whether gradients are recorded
 import contextlib
 import threading
 
-import numpy as np
+import numpy as np  # dtype checks only: arrays go through backend.xp
+
+from .. import backend
 
 
 class _State(threading.local):
@@ -82,9 +84,10 @@ def numerics_checked():
 
 
 def raise_if_not_finite(array, fn, where):
-    if np.issubdtype(array.dtype, np.floating) and not np.isfinite(array).all():
-        n_nan = int(np.isnan(array).sum())
-        n_inf = int(np.isinf(array).sum())
+    xp = backend.get_array_module(array)
+    if np.issubdtype(array.dtype, np.floating) and not xp.isfinite(array).all():
+        n_nan = int(xp.isnan(array).sum())
+        n_inf = int(xp.isinf(array).sum())
         shapes = ", ".join(str(t.shape) for t in (fn.inputs or ()))
         raise FloatingPointError(
             f"{type(fn).__name__} produced {n_nan} NaN and {n_inf} inf values in its {where} "
@@ -147,7 +150,7 @@ def _accumulate(leaf, grad):
     or a read-only broadcast view (sum), and every leaf must own a writable
     ``.grad`` that an optimizer can update in place.
     """
-    leaf.grad = np.array(grad) if leaf.grad is None else leaf.grad + grad
+    leaf.grad = backend.xp.array(grad) if leaf.grad is None else leaf.grad + grad
 
 
 def backward(root, grad=None, retain_graph=False):
@@ -163,9 +166,9 @@ def backward(root, grad=None, retain_graph=False):
                 f"backward() without a gradient needs a scalar output, received shape "
                 f"{root.shape}; reduce it first (e.g. loss.mean()) or pass grad="
             )
-        grad = np.ones_like(root.data)
+        grad = backend.xp.ones_like(root.data)
     else:
-        grad = np.asarray(getattr(grad, "data", grad), dtype=root.data.dtype)
+        grad = backend.xp.asarray(getattr(grad, "data", grad), dtype=root.data.dtype)
         if grad.shape != root.shape:
             raise ValueError(f"backward(): grad has shape {grad.shape}, expected {root.shape}")
     if root._ctx is None:  # a leaf: d(root)/d(root) = 1

@@ -1,6 +1,6 @@
 """``Tensor``: an array, the gradient that backward fills, and the op that made it."""
 
-import numpy as np
+import numpy as np  # dtype checks only: arrays go through backend.xp
 
 from .. import backend
 from . import graph
@@ -60,7 +60,8 @@ class Tensor:
         return self.data.tolist()
 
     def __array__(self, dtype=None, copy=None):
-        return self.data if dtype is None else self.data.astype(dtype)
+        data = backend.to_numpy(self.data)  # NumPy asks for a NumPy array, whatever the array module
+        return data if dtype is None else data.astype(dtype)
 
     def __float__(self):
         return float(self.data)
@@ -76,7 +77,7 @@ class Tensor:
         return bool(self.data)
 
     def __repr__(self):
-        body = np.array2string(self.data, prefix="tensor(", separator=", ")
+        body = np.array2string(backend.to_numpy(self.data), prefix="tensor(", separator=", ")  # host-side text
         extra = ", requires_grad=True" if self.requires_grad else ""
         return f"tensor({body}, dtype={self.data.dtype}{extra})"
 
@@ -232,14 +233,15 @@ def _to_array(data, dtype=None):
     """An ndarray for ``data``: Python floats become floatx, arrays keep their dtype."""
     if isinstance(data, Tensor):
         data = data.data
-    if isinstance(data, np.ndarray):
+    xp = backend.xp
+    if isinstance(data, xp.ndarray):
         return data if dtype is None else data.astype(dtype, copy=False)
     if dtype is None:
-        array = np.asarray(data)
-        if array.dtype == np.float64 and not isinstance(data, np.generic):
+        array = xp.asarray(data)
+        if array.dtype == np.float64 and not isinstance(data, (np.generic, np.ndarray)):
             array = array.astype(backend.floatx())
         return array
-    return np.asarray(data, dtype=dtype)
+    return xp.asarray(data, dtype=dtype)
 
 
 def tensor(data, requires_grad=False, dtype=None):
@@ -252,7 +254,7 @@ def as_tensor(value, like=None):
     if isinstance(value, Tensor):
         return value
     if like is not None and like.data.dtype.kind == "f":
-        array = np.asarray(value)
+        array = backend.xp.asarray(value)
         if array.dtype != like.data.dtype and array.dtype.kind in "fiub":
             array = array.astype(like.data.dtype)
         return Tensor(array)

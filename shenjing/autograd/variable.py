@@ -1,7 +1,8 @@
 """``Variable``: a named, trainable leaf Tensor that optimizers update in place."""
 
-import numpy as np
+import numpy as np  # broadcast_shapes on shape tuples only: arrays go through backend.xp
 
+from .. import backend
 from .tensor import Tensor
 
 
@@ -12,7 +13,7 @@ class Variable(Tensor):
 
     def __init__(self, initializer, shape=None, dtype=None, trainable=True, name=None):
         value = initializer(shape, dtype=dtype) if callable(initializer) else initializer
-        array = np.array(getattr(value, "data", value), dtype=dtype, copy=True)
+        array = backend.xp.array(getattr(value, "data", value), dtype=dtype, copy=True)
         if shape is not None and tuple(array.shape) != tuple(shape):
             raise ValueError(
                 f"Variable {name!r}: initial value has shape {array.shape}, expected {tuple(shape)}"
@@ -36,7 +37,7 @@ class Variable(Tensor):
 
     def assign(self, value):
         """Overwrite the values in place; the shape must match."""
-        array = np.asarray(getattr(value, "data", value))
+        array = backend.xp.asarray(getattr(value, "data", value))
         if array.shape != self.data.shape:
             raise ValueError(
                 f"Variable {self.name!r} has shape {self.data.shape}; cannot assign a value of shape {array.shape}"
@@ -55,7 +56,7 @@ class Variable(Tensor):
         return self
 
     def _delta(self, delta, method):
-        array = np.asarray(getattr(delta, "data", delta), dtype=self.data.dtype)
+        array = backend.xp.asarray(getattr(delta, "data", delta), dtype=self.data.dtype)
         try:
             fits = np.broadcast_shapes(array.shape, self.data.shape) == self.data.shape
         except ValueError:

@@ -3,6 +3,16 @@
 Everything above this file asks here for ``xp`` (NumPy, or CuPy when asked),
 ``floatx()`` and ``rng()`` instead of importing them itself, so that there is
 one place to switch arrays, precision and seeding.
+
+The array module is read at call time: code above this floor writes
+``backend.xp.zeros(...)`` (one attribute lookup, as cheap as ``np.zeros``), never
+``from ..backend import xp``, which would keep the module of import time.
+``set_array_module`` switches it; ``get_array_module(*arrays)`` is the module of
+given arrays, for code that must follow its input (as ``cupy.get_array_module``).
+NumPy stays in use directly for dtypes (``np.float32``, ``np.dtype``: CuPy takes
+them), for host-side bookkeeping on shapes and indices, and for the seeded
+generators (so that a seed gives the same numbers whatever the array module).
+The compiled loops are in ``backend.kernels``.
 """
 
 import os
@@ -14,6 +24,44 @@ xp = np
 
 _FLOATX = "float32"
 _RNG = np.random.default_rng()
+
+
+def set_array_module(module):
+    """Make ``module`` (NumPy, CuPy, or any module with NumPy's functions and an ``ndarray``
+    type) the array module of every allocation and array function; returns the previous one.
+    Tensors made before keep their arrays: switch before building a model."""
+    global xp
+    if not hasattr(module, "ndarray") or not hasattr(module, "asarray"):
+        raise TypeError(f"set_array_module: Expected an array module with NumPy's functions "
+                        f"(numpy, cupy), received: module={module!r}")
+    previous, xp = xp, module
+    return previous
+
+
+def get_array_module(*arrays):
+    """The array module of ``arrays``: ``xp`` if any of them is an ``xp`` array, else NumPy."""
+    module = xp
+    if module is np:
+        return np
+    for a in arrays:
+        if isinstance(a, module.ndarray):
+            return module
+    return np
+
+
+def scipy_special():
+    """``scipy.special`` for the array module (``erf`` and friends): SciPy's for NumPy,
+    the module's own ``special`` where it has one, else CuPy's ``cupyx.scipy.special``."""
+    if xp is np:
+        import scipy.special
+
+        return scipy.special
+    own = getattr(xp, "special", None)
+    if own is not None:
+        return own
+    import importlib
+
+    return importlib.import_module("cupyx.scipy.special")
 
 
 def floatx():
@@ -51,7 +99,7 @@ def make_rng(seed=None):
 
 def to_numpy(array):
     """A NumPy array from any array of ``xp`` (a no-op for NumPy)."""
-    if xp is np:
+    if xp is np or not isinstance(array, xp.ndarray):
         return np.asarray(array)
     return xp.asnumpy(array)
 

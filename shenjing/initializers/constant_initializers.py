@@ -1,6 +1,6 @@
 """Initializer base class and the constant initializers: Zeros, Ones, Constant, Identity."""
 
-import numpy as np
+import numpy as np  # dtypes and shape checks only: arrays go through backend.xp
 
 from .. import backend
 from ..registry import keras_export
@@ -45,7 +45,7 @@ class Zeros(Initializer):
     """All zeros."""
 
     def __call__(self, shape, dtype=None):
-        return np.zeros(_shape(shape), dtype=dtype or backend.floatx())
+        return backend.xp.zeros(_shape(shape), dtype=dtype or backend.floatx())
 
 
 @keras_export("keras.initializers.Ones", "keras.initializers.ones")
@@ -53,7 +53,7 @@ class Ones(Initializer):
     """All ones."""
 
     def __call__(self, shape, dtype=None):
-        return np.ones(_shape(shape), dtype=dtype or backend.floatx())
+        return backend.xp.ones(_shape(shape), dtype=dtype or backend.floatx())
 
 
 @keras_export("keras.initializers.Constant", "keras.initializers.constant")
@@ -64,7 +64,7 @@ class Constant(Initializer):
         self.value = value
 
     def __call__(self, shape, dtype=None):
-        return np.full(_shape(shape), self.value, dtype=dtype or backend.floatx())
+        return backend.xp.full(_shape(shape), self.value, dtype=dtype or backend.floatx())
 
     def get_config(self):
         return {"value": self.value}
@@ -81,7 +81,7 @@ class Identity(Initializer):
         shape = _shape(shape)
         if len(shape) != 2:
             raise ValueError(f"Identity initializer needs a 2-D shape, received shape={shape}")
-        return (self.gain * np.eye(*shape)).astype(_float_dtype(dtype, "Identity"))
+        return (self.gain * backend.xp.eye(*shape)).astype(_float_dtype(dtype, "Identity"))
 
     def get_config(self):
         return {"gain": self.gain}

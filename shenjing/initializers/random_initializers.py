@@ -4,6 +4,8 @@ draws from the global generator that ``shenjing.set_random_seed`` reseeds."""
 
 import math
 
+# NumPy on purpose: the values are drawn on the host by the seeded NumPy generators (the same
+# numbers for a seed whatever the array module); a Variable moves them to ``backend.xp``.
 import numpy as np
 
 from .. import backend

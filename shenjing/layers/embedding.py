@@ -2,9 +2,9 @@
 
 import warnings
 
-import numpy as np
+import numpy as np  # dtypes and argument checks only: arrays go through backend.xp
 
-from .. import initializers, ops, regularizers
+from .. import backend, initializers, ops, regularizers
 from ..autograd import Tensor
 from .layer import Layer
 from .layer_utils import reject_constraint, reject_unsupported, serialize_regularizer
@@ -51,7 +51,7 @@ class Embedding(Layer):
                                           regularizer=self.embeddings_regularizer, name="embeddings")
 
     def call(self, inputs):
-        indices = inputs.data if isinstance(inputs, Tensor) else np.asarray(inputs)
+        indices = inputs.data if isinstance(inputs, Tensor) else backend.xp.asarray(inputs)
         if indices.dtype.kind != "i" and indices.dtype.kind != "u":
             indices = indices.astype(np.int64)
         if indices.size and (indices.min() < 0 or indices.max() >= self.input_dim):

@@ -11,9 +11,9 @@ import functools
 import inspect
 import threading
 
-import numpy as np
+import numpy as np  # dtypes and host-side weight copies only: arrays go through backend.xp
 
-from .. import initializers, regularizers
+from .. import backend, initializers, regularizers
 from ..metrics.reduction_metrics import Mean
 from ..autograd import Tensor, Variable, no_grad, ops
 from .input_spec import (InputSpec, assert_input_compatibility, flatten_shapes, is_shape,
@@ -394,14 +394,14 @@ class Layer(Tracker):
 
     def _convert_input(self, x):
         # A list holding arrays or tensors is several inputs (as in Keras); a list of numbers is one.
-        if isinstance(x, (list, tuple)) and any(isinstance(e, (Tensor, np.ndarray)) for e in flatten(x)):
+        if isinstance(x, (list, tuple)) and any(isinstance(e, (Tensor, np.ndarray, backend.xp.ndarray)) for e in flatten(x)):
             return type(x)(self._convert_input(e) for e in x)
         if isinstance(x, dict):
             return {k: self._convert_input(v) for k, v in x.items()}
         if x is None:
             return None
         if not isinstance(x, Tensor):
-            x = Tensor(np.asarray(x))
+            x = Tensor(backend.xp.asarray(x))
         if (self._autocast_inputs and self.autocast and x.dtype.kind in "fiub"
                 and x.dtype != np.dtype(self.compute_dtype)):
             x = ops.cast(x, self.compute_dtype)
@@ -477,7 +477,7 @@ class Layer(Tracker):
                 raise NotImplementedError(
                     f"Layer {type(self).__name__} ('{self.name}') cannot infer its output shape for "
                     f"input shape {shape} with unknown non-batch sizes; implement compute_output_shape.")
-            return Tensor(np.zeros((1 if shape[0] is None else shape[0],) + shape[1:], self.compute_dtype))
+            return Tensor(backend.xp.zeros((1 if shape[0] is None else shape[0],) + shape[1:], self.compute_dtype))
 
         first = shapes if is_shape(shapes) else next(s for s in flatten_shapes(shapes) if s is not None)
         batch = first[0]

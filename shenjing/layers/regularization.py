@@ -1,7 +1,9 @@
 """Regularization layers, active only when called with ``training=True``: Dropout and its
 spatial variants, GaussianNoise, GaussianDropout."""
 
-import numpy as np
+import math
+
+import numpy as np  # argument checks and the seeded host generators (noise drawn on the host, then moved)
 
 from .. import backend, ops
 from ..autograd import Tensor
@@ -127,7 +129,7 @@ class GaussianDropout(_Random):
     def call(self, inputs, training=False):
         if not training or not 0 < self.rate < 1:
             return inputs
-        stddev = np.sqrt(self.rate / (1.0 - self.rate))
+        stddev = math.sqrt(self.rate / (1.0 - self.rate))
         noise = self._rng().normal(1.0, stddev, inputs.shape).astype(inputs.dtype)
         return inputs * Tensor(noise)
 

@@ -1,6 +1,6 @@
 """The loss classes: each wraps one per-sample function with Keras 3's arguments and name."""
 
-import numpy as np
+from .. import backend
 
 from . import functions as F
 from .loss import LossFunctionWrapper
@@ -147,7 +147,7 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
     def compute_mask(self, y_true, y_pred, losses):
         if self.ignore_class is None:
             return None
-        labels = np.asarray(getattr(y_true, "data", y_true))
+        labels = backend.xp.asarray(getattr(y_true, "data", y_true))
         return (labels != self.ignore_class).reshape(losses.shape)
 
 

@@ -9,7 +9,7 @@ as Keras does (shape ``y_true.shape[:-1]``). Labels of the wrong shape raise a
 import math
 import warnings
 
-import numpy as np
+import numpy as np  # dtypes and shapes only: arrays go through backend.xp
 
 from .. import backend, ops
 from ..autograd.tensor import Tensor
@@ -27,14 +27,14 @@ def as_prediction(y_pred, dtype=None):
         if y_pred.dtype.kind != "f":
             return ops.cast(y_pred, backend.floatx())
         return y_pred
-    return Tensor(np.asarray(y_pred, dtype=dtype or backend.floatx()))
+    return Tensor(backend.xp.asarray(y_pred, dtype=dtype or backend.floatx()))
 
 
 def as_target(y_true, like):
     """``y_true`` as a Tensor of ``like``'s dtype (a Tensor target keeps its gradient)."""
     if isinstance(y_true, Tensor):
         return ops.cast(y_true, like.dtype)
-    return Tensor(np.asarray(y_true, dtype=like.dtype))
+    return Tensor(backend.xp.asarray(y_true, dtype=like.dtype))
 
 
 def match_rank(a, b):
@@ -56,12 +56,12 @@ def _looks_sparse(y_true, y_pred):
     """Integer class labels given where one-hot rows were expected."""
     if y_pred.ndim == 0 or y_pred.shape[-1] == 1:
         return False
-    labels = np.asarray(getattr(y_true, "data", y_true))
+    labels = backend.xp.asarray(getattr(y_true, "data", y_true))
     if labels.ndim == y_pred.ndim and labels.shape[-1] == 1:
         labels = labels[..., 0]
     if labels.shape != y_pred.shape[:-1]:
         return False
-    return labels.dtype.kind in "iub" or bool(np.all(labels == np.round(labels)))
+    return labels.dtype.kind in "iub" or bool(backend.xp.all(labels == backend.xp.round(labels)))
 
 
 def check_shapes(name, y_true, y_pred, original_true=None):
@@ -70,7 +70,7 @@ def check_shapes(name, y_true, y_pred, original_true=None):
         return
     given = y_true if original_true is None else original_true
     message = (f"{name}: y_true and y_pred must have the same shape, received "
-               f"y_true.shape={tuple(np.shape(given))} and y_pred.shape={y_pred.shape}.")
+               f"y_true.shape={tuple(given.shape if hasattr(given, 'shape') else np.shape(given))} and y_pred.shape={y_pred.shape}.")
     if _looks_sparse(given, y_pred):
         message += (" y_true looks like integer class labels: use sparse_categorical_crossentropy "
                     "(or one-hot encode the labels).")
@@ -212,7 +212,7 @@ def _check_labels(name, labels, y_pred, ignore_class):
     """Integer labels in [0, C) (except ``ignore_class``), or a ValueError saying which is not."""
     num_classes = y_pred.shape[-1]
     if labels.dtype.kind == "f":
-        fractional = labels[np.isnan(labels) | (labels != np.round(labels))]
+        fractional = labels[backend.xp.isnan(labels) | (labels != backend.xp.round(labels))]
         if fractional.size:
             raise ValueError(
                 f"{name}: labels must be integer class indices, received the value {fractional[0]!r} "
@@ -241,12 +241,12 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     """
     name = "sparse_categorical_crossentropy"
     y_pred = _to_last_axis(as_prediction(y_pred), axis)
-    labels = np.asarray(getattr(y_true, "data", y_true))
+    labels = backend.xp.asarray(getattr(y_true, "data", y_true))
     if labels.ndim == y_pred.ndim and labels.ndim and labels.shape[-1] == 1:
         labels = labels[..., 0]
     if labels.shape != y_pred.shape[:-1]:
         message = (f"{name}: y_true must hold one integer label per row of y_pred, i.e. have shape "
-                   f"{y_pred.shape[:-1]}, received y_true.shape={np.shape(labels)} and "
+                   f"{y_pred.shape[:-1]}, received y_true.shape={labels.shape} and "
                    f"y_pred.shape={y_pred.shape}.")
         if labels.shape == y_pred.shape:
             message += (" y_true looks one-hot encoded: use categorical_crossentropy, "
@@ -254,7 +254,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         raise ValueError(message)
     _check_labels(name, labels, y_pred, ignore_class)
     valid = None if ignore_class is None else labels != ignore_class
-    index = labels.astype(np.int64) if valid is None else np.where(valid, labels, 0).astype(np.int64)
+    index = labels.astype(np.int64) if valid is None else backend.xp.where(valid, labels, 0).astype(np.int64)
     if from_logits:
         loss = ops.sparse_softmax_cross_entropy(index, y_pred)
     else:
@@ -289,7 +289,7 @@ def poisson(y_true, y_pred):
 def _signed_labels(y_true):
     """0/1 labels become -1/1 (as Keras does); -1/1 labels pass through."""
     data = y_true.data
-    if data.size and np.all((data == 0) | (data == 1)):
+    if data.size and backend.xp.all((data == 0) | (data == 1)):
         return 2.0 * y_true - 1.0
     return y_true
 

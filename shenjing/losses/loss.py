@@ -11,9 +11,9 @@ with ``call``, multiplies them by ``sample_weight`` and reduces them:
 
 import re
 
-import numpy as np
+import numpy as np  # broadcast_shapes on shape tuples only: arrays go through backend.xp
 
-from .. import ops
+from .. import backend, ops
 from .functions import as_prediction
 from ..registry import keras_export
 
@@ -63,10 +63,10 @@ def reduce_weighted_values(values, sample_weight=None, mask=None,
     reduction = standardize_reduction(reduction)
     weights = None
     if sample_weight is not None:
-        weights = np.asarray(getattr(sample_weight, "data", sample_weight), dtype=values.dtype)
+        weights = backend.xp.asarray(getattr(sample_weight, "data", sample_weight), dtype=values.dtype)
         weights = _align_weights(weights, values.shape, name)
     if mask is not None:
-        mask = np.asarray(mask, dtype=values.dtype).reshape(values.shape)
+        mask = backend.xp.asarray(mask, dtype=values.dtype).reshape(values.shape)
         if reduction in ("sum_over_batch_size", "mean"):
             # Masked entries drop out of the mean: divide by the valid count, not the size.
             valid = mask.sum()
@@ -84,7 +84,7 @@ def reduce_values(values, weights=None, reduction="sum_over_batch_size"):
     if reduction == "sum":
         return total
     if reduction == "mean_with_sample_weight" and weights is not None:
-        divisor = float(np.broadcast_to(weights, values.shape).sum())
+        divisor = float(backend.xp.broadcast_to(weights, values.shape).sum())
         return total / divisor if divisor != 0 else total * 0.0
     return total / values.size
 

@@ -9,7 +9,9 @@
   the k-th largest score (ties at the boundary count as hits, as in TF's ``in_top_k``).
 """
 
-import numpy as np
+import numpy as np  # dtypes only: arrays go through backend.xp
+
+from .. import backend
 
 from .metric import check_same_shape, register_function, to_array
 from .reduction_metrics import MeanMetricWrapper, samplewise
@@ -24,7 +26,7 @@ _ONE_HOT_HINT = "; for one-hot labels use categorical_accuracy"
 def accuracy(y_true, y_pred):
     y_true, y_pred = samplewise(y_true, y_pred)
     check_same_shape("accuracy", y_true, y_pred)
-    return np.mean(y_true == y_pred, axis=-1)
+    return backend.xp.mean(y_true == y_pred, axis=-1)
 
 
 @keras_export("keras.metrics.binary_accuracy")
@@ -32,7 +34,7 @@ def accuracy(y_true, y_pred):
 def binary_accuracy(y_true, y_pred, threshold=0.5):
     y_true, y_pred = samplewise(y_true, y_pred)
     check_same_shape("binary_accuracy", y_true, y_pred)
-    return np.mean(y_true == (y_pred > threshold), axis=-1)
+    return backend.xp.mean(y_true == (y_pred > threshold), axis=-1)
 
 
 def _one_hot_inputs(name, y_true, y_pred):
@@ -65,14 +67,14 @@ def _sparse_inputs(name, y_true, y_pred):
 @register_function
 def categorical_accuracy(y_true, y_pred):
     y_true, y_pred = _one_hot_inputs("categorical_accuracy", y_true, y_pred)
-    return (np.argmax(y_true, axis=-1) == np.argmax(y_pred, axis=-1)).astype(np.float64)
+    return (backend.xp.argmax(y_true, axis=-1) == backend.xp.argmax(y_pred, axis=-1)).astype(np.float64)
 
 
 @keras_export("keras.metrics.sparse_categorical_accuracy")
 @register_function
 def sparse_categorical_accuracy(y_true, y_pred):
     y_true, y_pred = _sparse_inputs("sparse_categorical_accuracy", y_true, y_pred)
-    return (y_true == np.argmax(y_pred, axis=-1)).astype(np.float64)
+    return (y_true == backend.xp.argmax(y_pred, axis=-1)).astype(np.float64)
 
 
 def in_top_k(targets, predictions, k):
@@ -81,12 +83,12 @@ def in_top_k(targets, predictions, k):
     scores = predictions.reshape(-1, num_classes)
     targets = targets.reshape(-1)
     if k <= 0:
-        return np.zeros(targets.shape, dtype=bool).reshape(predictions.shape[:-1])
+        return backend.xp.zeros(targets.shape, dtype=bool).reshape(predictions.shape[:-1])
     k = min(int(k), num_classes)
-    kth = np.partition(scores, num_classes - k, axis=-1)[:, num_classes - k]
+    kth = backend.xp.partition(scores, num_classes - k, axis=-1)[:, num_classes - k]
     index = targets.astype(np.int64)
     valid = (index >= 0) & (index < num_classes) & (index == targets)
-    target_scores = np.take_along_axis(scores, np.where(valid, index, 0)[:, None], axis=-1)[:, 0]
+    target_scores = backend.xp.take_along_axis(scores, backend.xp.where(valid, index, 0)[:, None], axis=-1)[:, 0]
     return (valid & (target_scores >= kth)).reshape(predictions.shape[:-1])
 
 
@@ -94,7 +96,7 @@ def in_top_k(targets, predictions, k):
 @register_function
 def top_k_categorical_accuracy(y_true, y_pred, k=5):
     y_true, y_pred = _one_hot_inputs("top_k_categorical_accuracy", y_true, y_pred)
-    return in_top_k(np.argmax(y_true, axis=-1), y_pred, k).astype(np.float64)
+    return in_top_k(backend.xp.argmax(y_true, axis=-1), y_pred, k).astype(np.float64)
 
 
 @keras_export("keras.metrics.sparse_top_k_categorical_accuracy")

@@ -13,7 +13,9 @@ totals gives the counts at every threshold (O(N + T)), as in Keras's
 - any other thresholds: bucket = searchsorted(sorted thresholds, p) - 1 (exact p > t).
 """
 
-import numpy as np
+import numpy as np  # dtypes only: arrays go through backend.xp
+
+from .. import backend
 
 from .metric import (EPSILON, Metric, as_result, divide_no_nan,
                      squeeze_or_expand_to_same_rank, to_array)
@@ -38,16 +40,16 @@ def is_evenly_distributed(thresholds):
     num = len(thresholds)
     if num < 3:
         return False
-    even = np.arange(num, dtype=np.float32) / (num - 1)
-    return bool(np.allclose(thresholds, even, atol=EPSILON))
+    even = backend.xp.arange(num, dtype=np.float32) / (num - 1)
+    return bool(backend.xp.allclose(thresholds, even, atol=EPSILON))
 
 
 def filter_top_k(x, k):
     """Keep the k largest values of the last axis (first index wins ties), NEG_INF elsewhere."""
-    order = np.argsort(-x, axis=-1, kind="stable")[..., :k]
-    keep = np.zeros(x.shape, dtype=bool)
-    np.put_along_axis(keep, order, True, axis=-1)
-    return np.where(keep, x, NEG_INF)
+    order = backend.xp.argsort(-x, axis=-1, kind="stable")[..., :k]
+    keep = backend.xp.zeros(x.shape, dtype=bool)
+    backend.xp.put_along_axis(keep, order, True, axis=-1)
+    return backend.xp.where(keep, x, NEG_INF)
 
 
 def confusion_counts(y_true, y_pred, thresholds, *, evenly=False, sample_weight=None,
@@ -61,7 +63,7 @@ def confusion_counts(y_true, y_pred, thresholds, *, evenly=False, sample_weight=
     """
     y_true = to_array(y_true, np.float32)
     y_pred = to_array(y_pred, np.float32)
-    thresholds = np.asarray(thresholds, dtype=np.float64)
+    thresholds = backend.xp.asarray(thresholds, dtype=np.float64)
     y_pred, y_true = squeeze_or_expand_to_same_rank(y_pred, y_true)
     if y_true.shape != y_pred.shape:
         raise ValueError(
@@ -88,34 +90,34 @@ def confusion_counts(y_true, y_pred, thresholds, *, evenly=False, sample_weight=
         y_pred = y_pred[..., class_id, None]
     if weights is not None:
         try:
-            weights = np.broadcast_to(weights, y_pred.shape)
+            weights = backend.xp.broadcast_to(weights, y_pred.shape)
         except ValueError:
             raise ValueError(
-                f"{name}: sample_weight of shape {np.shape(sample_weight)} cannot be broadcast "
+                f"{name}: sample_weight of shape {np.shape(backend.to_numpy(getattr(sample_weight, 'data', sample_weight)))} cannot be broadcast "
                 f"to the predictions' shape {y_pred.shape}"
             ) from None
     if label_weights is not None and not multi_label:
-        lw = np.broadcast_to(np.asarray(label_weights, np.float32)[None], y_pred.shape)
+        lw = backend.xp.broadcast_to(backend.xp.asarray(label_weights, np.float32)[None], y_pred.shape)
         weights = lw if weights is None else weights * lw
     if weights is None:
-        weights = np.ones(y_pred.shape, dtype=np.float64)
+        weights = backend.xp.ones(y_pred.shape, dtype=np.float64)
     weights = weights.astype(np.float64)
 
     num_thresholds = len(thresholds)
     if evenly:
-        p = np.clip(y_pred, 0.0, 1.0)
-        buckets = np.ceil(p * np.float32(num_thresholds - 1)).astype(np.int64) - 1
+        p = backend.xp.clip(y_pred, 0.0, 1.0)
+        buckets = backend.xp.ceil(p * np.float32(num_thresholds - 1)).astype(np.int64) - 1
         if thresholds[0] < 0.0 or thresholds[-1] > 1.0:
-            buckets = np.maximum(buckets, 0)
+            buckets = backend.xp.maximum(buckets, 0)
         order = None
     else:
-        order = np.argsort(thresholds, kind="stable")
+        order = backend.xp.argsort(thresholds, kind="stable")
         # Count of thresholds strictly below p, minus one: the highest one p exceeds.
-        buckets = np.searchsorted(thresholds[order], y_pred, side="left") - 1
+        buckets = backend.xp.searchsorted(thresholds[order], y_pred, side="left") - 1
 
     is_true = y_true.astype(bool)
-    true_w = np.where(is_true, weights, 0.0)
-    false_w = np.where(is_true, 0.0, weights)
+    true_w = backend.xp.where(is_true, weights, 0.0)
+    false_w = backend.xp.where(is_true, 0.0, weights)
     if multi_label:
         if y_pred.ndim != 2:
             raise ValueError(
@@ -123,7 +125,7 @@ def confusion_counts(y_true, y_pred, thresholds, *, evenly=False, sample_weight=
                 f"{y_pred.shape}"
             )
         num_labels = y_pred.shape[1]
-        offsets = np.arange(num_labels)[None, :] * num_thresholds
+        offsets = backend.xp.arange(num_labels)[None, :] * num_thresholds
     else:
         num_labels, offsets = 1, 0
         buckets, true_w, false_w = buckets.reshape(-1), true_w.reshape(-1), false_w.reshape(-1)
@@ -132,7 +134,7 @@ def confusion_counts(y_true, y_pred, thresholds, *, evenly=False, sample_weight=
     size = num_thresholds * num_labels
 
     def reversed_cumsum(values):
-        counts = np.bincount(index, weights=values[valid], minlength=size)
+        counts = backend.xp.bincount(index, weights=values[valid], minlength=size)
         counts = counts.reshape(num_labels, num_thresholds)[:, ::-1].cumsum(axis=1)[:, ::-1]
         return counts.T if multi_label else counts[0]
 
@@ -145,7 +147,7 @@ def confusion_counts(y_true, y_pred, thresholds, *, evenly=False, sample_weight=
         fn = true_w.sum() - tp
         tn = false_w.sum() - fp
     if order is not None:
-        unsorted = [np.empty_like(c) for c in (tp, fp, tn, fn)]
+        unsorted = [backend.xp.empty_like(c) for c in (tp, fp, tn, fn)]
         for out, counts in zip(unsorted, (tp, fp, tn, fn)):
             out[order] = counts
         tp, fp, tn, fn = unsorted
@@ -304,14 +306,14 @@ class AUC(Metric):
             inner = [(i + 1) / (num_thresholds - 1) for i in range(num_thresholds - 2)]
             self._evenly = True
         # End thresholds just outside [0, 1] so that 0 and 1 fall inside the curve.
-        self._thresholds = np.array([0.0 - EPSILON] + inner + [1.0 + EPSILON])
+        self._thresholds = backend.xp.array([0.0 - EPSILON] + inner + [1.0 + EPSILON])
         self.curve = str(curve).upper()
         self.summation_method = str(summation_method).lower()
         super().__init__(name=name, dtype=dtype)
         self.multi_label = bool(multi_label)
         self.num_labels = num_labels
         self.label_weights = (None if label_weights is None
-                              else np.asarray(label_weights, dtype=np.float64))
+                              else backend.xp.asarray(label_weights, dtype=np.float64))
         self._from_logits = bool(from_logits)
         self._built = False
         if self.multi_label:
@@ -346,7 +348,7 @@ class AUC(Metric):
                 )
             self._build(y_pred.shape[1])
         if self._from_logits:
-            y_pred = (1.0 / (1.0 + np.exp(-y_pred.astype(np.float64)))).astype(np.float32)
+            y_pred = (1.0 / (1.0 + backend.xp.exp(-y_pred.astype(np.float64)))).astype(np.float32)
         tp, fp, tn, fn = confusion_counts(
             y_true, y_pred, self._thresholds, evenly=self._evenly, sample_weight=sample_weight,
             multi_label=self.multi_label,
@@ -356,23 +358,23 @@ class AUC(Metric):
 
     def _average(self, by_label):
         if not self.multi_label:
-            return float(np.sum(by_label))
-        by_label = np.sum(by_label, axis=0)
+            return float(backend.xp.sum(by_label))
+        by_label = backend.xp.sum(by_label, axis=0)
         if self.label_weights is None:
-            return float(np.mean(by_label))
-        return float(divide_no_nan(np.sum(by_label * self.label_weights),
-                                   np.sum(self.label_weights)))
+            return float(backend.xp.mean(by_label))
+        return float(divide_no_nan(backend.xp.sum(by_label * self.label_weights),
+                                   backend.xp.sum(self.label_weights)))
 
     def _interpolate_pr_auc(self, tp, fp, fn):
         dtp = tp[:-1] - tp[1:]
         p = tp + fp
         dp = p[:-1] - p[1:]
-        slope = divide_no_nan(dtp, np.maximum(dp, 0))
+        slope = divide_no_nan(dtp, backend.xp.maximum(dp, 0))
         intercept = tp[1:] - slope * p[1:]
         both = (p[:-1] > 0) & (p[1:] > 0)
-        ratio = np.where(both, divide_no_nan(p[:-1], np.maximum(p[1:], 0)), 1.0)
-        increments = divide_no_nan(slope * (dtp + intercept * np.log(ratio)),
-                                   np.maximum(tp[1:] + fn[1:], 0))
+        ratio = backend.xp.where(both, divide_no_nan(p[:-1], backend.xp.maximum(p[1:], 0)), 1.0)
+        increments = divide_no_nan(slope * (dtp + intercept * backend.xp.log(ratio)),
+                                   backend.xp.maximum(tp[1:] + fn[1:], 0))
         return self._average(increments)
 
     def result(self):
@@ -389,9 +391,9 @@ class AUC(Metric):
         if self.summation_method == "interpolation":
             heights = (y[:-1] + y[1:]) / 2.0
         elif self.summation_method == "minoring":
-            heights = np.minimum(y[:-1], y[1:])
+            heights = backend.xp.minimum(y[:-1], y[1:])
         else:
-            heights = np.maximum(y[:-1], y[1:])
+            heights = backend.xp.maximum(y[:-1], y[1:])
         return self._average((x[:-1] - x[1:]) * heights)
 
     def reset_state(self):

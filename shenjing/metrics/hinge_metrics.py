@@ -4,7 +4,9 @@
 - categorical_hinge: max(max((1 - y) * p) - sum(y * p) + 1, 0)
 """
 
-import numpy as np
+import numpy as np  # dtypes only: arrays go through backend.xp
+
+from .. import backend
 
 from .metric import check_same_shape, register_function
 from .reduction_metrics import MeanMetricWrapper, samplewise
@@ -14,7 +16,7 @@ from ..registry import keras_export
 def _hinge_inputs(name, y_true, y_pred):
     y_true, y_pred = samplewise(y_true, y_pred)
     check_same_shape(name, y_true, y_pred)
-    if np.all((y_true == 0) | (y_true == 1)):
+    if backend.xp.all((y_true == 0) | (y_true == 1)):
         y_true = 2.0 * y_true - 1.0
     return y_true, y_pred
 
@@ -23,14 +25,14 @@ def _hinge_inputs(name, y_true, y_pred):
 @register_function
 def hinge(y_true, y_pred):
     y_true, y_pred = _hinge_inputs("hinge", y_true, y_pred)
-    return np.mean(np.maximum(1.0 - y_true * y_pred, 0.0), axis=-1)
+    return backend.xp.mean(backend.xp.maximum(1.0 - y_true * y_pred, 0.0), axis=-1)
 
 
 @keras_export("keras.metrics.squared_hinge")
 @register_function
 def squared_hinge(y_true, y_pred):
     y_true, y_pred = _hinge_inputs("squared_hinge", y_true, y_pred)
-    return np.mean(np.square(np.maximum(1.0 - y_true * y_pred, 0.0)), axis=-1)
+    return backend.xp.mean(backend.xp.square(backend.xp.maximum(1.0 - y_true * y_pred, 0.0)), axis=-1)
 
 
 @keras_export("keras.metrics.categorical_hinge")
@@ -38,9 +40,9 @@ def squared_hinge(y_true, y_pred):
 def categorical_hinge(y_true, y_pred):
     y_true, y_pred = samplewise(y_true, y_pred)
     check_same_shape("categorical_hinge", y_true, y_pred)
-    pos = np.sum(y_true * y_pred, axis=-1)
-    neg = np.max((1.0 - y_true) * y_pred, axis=-1)
-    return np.maximum(neg - pos + 1.0, 0.0)
+    pos = backend.xp.sum(y_true * y_pred, axis=-1)
+    neg = backend.xp.max((1.0 - y_true) * y_pred, axis=-1)
+    return backend.xp.maximum(neg - pos + 1.0, 0.0)
 
 
 @keras_export("keras.metrics.Hinge")

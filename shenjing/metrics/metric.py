@@ -29,9 +29,7 @@ EPSILON = 1e-7  # keras.backend.epsilon()
 def to_array(x, dtype=None):
     """A NumPy array from an array, list, scalar or Tensor (``.data``)."""
     x = getattr(x, "data", x)
-    if backend.xp is not np and isinstance(x, backend.xp.ndarray):
-        x = backend.to_numpy(x)
-    return np.asarray(x, dtype=dtype)
+    return backend.xp.asarray(x, dtype=dtype)
 
 
 def to_snake_case(name):
@@ -68,18 +66,19 @@ def check_same_shape(name, y_true, y_pred, hint=""):
 
 def divide_no_nan(x, y):
     """x / y, with 0 where y == 0."""
-    if np.ndim(x) == 0 and np.ndim(y) == 0:  # the scalar case (every Mean), in float64 as below
+    if getattr(x, "ndim", 0) == 0 and getattr(y, "ndim", 0) == 0:
+        # The scalar case (every Mean), in float64 as below, as a host value.
         y = float(y)
         return np.float64(0.0 if y == 0 else float(x) / y)
-    x = np.asarray(x, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    safe = np.where(y == 0, 1.0, y)
-    return np.where(y == 0, 0.0, x / safe)
+    x = backend.xp.asarray(x, dtype=np.float64)
+    y = backend.xp.asarray(y, dtype=np.float64)
+    safe = backend.xp.where(y == 0, 1.0, y)
+    return backend.xp.where(y == 0, 0.0, x / safe)
 
 
 def as_result(value):
     """A Python float for a scalar, otherwise a float array (the value ``result()`` returns)."""
-    value = np.asarray(value)
+    value = backend.to_numpy(value)  # results are host values
     if value.ndim == 0:
         return float(value)
     return value.astype(np.float64)
@@ -117,7 +116,7 @@ class Metric:
 
     def add_variable(self, shape=(), name=None, dtype=None):
         """A zero-filled state array of ``shape``, registered in ``variables``."""
-        value = np.zeros(shape, dtype=dtype or self.dtype)
+        value = backend.xp.zeros(shape, dtype=dtype or self.dtype)
         self._variables.append(value)
         self._variable_names.append(name or f"variable_{len(self._variables) - 1}")
         return value

@@ -8,7 +8,9 @@ per-sample functions over NumPy and their ``MeanMetricWrapper`` classes.
 - poisson: mean(p - y log(p + eps))
 """
 
-import numpy as np
+import numpy as np  # dtypes only: arrays go through backend.xp
+
+from .. import backend
 
 from .accuracy_metrics import _one_hot_inputs, _sparse_inputs
 from .metric import EPSILON, check_same_shape, register_function
@@ -17,8 +19,8 @@ from ..registry import keras_export
 
 
 def _log_softmax(x, axis):
-    shifted = x - np.max(x, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    shifted = x - backend.xp.max(x, axis=axis, keepdims=True)
+    return shifted - backend.xp.log(backend.xp.sum(backend.xp.exp(shifted), axis=axis, keepdims=True))
 
 
 @keras_export("keras.metrics.binary_crossentropy", "keras.metrics.BCE", "keras.metrics.bce")
@@ -29,11 +31,11 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
     if from_logits:
-        values = np.maximum(y_pred, 0) - y_pred * y_true + np.log1p(np.exp(-np.abs(y_pred)))
+        values = backend.xp.maximum(y_pred, 0) - y_pred * y_true + backend.xp.log1p(backend.xp.exp(-backend.xp.abs(y_pred)))
     else:
-        p = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
-        values = -(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p))
-    return np.mean(values, axis=axis)
+        p = backend.xp.clip(y_pred, EPSILON, 1.0 - EPSILON)
+        values = -(y_true * backend.xp.log(p) + (1.0 - y_true) * backend.xp.log(1.0 - p))
+    return backend.xp.mean(values, axis=axis)
 
 
 @keras_export("keras.metrics.categorical_crossentropy")
@@ -47,9 +49,9 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     if from_logits:
         log_p = _log_softmax(y_pred, axis)
     else:
-        p = y_pred / np.sum(y_pred, axis=axis, keepdims=True)
-        log_p = np.log(np.clip(p, EPSILON, 1.0 - EPSILON))
-    return -np.sum(y_true * log_p, axis=axis)
+        p = y_pred / backend.xp.sum(y_pred, axis=axis, keepdims=True)
+        log_p = backend.xp.log(backend.xp.clip(p, EPSILON, 1.0 - EPSILON))
+    return -backend.xp.sum(y_true * log_p, axis=axis)
 
 
 @keras_export("keras.metrics.sparse_categorical_crossentropy")
@@ -60,15 +62,15 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
     if from_logits:
         log_p = _log_softmax(y_pred, -1)
     else:
-        p = y_pred / np.sum(y_pred, axis=-1, keepdims=True)
-        log_p = np.log(np.clip(p, EPSILON, 1.0 - EPSILON))
+        p = y_pred / backend.xp.sum(y_pred, axis=-1, keepdims=True)
+        log_p = backend.xp.log(backend.xp.clip(p, EPSILON, 1.0 - EPSILON))
     labels = y_true.astype(np.int64)
-    if np.any((labels < 0) | (labels >= y_pred.shape[-1])):
+    if backend.xp.any((labels < 0) | (labels >= y_pred.shape[-1])):
         raise ValueError(
             f"sparse_categorical_crossentropy: labels must lie in [0, {y_pred.shape[-1]}), "
             f"received values from {labels.min()} to {labels.max()}"
         )
-    return -np.take_along_axis(log_p, labels[..., None], axis=-1)[..., 0]
+    return -backend.xp.take_along_axis(log_p, labels[..., None], axis=-1)[..., 0]
 
 
 @keras_export("keras.metrics.kl_divergence",
@@ -79,9 +81,9 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
 def kl_divergence(y_true, y_pred):
     y_true, y_pred = samplewise(y_true, y_pred)
     check_same_shape("kl_divergence", y_true, y_pred)
-    y_true = np.clip(y_true, EPSILON, 1.0)
-    y_pred = np.clip(y_pred, EPSILON, 1.0)
-    return np.sum(y_true * np.log(y_true / y_pred), axis=-1)
+    y_true = backend.xp.clip(y_true, EPSILON, 1.0)
+    y_pred = backend.xp.clip(y_pred, EPSILON, 1.0)
+    return backend.xp.sum(y_true * backend.xp.log(y_true / y_pred), axis=-1)
 
 
 @keras_export("keras.metrics.poisson")
@@ -89,7 +91,7 @@ def kl_divergence(y_true, y_pred):
 def poisson(y_true, y_pred):
     y_true, y_pred = samplewise(y_true, y_pred)
     check_same_shape("poisson", y_true, y_pred)
-    return np.mean(y_pred - y_true * np.log(y_pred + EPSILON), axis=-1)
+    return backend.xp.mean(y_pred - y_true * backend.xp.log(y_pred + EPSILON), axis=-1)
 
 
 kld = KLD = kullback_leibler_divergence = kl_divergence

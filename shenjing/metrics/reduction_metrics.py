@@ -5,7 +5,9 @@ reduced to the weights' rank, weighted, then reduced to one value per sample;
 ``Mean`` divides the weighted total by the sum of the (per-sample) weights.
 """
 
-import numpy as np
+import numpy as np  # dtypes only: arrays go through backend.xp
+
+from .. import backend
 
 from .metric import (Metric, as_result, deserialize_function, divide_no_nan,
                      serialize_function, squeeze_or_expand_to_same_rank, to_array)
@@ -30,7 +32,7 @@ def reduce_to_samplewise_values(values, sample_weight, reduce_fn, name="metric")
         if v_ndim > w_ndim:
             values = reduce_fn(values, axis=tuple(range(w_ndim, v_ndim)))
         try:
-            sample_weight = np.broadcast_to(sample_weight, values.shape)
+            sample_weight = backend.xp.broadcast_to(sample_weight, values.shape)
         except ValueError:
             raise ValueError(
                 f"{name}: sample_weight of shape {sample_weight.shape} cannot weight values of "
@@ -53,8 +55,8 @@ class Sum(Metric):
         self.total = self.add_variable((), name="total")
 
     def update_state(self, values, sample_weight=None):
-        values, _ = reduce_to_samplewise_values(values, sample_weight, np.sum, self.name)
-        self.total[...] = self.total + np.sum(values)
+        values, _ = reduce_to_samplewise_values(values, sample_weight, backend.xp.sum, self.name)
+        self.total[...] = self.total + backend.xp.sum(values)
 
     def result(self):
         return as_result(self.total)
@@ -74,15 +76,15 @@ class Mean(Metric):
         self.count = self.add_variable((), name="count")
 
     def update_state(self, values, sample_weight=None):
-        values, sample_weight = reduce_to_samplewise_values(values, sample_weight, np.mean,
+        values, sample_weight = reduce_to_samplewise_values(values, sample_weight, backend.xp.mean,
                                                             self.name)
         if sample_weight is not None:
-            num_samples = np.sum(sample_weight)
+            num_samples = backend.xp.sum(sample_weight)
         elif values.ndim >= 1:
             num_samples = values.shape[0]
         else:
             num_samples = 1
-        self.total[...] = self.total + np.sum(values)
+        self.total[...] = self.total + backend.xp.sum(values)
         self.count[...] = self.count + num_samples
 
     def result(self):

@@ -10,7 +10,9 @@ and their classes.
 - RootMeanSquaredError: sqrt(weighted mean of the squared errors over all seen samples)
 """
 
-import numpy as np
+import numpy as np  # dtypes only: arrays go through backend.xp
+
+from .. import backend
 
 from .metric import EPSILON, check_same_shape, register_function
 from .reduction_metrics import Mean, MeanMetricWrapper, samplewise
@@ -27,14 +29,14 @@ def _inputs(name, y_true, y_pred):
 @register_function
 def mean_squared_error(y_true, y_pred):
     y_true, y_pred = _inputs("mean_squared_error", y_true, y_pred)
-    return np.mean(np.square(y_pred - y_true), axis=-1)
+    return backend.xp.mean(backend.xp.square(y_pred - y_true), axis=-1)
 
 
 @keras_export("keras.metrics.mean_absolute_error", "keras.metrics.MAE", "keras.metrics.mae")
 @register_function
 def mean_absolute_error(y_true, y_pred):
     y_true, y_pred = _inputs("mean_absolute_error", y_true, y_pred)
-    return np.mean(np.abs(y_pred - y_true), axis=-1)
+    return backend.xp.mean(backend.xp.abs(y_pred - y_true), axis=-1)
 
 
 @keras_export("keras.metrics.mean_absolute_percentage_error",
@@ -43,8 +45,8 @@ def mean_absolute_error(y_true, y_pred):
 @register_function
 def mean_absolute_percentage_error(y_true, y_pred):
     y_true, y_pred = _inputs("mean_absolute_percentage_error", y_true, y_pred)
-    diff = np.abs((y_true - y_pred) / np.maximum(np.abs(y_true), EPSILON))
-    return 100.0 * np.mean(diff, axis=-1)
+    diff = backend.xp.abs((y_true - y_pred) / backend.xp.maximum(backend.xp.abs(y_true), EPSILON))
+    return 100.0 * backend.xp.mean(diff, axis=-1)
 
 
 @keras_export("keras.metrics.mean_squared_logarithmic_error",
@@ -53,20 +55,20 @@ def mean_absolute_percentage_error(y_true, y_pred):
 @register_function
 def mean_squared_logarithmic_error(y_true, y_pred):
     y_true, y_pred = _inputs("mean_squared_logarithmic_error", y_true, y_pred)
-    first = np.log(np.maximum(y_pred, EPSILON) + 1.0)
-    second = np.log(np.maximum(y_true, EPSILON) + 1.0)
-    return np.mean(np.square(first - second), axis=-1)
+    first = backend.xp.log(backend.xp.maximum(y_pred, EPSILON) + 1.0)
+    second = backend.xp.log(backend.xp.maximum(y_true, EPSILON) + 1.0)
+    return backend.xp.mean(backend.xp.square(first - second), axis=-1)
 
 
 def _l2_normalize(x, axis):
-    return x / np.sqrt(np.maximum(np.sum(np.square(x), axis=axis, keepdims=True), 1e-12))
+    return x / backend.xp.sqrt(backend.xp.maximum(backend.xp.sum(backend.xp.square(x), axis=axis, keepdims=True), 1e-12))
 
 
 @keras_export("keras.metrics.cosine_similarity")
 @register_function
 def cosine_similarity(y_true, y_pred, axis=-1):
     y_true, y_pred = _inputs("cosine_similarity", y_true, y_pred)
-    return np.sum(_l2_normalize(y_true, axis) * _l2_normalize(y_pred, axis), axis=axis)
+    return backend.xp.sum(_l2_normalize(y_true, axis) * _l2_normalize(y_pred, axis), axis=axis)
 
 
 @keras_export("keras.metrics.log_cosh", "keras.metrics.logcosh")
@@ -75,7 +77,7 @@ def log_cosh(y_true, y_pred):
     y_true, y_pred = _inputs("log_cosh", y_true, y_pred)
     x = y_pred - y_true
     # log(cosh(x)) = x + softplus(-2x) - log(2), stable for large |x|.
-    return np.mean(x + np.logaddexp(0.0, -2.0 * x) - np.log(2.0), axis=-1)
+    return backend.xp.mean(x + backend.xp.logaddexp(0.0, -2.0 * x) - backend.xp.log(2.0), axis=-1)
 
 
 mse = MSE = mean_squared_error
@@ -175,7 +177,7 @@ class RootMeanSquaredError(Mean):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         y_true, y_pred = _inputs(self.name, y_true, y_pred)
-        super().update_state(np.square(y_pred - y_true), sample_weight=sample_weight)
+        super().update_state(backend.xp.square(y_pred - y_true), sample_weight=sample_weight)
 
     def result(self):
-        return float(np.sqrt(super().result()))
+        return float(backend.xp.sqrt(super().result()))

@@ -1,6 +1,6 @@
 """Adadelta: step sizes from running averages of squared gradients and updates (Zeiler, 2012)."""
 
-import numpy as np
+from .. import backend
 
 from .optimizer import Optimizer
 from ..registry import keras_export
@@ -29,18 +29,18 @@ class Adadelta(Optimizer):
         lr, rho, eps = coeffs
         acc_g, acc_d = slots
         acc_g *= rho
-        tmp = np.square(g)
+        tmp = backend.xp.square(g)
         tmp *= 1 - rho
         acc_g += tmp
-        delta = np.add(acc_d, eps)
-        np.sqrt(delta, out=delta)
+        delta = backend.xp.add(acc_d, eps)
+        backend.xp.sqrt(delta, out=delta)
         delta *= g
-        np.add(acc_g, eps, out=tmp)
-        np.sqrt(tmp, out=tmp)
+        backend.xp.add(acc_g, eps, out=tmp)
+        backend.xp.sqrt(tmp, out=tmp)
         delta /= tmp
-        np.negative(delta, out=delta)
+        backend.xp.negative(delta, out=delta)
         acc_d *= rho
-        np.square(delta, out=tmp)
+        backend.xp.square(delta, out=tmp)
         tmp *= 1 - rho
         acc_d += tmp
         delta *= lr

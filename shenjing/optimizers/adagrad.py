@@ -1,6 +1,6 @@
 """Adagrad: per-coordinate learning rates from the sum of squared gradients (Duchi et al., 2011)."""
 
-import numpy as np
+from .. import backend
 
 from .optimizer import Optimizer
 from ..registry import keras_export
@@ -32,10 +32,10 @@ class Adagrad(Optimizer):
     def _update_step(self, w, g, slots, coeffs):
         lr, eps = coeffs
         acc = slots[0]
-        tmp = np.square(g)
+        tmp = backend.xp.square(g)
         acc += tmp
-        np.add(acc, eps, out=tmp)
-        np.sqrt(tmp, out=tmp)
+        backend.xp.add(acc, eps, out=tmp)
+        backend.xp.sqrt(tmp, out=tmp)
         inc = g * lr
         inc /= tmp
         w -= inc

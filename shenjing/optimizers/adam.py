@@ -2,9 +2,8 @@
 
 import math
 
-import numpy as np
-
-from ..autograd.ops import kernels
+from .. import backend
+from ..backend import kernels
 from .optimizer import Optimizer
 from ..registry import keras_export
 
@@ -15,7 +14,7 @@ def update_moments(g, m, v, c1, c2):
     tmp = g - m
     tmp *= c1
     m += tmp
-    np.square(g, out=tmp)
+    backend.xp.square(g, out=tmp)
     tmp -= v
     tmp *= c2
     v += tmp
@@ -53,16 +52,14 @@ class Adam(Optimizer):
     def _update_step(self, w, g, slots, coeffs):
         c1, c2, alpha, eps = coeffs
         m, v = slots[0], slots[1]
-        loops = None if self.amsgrad else kernels.compiled(w, g, m, v)
-        if loops is not None and w.dtype == g.dtype == m.dtype == v.dtype:
-            cast = w.dtype.type  # float32 weights: float32 arithmetic, as NumPy does it
-            loops.adam_update(w, g, m, v, cast(c1), cast(c2), cast(alpha), cast(eps))
+        if not self.amsgrad:
+            kernels.adam_update(w, g, m, v, c1, c2, alpha, eps)
             return
+        xp = backend.xp
         tmp = update_moments(g, m, v, c1, c2)
-        if self.amsgrad:
-            np.maximum(slots[2], v, out=slots[2])
-            v = slots[2]
-        np.sqrt(v, out=tmp)
+        xp.maximum(slots[2], v, out=slots[2])
+        v = slots[2]
+        xp.sqrt(v, out=tmp)
         tmp += eps
         step = m * alpha
         step /= tmp

@@ -1,6 +1,6 @@
 """Adamax: Adam with the infinity norm in place of the second moment (Kingma & Ba, 2014, 7.1)."""
 
-import numpy as np
+from .. import backend
 
 from .optimizer import Optimizer
 from ..registry import keras_export
@@ -35,9 +35,9 @@ class Adamax(Optimizer):
         tmp *= c1
         m += tmp
         u *= b2
-        np.abs(g, out=tmp)
-        np.maximum(u, tmp, out=u)
-        np.add(u, eps, out=tmp)
+        backend.xp.abs(g, out=tmp)
+        backend.xp.maximum(u, tmp, out=u)
+        backend.xp.add(u, eps, out=tmp)
         tmp *= bias
         step = m * lr
         step /= tmp

@@ -2,7 +2,7 @@
 
 import math
 
-import numpy as np
+from .. import backend
 
 
 def global_norm(arrays):
@@ -10,14 +10,14 @@ def global_norm(arrays):
     total = 0.0
     for a in arrays:
         flat = a.reshape(-1)
-        total += float(np.dot(flat, flat))
+        total += float(backend.xp.dot(flat, flat))
     return math.sqrt(total)
 
 
 def clip_by_norm(grad, clipnorm):
     """``g * clipnorm / max(||g||, clipnorm)``: a new array when it clips, else ``g`` itself."""
     flat = grad.reshape(-1)
-    norm = math.sqrt(float(np.dot(flat, flat)))
+    norm = math.sqrt(float(backend.xp.dot(flat, flat)))
     if norm > clipnorm:
         return grad * (clipnorm / norm)
     return grad

@@ -1,6 +1,8 @@
 """Nadam: Adam with Nesterov momentum (Dozat, 2015), with Keras's momentum schedule."""
 
-import numpy as np
+import numpy as np  # the host-side scalar state (u_product) only
+
+from .. import backend
 
 from .adam import update_moments
 from .optimizer import Optimizer
@@ -57,8 +59,8 @@ class Nadam(Optimizer):
         tmp = update_moments(g, m, v, c1, c2)
         m_hat = m * k_m
         m_hat += g * k_g
-        np.divide(v, bias2, out=tmp)
-        np.sqrt(tmp, out=tmp)
+        backend.xp.divide(v, bias2, out=tmp)
+        backend.xp.sqrt(tmp, out=tmp)
         tmp += eps
         m_hat *= lr
         m_hat /= tmp

@@ -16,8 +16,9 @@ learning_rate)`` instead, which is called once per weight under ``no_grad``.
 import re
 import warnings
 
-import numpy as np
+import numpy as np  # host-side state copies (saving) and scalar checks; arrays go through backend.xp
 
+from .. import backend
 from ..autograd.graph import no_grad
 from ..autograd.tensor import Tensor
 from . import schedules as _schedules
@@ -40,7 +41,7 @@ def _is_number(value):
 
 
 def _as_array(grad):
-    return grad.data if isinstance(grad, Tensor) else np.asarray(grad)
+    return grad.data if isinstance(grad, Tensor) else backend.xp.asarray(grad)
 
 
 @keras_export("keras.optimizers.Optimizer")
@@ -289,7 +290,7 @@ class Optimizer(OptimizerVariables):
         if self.global_clipnorm and self.global_clipnorm > 0:
             return clip_by_global_norm(grads, self.global_clipnorm)
         if self.clipvalue and self.clipvalue > 0:
-            return [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
+            return [backend.xp.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
         return grads
 
     # -- weight decay ------------------------------------------------------------

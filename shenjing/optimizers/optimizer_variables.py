@@ -75,13 +75,13 @@ class OptimizerVariables:
         data = var.data
         self._var_index[id(var)] = len(self._vars)
         self._vars.append(var)
-        self._slots[id(var)] = [np.full_like(data, init) if init else np.zeros_like(data)
+        self._slots[id(var)] = [backend.xp.full_like(data, init) if init else backend.xp.zeros_like(data)
                                 for _, init in self._slot_kinds()]
         base = []
         if self.use_ema:
             base.append(data.copy())
         if self.gradient_accumulation_steps:
-            base.append(np.zeros_like(data))
+            base.append(backend.xp.zeros_like(data))
         self._base_slots[id(var)] = base
         self._on_register(var)
 
@@ -196,7 +196,7 @@ class OptimizerVariables:
 
     def get_state(self):
         """Copies of ``variables``: a list of arrays that ``set_state`` takes back."""
-        return [np.array(a, copy=True) for a in self.variables]
+        return [np.array(backend.to_numpy(a), copy=True) for a in self.variables]
 
     def set_state(self, arrays):
         """Restore ``get_state()``'s arrays; the count and every shape must match."""
@@ -237,7 +237,7 @@ class OptimizerVariables:
     def save_own_variables(self, store):
         """Write the state into a dict-like ``store`` under keys "0", "1", ... (as Keras)."""
         for i, array in enumerate(self.variables):
-            store[str(i)] = np.array(array, copy=True)
+            store[str(i)] = np.array(backend.to_numpy(array), copy=True)
 
     def load_own_variables(self, store):
         """Read the state from ``store``; warn and skip when the count differs (as Keras).

@@ -1,6 +1,6 @@
 """RMSprop: divide the gradient by a running root mean square (Hinton, 2012)."""
 
-import numpy as np
+from .. import backend
 
 from .optimizer import Optimizer
 from ..registry import keras_export
@@ -36,20 +36,20 @@ class RMSprop(Optimizer):
         lr, rho, eps, momentum = coeffs
         v = slots[0]
         v *= rho
-        tmp = np.square(g)
+        tmp = backend.xp.square(g)
         tmp *= 1 - rho
         v += tmp
         if self.centered:
             mg = slots[-1]
             mg *= rho
-            np.multiply(g, 1 - rho, out=tmp)
+            backend.xp.multiply(g, 1 - rho, out=tmp)
             mg += tmp
-            np.square(mg, out=tmp)
-            np.subtract(v, tmp, out=tmp)
+            backend.xp.square(mg, out=tmp)
+            backend.xp.subtract(v, tmp, out=tmp)
             tmp += eps
         else:
-            np.add(v, eps, out=tmp)
-        np.sqrt(tmp, out=tmp)
+            backend.xp.add(v, eps, out=tmp)
+        backend.xp.sqrt(tmp, out=tmp)
         inc = g * lr
         inc /= tmp
         if momentum > 0:

@@ -2,11 +2,10 @@
 
 import math
 
-import numpy as np
-
+from ... import backend
+from ...backend import kernels
 from ..function import Function
 from ..tensor import as_tensor
-from . import kernels
 
 
 class ReLU(Function):
@@ -25,7 +24,7 @@ class Sigmoid(Function):
     """y = 1 / (1 + exp(-x)), computed as (1 + tanh(x/2)) / 2 to never overflow;  dx = g y (1 - y)."""
 
     def forward(self, x):
-        y = np.tanh(x * 0.5)
+        y = backend.xp.tanh(x * 0.5)
         y *= 0.5
         y += 0.5
         self.y = y
@@ -39,7 +38,7 @@ class Tanh(Function):
     """y = tanh(x);  dx = g (1 - y^2)."""
 
     def forward(self, x):
-        self.y = np.tanh(x)
+        self.y = backend.xp.tanh(x)
         return self.y
 
     def backward(self, g):
@@ -50,7 +49,7 @@ class Softmax(Function):
     """y = exp(x - max) / sum(exp(x - max));  dx = y (g - sum(g y))."""
 
     def forward(self, x, axis):
-        e = np.exp(x - x.max(axis=axis, keepdims=True))
+        e = backend.xp.exp(x - x.max(axis=axis, keepdims=True))
         e /= e.sum(axis=axis, keepdims=True)
         self.y, self.axis = e, axis
         return e
@@ -65,12 +64,12 @@ class LogSoftmax(Function):
 
     def forward(self, x, axis):
         shifted = x - x.max(axis=axis, keepdims=True)
-        y = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+        y = shifted - backend.xp.log(backend.xp.exp(shifted).sum(axis=axis, keepdims=True))
         self.y, self.axis = y, axis
         return y
 
     def backward(self, g):
-        return g - np.exp(self.y) * g.sum(axis=self.axis, keepdims=True)
+        return g - backend.xp.exp(self.y) * g.sum(axis=self.axis, keepdims=True)
 
 
 class LeakyReLU(Function):
@@ -78,10 +77,10 @@ class LeakyReLU(Function):
 
     def forward(self, x, negative_slope):
         self.x, self.slope = x, negative_slope
-        return np.where(x > 0, x, x * negative_slope)
+        return backend.xp.where(x > 0, x, x * negative_slope)
 
     def backward(self, g):
-        return np.where(self.x > 0, g, g * self.slope)
+        return backend.xp.where(self.x > 0, g, g * self.slope)
 
 
 class ELU(Function):
@@ -89,11 +88,11 @@ class ELU(Function):
 
     def forward(self, x, alpha):
         self.x, self.alpha = x, alpha
-        self.y = np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
+        self.y = backend.xp.where(x > 0, x, alpha * backend.xp.expm1(backend.xp.minimum(x, 0)))
         return self.y
 
     def backward(self, g):
-        return np.where(self.x > 0, g, g * (self.y + self.alpha))
+        return backend.xp.where(self.x > 0, g, g * (self.y + self.alpha))
 
 
 class GELU(Function):
@@ -104,11 +103,9 @@ class GELU(Function):
     def forward(self, x, approximate):
         self.x, self.approximate = x, approximate
         if approximate:
-            self.t = np.tanh(self.C * (x + 0.044715 * x**3))
+            self.t = backend.xp.tanh(self.C * (x + 0.044715 * x**3))
             return 0.5 * x * (1 + self.t)
-        from scipy.special import erf
-
-        self.cdf = 0.5 * (1 + erf(x / math.sqrt(2)))
+        self.cdf = 0.5 * (1 + backend.scipy_special().erf(x / math.sqrt(2)))
         return x * self.cdf
 
     def backward(self, g):
@@ -117,7 +114,7 @@ class GELU(Function):
             t = self.t
             dt = (1 - t * t) * self.C * (1 + 3 * 0.044715 * x * x)
             return g * (0.5 * (1 + t) + 0.5 * x * dt)
-        pdf = np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+        pdf = backend.xp.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
         return g * (self.cdf + x * pdf)
 
 
@@ -126,10 +123,10 @@ class Softplus(Function):
 
     def forward(self, x):
         self.x = x
-        return np.logaddexp(0, x).astype(x.dtype, copy=False)
+        return backend.xp.logaddexp(0, x).astype(x.dtype, copy=False)
 
     def backward(self, g):
-        return g * (0.5 * np.tanh(0.5 * self.x) + 0.5)
+        return g * (0.5 * backend.xp.tanh(0.5 * self.x) + 0.5)
 
 
 class SiLU(Function):
@@ -137,7 +134,7 @@ class SiLU(Function):
 
     def forward(self, x):
         self.x = x
-        self.s = 0.5 * np.tanh(0.5 * x) + 0.5
+        self.s = 0.5 * backend.xp.tanh(0.5 * x) + 0.5
         return x * self.s
 
     def backward(self, g):

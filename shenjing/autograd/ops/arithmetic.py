@@ -4,8 +4,9 @@ Binary ops broadcast as NumPy does; their gradients keep the broadcast shape
 and the engine sums them back to each input's shape.
 """
 
-import numpy as np
+import numpy as np  # dtypes and errstate only: every array function goes through backend.xp
 
+from ... import backend
 from ..function import Function
 from ..tensor import Tensor, as_tensor
 
@@ -79,16 +80,16 @@ class Power(Function):
 
     def forward(self, a, b):
         self.a, self.b = a, b
-        self.y = np.power(a, b)
+        self.y = backend.xp.power(a, b)
         return self.y
 
     def backward(self, g):
         need_a, need_b = self.needs_input_grad
-        ga = g * self.b * np.power(self.a, self.b - 1) if need_a else None
+        ga = g * self.b * backend.xp.power(self.a, self.b - 1) if need_a else None
         gb = None
         if need_b:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                log_a = np.where(self.a > 0, np.log(np.where(self.a > 0, self.a, 1)), 0)
+            with np.errstate(divide="ignore", invalid="ignore"):  # NumPy's warnings switch (CuPy warns not)
+                log_a = backend.xp.where(self.a > 0, backend.xp.log(backend.xp.where(self.a > 0, self.a, 1)), 0)
             gb = g * self.y * log_a
         return ga, gb
 
@@ -97,7 +98,7 @@ class Exp(Function):
     """y = exp(x);  dx = g * y."""
 
     def forward(self, x):
-        self.y = np.exp(x)
+        self.y = backend.xp.exp(x)
         return self.y
 
     def backward(self, g):
@@ -109,7 +110,7 @@ class Log(Function):
 
     def forward(self, x):
         self.x = x
-        return np.log(x)
+        return backend.xp.log(x)
 
     def backward(self, g):
         return g / self.x
@@ -119,7 +120,7 @@ class Sqrt(Function):
     """y = sqrt(x);  dx = g / (2 y)."""
 
     def forward(self, x):
-        self.y = np.sqrt(x)
+        self.y = backend.xp.sqrt(x)
         return self.y
 
     def backward(self, g):
@@ -142,10 +143,10 @@ class Abs(Function):
 
     def forward(self, x):
         self.x = x
-        return np.abs(x)
+        return backend.xp.abs(x)
 
     def backward(self, g):
-        return g * np.sign(self.x)
+        return g * backend.xp.sign(self.x)
 
 
 class Clip(Function):
@@ -153,7 +154,7 @@ class Clip(Function):
 
     def forward(self, x, lo, hi):
         self.mask = (x >= lo) & (x <= hi)
-        return np.clip(x, lo, hi)
+        return backend.xp.clip(x, lo, hi)
 
     def backward(self, g):
         return g * self.mask
@@ -164,7 +165,7 @@ class Maximum(Function):
 
     def forward(self, a, b):
         self.a, self.b = a, b
-        return np.maximum(a, b)
+        return backend.xp.maximum(a, b)
 
     def backward(self, g):
         a_wins = (self.a > self.b) + 0.5 * (self.a == self.b)
@@ -176,7 +177,7 @@ class Minimum(Function):
 
     def forward(self, a, b):
         self.a, self.b = a, b
-        return np.minimum(a, b)
+        return backend.xp.minimum(a, b)
 
     def backward(self, g):
         a_wins = (self.a < self.b) + 0.5 * (self.a == self.b)
@@ -188,11 +189,11 @@ class Where(Function):
 
     def forward(self, cond, a, b):
         self.cond = cond
-        return np.where(cond, a, b)
+        return backend.xp.where(cond, a, b)
 
     def backward(self, g):
-        zero = np.zeros((), dtype=g.dtype)
-        return None, np.where(self.cond, g, zero), np.where(self.cond, zero, g)
+        zero = backend.xp.zeros((), dtype=g.dtype)
+        return None, backend.xp.where(self.cond, g, zero), backend.xp.where(self.cond, zero, g)
 
 
 class Cast(Function):
@@ -271,7 +272,7 @@ def minimum(x1, x2):
 def where(condition, x1, x2):
     """Pick ``x1`` where ``condition`` holds, else ``x2`` (all three broadcast)."""
     x1, x2 = _pair(x1, x2)
-    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    cond = condition.data if isinstance(condition, Tensor) else backend.xp.asarray(condition)
     return Where.apply(Tensor(cond.astype(bool, copy=False)), x1, x2)
 
 
@@ -286,22 +287,22 @@ def cast(x, dtype):
 
 def sign(x):
     """sign(x), with no gradient (it is zero almost everywhere)."""
-    return Tensor(np.sign(as_tensor(x).data))
+    return Tensor(backend.xp.sign(as_tensor(x).data))
 
 
-def _compare(ufunc):
+def _compare(name):
     def compare(x1, x2):
         a, b = _pair(x1, x2)
-        return Tensor(ufunc(a.data, b.data))
+        return Tensor(getattr(backend.xp, name)(a.data, b.data))
 
-    compare.__name__ = ufunc.__name__
-    compare.__doc__ = f"Elementwise ``{ufunc.__name__}``; a boolean tensor with no gradient."
+    compare.__name__ = name
+    compare.__doc__ = f"Elementwise ``{name}``; a boolean tensor with no gradient."
     return compare
 
 
-equal = _compare(np.equal)
-not_equal = _compare(np.not_equal)
-less = _compare(np.less)
-less_equal = _compare(np.less_equal)
-greater = _compare(np.greater)
-greater_equal = _compare(np.greater_equal)
+equal = _compare("equal")
+not_equal = _compare("not_equal")
+less = _compare("less")
+less_equal = _compare("less_equal")
+greater = _compare("greater")
+greater_equal = _compare("greater_equal")

@@ -4,20 +4,19 @@ For an input x (N, H, W, C) and a kernel K (kh, kw, C, F):
     cols[n, i, j, a, b, c] = x_pad[n, i*sh + a*dh, j*sw + b*dw, c]
     y[n, i, j, f] = sum_{a, b, c} cols[n, i, j, a, b, c] K[a, b, c, f]
 so y = cols @ K (flattened) and dK = cols^T @ g. For dx, each window's
-gradient g @ K^T is added back where the window read x (col2im), by a compiled
-loop (see ``kernels``); the NumPy path instead adds g @ K[a, b]^T into the
-strided slice of x that kernel offset (a, b) read, one GEMM per offset.
-Without a gradient to keep, the batch is done in chunks of about
-``CHUNK_BYTES`` of im2col matrix, so that a large batch (predict) needs no
-large temporary. 1-D convolution is the 2-D one with H = 1.
+gradient g @ K^T is added back where the window read x (col2im, one of the
+loops in ``backend.kernels``). The batch is done in chunks of about
+``CHUNK_BYTES`` of im2col matrix where nothing is kept (forward without a
+gradient, and col2im's window gradients), so that a large batch (predict) needs
+no large temporary. 1-D convolution is the 2-D one with H = 1.
 """
 
-import numpy as np
-from numpy.lib.stride_tricks import as_strided
+import numpy as np  # dtypes and Python-side argument checks only: arrays go through backend.xp
 
+from ... import backend
+from ...backend import kernels
 from ..function import Function
 from ..tensor import as_tensor
-from . import kernels
 from .linalg import column_sums
 
 CHUNK_BYTES = 8 << 20  # im2col rows made at a time when nothing is kept for backward
@@ -60,33 +59,34 @@ def windows(x, window, strides, dilation, out_hw):
     n, _, _, c = x.shape
     s0, s1, s2, s3 = x.strides
     (kh, kw), (sh, sw), (dh, dw), (ho, wo) = window, strides, dilation, out_hw
-    return as_strided(x, shape=(n, ho, wo, kh, kw, c),
-                      strides=(s0, s1 * sh, s2 * sw, s1 * dh, s2 * dw, s3), writeable=False)
+    return backend.xp.lib.stride_tricks.as_strided(
+        x, shape=(n, ho, wo, kh, kw, c), strides=(s0, s1 * sh, s2 * sw, s1 * dh, s2 * dw, s3),
+        writeable=False)
 
 
-def im2col(xp, window, strides, dilation, out_hw):
+def im2col(xpad, window, strides, dilation, out_hw):
     """The (N*Ho*Wo, kh*kw*C) matrix of window values, columns ordered (a, b, c) like the
     flattened kernel. With one channel the windows' innermost run is a single value,
     which copies slowly; there each kernel offset is copied as one strided slice into a
     row of the transpose, and the transposed view is returned (BLAS takes it as it is)."""
-    n, _, _, c = xp.shape
+    n, _, _, c = xpad.shape
     (kh, kw), (sh, sw), (dh, dw), (ho, wo) = window, strides, dilation, out_hw
     if kh == kw == 1 and strides == (1, 1):
-        return xp.reshape(n * ho * wo, c)  # a 1x1 convolution is a plain matrix product
+        return xpad.reshape(n * ho * wo, c)  # a 1x1 convolution is a plain matrix product
     if c == 1:
-        cols_t = np.empty((kh * kw, n, ho, wo), dtype=xp.dtype)
+        cols_t = backend.xp.empty((kh * kw, n, ho, wo), dtype=xpad.dtype)
         for k in range(kh * kw):
             a, b = divmod(k, kw)
-            cols_t[k] = xp[:, a * dh: a * dh + sh * (ho - 1) + 1: sh, b * dw: b * dw + sw * (wo - 1) + 1: sw, 0]
+            cols_t[k] = xpad[:, a * dh: a * dh + sh * (ho - 1) + 1: sh, b * dw: b * dw + sw * (wo - 1) + 1: sw, 0]
         return cols_t.reshape(kh * kw, n * ho * wo).T
-    return windows(xp, window, strides, dilation, out_hw).reshape(n * ho * wo, kh * kw * c)
+    return windows(xpad, window, strides, dilation, out_hw).reshape(n * ho * wo, kh * kw * c)
 
 
 def pad_spatial(x, pads, value=0):
     (top, bottom), (left, right) = pads
     if top == bottom == left == right == 0:
         return x
-    return np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=value)
+    return backend.xp.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=value)
 
 
 class Conv(Function):
@@ -108,21 +108,22 @@ class Conv(Function):
         pads = ((0, 0), (0, 0))
         if padding == "same":
             pads = (same_padding(h, kh, strides[0], dilation[0]), same_padding(w, kw, strides[1], dilation[1]))
-        xp = pad_spatial(x, pads)
+        xpad = pad_spatial(x, pads)
         kmat = kernel.reshape(kh * kw * c, f)
         self.relu = activation == "relu"
         if self.requires_grad:
-            cols = im2col(xp, (kh, kw), strides, dilation, (ho, wo))
+            cols = im2col(xpad, (kh, kw), strides, dilation, (ho, wo))
             y = kernels.bias_act(cols @ kmat, bias, self.relu)
             self.y = y if self.relu else None
             self.cols, self.kernel = cols, kernel
-            self.padded_shape, self.pads = xp.shape, pads
+            self.padded_shape, self.pads = xpad.shape, pads
             self.strides, self.dilation, self.x_hw, self.out_hw = strides, dilation, (h, w), (ho, wo)
         else:
-            y = np.empty((n * ho * wo, f), dtype=np.result_type(x, kernel))
+            y = backend.xp.empty((n * ho * wo, f), dtype=np.result_type(x.dtype, kernel.dtype))
             for s, e in _chunks(n, ho * wo * kh * kw * c * x.itemsize):
-                cols = im2col(xp[s:e], (kh, kw), strides, dilation, (ho, wo))
-                kernels.bias_act(np.matmul(cols, kmat, out=y[s * ho * wo: e * ho * wo]), bias, self.relu)
+                cols = im2col(xpad[s:e], (kh, kw), strides, dilation, (ho, wo))
+                kernels.bias_act(backend.xp.matmul(cols, kmat, out=y[s * ho * wo: e * ho * wo]), bias,
+                                 self.relu)
         y = y.reshape(n, ho, wo, f)
         return y[:, 0] if self.one_d else y
 
@@ -142,12 +143,8 @@ class Conv(Function):
         if len(need) > 2 and need[2]:
             gb = column_sums(g2)
         if need[0]:
-            gx = np.zeros(self.padded_shape, dtype=g.dtype)
-            compiled = kernels.compiled(g2, kernel)
-            if compiled is not None:
-                self._col2im(compiled, g2, gx)
-            else:
-                self._offset_gemms(g2, gx)
+            gx = backend.xp.zeros(self.padded_shape, dtype=g.dtype)
+            self._col2im(g2, gx)
             (top, _), (left, _) = self.pads
             h, w = self.x_hw
             gx = gx[:, top: top + h, left: left + w, :]
@@ -155,29 +152,14 @@ class Conv(Function):
                 gx = gx[:, 0]
         return gx, gk, gb
 
-    def _col2im(self, compiled, g2, gx):
+    def _col2im(self, g2, gx):
         """dcols = g @ K^T (each window's gradient, in chunks of samples), added back by col2im."""
         kh, kw, c, f = self.kernel.shape
         n, ho, wo = gx.shape[0], *self.out_hw
         kmat_t = self.kernel.reshape(kh * kw * c, f).T
-        (sh, sw), (dh, dw) = self.strides, self.dilation
         for s, e in _chunks(n, ho * wo * kh * kw * c * g2.itemsize):
             dcols = g2[s * ho * wo: e * ho * wo] @ kmat_t
-            compiled.col2im(dcols.reshape(e - s, ho, wo, kh, kw, c), sh, sw, dh, dw, gx[s:e])
-
-    def _offset_gemms(self, g2, gx):
-        """dx[window offset (a, b)] += g @ K[a, b]^T: one GEMM per kernel offset, each added
-        straight into the strided slice of x it came from."""
-        kernel = self.kernel
-        kh, kw, c, _ = kernel.shape
-        n, (ho, wo) = gx.shape[0], self.out_hw
-        (sh, sw), (dh, dw) = self.strides, self.dilation
-        part = np.empty((g2.shape[0], c), dtype=g2.dtype)
-        for a in range(kh):
-            for b in range(kw):
-                np.matmul(g2, kernel[a, b].T, out=part)
-                gx[:, a * dh: a * dh + sh * (ho - 1) + 1: sh,
-                   b * dw: b * dw + sw * (wo - 1) + 1: sw, :] += part.reshape(n, ho, wo, c)
+            kernels.col2im(dcols.reshape(e - s, ho, wo, kh, kw, c), self.strides, self.dilation, gx[s:e])
 
 
 def _chunks(n, bytes_per_sample):

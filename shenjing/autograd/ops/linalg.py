@@ -1,7 +1,8 @@
 """Matrix products: matmul (batched, with NumPy's 1-D rules) and dense (x @ W + b)."""
 
-import numpy as np
+import numpy as np  # broadcast_shapes on shape tuples only: arrays go through backend.xp
 
+from ... import backend
 from ..function import Function
 from ..tensor import as_tensor
 from .arithmetic import _pair
@@ -10,7 +11,7 @@ from .arithmetic import _pair
 def column_sums(a):
     """a.sum(axis=0) of a 2-D array as one matrix-vector product (BLAS is several times
     faster than NumPy's reduction over a long axis); the bias gradient of Dense and Conv."""
-    return np.ones(a.shape[0], dtype=a.dtype) @ a
+    return backend.xp.ones(a.shape[0], dtype=a.dtype) @ a
 
 
 class MatMul(Function):
@@ -18,7 +19,7 @@ class MatMul(Function):
 
     def forward(self, a, b):
         self.a, self.b = a, b
-        return np.matmul(a, b)
+        return backend.xp.matmul(a, b)
 
     def backward(self, g):
         a, b = self.a, self.b
@@ -26,18 +27,19 @@ class MatMul(Function):
         # Vectors act as matrices, as in matmul itself: (k,) @ B is (1, k) @ B.
         # g gets back the axes matmul dropped, the last one (b's) first, so that
         # (k,) @ (k,) -> () becomes (1, 1).
+        xp = backend.xp
         if b_vec:
-            b, g = b[:, None], np.expand_dims(g, -1)
+            b, g = b[:, None], g[..., None]
         if a_vec:
-            a, g = a[None, :], np.expand_dims(g, -2)
+            a, g = a[None, :], g[..., None, :]
         need_a, need_b = self.needs_input_grad
         ga = gb = None
         if need_a:
-            ga = np.matmul(g, np.swapaxes(b, -1, -2))
+            ga = xp.matmul(g, xp.swapaxes(b, -1, -2))
             if a_vec:
                 ga = ga.reshape(-1, ga.shape[-1]).sum(axis=0)
         if need_b:
-            gb = np.matmul(np.swapaxes(a, -1, -2), g)
+            gb = xp.matmul(xp.swapaxes(a, -1, -2), g)
             if b_vec:
                 gb = gb[..., 0].reshape(-1, gb.shape[-2]).sum(axis=0)
         return ga, gb

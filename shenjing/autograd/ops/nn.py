@@ -1,6 +1,6 @@
 """Neural-network ops: dropout, one-hot, and the fused (stable) cross-entropies."""
 
-import numpy as np
+import numpy as np  # dtypes, and the seeded host generator of dropout's mask
 
 from ... import backend
 from ..function import Function
@@ -29,16 +29,19 @@ def dropout(x, rate, noise_shape=None, seed=None):
         n if n is not None else x.shape[i] for i, n in enumerate(noise_shape)
     )
     dtype = x.dtype if x.dtype.kind == "f" else np.dtype(backend.floatx())
-    keep = backend.make_rng(seed).random(shape, dtype=np.float32) >= rate
+    # Drawn by the seeded NumPy generator (the same mask for a seed whatever the array module),
+    # then moved to the array module.
+    keep = backend.xp.asarray(backend.make_rng(seed).random(shape, dtype=np.float32) >= rate)
     mask = keep.astype(dtype) * dtype.type(1.0 / (1.0 - rate))
     return Dropout.apply(x, mask=mask)
 
 
 def one_hot(x, num_classes, dtype=None):
     """Integer labels (...,) -> one-hot rows (..., num_classes)."""
-    labels = np.asarray(getattr(x, "data", x))
-    out = np.zeros(labels.shape + (num_classes,), dtype=dtype or backend.floatx())
-    np.put_along_axis(out, labels[..., None].astype(np.int64), 1, axis=-1)
+    xp = backend.xp
+    labels = xp.asarray(getattr(x, "data", x))
+    out = xp.zeros(labels.shape + (num_classes,), dtype=dtype or backend.floatx())
+    xp.put_along_axis(out, labels[..., None].astype(np.int64), 1, axis=-1)
     return Tensor(out)
 
 
@@ -46,18 +49,19 @@ class SparseSoftmaxCrossEntropy(Function):
     """loss = logsumexp(z) - z[label];  dz = g (softmax(z) - onehot(label))."""
 
     def forward(self, logits, labels):
+        xp = backend.xp
         shifted = logits - logits.max(axis=-1, keepdims=True)
-        exp = np.exp(shifted)
+        exp = xp.exp(shifted)
         sum_exp = exp.sum(axis=-1, keepdims=True)
-        picked = np.take_along_axis(shifted, labels[..., None], axis=-1)
+        picked = xp.take_along_axis(shifted, labels[..., None], axis=-1)
         if self.requires_grad:
             # Saved once as softmax(z) - onehot(label); backward only reads it, so a
             # retained graph gives the same gradient every time.
             exp /= sum_exp
-            np.put_along_axis(exp, labels[..., None],
-                              np.take_along_axis(exp, labels[..., None], axis=-1) - 1, axis=-1)
+            xp.put_along_axis(exp, labels[..., None],
+                              xp.take_along_axis(exp, labels[..., None], axis=-1) - 1, axis=-1)
             self.dz = exp
-        return (np.log(sum_exp) - picked)[..., 0]
+        return (xp.log(sum_exp) - picked)[..., 0]
 
     def backward(self, g):
         return self.dz * g[..., None], None
@@ -68,14 +72,14 @@ class SoftmaxCrossEntropy(Function):
 
     def forward(self, logits, target):
         shifted = logits - logits.max(axis=-1, keepdims=True)
-        self.log_p = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        self.log_p = shifted - backend.xp.log(backend.xp.exp(shifted).sum(axis=-1, keepdims=True))
         self.target = target
         return -(target * self.log_p).sum(axis=-1)
 
     def backward(self, g):
         g = g[..., None]
         t = self.target
-        gz = g * (np.exp(self.log_p) * t.sum(axis=-1, keepdims=True) - t)
+        gz = g * (backend.xp.exp(self.log_p) * t.sum(axis=-1, keepdims=True) - t)
         gt = -g * self.log_p if self.needs_input_grad[1] else None
         return gz, gt
 
@@ -85,10 +89,11 @@ class SigmoidCrossEntropy(Function):
 
     def forward(self, logits, target):
         self.z, self.t = logits, target
-        return np.maximum(logits, 0) - logits * target + np.log1p(np.exp(-np.abs(logits)))
+        xp = backend.xp
+        return xp.maximum(logits, 0) - logits * target + xp.log1p(xp.exp(-xp.abs(logits)))
 
     def backward(self, g):
-        s = 0.5 * np.tanh(0.5 * self.z) + 0.5
+        s = 0.5 * backend.xp.tanh(0.5 * self.z) + 0.5
         gt = -g * self.z if self.needs_input_grad[1] else None
         return g * (s - self.t), gt
 
@@ -96,7 +101,7 @@ class SigmoidCrossEntropy(Function):
 def sparse_softmax_cross_entropy(labels, logits):
     """Per-sample cross-entropy of integer ``labels`` (...,) against ``logits`` (..., C)."""
     logits = as_tensor(logits)
-    labels = np.asarray(getattr(labels, "data", labels))
+    labels = backend.xp.asarray(getattr(labels, "data", labels))
     return SparseSoftmaxCrossEntropy.apply(logits, Tensor(labels.astype(np.int64, copy=False)))
 
 

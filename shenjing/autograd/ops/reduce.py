@@ -1,7 +1,10 @@
 """Reductions: sum, mean, max, min, logsumexp, var, std; argmax/argmin (no gradient)."""
 
-import numpy as np
+import math
 
+import numpy as np  # isinstance(np.integer) on axis arguments only: arrays go through backend.xp
+
+from ... import backend
 from ..function import Function
 from ..tensor import Tensor, as_tensor
 from .arithmetic import sqrt, square
@@ -23,9 +26,10 @@ def _axes(axis, ndim):
 
 def _expand(g, shape, axes, keepdims):
     """Re-insert the reduced axes into ``g`` so that it broadcasts against ``shape``."""
+    xp = backend.xp
     if not keepdims:
-        g = np.expand_dims(g, axes)
-    return np.broadcast_to(g, shape)
+        g = xp.expand_dims(g, axes)
+    return xp.broadcast_to(g, shape)
 
 
 class Sum(Function):
@@ -44,7 +48,7 @@ class Mean(Function):
 
     def forward(self, x, axes, keepdims):
         self.shape, self.axes, self.keepdims = x.shape, axes, keepdims
-        self.n = int(np.prod([x.shape[a] for a in axes])) if axes else 1
+        self.n = math.prod(x.shape[a] for a in axes)
         return x.mean(axis=axes, keepdims=keepdims)
 
     def backward(self, g):
@@ -54,43 +58,44 @@ class Mean(Function):
 class Max(Function):
     """y = max(x, axes);  dx = g at the maxima (split evenly between ties)."""
 
-    ufunc = staticmethod(np.max)
+    reduction = "max"
 
     def forward(self, x, axes, keepdims):
-        y = self.ufunc(x, axis=axes, keepdims=True)
+        y = getattr(backend.xp, self.reduction)(x, axis=axes, keepdims=True)
         if self.requires_grad:
             mask = (x == y).astype(x.dtype)
             self.weights = mask / mask.sum(axis=axes, keepdims=True)
             self.axes, self.keepdims = axes, keepdims
-        return y if keepdims else np.squeeze(y, axis=axes)
+        return y if keepdims else backend.xp.squeeze(y, axis=axes)
 
     def backward(self, g):
         if not self.keepdims:
-            g = np.expand_dims(g, self.axes)
+            g = backend.xp.expand_dims(g, self.axes)
         return g * self.weights
 
 
 class Min(Max):
     """y = min(x, axes);  dx = g at the minima (split evenly between ties)."""
 
-    ufunc = staticmethod(np.min)
+    reduction = "min"
 
 
 class LogSumExp(Function):
     """y = m + log(sum(exp(x - m)));  dx = g * softmax(x) over the axes."""
 
     def forward(self, x, axes, keepdims):
-        m = np.max(x, axis=axes, keepdims=True)
-        m = np.where(np.isfinite(m), m, 0)
-        e = np.exp(x - m)
+        xp = backend.xp
+        m = x.max(axis=axes, keepdims=True)
+        m = xp.where(xp.isfinite(m), m, 0)
+        e = xp.exp(x - m)
         s = e.sum(axis=axes, keepdims=True)
-        y = np.log(s) + m
+        y = xp.log(s) + m
         self.p, self.axes, self.keepdims = e / s, axes, keepdims
-        return y if keepdims else np.squeeze(y, axis=axes)
+        return y if keepdims else xp.squeeze(y, axis=axes)
 
     def backward(self, g):
         if not self.keepdims:
-            g = np.expand_dims(g, self.axes)
+            g = backend.xp.expand_dims(g, self.axes)
         return g * self.p
 
 
@@ -135,9 +140,9 @@ def std(x, axis=None, keepdims=False):
 
 def argmax(x, axis=None, keepdims=False):
     """Index of the largest value (no gradient)."""
-    return Tensor(np.argmax(as_tensor(x).data, axis=axis, keepdims=keepdims))
+    return Tensor(backend.xp.argmax(as_tensor(x).data, axis=axis, keepdims=keepdims))
 
 
 def argmin(x, axis=None, keepdims=False):
     """Index of the smallest value (no gradient)."""
-    return Tensor(np.argmin(as_tensor(x).data, axis=axis, keepdims=keepdims))
+    return Tensor(backend.xp.argmin(as_tensor(x).data, axis=axis, keepdims=keepdims))

@@ -1,8 +1,12 @@
 """Ops that move values without changing them: reshape, transpose, concatenate,
 stack, split, pad, take (gather), indexing, broadcast_to, expand_dims, squeeze."""
 
-import numpy as np
+import itertools
+import math
 
+import numpy as np  # host-side bookkeeping on shapes, pad widths and index types only
+
+from ... import backend
 from ..function import Function
 from ..tensor import Tensor, as_tensor
 
@@ -29,19 +33,19 @@ class Transpose(Function):
 
     def forward(self, x, axes):
         self.axes = axes
-        return np.transpose(x, axes)
+        return backend.xp.transpose(x, axes)
 
     def backward(self, g):
         if self.axes is None:
-            return np.transpose(g)
-        return np.transpose(g, np.argsort(self.axes))
+            return backend.xp.transpose(g)
+        return backend.xp.transpose(g, sorted(range(len(self.axes)), key=self.axes.__getitem__))
 
 
 class BroadcastTo(Function):
     """y = x broadcast to a shape;  dx = g summed back (done by the engine)."""
 
     def forward(self, x, shape):
-        return np.broadcast_to(x, shape)
+        return backend.xp.broadcast_to(x, shape)
 
     def backward(self, g):
         return g
@@ -52,11 +56,11 @@ class Concatenate(Function):
 
     def forward(self, *arrays, axis):
         self.axis = axis
-        self.bounds = np.cumsum([a.shape[axis] for a in arrays])[:-1]
-        return np.concatenate(arrays, axis=axis)
+        self.bounds = list(itertools.accumulate(a.shape[axis] for a in arrays))[:-1]
+        return backend.xp.concatenate(arrays, axis=axis)
 
     def backward(self, g):
-        return tuple(np.split(g, self.bounds, axis=self.axis))
+        return tuple(backend.xp.split(g, self.bounds, axis=self.axis))
 
 
 class Pad(Function):
@@ -64,7 +68,7 @@ class Pad(Function):
 
     def forward(self, x, pad_width, constant_values):
         self.inner = tuple(slice(lo, lo + n) for (lo, _), n in zip(pad_width, x.shape))
-        return np.pad(x, pad_width, constant_values=constant_values)
+        return backend.xp.pad(x, pad_width, constant_values=constant_values)
 
     def backward(self, g):
         return g[self.inner]
@@ -78,11 +82,11 @@ class GetItem(Function):
         return x[index]
 
     def backward(self, g):
-        dx = np.zeros(self.shape, dtype=g.dtype)
+        dx = backend.xp.zeros(self.shape, dtype=g.dtype)
         if _is_basic(self.index):
             dx[self.index] = g
         else:
-            np.add.at(dx, self.index, g)
+            backend.xp.add.at(dx, self.index, g)
         return dx
 
 
@@ -91,24 +95,25 @@ class Take(Function):
 
     def forward(self, x, indices, axis):
         self.shape, self.indices, self.axis = x.shape, indices, axis
-        return np.take(x, indices, axis=axis)
+        return backend.xp.take(x, indices, axis=axis)
 
     def backward(self, g):
+        xp = backend.xp
         axis = self.axis
         if axis is None:
-            dx = np.zeros(int(np.prod(self.shape)), dtype=g.dtype)
-            np.add.at(dx, self.indices.ravel(), g.ravel())
+            dx = xp.zeros(math.prod(self.shape), dtype=g.dtype)
+            xp.add.at(dx, self.indices.ravel(), g.ravel())
             return dx.reshape(self.shape)
         n = self.shape[axis]
         idx = self.indices.ravel() % n
         # Move the gathered axis to the front: rows of g belong to rows of dx.
-        g = np.moveaxis(g, list(range(axis, axis + self.indices.ndim)),
+        g = xp.moveaxis(g, list(range(axis, axis + self.indices.ndim)),
                         list(range(self.indices.ndim)))
         g = g.reshape((idx.size, -1))
-        dx = np.zeros((n, g.shape[1]), dtype=g.dtype)
-        np.add.at(dx, idx, g)
+        dx = xp.zeros((n, g.shape[1]), dtype=g.dtype)
+        xp.add.at(dx, idx, g)
         moved = (n,) + self.shape[:axis] + self.shape[axis + 1:]
-        return np.moveaxis(dx.reshape(moved), 0, axis)
+        return xp.moveaxis(dx.reshape(moved), 0, axis)
 
 
 def _is_basic(index):
@@ -123,9 +128,9 @@ def _plain_index(index):
     if isinstance(index, Tensor):
         return index.data
     if isinstance(index, tuple):
-        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
-    if isinstance(index, list):
-        return np.asarray(index)
+        return tuple(_plain_index(i) if isinstance(i, (Tensor, list, np.ndarray)) else i for i in index)
+    if isinstance(index, (list, np.ndarray)):
+        return backend.xp.asarray(index)  # index arrays live where the data does
     return index
 
 
@@ -160,12 +165,12 @@ def broadcast_to(x, shape):
 
 def expand_dims(x, axis):
     x = as_tensor(x)
-    return reshape(x, np.expand_dims(x.data, axis).shape)
+    return reshape(x, backend.xp.expand_dims(x.data, axis).shape)
 
 
 def squeeze(x, axis=None):
     x = as_tensor(x)
-    return reshape(x, np.squeeze(x.data, axis).shape)
+    return reshape(x, backend.xp.squeeze(x.data, axis).shape)
 
 
 def flatten(x):
@@ -225,9 +230,9 @@ def pad(x, pad_width, mode="constant", constant_values=0):
 def take(x, indices, axis=None):
     """Gather: ``x`` taken at integer ``indices`` along ``axis`` (embedding lookup)."""
     x = as_tensor(x)
-    idx = indices.data if isinstance(indices, Tensor) else np.asarray(indices)
+    idx = indices.data if isinstance(indices, Tensor) else backend.xp.asarray(indices)
     if not np.issubdtype(idx.dtype, np.integer):
-        if np.issubdtype(idx.dtype, np.floating) and np.all(idx == np.round(idx)):
+        if np.issubdtype(idx.dtype, np.floating) and bool((idx == idx.round()).all()):
             idx = idx.astype(np.int64)
         else:
             raise TypeError(f"take: indices must be integers, received dtype {idx.dtype}")

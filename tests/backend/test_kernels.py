@@ -1,4 +1,4 @@
-"""The compiled loops (``ops.kernels``) against the ops' NumPy code: the same values, NaN and ties included.
+"""The compiled loops (``backend.kernels``) against their NumPy twins: the same values, NaN and ties included.
 
 Every op that can use a compiled loop runs here twice on the same inputs, once
 as it runs by default and once inside ``kernels.disabled()``, and the forward
@@ -15,7 +15,7 @@ import pytest
 import shenjing as sj
 from shenjing import ops, optimizers
 from shenjing.autograd import gradcheck
-from shenjing.autograd.ops import kernels
+from shenjing.backend import kernels
 
 pytestmark = pytest.mark.skipif(not kernels.available(), reason="numba is not installed")
 
@@ -140,7 +140,7 @@ def test_adam_compiled_step_is_bit_identical_to_numpy(dtype):
                         activation="relu"), (2, 5, 5, 2)),
     (ops.relu, (3, 4)),
 ])
-def test_numpy_path_gradients(op, shape):
+def test_numpy_path_gradients(op, shape):  # the array-module implementations, under gradcheck
     x = np.random.default_rng(3).standard_normal(shape)
     with kernels.disabled():
         gradcheck(op, [x])
@@ -266,3 +266,39 @@ def test_max_pool_switched_off_between_forward_and_backward_routes_the_same():
     reference = sj.Variable(x)
     ops.max_pool(reference, 2).backward(g)
     np.testing.assert_array_equal(t.grad, reference.grad)
+
+
+def test_each_loop_has_an_array_module_twin_of_the_same_name_and_arguments():
+    import inspect
+
+    from shenjing.backend.kernels import numba_kernels, numpy_kernels
+
+    loops = {name: f.py_func for name, f in vars(numba_kernels).items() if hasattr(f, "py_func")}
+    assert set(loops) == {"bias_relu", "relu", "relu_grad", "max_pool_tiled", "max_pool_tiled_grad",
+                          "col2im", "adam_update"}
+    for name, loop in loops.items():
+        twin = getattr(numpy_kernels, name)
+        assert inspect.signature(twin) == inspect.signature(loop), name
+
+
+@pytest.mark.parametrize("shape,pool", [((2, 6, 6, 3), (2, 2)), ((1, 7, 5, 2), (3, 2)), ((2, 4, 4, 1), (1, 4))])
+def test_max_pool_loops_write_the_same_values_and_window_index(shape, pool):
+    """The loops themselves, side by side: the same maxima, the same index a*pw + b (NaN and ties
+    included) and the same routed gradient, rows no tile covers left as they were."""
+    from shenjing.backend.kernels import numba_kernels, numpy_kernels
+
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 3, shape).astype(np.float32)  # many ties
+    x[0, 0, 0, 0] = np.nan
+    (ph, pw), (n, h, w, c) = pool, shape
+    out = (n, h // ph, w // pw, c)
+    g = rng.standard_normal(out).astype(np.float32)
+    results = []
+    for loops in (numba_kernels, numpy_kernels):
+        y, index = np.empty(out, np.float32), np.empty(out, np.uint8)
+        loops.max_pool_tiled(x, ph, pw, y, index)
+        gx = np.full(shape, 7.0, np.float32)
+        loops.max_pool_tiled_grad(g, index, ph, pw, gx)
+        results.append((y, index, gx))
+    for a, b in zip(*results):
+        np.testing.assert_array_equal(a, b)

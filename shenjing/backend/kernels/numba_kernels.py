@@ -1,12 +1,13 @@
-"""The compiled loops behind ``kernels``: plain Python loops that numba compiles to machine code.
+"""The numba implementation of each loop: plain Python loops that numba compiles to machine code.
 
 Each loop makes one pass over memory where NumPy needs several (or a slow
 broadcast): the innermost loop runs over the channels, which are contiguous,
-so it vectorises. Every function takes C-contiguous arrays (``kernels`` checks)
-and is exact: the same values as the NumPy code it replaces, NaN included.
+so it vectorises. Every function takes C-contiguous NumPy arrays (the dispatch in
+``backend.kernels`` checks) and is exact: the same values as the function of the
+same name in ``numpy_kernels``, NaN included.
 
-Imported only through ``kernels.compiled``, so that ``import shenjing`` does not
-import numba. Compiled on first use and cached on disk (``cache=True``).
+Imported only by ``backend.kernels`` on first use, so that ``import shenjing`` does
+not import numba. Compiled on first use and cached on disk (``cache=True``).
 """
 
 import numpy as np
@@ -109,7 +110,7 @@ def col2im(dcols, sh, sw, dh, dw, gx):
 
 @jit
 def adam_update(w, g, m, v, c1, c2, alpha, eps):
-    """One Adam step in place, the same float operations as ``Adam._update_step``'s NumPy code:
+    """One Adam step in place, the same float operations as ``numpy_kernels.adam_update``:
     m += (g - m) c1;  v += (g^2 - v) c2;  w -= (m alpha) / (sqrt(v) + eps)."""
     wf, gf, mf, vf = w.reshape(-1), g.reshape(-1), m.reshape(-1), v.reshape(-1)
     for i in range(wf.size):

@@ -1,18 +1,18 @@
-"""Which ops may use compiled loops (``_compiled``), and the switch that turns them off.
+"""The few loops that NumPy makes slowly, each in two implementations, and the one switch.
 
-A few steps of a training step are memory-bound passes that NumPy makes slowly:
-a bias added along a short last axis, ``maximum`` against a scalar, a mask
-multiplied into a gradient, max pooling's argmax and routing, and im2col's
-adjoint (col2im), and the Adam update. Where numba is installed, the ops run
-these as compiled loops (one pass each); otherwise, or with ``SHENJING_COMPILED=0``
-in the environment, or inside ``disabled()``, they run their NumPy code. Both give
-the same values, NaN included (a NaN wins a max-pool window; a NaN or inf
-upstream gradient where ReLU clipped or pooling did not pick a value gives 0,
-as in torch); the tests run every op both ways.
-
-``compiled(*arrays)`` is the one question an op asks: it returns the module of
-compiled loops when they are on and every array is a C-contiguous NumPy float32
-or float64 array, else None.
+A few steps of a training step are memory-bound passes that whole-array code makes
+in several sweeps: a bias added along a short last axis, ``maximum`` against a
+scalar, a mask multiplied into a gradient, max pooling's argmax and routing,
+im2col's adjoint (col2im), and the Adam update. Each is a function of the same name
+and arguments in ``numba_kernels`` (compiled loops, one pass each) and in
+``numpy_kernels`` (array-module code). The ops and optimizers call the functions
+below, which allocate through the array module and pick the implementation: the
+compiled one where numba is installed, the switch is on (``SHENJING_COMPILED=0``
+in the environment or ``disabled()`` turn it off) and every array is a C-contiguous
+NumPy float32 or float64 array; else the array-module one. Both give the same
+values, NaN included (a NaN wins a max-pool window; a NaN or inf upstream gradient
+where ReLU clipped or pooling did not pick a value gives 0, as in torch); the tests
+run every op both ways. A GPU backend adds its own implementation here.
 """
 
 import contextlib
@@ -21,14 +21,17 @@ import warnings
 
 import numpy as np
 
+from .. import get_array_module
+from . import numpy_kernels
+
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _state = {"enabled": os.environ.get("SHENJING_COMPILED", "1").strip().lower() not in ("0", "false", "no", "off"),
           "module": None, "tried": False}
 
 
 def _import_loops():
-    from . import _compiled
-    return _compiled
+    from . import numba_kernels
+    return numba_kernels
 
 
 def _load():
@@ -118,7 +121,7 @@ def disabled():
         set_enabled(previous)
 
 
-# -- the steps, compiled where possible, else NumPy -----------------------------------
+# -- the steps: each allocates through the array module and runs one implementation --------
 
 def bias_act(y, bias, relu):
     """y += bias, then y = max(y, 0) if ``relu``: in place on a GEMM's output y (M, F)."""
@@ -130,30 +133,72 @@ def bias_act(y, bias, relu):
         loops = compiled(y) if bias is None else compiled(y, bias)
     if loops is not None:
         loops.bias_relu(y, np.zeros(y.shape[1], y.dtype) if bias is None else bias, relu)
-        return y
-    if bias is not None:
-        y += bias
-    if relu:
-        np.maximum(y, 0, out=y)
+    else:
+        numpy_kernels.bias_relu(y, bias, relu)
     return y
 
 
 def relu(x):
     """max(x, 0) as a new array (NaN stays NaN)."""
-    loops = compiled(x)
-    if loops is None:
-        return np.maximum(x, 0)
-    y = np.empty(x.shape, dtype=x.dtype)
-    loops.relu(x, y)
+    y = get_array_module(x).empty(x.shape, dtype=x.dtype)
+    (compiled(x) or numpy_kernels).relu(x, y)
     return y
 
 
 def relu_grad(g, y):
     """g where y > 0, else 0: the ReLU's backward, from its output y (a NaN or inf in g where
     the ReLU clipped gives 0, as in torch)."""
+    out = get_array_module(g).empty(g.shape, dtype=g.dtype)
     loops = compiled(g, y) if g.shape == y.shape and g.dtype == y.dtype else None
-    if loops is None:
-        return np.where(y > 0, g, np.zeros((), dtype=g.dtype))
-    out = np.empty(g.shape, dtype=g.dtype)
-    loops.relu_grad(g, y, out)
+    (loops or numpy_kernels).relu_grad(g, y, out)
     return out
+
+
+def max_pool_tiled(x, ph, pw, out_hw):
+    """Max pooling of x (N, H, W, C) over its non-overlapping (ph, pw) tiles, ``out_hw`` of them:
+    (y, index), both (N, Ho, Wo, C); index holds a*pw + b of each window's first maximum
+    (uint8, or int32 for windows of over 256 values) for ``max_pool_tiled_grad``."""
+    xp = get_array_module(x)
+    shape = (x.shape[0], *out_hw, x.shape[3])
+    y = xp.empty(shape, dtype=x.dtype)
+    small = ph * pw <= 256
+    index = xp.empty(shape, dtype=np.uint8 if small else np.int32)  # dtypes: NumPy's, as CuPy takes them
+    loops = compiled(x) if small else None
+    (loops or numpy_kernels).max_pool_tiled(x, ph, pw, y, index)
+    return y, index
+
+
+def max_pool_tiled_grad(g, index, ph, pw, x_shape):
+    """dx (of ``x_shape``) for ``max_pool_tiled``'s y: g routed to the value ``index`` picked in
+    each window; values no window covered get 0."""
+    xp = get_array_module(g)
+    n, h, w, _ = x_shape
+    ho, wo = g.shape[1:3]
+    covered = (ho * ph, wo * pw) == (h, w)
+    gx = (xp.empty if covered else xp.zeros)(x_shape, dtype=g.dtype)
+    loops = None
+    if index.dtype == np.uint8 and type(g) is np.ndarray and _loops() is not None:
+        g = np.ascontiguousarray(g)  # a broadcast upstream gradient (a NumPy view): copy it once
+        loops = compiled(g, gx)
+    (loops or numpy_kernels).max_pool_tiled_grad(g, index, ph, pw, gx)
+    return gx
+
+
+def col2im(dcols, strides, dilation, gx):
+    """gx[n, i*sh + a*dh, j*sw + b*dw, :] += dcols[n, i, j, a, b, :]: each window's gradient
+    (dcols, (N, Ho, Wo, kh, kw, C)) added back in place where the window read x (gx)."""
+    (sh, sw), (dh, dw) = strides, dilation
+    (compiled(dcols, gx) or numpy_kernels).col2im(dcols, sh, sw, dh, dw, gx)
+    return gx
+
+
+def adam_update(w, g, m, v, c1, c2, alpha, eps):
+    """One Adam step in place on w, m, v (``c1 = 1 - beta_1``, ``c2 = 1 - beta_2``, ``alpha``
+    the bias-corrected learning rate): m += (g - m) c1;  v += (g^2 - v) c2;
+    w -= (m alpha) / (sqrt(v) + eps). Both implementations give bit-identical results."""
+    loops = compiled(w, g, m, v) if w.dtype == g.dtype == m.dtype == v.dtype else None
+    if loops is None:
+        numpy_kernels.adam_update(w, g, m, v, c1, c2, alpha, eps)
+        return
+    cast = w.dtype.type  # float32 weights: float32 arithmetic, as NumPy does it
+    loops.adam_update(w, g, m, v, cast(c1), cast(c2), cast(alpha), cast(eps))
