@@ -5,10 +5,11 @@ state, ``result()`` reads the value, ``reset_state()`` zeroes the state (the
 trainer calls it at the start of each epoch), and ``m(y_true, y_pred)`` does an
 update and returns the result.
 
-Metrics are computed on NumPy arrays, outside the autodiff graph: inputs may
-be arrays, lists, scalars or shenjing Tensors. The state lives in
-``variables``, a list of NumPy arrays of ``dtype`` that are updated in place,
-so a saver can hold on to the list and ``assign_variables`` can load it back.
+Metrics are computed on arrays of the backend's array module (``backend.xp``),
+outside the autodiff graph: inputs may be arrays, lists, scalars or shenjing
+Tensors. The state lives in ``variables``, a list of ``xp`` arrays of ``dtype``
+that are updated in place; ``save_own_variables``/``load_own_variables`` move
+it to and from a weights file as NumPy arrays.
 
 ``result()`` returns a Python ``float`` for a scalar metric (Keras returns a
 scalar tensor), and a NumPy array where Keras returns a vector (Precision or
@@ -20,8 +21,7 @@ import re
 import numpy as np
 
 from .. import backend
-from ..registry import function_dict
-from ..registry import keras_export
+from ..registry import function_dict, keras_export
 
 EPSILON = 1e-7  # keras.backend.epsilon()
 
