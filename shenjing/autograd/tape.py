@@ -125,7 +125,7 @@ class GradientTape:
         this thread watches them too (that tape then owns the switch)."""
         for key, tensor in self._flipped.items():
             for other in graph._state.tapes:
-                if key in other._watched:
+                if other is not self and key in other._watched:
                     other._flipped[key] = tensor
                     break
             else:
