@@ -25,6 +25,10 @@ _state = _State()
 FREED = object()
 
 
+class GraphFreedError(RuntimeError):
+    """A backward pass reached a graph that an earlier pass freed (no ``retain_graph``)."""
+
+
 def is_grad_enabled():
     return _state.grad_enabled
 
@@ -130,7 +134,7 @@ def _topological_order(roots):
         for parent in tensor._ctx.inputs:
             ctx = parent._ctx
             if ctx is FREED and parent.requires_grad:
-                raise RuntimeError(
+                raise GraphFreedError(
                     "Trying to backward through a graph a second time: its intermediate "
                     "values were freed by the first backward(). Pass retain_graph=True to "
                     "the first call if you need to backward twice."
@@ -206,7 +210,7 @@ def _propagate(roots, grads, retain_graph, on_leaf, on_node=None):
 
 def _raise_if_freed(root, caller):
     if root._ctx is FREED:
-        raise RuntimeError(
+        raise GraphFreedError(
             f"Trying to backward through a graph a second time: pass retain_graph=True "
             f"to the first {caller} call."
         )

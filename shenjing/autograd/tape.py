@@ -14,8 +14,9 @@ in the structure of ``sources``, without writing any ``.grad``.
 
 Not as in TF: shenjing has one graph per thread, so ``stop_recording`` stops
 every tape of the thread (it refuses while another tape is open), and a target
-computed outside the block still has its graph (TF would answer None). There is
-no double backward: a gradient computed while a tape is recording is marked, and
+computed outside the block still has its graph (TF would answer None). Tapes open
+together (a GAN's two) share the graph, which the last of them to ask frees. There
+is no double backward: a gradient computed while a tape is recording is marked, and
 differentiating it again (second derivatives, gradient penalties) raises
 ``NotImplementedError`` instead of returning a wrong answer.
 """
@@ -23,6 +24,7 @@ differentiating it again (second derivatives, gradient penalties) raises
 import contextlib
 import enum
 import warnings
+import weakref
 
 import numpy as np
 
@@ -90,6 +92,9 @@ class GradientTape:
         self._active = False
         self._used = False
         self._saved_grad_mode = None
+        # Tapes open at the same time as this one (in this thread) record the same graph:
+        # a gradient call frees it only once none of them may still need it.
+        self._overlapping = weakref.WeakSet()
 
     # -- the ``with`` block ----------------------------------------------------
     def __enter__(self):
@@ -101,6 +106,9 @@ class GradientTape:
         state = graph._state
         self._saved_grad_mode = state.grad_enabled
         state.grad_enabled = True
+        for other in state.tapes:
+            other._overlapping.add(self)
+            self._overlapping.add(other)
         state.tapes = state.tapes + (self,)
         self._active = True
         for tensor in self._watched.values():
@@ -205,6 +213,14 @@ class GradientTape:
             raise RuntimeError(_NON_PERSISTENT_MESSAGE)
         self._used = True
 
+    def _retain(self):
+        """Whether this call must keep the graph: a persistent tape, a tape that overlapped
+        this one and may still ask (GANs: two tapes over one forward pass), or a gradient
+        that an open tape records."""
+        if self._persistent or (graph._state.grad_enabled and graph._state.tapes):
+            return True
+        return any(t._persistent or not t._used for t in self._overlapping)
+
     def _eligible(self, source):
         """Whether ``source`` may get a gradient from this tape."""
         if id(source) in self._watched:
@@ -258,8 +274,15 @@ class GradientTape:
             if seed is None and t.requires_grad:
                 seed = np.ones_like(t.data)
             filled.append(seed)
-        arrays = dict(zip(map(id, eligible),
-                          graph.grad(targets, eligible, filled, retain_graph=retain_graph)))
+        try:
+            found = graph.grad(targets, eligible, filled, retain_graph=retain_graph)
+        except graph.GraphFreedError as error:
+            raise RuntimeError(
+                "GradientTape.gradient(): part of the target's graph was freed by an earlier "
+                "gradient() call of a non-persistent GradientTape (or by backward()). Create "
+                "the earlier tape with persistent=True, or open both tapes together."
+            ) from error
+        arrays = dict(zip(map(id, eligible), found))
         return [arrays.get(id(s)) for s in sources]
 
     def _finish(self, arrays, sources, mode, targets):
@@ -291,11 +314,7 @@ class GradientTape:
         targets = self._targets(target)
         seeds = self._seeds(targets, output_gradients)
         flat_sources = self._sources(sources)
-        # A gradient that an open tape records keeps its graph (so that differentiating
-        # it reaches the op that explains why it cannot be).
-        recording = graph._state.grad_enabled and bool(graph._state.tapes)
-        retain = self._persistent or recording
-        arrays = self._run(targets, seeds, flat_sources, retain)
+        arrays = self._run(targets, seeds, flat_sources, self._retain())
         grads = self._finish(arrays, flat_sources, mode, targets)
         return tree.pack_sequence_as(sources, grads)
 
@@ -312,13 +331,13 @@ class GradientTape:
         target_tensor = target
         flat_sources = self._sources(sources)
         n = target_tensor.data.size
-        recording = graph._state.grad_enabled and bool(graph._state.tapes)
+        retain_last = self._retain()
         rows = [[] for _ in flat_sources]
         connected = [False] * len(flat_sources)
         for i in range(n):
             seed = np.zeros(n, dtype=target_tensor.dtype)
             seed[i] = 1
-            retain = self._persistent or recording or i < n - 1
+            retain = retain_last or i < n - 1
             arrays = self._run([target_tensor], [seed.reshape(target_tensor.shape)],
                                flat_sources, retain)
             for k, (array, source) in enumerate(zip(arrays, flat_sources)):

@@ -366,3 +366,37 @@ def test_gradient_inside_the_block_then_apply(rng):
         optimizer.apply_gradients(zip(grads, [w]))
     np.testing.assert_allclose(w.numpy(), [0.8, -1.6], rtol=1e-6)
     assert w.grad is None
+
+
+def test_two_tapes_over_one_forward_pass_as_in_a_gan(rng):
+    gen, disc = _var(rng.standard_normal((2, 3)) * 0.5), _var(rng.standard_normal(3) * 0.5)
+    noise = tf.tensor(rng.standard_normal((4, 2)))
+    with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
+        fake = tf.ops.tanh(noise @ gen)
+        fake_output = fake @ disc  # shared by both losses
+        gen_loss = (fake_output * fake_output).mean()
+        disc_loss = (fake_output * 2.0).mean() + (disc * disc).sum()
+    g_gen = gen_tape.gradient(gen_loss, gen)
+    g_disc = disc_tape.gradient(disc_loss, disc)  # the graph is still there for the second tape
+    (expected_gen,) = graph.grad(_gan_gen_loss(noise, gen, disc), [gen])
+    np.testing.assert_allclose(g_gen.numpy(), expected_gen)
+    fake_data = np.tanh(noise.data @ gen.data)
+    np.testing.assert_allclose(g_disc.numpy(), 2.0 * fake_data.mean(axis=0) + 2 * disc.data)
+    with pytest.raises(RuntimeError, match="second time"):
+        gen_loss.backward()  # both tapes have asked: the graph is freed
+
+
+def _gan_gen_loss(noise, gen, disc):
+    out = tf.ops.tanh(noise @ gen) @ disc
+    return (out * out).mean()
+
+
+def test_a_graph_freed_by_an_earlier_tape_is_reported():
+    w = _var(np.array([1.0, 2.0]))
+    with tf.GradientTape() as first:
+        y = w * w
+    with tf.GradientTape() as second:
+        z = (y * 3.0).sum()
+    first.gradient(y, w)
+    with pytest.raises(RuntimeError, match="persistent=True"):
+        second.gradient(z, w)
