@@ -5,5 +5,6 @@ from .function import Function
 from .graph import (check_numerics, disable_check_numerics, enable_check_numerics,
                     enable_grad, grad, is_grad_enabled, no_grad)
 from .variable import Variable
-from .tape import GradientTape, UnconnectedGradients
+from .tape import GradientTape
+from .tape_arguments import UnconnectedGradients
 from .gradcheck import gradcheck, numerical_gradient

@@ -22,7 +22,6 @@ differentiating it again (second derivatives, gradient penalties) raises
 """
 
 import contextlib
-import enum
 import warnings
 import weakref
 
@@ -30,7 +29,8 @@ import numpy as np
 
 from ..backend import tree
 from . import graph
-from .function import Function
+from .tape_arguments import (FirstOrderGradient, UnconnectedGradients, flat_output_gradients,
+                             flat_sources, flat_targets, unconnected_mode)
 from .tensor import Tensor
 from .variable import Variable
 
@@ -38,40 +38,6 @@ _NON_PERSISTENT_MESSAGE = (
     "A non-persistent GradientTape can only be used to compute one set of gradients "
     "(or jacobians)"
 )
-
-
-class UnconnectedGradients(enum.Enum):
-    """What ``gradient`` returns for a source the target does not depend on."""
-
-    NONE = "none"
-    ZERO = "zero"
-
-
-def _unconnected_mode(value):
-    if isinstance(value, UnconnectedGradients):
-        return value
-    try:
-        return UnconnectedGradients(value)
-    except ValueError:
-        raise ValueError(
-            f"Unknown value for unconnected_gradients: {value!r}. Expected one of "
-            f"'none', 'zero' or a shenjing.UnconnectedGradients member."
-        ) from None
-
-
-class _FirstOrderGradient(Function):
-    """Identity on a computed gradient; its backward refuses (no double backward)."""
-
-    def forward(self, value, *dependencies):
-        return value
-
-    def backward(self, grad):
-        raise NotImplementedError(
-            "Differentiating a gradient (a second-order gradient, e.g. nested "
-            "GradientTapes or a gradient penalty) is not supported: shenjing's engine has "
-            "no double backward. Compute the inner gradient inside "
-            "`outer_tape.stop_recording()` if it is not to be differentiated."
-        )
 
 
 class GradientTape:
@@ -229,43 +195,6 @@ class GradientTape:
             return source.requires_grad
         return source._ctx is not None and source._ctx is not graph.FREED
 
-    def _targets(self, target):
-        if target is None:
-            raise ValueError(
-                "Argument `target` should be a Tensor or a nested structure of Tensors to be "
-                "differentiated, but received None."
-            )
-        flat = []
-        for t in tree.flatten(target):
-            if t is None:
-                raise ValueError(
-                    f"Expected target to hold Tensors. Received: a None in target={target!r}"
-                )
-            flat.append(t if isinstance(t, Tensor) else Tensor(t))
-        return flat
-
-    @staticmethod
-    def _sources(sources):
-        flat = tree.flatten(sources)
-        for i, s in enumerate(flat):
-            if not isinstance(s, Tensor):
-                raise ValueError(
-                    f"Expected sources to be Tensors, Variables or a nested structure of them. "
-                    f"Received: sources[{i}]={s!r} (of type {type(s).__name__})"
-                )
-        return flat
-
-    def _seeds(self, targets, output_gradients):
-        if output_gradients is None:
-            return [None] * len(targets)
-        seeds = tree.flatten(output_gradients)
-        if len(seeds) != len(targets):
-            raise ValueError(
-                f"Expected output_gradients to match the structure of target "
-                f"({len(targets)} tensors). Received: {len(seeds)} output gradients"
-            )
-        return seeds
-
     def _run(self, targets, seeds, sources, retain_graph):
         """Arrays d(sum of targets)/d(source) for the eligible sources, else None."""
         eligible = [s for s in sources if self._eligible(s)]
@@ -297,7 +226,7 @@ class GradientTape:
             result = Tensor(array)
             if recording:
                 dependencies = [t for t in targets if t.requires_grad] + [source]
-                result = _FirstOrderGradient.apply(result, *dependencies)
+                result = FirstOrderGradient.apply(result, *dependencies)
             out.append(result)
         return out
 
@@ -309,19 +238,19 @@ class GradientTape:
         ``output_gradients``: a gradient per target (None: ones);
         ``unconnected_gradients``: "none" or "zero" for sources the target does not reach.
         """
-        mode = _unconnected_mode(unconnected_gradients)
+        mode = unconnected_mode(unconnected_gradients)
         self._start_call()
-        targets = self._targets(target)
-        seeds = self._seeds(targets, output_gradients)
-        flat_sources = self._sources(sources)
-        arrays = self._run(targets, seeds, flat_sources, self._retain())
-        grads = self._finish(arrays, flat_sources, mode, targets)
+        targets = flat_targets(target)
+        seeds = flat_output_gradients(output_gradients, len(targets))
+        flat = flat_sources(sources)
+        arrays = self._run(targets, seeds, flat, self._retain())
+        grads = self._finish(arrays, flat, mode, targets)
         return tree.pack_sequence_as(sources, grads)
 
     def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
                  parallel_iterations=None, experimental_use_pfor=True):
         """d(target[i])/d(source) for every element i: shape ``target.shape + source.shape``."""
-        mode = _unconnected_mode(unconnected_gradients)
+        mode = unconnected_mode(unconnected_gradients)
         self._start_call()
         if not isinstance(target, Tensor):
             raise ValueError(
@@ -329,22 +258,22 @@ class GradientTape:
                 f"target of type {type(target).__name__}"
             )
         target_tensor = target
-        flat_sources = self._sources(sources)
+        flat = flat_sources(sources)
         n = target_tensor.data.size
         retain_last = self._retain()
-        rows = [[] for _ in flat_sources]
-        connected = [False] * len(flat_sources)
+        rows = [[] for _ in flat]
+        connected = [False] * len(flat)
         for i in range(n):
             seed = np.zeros(n, dtype=target_tensor.dtype)
             seed[i] = 1
             retain = retain_last or i < n - 1
             arrays = self._run([target_tensor], [seed.reshape(target_tensor.shape)],
-                               flat_sources, retain)
-            for k, (array, source) in enumerate(zip(arrays, flat_sources)):
+                               flat, retain)
+            for k, (array, source) in enumerate(zip(arrays, flat)):
                 connected[k] = connected[k] or array is not None
                 rows[k].append(np.zeros_like(source.data) if array is None else array)
         out = []
-        for k, source in enumerate(flat_sources):
+        for k, source in enumerate(flat):
             if not connected[k] and mode is UnconnectedGradients.NONE:
                 out.append(None)
                 continue
@@ -352,8 +281,8 @@ class GradientTape:
             stacked = (np.stack(rows[k]).reshape(shape) if n
                        else np.zeros(shape, dtype=source.dtype))
             out.append(stacked)
-        grads = self._finish(out, flat_sources, UnconnectedGradients.NONE, [target_tensor])
+        grads = self._finish(out, flat, UnconnectedGradients.NONE, [target_tensor])
         if mode is UnconnectedGradients.ZERO:
             grads = [Tensor(np.zeros(target_tensor.shape + s.shape, dtype=s.dtype))
-                     if g is None else g for g, s in zip(grads, flat_sources)]
+                     if g is None else g for g, s in zip(grads, flat)]
         return tree.pack_sequence_as(sources, grads)
