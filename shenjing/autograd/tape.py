@@ -13,7 +13,9 @@ notes which variables the ops read (``watched_variables``). ``gradient`` runs
 in the structure of ``sources``, without writing any ``.grad``.
 
 Not as in TF: shenjing has one graph per thread, so ``stop_recording`` stops
-every tape of the thread (it refuses while another tape is open), and a target
+every tape of the thread (it refuses while another tape is open); ``watch`` sets
+the tensor's own ``requires_grad`` while the block is open, which other threads
+using that same tensor see too; and a target
 computed outside the block still has its graph (TF would answer None). Tapes open
 together (a GAN's two) share the graph, which the last of them to ask frees. There
 is no double backward: a gradient computed while a tape is recording is marked, and
