@@ -52,7 +52,7 @@ def probe(backend="numpy", quick=False):
     seconds = _best_seconds(lambda: a @ b, min_time)
     result = {"backend": backend, "square_size": size,
               "square_gflops": 2 * size ** 3 / seconds / 1e9, "workloads": {}}
-    for workload in ("cnn", "cnn256", "mlp"):
+    for workload in workloads.WORKLOADS:
         steps = -(-60000 // workloads.WORKLOADS[workload]["batch_size"])
         rows, step_seconds, step_flops = [], 0.0, 0
         for label, m, k, n, count, transposed in workloads.gemm_shapes(workload):

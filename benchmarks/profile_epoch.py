@@ -10,7 +10,7 @@ the rows add up to the measured wall time.
 The wrapping is done here, on the classes of this process only: shenjing's
 source is not touched.
 
-Run: python benchmarks/profile_epoch.py [--model cnn|mlp] [--steps 100] [--batch-size 64]
+Run: python benchmarks/profile_epoch.py [--model cnn|mlp|mlp_softmax] [--steps 100] [--batch-size 64]
                                         [--path engine|fit] [--by-shape] [--cprofile 25] [--idle-wait 60]
 """
 
@@ -153,11 +153,12 @@ class Run:
         self.x, self.y = workloads.prepare_images(x, spec["image_shape"]), y.astype(np.int64)
         self.stack = shenjing_bench.build_layers(args.model)
         self.path = args.path
+        self.logits = not workloads.outputs_probabilities(args.model)
         self.profiler = None
         if self.path == "fit":
             self.model = models.Sequential(self.stack)
             self.model.compile(optimizer=optimizers.Adam(learning_rate=workloads.LEARNING_RATE),
-                               loss=losses.SparseCategoricalCrossentropy(from_logits=True),
+                               loss=shenjing_bench.loss_argument(args.model),
                                metrics=["accuracy"])
         else:
             self.optimizer = optimizers.Adam(learning_rate=workloads.LEARNING_RATE)
@@ -187,8 +188,8 @@ class Run:
             xb, yb = self.x[batch], self.y[batch]
             if profiler:
                 profiler.leave()
-            logits = shenjing_bench.forward(stack, xb, training=True)
-            loss = losses.sparse_categorical_crossentropy(yb, logits, from_logits=True).mean()
+            out = shenjing_bench.forward(stack, xb, training=True)
+            loss = losses.sparse_categorical_crossentropy(yb, out, from_logits=self.logits).mean()
             weights = [w for layer in stack for w in layer.trainable_weights]
             loss.backward()
             optimizer.step(weights)
@@ -243,7 +244,7 @@ def report(profiler, wall, steps, plain_wall, title):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", choices=["cnn", "mlp"], default="cnn")
+    parser.add_argument("--model", choices=["cnn", "mlp", "mlp_softmax"], default="cnn")
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--batch-size", type=int, default=None, help="default: 64 for cnn, 32 for mlp")
     parser.add_argument("--path", choices=["engine", "fit"], default="engine",

@@ -7,7 +7,7 @@ falls on all of them. shenjing runs both its bare engine loop and Keras-style
 ``fit``, and, with ``--blas-env both``, once with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE
 as set in this environment and once with both removed.
 
-Run:  python benchmarks/run.py [--quick] [--models cnn,mlp,cnn256] [--epochs 1]
+Run:  python benchmarks/run.py [--quick] [--models cnn,mlp,mlp_softmax,cnn256] [--epochs 1]
                                [--repeats 2] [--blas-env both|set|unset] [--update-readme]
 
 Writes benchmarks/results/<date>.json (<date>-quick.json with --quick, <date>-malloc-tuned.json
@@ -424,7 +424,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help="validate the runner: 6,400 training and 2,000 test images, 1 repeat")
-    parser.add_argument("--models", default="cnn,mlp,cnn256")
+    parser.add_argument("--models", default="cnn,mlp,mlp_softmax,cnn256")
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=None, help="fresh processes per variant (default 2; 1 with --quick)")
     parser.add_argument("--blas-env", choices=["both", "set", "unset"], default="both")

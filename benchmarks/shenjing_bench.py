@@ -75,13 +75,14 @@ class EngineWorker:
 
     def epoch(self):
         x, y, bs, stack, opt = self.x, self.y, self.batch_size, self.stack, self.optimizer
+        logits = not workloads.outputs_probabilities(self.args.workload)
         order = next(self.orders)
         steps = 0
         with workloads.Timed() as timer:
             for start in range(0, len(order), bs):
                 batch = order[start:start + bs]
-                logits = forward(stack, x[batch], training=True)
-                loss = losses.sparse_categorical_crossentropy(y[batch], logits, from_logits=True).mean()
+                out = forward(stack, x[batch], training=True)
+                loss = losses.sparse_categorical_crossentropy(y[batch], out, from_logits=logits).mean()
                 weights = [w for layer in stack for w in layer.trainable_weights]
                 loss.backward()
                 opt.step(weights)
@@ -104,6 +105,13 @@ class EngineWorker:
         return workloads.time_inference(lambda: self._predict(self.x_test), len(self.x_test))
 
 
+def loss_argument(workload):
+    """compile()'s loss: the tutorials' string for a softmax output, else the logits loss."""
+    if workloads.outputs_probabilities(workload):
+        return "sparse_categorical_crossentropy"
+    return losses.SparseCategoricalCrossentropy(from_logits=True)
+
+
 class FitWorker(EngineWorker):
     """Keras-style: Sequential + compile + fit(verbose=0, shuffle=True)."""
 
@@ -112,7 +120,7 @@ class FitWorker(EngineWorker):
         self.model = models.Sequential(self.stack)
         self.model.compile(
             optimizer=optimizers.Adam(learning_rate=workloads.LEARNING_RATE, epsilon=workloads.EPSILON),
-            loss=losses.SparseCategoricalCrossentropy(from_logits=True),
+            loss=loss_argument(self.args.workload),
             metrics=["accuracy"])
         return info
 

@@ -40,6 +40,8 @@ def build_model(workload):
             modules.append(nn.Linear(features, layer[1]))
             if layer[2] == "relu":
                 modules.append(nn.ReLU())
+            elif layer[2] == "softmax":  # PyTorch's way to a probability output: log-probabilities
+                modules.append(nn.LogSoftmax(dim=1))
             features = layer[1]
         elif kind == "dropout":
             modules.append(nn.Dropout(layer[1]))
@@ -76,7 +78,8 @@ class TorchWorker:
         self.model = build_model(args.workload)
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=workloads.LEARNING_RATE,
                                           eps=workloads.EPSILON)
-        self.loss_fn = nn.CrossEntropyLoss()
+        # Logits: CrossEntropyLoss; a LogSoftmax output: NLLLoss (the same loss, as torch users write it).
+        self.loss_fn = nn.NLLLoss() if workloads.outputs_probabilities(args.workload) else nn.CrossEntropyLoss()
         self.orders = workloads.epoch_orders(len(self.x), args.seed)
         return {"framework": "torch", "version": torch.__version__,
                 "import_seconds_in_worker": IMPORT_SECONDS, "num_threads": torch.get_num_threads(),

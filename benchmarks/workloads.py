@@ -24,6 +24,9 @@ CNN_LAYERS = [
     ("flatten",), ("dense", 64, "relu"), ("dense", 10, None),
 ]
 MLP_LAYERS = [("flatten",), ("dense", 128, "relu"), ("dropout", 0.2), ("dense", 10, None)]
+# The tutorials' form: a softmax output layer and the cross-entropy on probabilities
+# (shenjing computes it fused from the softmax's logits; torch: LogSoftmax + NLLLoss).
+MLP_SOFTMAX_LAYERS = MLP_LAYERS[:-1] + [("dense", 10, "softmax")]
 
 WORKLOADS = {
     "cnn": {"layers": CNN_LAYERS, "batch_size": 64, "image_shape": (28, 28, 1),
@@ -32,7 +35,16 @@ WORKLOADS = {
             "title": "MLP (784-128-10, dropout 0.2), batch 32"},
     "cnn256": {"layers": CNN_LAYERS, "batch_size": 256, "image_shape": (28, 28, 1),
                "title": "CNN, batch 256"},
+    "mlp_softmax": {"layers": MLP_SOFTMAX_LAYERS, "batch_size": 32, "image_shape": (28, 28),
+                    "probabilities": True,
+                    "title": "MLP with Dense(10, softmax) + sparse_categorical_crossentropy "
+                             "on probabilities, batch 32"},
 }
+
+
+def outputs_probabilities(workload):
+    """Whether the model ends in a softmax and the loss takes probabilities (else logits)."""
+    return WORKLOADS[workload].get("probabilities", False)
 
 LEARNING_RATE = 1e-3
 EPSILON = 1e-7          # Keras's Adam epsilon (torch's default is 1e-8)

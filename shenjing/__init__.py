@@ -11,6 +11,8 @@ from .autograd import (Function, Tensor, Variable, check_numerics, disable_check
                        enable_check_numerics, enable_grad, gradcheck, is_grad_enabled,
                        no_grad, tensor)
 from .autograd import ops
+from .autograd import GradientTape, UnconnectedGradients
+from .autograd.function_decorator import function  # tf.function (the module function.py is the op class)
 
 __version__ = "0.1.0"
 

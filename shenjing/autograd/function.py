@@ -50,6 +50,10 @@ class Function:
             fn.needs_input_grad = tuple(t.requires_grad for t in inputs)
             out.requires_grad = True
             out._ctx = fn
+            tapes = graph._state.tapes
+            if tapes:
+                for tape in tapes:
+                    tape._record_access(inputs)
         else:
             out.requires_grad = False
             out._ctx = None

@@ -18,12 +18,17 @@ class _State(threading.local):
 
     grad_enabled = True
     check_numerics = False
+    tapes = ()  # the GradientTapes whose ``with`` block is open, innermost last
 
 
 _state = _State()
 
 # Marks a tensor whose graph was freed by an earlier backward pass.
 FREED = object()
+
+
+class GraphFreedError(RuntimeError):
+    """A backward pass reached a graph that an earlier pass freed (no ``retain_graph``)."""
 
 
 def is_grad_enabled():
@@ -116,10 +121,10 @@ def unbroadcast(grad, shape):
     return grad
 
 
-def _topological_order(root):
-    """Non-leaf tensors reachable from ``root``, each after every tensor it feeds."""
+def _topological_order(roots):
+    """Non-leaf tensors reachable from ``roots``, each after every tensor it feeds."""
     order, visited = [], set()
-    stack = [(root, False)]
+    stack = [(root, False) for root in reversed(roots)]
     while stack:
         tensor, expanded = stack.pop()
         if expanded:
@@ -132,7 +137,7 @@ def _topological_order(root):
         for parent in tensor._ctx.inputs:
             ctx = parent._ctx
             if ctx is FREED and parent.requires_grad:
-                raise RuntimeError(
+                raise GraphFreedError(
                     "Trying to backward through a graph a second time: its intermediate "
                     "values were freed by the first backward(). Pass retain_graph=True to "
                     "the first call if you need to backward twice."
@@ -153,39 +158,36 @@ def _accumulate(leaf, grad):
     leaf.grad = backend.xp.array(grad) if leaf.grad is None else leaf.grad + grad
 
 
-def backward(root, grad=None, retain_graph=False):
-    """Fill ``.grad`` of every leaf that ``root`` depends on with d(root)/d(leaf)."""
-    if not root.requires_grad:
-        raise RuntimeError(
-            "backward() called on a tensor that does not require grad: no input of the "
-            "computation had requires_grad=True (or it ran inside no_grad())."
-        )
+def _seed_gradient(root, grad, caller):
+    """The gradient that starts the walk at ``root``: ones for a scalar, else ``grad``."""
     if grad is None:
         if root.data.size != 1:
             raise RuntimeError(
-                f"backward() without a gradient needs a scalar output, received shape "
+                f"{caller} without a gradient needs a scalar output, received shape "
                 f"{root.shape}; reduce it first (e.g. loss.mean()) or pass grad="
             )
-        grad = backend.xp.ones_like(root.data)
-    else:
-        grad = backend.xp.asarray(getattr(grad, "data", grad), dtype=root.data.dtype)
-        if grad.shape != root.shape:
-            raise ValueError(f"backward(): grad has shape {grad.shape}, expected {root.shape}")
-    if root._ctx is None:  # a leaf: d(root)/d(root) = 1
-        _accumulate(root, grad)
-        return
-    if root._ctx is FREED:
-        raise RuntimeError(
-            "Trying to backward through a graph a second time: pass retain_graph=True "
-            "to the first backward() call."
-        )
+        return backend.xp.ones_like(root.data)
+    grad = backend.xp.asarray(getattr(grad, "data", grad), dtype=root.data.dtype)
+    if grad.shape != root.shape:
+        raise ValueError(f"{caller}: grad has shape {grad.shape}, expected {root.shape}")
+    return grad
+
+
+def _propagate(roots, grads, retain_graph, on_leaf, on_node=None):
+    """The one backward walk: push ``grads`` (id -> array, seeded at ``roots``) to the inputs.
+
+    Each leaf that receives a gradient is handed to ``on_leaf(leaf, grad)`` (once per
+    path); each non-leaf, once its gradient is complete, to ``on_node(tensor, grad)``.
+    Without ``retain_graph`` every op walked through is released.
+    """
     check = _state.check_numerics
-    grads = {id(root): grad}
-    for tensor in _topological_order(root):
+    for tensor in _topological_order(roots):
         g = grads.pop(id(tensor), None)
         fn = tensor._ctx
         if g is None:
             continue
+        if on_node is not None:
+            on_node(tensor, g)
         input_grads = fn.backward(g)
         if not isinstance(input_grads, tuple):
             input_grads = (input_grads,)
@@ -199,7 +201,7 @@ def backward(root, grad=None, retain_graph=False):
             if check:
                 raise_if_not_finite(pgrad, fn, "gradient")
             if parent._ctx is None:
-                _accumulate(parent, pgrad)
+                on_leaf(parent, pgrad)
             else:
                 key = id(parent)
                 previous = grads.get(key)
@@ -207,3 +209,78 @@ def backward(root, grad=None, retain_graph=False):
         if not retain_graph:
             fn.release()
             tensor._ctx = FREED
+
+
+def _raise_if_freed(root, caller):
+    if root._ctx is FREED:
+        raise GraphFreedError(
+            f"Trying to backward through a graph a second time: pass retain_graph=True "
+            f"to the first {caller} call."
+        )
+
+
+def backward(root, grad=None, retain_graph=False):
+    """Fill ``.grad`` of every leaf that ``root`` depends on with d(root)/d(leaf)."""
+    if not root.requires_grad:
+        raise RuntimeError(
+            "backward() called on a tensor that does not require grad: no input of the "
+            "computation had requires_grad=True (or it ran inside no_grad())."
+        )
+    grad = _seed_gradient(root, grad, "backward()")
+    if root._ctx is None:  # a leaf: d(root)/d(root) = 1
+        _accumulate(root, grad)
+        return
+    _raise_if_freed(root, "backward()")
+    _propagate([root], {id(root): grad}, retain_graph, _accumulate)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=False):
+    """d(sum of outputs)/d(input) for each of ``inputs``, as ``torch.autograd.grad``.
+
+    ``outputs``: a tensor or a list of tensors; ``grad_outputs``: matching
+    gradients (None: ones, for a scalar output). ``inputs``: a tensor or a list
+    of tensors, leaves or intermediate results. Returns a tuple of arrays, one
+    per input (like ``.grad``; ``None`` where the input is not connected to the
+    outputs) and writes no ``.grad`` anywhere. Outputs that do not require grad
+    contribute nothing. Without ``retain_graph`` the walked graph is freed.
+    """
+    outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+    inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    else:
+        grad_outputs = (list(grad_outputs) if isinstance(grad_outputs, (list, tuple))
+                        else [grad_outputs])
+        if len(grad_outputs) != len(outputs):
+            raise ValueError(
+                f"grad(): expected one grad_output per output ({len(outputs)}), "
+                f"received {len(grad_outputs)}"
+            )
+    wanted = {id(t): t for t in inputs}
+    found = {}
+
+    def collect(tensor, g):
+        key = id(tensor)
+        if key in wanted:
+            previous = found.get(key)
+            found[key] = backend.xp.array(g) if previous is None else previous + g
+
+    def collect_leaf(leaf, g):
+        if id(leaf) in wanted:
+            collect(leaf, g)
+
+    roots, seeds = [], {}
+    for output, seed in zip(outputs, grad_outputs):
+        if not getattr(output, "requires_grad", False):
+            continue
+        seed = _seed_gradient(output, seed, "grad()")
+        if output._ctx is None:
+            collect(output, seed)
+            continue
+        _raise_if_freed(output, "grad()")
+        key = id(output)
+        seeds[key] = seed if key not in seeds else seeds[key] + seed
+        roots.append(output)
+    if roots and wanted:
+        _propagate(roots, seeds, retain_graph, collect_leaf, collect)
+    return tuple(found.get(id(t)) for t in inputs)

@@ -14,7 +14,9 @@ class Tensor:
     ``Function`` that produced it (None for a leaf).
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "name", "__weakref__")
+    # ``_keras_logits``: set only on a softmax or sigmoid output (see ops.activation.logits_of);
+    # left unset elsewhere, so read it with getattr(t, "_keras_logits", None).
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "name", "_keras_logits", "__weakref__")
     # NumPy defers ``ndarray <op> Tensor`` to the Tensor's reflected operator.
     __array_ufunc__ = None
 

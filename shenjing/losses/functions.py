@@ -12,6 +12,7 @@ import warnings
 import numpy as np  # dtypes and shapes only: arrays go through backend.xp
 
 from .. import backend, ops
+from ..autograd.ops.activation import logits_of
 from ..autograd.tensor import Tensor
 from ..registry import keras_export
 
@@ -97,6 +98,22 @@ def _to_last_axis(x, axis):
     return ops.transpose(x, order)
 
 
+def _fused(name, y_pred, from_logits, activation, axis=-1):
+    """``(logits, True)`` when ``y_pred`` is the direct output of a softmax (over ``axis``) or
+    sigmoid, so the probability cross-entropy is computed as the fused, stable logits one
+    (as Keras's TensorFlow backend does); else ``(y_pred, from_logits)`` unchanged."""
+    logits = logits_of(y_pred, activation, axis) if isinstance(y_pred, Tensor) else None
+    if logits is None:
+        return y_pred, from_logits
+    if from_logits:
+        warnings.warn(
+            f"`{name}` received `from_logits=True`, but the `y_pred` argument was produced by a "
+            f"{activation} activation and thus does not represent logits. Was this intended?",
+            stacklevel=3)
+        return y_pred, from_logits
+    return logits, True
+
+
 # -- regression ----------------------------------------------------------------------------
 @keras_export("keras.losses.mean_squared_error", "keras.losses.MSE", "keras.losses.mse")
 def mean_squared_error(y_true, y_pred):
@@ -169,9 +186,11 @@ def _l2_normalize(x, axis):
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """mean(-(t log p + (1 - t) log(1 - p)), axis), p clipped to [eps, 1 - eps].
 
-    With ``from_logits`` the fused max(z, 0) - z t + log(1 + exp(-|z|)) is used.
+    With ``from_logits`` the fused max(z, 0) - z t + log(1 + exp(-|z|)) is used; so it is
+    when ``y_pred`` is the direct output of a sigmoid (its logits z are known: exact, unclipped).
     ``label_smoothing`` squeezes t towards 0.5: t (1 - s) + s / 2.
     """
+    y_pred, from_logits = _fused("binary_crossentropy", y_pred, from_logits, "sigmoid")
     y_true, y_pred = prepare("binary_crossentropy", y_true, y_pred)
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
@@ -188,11 +207,14 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     """-sum(t log p, axis) for one-hot (or probability) rows t.
 
     On probabilities, p = y_pred / sum(y_pred) clipped to [eps, 1 - eps]; on
-    logits the fused, stable log-softmax cross-entropy. ``label_smoothing`` s
-    makes t (1 - s) + s / num_classes.
+    logits the fused, stable log-softmax cross-entropy, also used when ``y_pred`` is
+    the direct output of a softmax over ``axis`` (exact, unclipped, as Keras's TF
+    backend). ``label_smoothing`` s makes t (1 - s) + s / num_classes.
     """
     name = "categorical_crossentropy"
     y_pred = as_prediction(y_pred)
+    if y_pred.ndim:
+        y_pred, from_logits = _fused(name, y_pred, from_logits, "softmax", axis)
     target = as_target(y_true, y_pred)
     check_shapes(name, target, y_pred, original_true=y_true)
     if y_pred.ndim and y_pred.shape[axis] == 1:
@@ -236,11 +258,15 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     """-log p[label]: integer labels (...,) against probabilities or logits (..., C).
 
     On probabilities, p = y_pred / sum(y_pred) clipped to [eps, 1 - eps]; on
-    logits the fused, stable softmax cross-entropy. Entries whose label is
+    logits (or the direct output of a softmax over ``axis``, whose logits are known)
+    the fused, stable softmax cross-entropy. Entries whose label is
     ``ignore_class`` get a loss of 0.
     """
     name = "sparse_categorical_crossentropy"
-    y_pred = _to_last_axis(as_prediction(y_pred), axis)
+    y_pred = as_prediction(y_pred)
+    if y_pred.ndim:
+        y_pred, from_logits = _fused(name, y_pred, from_logits, "softmax", axis)
+    y_pred = _to_last_axis(y_pred, axis)
     labels = backend.xp.asarray(getattr(y_true, "data", y_true))
     if labels.ndim == y_pred.ndim and labels.ndim and labels.shape[-1] == 1:
         labels = labels[..., 0]

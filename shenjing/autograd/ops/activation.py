@@ -1,11 +1,18 @@
 """Activation functions, each with its closed-form derivative."""
 
 import math
+import numbers
+from collections import namedtuple
 
 from ... import backend
 from ...backend import kernels
 from ..function import Function
-from ..tensor import as_tensor
+from ..tensor import Tensor, as_tensor
+
+# What a softmax or sigmoid output remembers of its input (Keras's TensorFlow backend
+# sets ``output._keras_logits = logits``), so that a probability cross-entropy can be
+# computed as the fused, stable logits one. Only the op's direct output carries it.
+LogitsMark = namedtuple("LogitsMark", ["logits", "activation", "axis"])
 
 
 class ReLU(Function):
@@ -146,8 +153,28 @@ def relu(x):
     return ReLU.apply(as_tensor(x))
 
 
+def _mark(out, logits, activation, axis):
+    if logits._ctx is not None and not out.requires_grad:
+        # No graph joins them: keep the logits' array, not the graph that made it.
+        logits = Tensor(logits.data)
+    out._keras_logits = LogitsMark(logits, activation, axis)
+    return out
+
+
+def logits_of(y_pred, activation, axis=-1):
+    """The logits that ``y_pred`` came from, if it is the direct output of ``activation``
+    ("softmax" over ``axis``, or "sigmoid"); else None."""
+    mark = getattr(y_pred, "_keras_logits", None)
+    if mark is None or mark.activation != activation:
+        return None
+    if activation == "softmax" and (not y_pred.ndim or mark.axis != axis % y_pred.ndim):
+        return None
+    return mark.logits
+
+
 def sigmoid(x):
-    return Sigmoid.apply(as_tensor(x))
+    x = as_tensor(x)
+    return _mark(Sigmoid.apply(x), x, "sigmoid", None)
 
 
 def tanh(x):
@@ -155,7 +182,11 @@ def tanh(x):
 
 
 def softmax(x, axis=-1):
-    return Softmax.apply(as_tensor(x), axis=axis)
+    x = as_tensor(x)
+    out = Softmax.apply(x, axis=axis)
+    if isinstance(axis, numbers.Integral) and x.ndim:
+        _mark(out, x, "softmax", int(axis) % x.ndim)
+    return out
 
 
 def log_softmax(x, axis=-1):
