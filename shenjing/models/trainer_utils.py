@@ -82,21 +82,21 @@ def _verbose(verbose):
     return verbose
 
 
-def _serialize_loss(loss):
-    if loss is None or isinstance(loss, str):
-        return loss
-    if isinstance(loss, dict):
-        return {k: _serialize_loss(v) for k, v in loss.items()}
-    if isinstance(loss, (list, tuple)):
-        return [_serialize_loss(v) for v in loss]
-    return losses_module.serialize(loss)
-
-
-def _serialize_metric_ids(ids):
+def _serialize_ids(ids, serialize):
+    """compile()'s loss or metrics argument as plain data: names stay, objects are serialized,
+    dicts and lists keep their shape."""
     if ids is None or isinstance(ids, str):
         return ids
     if isinstance(ids, dict):
-        return {k: _serialize_metric_ids(v) for k, v in ids.items()}
+        return {k: _serialize_ids(v, serialize) for k, v in ids.items()}
     if isinstance(ids, (list, tuple)):
-        return [_serialize_metric_ids(v) for v in ids]
-    return metrics_module.serialize(ids)
+        return [_serialize_ids(v, serialize) for v in ids]
+    return serialize(ids)
+
+
+def _serialize_loss(loss):
+    return _serialize_ids(loss, losses_module.serialize)
+
+
+def _serialize_metric_ids(ids):
+    return _serialize_ids(ids, metrics_module.serialize)

@@ -10,17 +10,7 @@ import shenjing.keras as keras
 from shenjing.keras import layers
 from shenjing.models.data_adapters import (ArrayDataAdapter, DatasetAdapter, GeneratorDataAdapter,
                                            PyDatasetAdapter, get_data_adapter)
-
-
-
-def blobs(n=120, classes=3, features=4, seed=0):
-    """Separable Gaussian blobs (as tests/models/conftest.py's, kept here so that this file
-    does not depend on which conftest module Python imported first)."""
-    rng = np.random.default_rng(seed)
-    centers = rng.normal(0, 3, size=(classes, features))
-    y = rng.integers(0, classes, size=n)
-    x = centers[y] + rng.normal(0, 0.5, size=(n, features))
-    return x.astype(np.float32), y.astype(np.int64)
+from model_data import blobs
 
 
 def _model(features=4, classes=3):

@@ -9,7 +9,7 @@ import shenjing
 from shenjing import callbacks, layers, losses, optimizers
 from shenjing.models import Sequential
 
-from conftest import blobs
+from model_data import blobs
 
 
 def mlp(classes=3, dropout=0.0):
