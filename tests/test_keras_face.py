@@ -38,3 +38,15 @@ def test_tutorial_program_runs_with_only_the_import_changed():
     assert 0 <= accuracy <= 1 and np.isfinite(loss)
     assert tf.keras.utils.to_categorical([0, 2]).shape == (2, 3)
     assert tf.keras.backend.image_data_format() == "channels_last"
+
+
+def test_keras_tree_utils_data_and_tape_names_are_the_implementations():
+    from shenjing.keras import tree
+    from shenjing.keras.tree import map_structure
+    from shenjing.utils import tree as implementation
+
+    assert tree is implementation and map_structure is implementation.map_structure
+    assert tf.keras.utils.PyDataset is tf.keras.utils.Sequence is shenjing.utils.PyDataset
+    assert tf.keras.utils.unpack_x_y_sample_weight((1, 2)) == (1, 2, None)
+    assert tf.data.Dataset is shenjing.data.Dataset and tf.data.AUTOTUNE == tf.data.experimental.AUTOTUNE
+    assert tf.GradientTape is shenjing.autograd.GradientTape
