@@ -30,8 +30,17 @@ class ProgbarLogger(Callback):
             (self.stream or sys.stdout).write(f"Epoch {epoch + 1}/{epochs}\n")
         self._start(self.params.get("steps"))
 
+    def on_train_begin(self, logs=None):
+        self._called_in_fit = True  # fit's validation then draws no bar of its own
+
+    def on_train_end(self, logs=None):
+        self._called_in_fit = False
+
+    def _in_fit(self):
+        return getattr(self, "_called_in_fit", False) or self.params.get("in_fit")
+
     def on_test_begin(self, logs=None):
-        if not self.params.get("in_fit"):
+        if not self._in_fit():
             self._start(self.params.get("steps"))
 
     def _start(self, steps):
@@ -44,8 +53,10 @@ class ProgbarLogger(Callback):
             self.progbar.update(batch + 1, logs, finalize=False)
 
     def on_test_batch_end(self, batch, logs=None):
+        if self._in_fit():
+            return
         self.seen = batch + 1
-        if self.progbar and not self.params.get("in_fit") and self._verbose() == 1:
+        if self.progbar and self._verbose() == 1:
             self.progbar.update(batch + 1, logs, finalize=False)
 
     def on_epoch_end(self, epoch, logs=None):
@@ -54,5 +65,5 @@ class ProgbarLogger(Callback):
             self.progbar.update(steps, logs, finalize=True)
 
     def on_test_end(self, logs=None):
-        if self.progbar and not self.params.get("in_fit") and self._verbose():
+        if self.progbar and not self._in_fit() and self._verbose():
             self.progbar.update(self.progbar.target or self.seen, logs, finalize=True)

@@ -96,6 +96,26 @@ class CompileLoss:
         return total
 
 
+class TrackedLoss:
+    """``model.compiled_loss`` as tf.keras gave it: calling it computes the compiled loss and
+    folds the value into the model's ``loss`` tracker (weighted by the batch size)."""
+
+    def __init__(self, compiled, tracker):
+        self._compiled, self._tracker = compiled, tracker
+
+    def __call__(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
+        value = self._compiled(y_true, y_pred, sample_weight=sample_weight,
+                               regularization_losses=regularization_losses)
+        if value is not None:
+            leaves = [leaf for leaf in flatten(y_pred) if hasattr(leaf, "shape") and len(leaf.shape)]
+            self._tracker.update_state(float(getattr(value, "data", value)),
+                                       sample_weight=leaves[0].shape[0] if leaves else 1)
+        return value
+
+    def __getattr__(self, name):  # built, identifiers, fns, weights, ... of the compiled loss
+        return getattr(self._compiled, name)
+
+
 class CompileMetrics:
     """The compiled metrics of every output; ``result()`` is a dict of their values."""
 

@@ -28,7 +28,7 @@ from ..layers.tracking import tracking_version
 from ..utils.data_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from . import data_adapter
 from . import trainer_loops as loops
-from .compile_utils import CompileLoss, CompileMetrics
+from .compile_utils import CompileLoss, CompileMetrics, TrackedLoss
 from .trainer_utils import _batch_size, _describe, _pythonify, _serialize_loss, _serialize_metric_ids, _to_numpy
 
 
@@ -107,8 +107,11 @@ class Trainer:
 
     @property
     def compiled_loss(self):
-        """tf.keras's ``compiled_loss(y, y_pred, sample_weight=None, regularization_losses=None)``."""
-        return self._compiled_loss
+        """tf.keras's ``compiled_loss(y, y_pred, sample_weight=None, regularization_losses=None)``:
+        the compiled loss, which also updates the ``loss`` metric as tf.keras's did, so that a
+        custom ``train_step`` written for tf.keras logs its loss."""
+        compiled = self._compiled_loss
+        return None if compiled is None else TrackedLoss(compiled, self._loss_tracker)
 
     @property
     def compiled_metrics(self):

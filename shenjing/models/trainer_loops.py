@@ -41,7 +41,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     if validation_data is not None:
         val_x, val_y, val_sw = _unpack_validation_data(validation_data)
         val_iterator = EpochIterator(val_x, val_y, val_sw, batch_size=_check_batch_size(
-            validation_batch_size or batch_size), steps_per_epoch=validation_steps, shuffle=False,
+            validation_batch_size, "validation_batch_size") or batch_size, steps_per_epoch=validation_steps, shuffle=False,
             where="fit (validation_data)", steps_name="validation_steps")
     verbose = _verbose(verbose)
     cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=model,
@@ -79,7 +79,8 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
             trained = True
             epoch_logs = model._final_logs(logs)
             if val_iterator is not None and _should_validate(epoch, validation_freq):
-                val_logs = model.evaluate(verbose=0, return_dict=True, _epoch_iterator=val_iterator)
+                val_logs = model.evaluate(verbose=0, return_dict=True, _epoch_iterator=val_iterator,
+                                          callbacks=cbs)  # on_test_* reach fit's callbacks, as in Keras
                 if val_logs is not None:
                     epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
             cbs.on_epoch_end(epoch, epoch_logs)
@@ -108,8 +109,11 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
         iterator = EpochIterator(x, y, sample_weight, batch_size=_check_batch_size(batch_size),
                                  steps_per_epoch=steps, shuffle=False, where="evaluate", steps_name="steps")
     verbose = 0 if in_fit else _verbose(verbose)
-    cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=model, verbose=verbose,
-                       epochs=1, steps=iterator.num_batches, in_fit=in_fit)
+    if isinstance(callbacks, CallbackList):  # fit's own list, for its validation
+        cbs = callbacks
+    else:
+        cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=model, verbose=verbose,
+                           epochs=1, steps=iterator.num_batches, in_fit=in_fit)
     model.reset_metrics()
     logs = None
     try:

@@ -1,5 +1,7 @@
 """The trainer's small helpers: argument checks, log conversion, compile-config serialization."""
 
+import numbers
+
 import numpy as np
 
 from .. import losses as losses_module
@@ -66,11 +68,15 @@ def _should_validate(epoch, freq):
     return (epoch + 1) in freq
 
 
-def _check_batch_size(batch_size):
+def _check_batch_size(batch_size, name="batch_size"):
+    """A positive int, or None (the adapter then chooses: for arrays ``ceil(n / steps)`` when a
+    number of steps is given, else 32, as Keras does)."""
     if batch_size is None:
-        return 32
-    if int(batch_size) != batch_size or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, received: batch_size={batch_size}")
+        return None
+    if (isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) and not (
+            isinstance(batch_size, numbers.Real) and float(batch_size).is_integer()) or batch_size < 1):
+        raise ValueError(f"Expected `{name}` to be a positive integer or None. "
+                         f"Received: {name}={batch_size!r}")
     return int(batch_size)
 
 

@@ -248,6 +248,11 @@ def _load_state(model, groups, source, skip_mismatch):
         except ValueError as error:
             problems.append(str(error))
             failed.append((obj, before))
+        except BaseException:
+            # Anything else (a KeyError in a user's load_own_variables, an interrupt): put every
+            # object back as it was, then let the error through.
+            _restore(walked, kept)
+            raise
     extra = sorted(path for path, arrays in groups.items()
                    if arrays and path not in consumed and path.split("/")[0] in layer_tops)
     if extra:
@@ -258,9 +263,14 @@ def _load_state(model, groups, source, skip_mismatch):
     message = (f"Cannot load weights from '{source}' into model '{model.name}': "
                + "; ".join(problems))
     if not skip_mismatch:
-        for (_, obj), before in zip(walked, kept):
-            obj.load_own_variables(before)
+        _restore(walked, kept)
         raise ValueError(message + ". The model's weights were left unchanged.")
     for obj, before in failed:
         obj.load_own_variables(before)
     warnings.warn(message + ". Those weights were skipped.", stacklevel=3)
+
+
+def _restore(walked, kept):
+    """Give every walked object back the state ``kept`` before loading began."""
+    for (_, obj), before in zip(walked, kept):
+        obj.load_own_variables(before)

@@ -195,6 +195,33 @@ def test_a_refusal_late_in_the_walk_undoes_what_came_before(tmp_path):
     assert int(wrong.layers[0].calls) == calls != 42
 
 
+class KeyedScale(layers.Layer):
+    """A layer whose load_own_variables is written as Keras's docs show it: it reads keys by
+    name and so raises KeyError (not ValueError) on a file that lacks them."""
+
+    def build(self, shape):
+        self.s = self.add_weight(shape=(shape[-1],), initializer="ones", name="s")
+
+    def call(self, x):
+        return x * self.s
+
+    def load_own_variables(self, store):
+        self.s.assign(store["0"] * store["1"])
+
+
+def test_any_error_in_a_users_load_leaves_every_object_as_it_was(tmp_path):
+    def make():
+        return models.Sequential([layers.Input((3,)), layers.Dense(2), KeyedScale()])
+
+    make().save_weights(tmp_path / "k.weights.h5")
+    model = make()
+    before = [w.copy() for w in model.get_weights()]
+    with pytest.raises(KeyError):
+        model.load_weights(tmp_path / "k.weights.h5")
+    for a, b in zip(model.get_weights(), before):  # the Dense loaded first and was put back
+        np.testing.assert_array_equal(a, b)
+
+
 def test_an_optimizer_is_put_back_too(tmp_path):
     model = models.Sequential([layers.Input((3,)), layers.Dense(2)])
     model.compile(optimizer=optimizers.Adam(), loss="mse")

@@ -32,7 +32,9 @@ class ArrayDataAdapter(DataAdapter):
             sample_weight = weights if sample_weight is None else sample_weight * weights
         self.x, self.y, self.sample_weight = x, y, sample_weight
         self.num_samples = n
-        self.batch_size = int(batch_size or 32)
+        if not batch_size:  # Keras: as many samples a batch as make steps_per_epoch batches
+            batch_size = -(-n // int(steps_per_epoch)) if steps_per_epoch else 32
+        self.batch_size = int(batch_size)
         self.shuffle = shuffle
         self.num_batches = -(-n // self.batch_size)
 
