@@ -73,6 +73,14 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
     return -backend.xp.take_along_axis(log_p, labels[..., None], axis=-1)[..., 0]
 
 
+# A probability output that a softmax or sigmoid made carries its logits (see
+# autograd/ops/activation.py); MeanMetricWrapper then computes these three on the logits, as
+# the fused loss does, so that the metric and the loss agree where the probabilities saturate.
+binary_crossentropy.logits_activation = "sigmoid"
+categorical_crossentropy.logits_activation = "softmax"
+sparse_categorical_crossentropy.logits_activation = "softmax"
+
+
 @keras_export("keras.metrics.kl_divergence",
               "keras.metrics.KLD",
               "keras.metrics.kld",

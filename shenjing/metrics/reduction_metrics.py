@@ -8,6 +8,7 @@ reduced to the weights' rank, weighted, then reduced to one value per sample;
 import numpy as np  # dtypes only: arrays go through backend.xp
 
 from .. import backend
+from ..autograd.ops.activation import logits_of
 
 from .metric import (Metric, as_result, deserialize_function, divide_no_nan,
                      serialize_function, squeeze_or_expand_to_same_rank, to_array)
@@ -108,8 +109,14 @@ class MeanMetricWrapper(Mean):
             self._direction = "down"
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        kwargs = self._fn_kwargs
+        activation = getattr(self._fn, "logits_activation", None)
+        if activation is not None and not kwargs.get("from_logits"):
+            logits = logits_of(y_pred, activation, kwargs.get("axis", -1))
+            if logits is not None:  # the fused, exact form, as the loss computes it
+                y_pred, kwargs = logits, {**kwargs, "from_logits": True}
         try:
-            values = self._fn(to_array(y_true), to_array(y_pred), **self._fn_kwargs)
+            values = self._fn(to_array(y_true), to_array(y_pred), **kwargs)
         except ValueError as err:
             if self.name in str(err):
                 raise

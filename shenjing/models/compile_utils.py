@@ -143,9 +143,9 @@ class CompileMetrics:
 
     def update_state(self, y_true, y_pred, sample_weight=None, loss_identifiers=None):
         ys = flatten(y_true)
-        preds = [getattr(p, "data", p) for p in flatten(y_pred)]
+        preds = flatten(y_pred)  # Tensors stay Tensors: a softmax output keeps its logits mark
         if not self.built:
-            self.build(ys, preds, loss_identifiers)
+            self.build(ys, [getattr(p, "data", p) for p in preds], loss_identifiers)
         if not self._entries:
             return
         sws = _sample_weights(sample_weight, len(ys))

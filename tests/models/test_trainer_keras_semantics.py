@@ -93,3 +93,19 @@ def test_batch_size_must_be_a_positive_integer(bad):
         model.fit(x, y, batch_size=bad, verbose=0)
     with pytest.raises(ValueError, match="validation_batch_size"):
         model.fit(x, y, validation_data=(x, y), validation_batch_size=bad, verbose=0)
+
+
+@pytest.mark.parametrize("loss, activation, units, labels", [
+    ("sparse_categorical_crossentropy", "softmax", 3, lambda y: y),
+    ("categorical_crossentropy", "softmax", 3, lambda y: np.eye(3, dtype="float32")[y]),
+    ("binary_crossentropy", "sigmoid", 1, lambda y: (y[:, None] > 0).astype("float32")),
+])
+def test_a_crossentropy_metric_agrees_with_the_fused_loss_on_saturated_outputs(loss, activation, units, labels):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(32, 4)).astype("float32") * 50  # logits far past float32's saturation
+    y = labels(rng.integers(0, 3, size=32))
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(units, activation=activation)])
+    model.compile("sgd", loss, metrics=[loss])
+    logs = model.evaluate(x, y, verbose=0, return_dict=True)
+    assert logs[loss] == pytest.approx(logs["loss"], rel=1e-5)
+    assert logs["loss"] > 20  # exact: the clipped probability form would stop near 16.1
