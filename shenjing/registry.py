@@ -250,7 +250,7 @@ class Registry:
             return custom_objects[name]
         try:
             return self.by_name[name]
-        except KeyError:
+        except (KeyError, TypeError):  # TypeError: an unhashable name (a list in a config)
             raise ValueError(
                 f"Unknown {self.kind}: {name!r}. Valid names: {', '.join(sorted(self.by_name))} "
                 f"(a custom {self.kind} loads through deserialize(config, custom_objects={{name: obj}}))"

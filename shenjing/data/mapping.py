@@ -71,8 +71,18 @@ class MapDataset(Dataset):
 
     def _apply(self, element):
         name = getattr(self._fn, "__name__", type(self._fn).__name__)
-        return to_element(call_unpacked(self._fn, element),
-                          f"the value returned by the map function {name!r}", lists="tuple")
+        try:
+            value = call_unpacked(self._fn, element)
+        except ValueError as error:
+            if "read-only" not in str(error):
+                raise
+            # TensorFlow's tensors are immutable, so `x /= 255.` there makes a new tensor; here
+            # the elements are read-only views of the source data, which must not change.
+            raise ValueError(
+                f"The map function {name!r} changed an element in place ({error}). A Dataset's "
+                "elements are read-only views of its source arrays: write `x = x / 255.0` "
+                "instead of `x /= 255.0`, or copy first (`x = x.copy()`).") from error
+        return to_element(value, f"the value returned by the map function {name!r}", lists="tuple")
 
     def _iterate(self):
         return ordered_map(self._input, self._apply, self._workers, "shenjing-data-map")

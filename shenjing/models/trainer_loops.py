@@ -74,7 +74,8 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
             if train_iterator.exhausted:
                 if not trained:
                     raise ValueError("fit: the data yielded no batch; expected at least one")
-                warnings.warn(_RAN_OUT, stacklevel=2)
+                if not train_iterator.interrupted:  # else the iterator has said it already
+                    warnings.warn(_RAN_OUT, stacklevel=2)
                 break
             trained = True
             epoch_logs = model._final_logs(logs)

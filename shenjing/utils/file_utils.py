@@ -7,7 +7,28 @@ old file or the new one, never a mix, and no temporary file behind after an erro
 """
 
 import os
+import stat
 import tempfile
+import threading
+
+_UMASK_LOCK = threading.Lock()
+
+
+def current_umask():
+    """The process's umask, read without changing it where the OS allows (Linux's
+    /proc/self/status): ``os.umask`` can only be read by setting it, and a file another thread
+    creates meanwhile would get the wrong mode."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _UMASK_LOCK:
+        umask = os.umask(0o077)  # briefly the strictest mask: nothing is made too open meanwhile
+        os.umask(umask)
+    return umask
 
 
 def atomic_write(filepath, data):
@@ -26,9 +47,11 @@ def atomic_write(filepath, data):
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        try:  # a file being replaced keeps its permissions; a new one gets the umask's
+            mode = stat.S_IMODE(os.stat(filepath).st_mode)
+        except OSError:
+            mode = 0o666 & ~current_umask()
+        os.chmod(tmp, mode)
         os.replace(tmp, filepath)
     except BaseException:
         try:

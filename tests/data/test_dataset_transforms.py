@@ -297,3 +297,20 @@ def test_batch_refuses_elements_of_different_structures():
 
     with pytest.raises(ValueError, match="different structures"):
         list(Dataset.from_generator(gen).batch(2))
+
+
+def test_map_changing_an_element_in_place_says_how_to_write_it():
+    import numpy as np
+    import pytest
+
+    from shenjing.data import Dataset
+
+    def scale(x):
+        x /= 255.0
+        return x
+
+    ds = Dataset.from_tensor_slices(np.ones((4, 2), "float32")).map(scale)
+    with pytest.raises(ValueError, match=r"`x = x / 255.0` instead of `x /= 255.0`"):
+        list(ds)
+    assert [e.tolist() for e in Dataset.from_tensor_slices(np.ones((2, 2), "float32")).map(lambda x: x / 2)] \
+        == [[0.5, 0.5], [0.5, 0.5]]

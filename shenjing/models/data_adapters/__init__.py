@@ -7,6 +7,7 @@ import types
 import numpy as np
 
 from ...backend.tree import flatten
+from ...data import Dataset
 from ...utils.py_dataset import PyDataset
 from .array_data_adapter import ArrayDataAdapter
 from .data_adapter import DataAdapter, check_no_targets
@@ -38,11 +39,7 @@ def is_array_like(x):
 
 def is_dataset(x):
     """A ``shenjing.data.Dataset``, or anything shaped like one (``cardinality`` and ``__iter__``)."""
-    try:
-        from ...data import Dataset  # written beside the trainer; may be absent in older trees
-    except ImportError:
-        Dataset = None
-    if Dataset is not None and isinstance(x, Dataset):
+    if isinstance(x, Dataset):
         return True
     return callable(getattr(x, "cardinality", None)) and hasattr(x, "__iter__")
 
