@@ -7,12 +7,12 @@ Every name here is the one implementation from shenjing's floors, re-exported;
 """
 
 from . import (activations, callbacks, datasets, initializers, layers, losses, metrics, models,
-               optimizers, regularizers, saving, utils)
+               optimizers, regularizers, saving, tree, utils)
 from ..autograd import ops
 from ..layers import Input, InputLayer, Layer
 from ..models import Model, Sequential
 from . import backend
 
 __all__ = ["activations", "backend", "callbacks", "datasets", "initializers", "layers", "losses",
-           "metrics", "models", "ops", "optimizers", "regularizers", "saving", "utils", "Input",
+           "metrics", "models", "ops", "optimizers", "regularizers", "saving", "tree", "utils", "Input",
            "InputLayer", "Layer", "Model", "Sequential"]

@@ -278,3 +278,16 @@ def test_py_dataset_guide_fit_with_validation(workers):
     assert set(history) == {"loss", "sparse_categorical_accuracy", "val_loss",
                             "val_sparse_categorical_accuracy"}
     assert model.predict(val, verbose=0).shape == (20, 10)
+
+
+# -- keras.tree (issue 8: the structure helpers exposed as keras.tree) ---------------------------
+
+def test_keras_tree_is_the_structure_helpers_module():
+    from shenjing.keras.tree import flatten, map_structure, pack_sequence_as
+
+    structure = {"b": [1, 2], "a": (3,)}
+    leaves = flatten(structure)
+    assert sorted(leaves) == [1, 2, 3]
+    assert map_structure(lambda v: v * 10, structure) == {"b": [10, 20], "a": (30,)}
+    assert pack_sequence_as(structure, leaves) == structure
+    assert keras.tree.flatten is flatten
