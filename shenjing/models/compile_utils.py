@@ -7,6 +7,9 @@ or per output name as a dict.
 * ``CompileLoss(y, y_pred, sample_weight=None, regularization_losses=None)``: the sum
   over outputs of ``loss_weight * loss(y, y_pred, sample_weight)``, plus the sum of
   ``regularization_losses`` (tf.keras's ``model.compiled_loss`` signature).
+* ``TrackedCompileLoss``: what ``model.compiled_loss`` returns: the same call, which also
+  folds the total into the model's "loss" tracker as tf.keras 2's did, so that a custom
+  ``train_step`` that returns ``{m.name: m.result() for m in self.metrics}`` reports it.
 * ``CompileMetrics``: ``update_state(y, y_pred, sample_weight=None)``, ``result()`` (a
   dict ``{name: value}``, merged into the logs), ``reset_state()``, ``metrics``.
 """
@@ -94,6 +97,25 @@ class CompileLoss:
         for penalty in regularization_losses or ():
             total = penalty if total is None else total + penalty
         return total
+
+
+class TrackedCompileLoss:
+    """A ``CompileLoss`` whose calls also update ``tracker`` (a ``Mean``) with the total,
+    weighted by the batch size; its other attributes are the ``CompileLoss``'s."""
+
+    def __init__(self, compile_loss, tracker):
+        self._compile_loss, self._tracker = compile_loss, tracker
+
+    def __call__(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
+        total = self._compile_loss(y_true, y_pred, sample_weight, regularization_losses)
+        if total is not None and self._tracker is not None:
+            shape = getattr(flatten(y_pred)[0], "shape", ())
+            self._tracker.update_state(float(getattr(total, "data", total)),
+                                       sample_weight=shape[0] if len(shape) else 1)
+        return total
+
+    def __getattr__(self, name):
+        return getattr(self._compile_loss, name)
 
 
 class CompileMetrics:

@@ -28,7 +28,7 @@ from ..layers.tracking import tracking_version
 from ..utils.data_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from . import data_adapter
 from . import trainer_loops as loops
-from .compile_utils import CompileLoss, CompileMetrics
+from .compile_utils import CompileLoss, CompileMetrics, TrackedCompileLoss
 from .trainer_utils import _batch_size, _describe, _pythonify, _serialize_loss, _serialize_metric_ids, _to_numpy
 
 
@@ -107,8 +107,11 @@ class Trainer:
 
     @property
     def compiled_loss(self):
-        """tf.keras's ``compiled_loss(y, y_pred, sample_weight=None, regularization_losses=None)``."""
-        return self._compiled_loss
+        """tf.keras's ``compiled_loss(y, y_pred, sample_weight=None, regularization_losses=None)``;
+        as in tf.keras 2, a call also updates the "loss" entry of ``self.metrics``."""
+        if self._compiled_loss is None:
+            return None
+        return TrackedCompileLoss(self._compiled_loss, self._loss_tracker)
 
     @property
     def compiled_metrics(self):

@@ -291,3 +291,41 @@ def test_keras_tree_is_the_structure_helpers_module():
     assert map_structure(lambda v: v * 10, structure) == {"b": [10, 20], "a": (30,)}
     assert pack_sequence_as(structure, leaves) == structure
     assert keras.tree.flatten is flatten
+
+
+# -- customizing_what_happens_in_fit (tf.keras 2): compiled_loss / compiled_metrics ---------------
+
+class TfKerasCustomModel(keras.Model):
+    def train_step(self, data):
+        x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
+        with tf.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compiled_loss(y, y_pred, sample_weight=sample_weight,
+                                      regularization_losses=self.losses)
+        trainable_vars = self.trainable_variables
+        self.optimizer.apply_gradients(zip(tape.gradient(loss, trainable_vars), trainable_vars))
+        self.compiled_metrics.update_state(y, y_pred, sample_weight=sample_weight)
+        return {m.name: m.result() for m in self.metrics}
+
+    def test_step(self, data):
+        x, y = data
+        y_pred = self(x, training=False)
+        self.compiled_loss(y, y_pred, regularization_losses=self.losses)
+        self.compiled_metrics.update_state(y, y_pred)
+        return {m.name: m.result() for m in self.metrics}
+
+
+def test_compiled_loss_call_reports_the_loss_as_tf_keras_did():
+    rng = np.random.default_rng(0)
+    x, y = rng.random((64, 8)).astype("float32"), rng.random((64, 1)).astype("float32")
+    results = []
+    for cls in (TfKerasCustomModel, keras.Model):
+        tf.set_random_seed(0)
+        inputs = keras.Input(shape=(8,))
+        model = cls(inputs, keras.layers.Dense(1, kernel_regularizer="l2")(inputs))
+        model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+        history = model.fit(x, y, batch_size=16, epochs=2, validation_data=(x[:16], y[:16]), verbose=0)
+        results.append(history.history)
+    for key in ("loss", "mae", "val_loss", "val_mae"):
+        assert results[0][key][0] > 0.0
+        np.testing.assert_allclose(results[0][key], results[1][key], rtol=1e-5)
