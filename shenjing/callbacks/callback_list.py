@@ -59,7 +59,10 @@ class CallbackList(Callback):
         return bool(self._active[hook])
 
     def _call(self, hook, *args):
-        for fn in self._active[hook]:
+        callbacks = self._active[hook]
+        if callbacks and args[-1] is None:
+            args = args[:-1] + ({},)  # Keras hands every hook a dict (`logs.keys()`), never None
+        for fn in callbacks:
             fn(*args)
 
     def on_train_begin(self, logs=None):

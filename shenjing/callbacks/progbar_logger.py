@@ -20,6 +20,16 @@ class ProgbarLogger(Callback):
         self.stream = stream
         self.progbar = None
         self.seen = 0
+        self._called_in_fit = False  # fit's validation passes fit's callbacks to evaluate
+
+    def _in_fit(self):
+        return self._called_in_fit or self.params.get("in_fit")
+
+    def on_train_begin(self, logs=None):
+        self._called_in_fit = True
+
+    def on_train_end(self, logs=None):
+        self._called_in_fit = False
 
     def _verbose(self):
         return self.params.get("verbose", 1)
@@ -31,7 +41,7 @@ class ProgbarLogger(Callback):
         self._start(self.params.get("steps"))
 
     def on_test_begin(self, logs=None):
-        if not self.params.get("in_fit"):
+        if not self._in_fit():
             self._start(self.params.get("steps"))
 
     def _start(self, steps):
@@ -45,7 +55,7 @@ class ProgbarLogger(Callback):
 
     def on_test_batch_end(self, batch, logs=None):
         self.seen = batch + 1
-        if self.progbar and not self.params.get("in_fit") and self._verbose() == 1:
+        if self.progbar and not self._in_fit() and self._verbose() == 1:
             self.progbar.update(batch + 1, logs, finalize=False)
 
     def on_epoch_end(self, epoch, logs=None):
@@ -54,5 +64,5 @@ class ProgbarLogger(Callback):
             self.progbar.update(steps, logs, finalize=True)
 
     def on_test_end(self, logs=None):
-        if self.progbar and not self.params.get("in_fit") and self._verbose():
+        if self.progbar and not self._in_fit() and self._verbose():
             self.progbar.update(self.progbar.target or self.seen, logs, finalize=True)

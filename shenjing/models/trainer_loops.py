@@ -79,7 +79,9 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
             trained = True
             epoch_logs = model._final_logs(logs)
             if val_iterator is not None and _should_validate(epoch, validation_freq):
-                val_logs = model.evaluate(verbose=0, return_dict=True, _epoch_iterator=val_iterator)
+                # The user's callbacks see the validation's on_test_* hooks, as in Keras.
+                val_logs = model.evaluate(verbose=0, return_dict=True, callbacks=callbacks,
+                                          _epoch_iterator=val_iterator)
                 if val_logs is not None:
                     epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
             cbs.on_epoch_end(epoch, epoch_logs)
@@ -108,8 +110,11 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
         iterator = EpochIterator(x, y, sample_weight, batch_size=_check_batch_size(batch_size),
                                  steps_per_epoch=steps, shuffle=False, where="evaluate", steps_name="steps")
     verbose = 0 if in_fit else _verbose(verbose)
-    cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=model, verbose=verbose,
-                       epochs=1, steps=iterator.num_batches, in_fit=in_fit)
+    if in_fit:  # fit's callbacks: their model and params (fit's epochs and steps) stay as fit set them
+        cbs = CallbackList(callbacks)
+    else:
+        cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=model, verbose=verbose,
+                           epochs=1, steps=iterator.num_batches)
     model.reset_metrics()
     logs = None
     try:

@@ -329,3 +329,57 @@ def test_compiled_loss_call_reports_the_loss_as_tf_keras_did():
     for key in ("loss", "mae", "val_loss", "val_mae"):
         assert results[0][key][0] > 0.0
         np.testing.assert_allclose(results[0][key], results[1][key], rtol=1e-5)
+
+
+# -- writing_your_own_callbacks: every hook gets a logs dict ---------------------------------------
+
+def test_every_callback_hook_receives_a_logs_dict():
+    seen = {}
+
+    class KeysCallback(keras.callbacks.Callback):
+        def _record(self, hook, logs):
+            seen.setdefault(hook, []).append(sorted(logs.keys()))
+
+    for hook in ("on_train_begin", "on_train_end", "on_test_begin", "on_test_end", "on_predict_begin",
+                 "on_predict_end"):
+        setattr(KeysCallback, hook, lambda self, logs=None, _h=hook: self._record(_h, logs))
+    for hook in ("on_epoch_begin", "on_epoch_end", "on_train_batch_begin", "on_train_batch_end",
+                 "on_test_batch_begin", "on_test_batch_end", "on_predict_batch_begin",
+                 "on_predict_batch_end"):
+        setattr(KeysCallback, hook, lambda self, i, logs=None, _h=hook: self._record(_h, logs))
+    x, y = digits(64)
+    model = get_uncompiled_model()
+    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy")
+    model.fit(x, y, batch_size=32, epochs=1, validation_split=0.5, callbacks=[KeysCallback()], verbose=0)
+    model.evaluate(x, y, callbacks=[KeysCallback()], verbose=0)
+    model.predict(x, callbacks=[KeysCallback()], verbose=0)
+    assert seen["on_test_begin"] == [[], []]  # fit's validation, then evaluate (as Keras)
+    assert seen["on_test_end"] == [["loss"], ["loss"]]
+    assert seen["on_train_begin"] == [[]] and seen["on_epoch_begin"] == [[]]
+    assert seen["on_epoch_end"] == [["loss", "val_loss"]]
+    assert seen["on_train_end"] == [["loss", "val_loss"]]
+    assert seen["on_predict_begin"] == [[]] and seen["on_predict_end"] == [[]]
+    assert all(keys == [] for keys in seen["on_train_batch_begin"])
+    assert set(seen) == {"on_train_begin", "on_train_end", "on_test_begin", "on_test_end",
+                         "on_predict_begin", "on_predict_end", "on_epoch_begin", "on_epoch_end",
+                         "on_train_batch_begin", "on_train_batch_end", "on_test_batch_begin",
+                         "on_test_batch_end", "on_predict_batch_begin", "on_predict_batch_end"}
+
+
+def test_validation_calls_the_fit_callbacks_without_changing_their_params(capsys):
+    params = []
+
+    class Params(keras.callbacks.Callback):
+        def on_test_end(self, logs=None):
+            params.append(dict(self.params))
+
+        def on_epoch_end(self, epoch, logs=None):
+            params.append(dict(self.params))
+
+    x, y = digits(64)
+    model = get_uncompiled_model()
+    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy")
+    model.fit(x, y, batch_size=32, epochs=2, validation_data=(x, y), callbacks=[Params()], verbose=2)
+    assert len(params) == 4 and all(p["epochs"] == 2 and p["steps"] == 2 for p in params)
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert len(lines) == 4 and all("val_loss" in line for line in lines[1::2])  # no extra bar
