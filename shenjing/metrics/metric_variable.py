@@ -47,9 +47,6 @@ class MetricVariable(np.ndarray):
         array = array.view(np.ndarray)
         return array[()] if return_scalar else array
 
-    def __reduce__(self):
-        return np.array(self.view(np.ndarray)).__reduce__()
-
 
 def wrap(array):
     """The state ``array`` as a ``MetricVariable`` (same memory) when it is a NumPy array."""

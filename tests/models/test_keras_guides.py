@@ -95,6 +95,10 @@ def test_tf_keras_metric_add_weight_and_variable_methods():
     np.testing.assert_array_equal(ones.numpy(), [1.0, 1.0])
     ones.assign_sub(tf.Tensor(np.array([0.5, 1.0], "float32")))
     np.testing.assert_array_equal(ones.value, [0.5, 0.0])
+    import pickle
+    copied = pickle.loads(pickle.dumps(metric))
+    copied.true_positives.assign_add(3)  # still a MetricVariable after a round trip
+    assert float(copied.result()) == 3.0 and float(metric.result()) == 0.0
     with pytest.raises(ValueError, match="aggregation"):
         keras.metrics.Metric(name="m").add_variable(aggregation="median")
 
