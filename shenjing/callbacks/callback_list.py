@@ -5,6 +5,13 @@ from .history import History
 from .progbar_logger import ProgbarLogger
 
 _HOOKS = [name for name in vars(Callback) if name.startswith("on_")]
+# A callback that overrides only the alias still wants the hook (the default forwards to it).
+_ALIASES = {"on_train_batch_begin": "on_batch_begin", "on_train_batch_end": "on_batch_end"}
+
+
+def _overrides(cb, hook):
+    return any(getattr(type(cb), name) is not getattr(Callback, name)
+               for name in (hook, _ALIASES.get(hook, hook)))
 
 
 class CallbackList(Callback):
@@ -29,8 +36,7 @@ class CallbackList(Callback):
                 self.callbacks.append(self.history)
         # Hooks that no callback overrides are skipped: fit calls them every batch.
         self._active = {
-            hook: [getattr(cb, hook) for cb in self.callbacks
-                   if getattr(type(cb), hook) is not getattr(Callback, hook)]
+            hook: [getattr(cb, hook) for cb in self.callbacks if _overrides(cb, hook)]
             for hook in _HOOKS
         }
         if model is not None:
@@ -53,7 +59,10 @@ class CallbackList(Callback):
         return bool(self._active[hook])
 
     def _call(self, hook, *args):
-        for fn in self._active[hook]:
+        callbacks = self._active[hook]
+        if callbacks and args[-1] is None:
+            args = args[:-1] + ({},)  # Keras hands every hook a dict (`logs.keys()`), never None
+        for fn in callbacks:
             fn(*args)
 
     def on_train_begin(self, logs=None):

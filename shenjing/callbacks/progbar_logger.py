@@ -20,6 +20,16 @@ class ProgbarLogger(Callback):
         self.stream = stream
         self.progbar = None
         self.seen = 0
+        self._called_in_fit = False  # fit's validation passes fit's callbacks to evaluate
+
+    def _in_fit(self):
+        return self._called_in_fit or self.params.get("in_fit")
+
+    def on_train_begin(self, logs=None):
+        self._called_in_fit = True
+
+    def on_train_end(self, logs=None):
+        self._called_in_fit = False
 
     def _verbose(self):
         return self.params.get("verbose", 1)
@@ -29,15 +39,6 @@ class ProgbarLogger(Callback):
         if self._verbose():
             (self.stream or sys.stdout).write(f"Epoch {epoch + 1}/{epochs}\n")
         self._start(self.params.get("steps"))
-
-    def on_train_begin(self, logs=None):
-        self._called_in_fit = True  # fit's validation then draws no bar of its own
-
-    def on_train_end(self, logs=None):
-        self._called_in_fit = False
-
-    def _in_fit(self):
-        return getattr(self, "_called_in_fit", False) or self.params.get("in_fit")
 
     def on_test_begin(self, logs=None):
         if not self._in_fit():

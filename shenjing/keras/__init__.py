@@ -7,8 +7,7 @@ Every name here is the one implementation from shenjing's floors, re-exported;
 """
 
 from . import (activations, callbacks, datasets, initializers, layers, losses, metrics, models,
-               optimizers, regularizers, saving, utils)
-from . import tree
+               optimizers, regularizers, saving, tree, utils)
 from ..autograd import ops
 from ..layers import Input, InputLayer, Layer
 from ..models import Model, Sequential

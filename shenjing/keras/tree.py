@@ -1,4 +1,5 @@
-"""``keras.tree``: the same module object as ``shenjing.utils.tree`` (one implementation, re-exported)."""
+"""``keras.tree``: the same module object as ``shenjing.utils.tree`` (the structure helpers
+``flatten``, ``map_structure``, ``pack_sequence_as``, ...), re-exported."""
 
 import sys
 

@@ -308,6 +308,14 @@ class Layer(Tracker):
         for variable, value in zip(layer_weights, values):
             variable.assign(value.astype(variable.dtype, copy=False))
 
+    def zero_grad(self, set_to_none=True):
+        """PyTorch's ``Module.zero_grad``: forget the gradients that ``loss.backward()`` left
+        in ``.grad`` of every weight (``None``, or zeros with ``set_to_none=False``), so that
+        the next ``backward()`` does not add to them."""
+        for variable in self.weights:
+            if variable.grad is not None:
+                variable.grad = None if set_to_none else backend.xp.zeros_like(variable.grad)
+
     def count_params(self):
         """The number of scalars in all the weights."""
         if not self.built:
@@ -459,7 +467,10 @@ class Layer(Tracker):
         """Call on KerasTensors: build, infer the output shape, and record a Node."""
         shapes = map_structure(lambda t: tuple(t.shape) if isinstance(t, KerasTensor) else None, inputs)
         self._maybe_build(shapes)
-        out_shapes = self.compute_output_shape(shapes)
+        if any_symbolic((args, kwargs)):  # layer(logits, targets): infer from every tensor argument
+            out_shapes = self._output_shape_of_call(shapes, args, kwargs)
+        else:
+            out_shapes = self.compute_output_shape(shapes)
         dtype = self.compute_dtype
         if is_shape(out_shapes):
             outputs = KerasTensor(out_shapes, dtype=dtype)
@@ -489,6 +500,39 @@ class Layer(Tracker):
             _SHAPE_INFERENCE.depth = depth + 1  # add_metric skips these zeros
             try:
                 outputs = self.call(inputs)
+            finally:
+                _SHAPE_INFERENCE.depth = depth
+        return map_structure(lambda t: (batch,) + tuple(t.shape[1:]), outputs)
+
+    def _output_shape_of_call(self, shapes, args, kwargs):
+        """Output shapes of ``call(inputs, *args, **kwargs)`` when more than the first argument
+        is symbolic (Keras's ``compute_output_spec``): ``call`` runs on zeros of every shape."""
+        first = shapes if is_shape(shapes) else next(s for s in flatten_shapes(shapes) if s is not None)
+        batch = first[0]
+
+        def dummy(t):
+            if not isinstance(t, KerasTensor):
+                return t
+            shape = tuple(t.shape)
+            if any(d is None for d in shape[1:]):
+                raise NotImplementedError(
+                    f"Layer {type(self).__name__} ('{self.name}') cannot infer its output shape for "
+                    f"an argument of shape {shape} with unknown non-batch sizes; implement "
+                    "compute_output_shape.")
+            size = (1 if shape[0] is None else shape[0],) + shape[1:]
+            return Tensor(backend.xp.zeros(size, t.dtype or self.compute_dtype))
+
+        inputs = map_shape_structure(
+            lambda s: None if s is None else dummy(KerasTensor(s, dtype=self.compute_dtype)), shapes)
+        args = [map_structure(dummy, a) for a in args]
+        kwargs = {k: map_structure(dummy, v) for k, v in kwargs.items()}
+        if not self._call_has_training:
+            kwargs.pop("training", None)
+        with no_grad():
+            depth = getattr(_SHAPE_INFERENCE, "depth", 0)
+            _SHAPE_INFERENCE.depth = depth + 1  # add_metric skips these zeros
+            try:
+                outputs = self.call(inputs, *args, **kwargs)
             finally:
                 _SHAPE_INFERENCE.depth = depth
         return map_structure(lambda t: (batch,) + tuple(t.shape[1:]), outputs)

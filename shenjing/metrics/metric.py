@@ -20,8 +20,9 @@ import re
 
 import numpy as np
 
-from .. import backend
+from .. import backend, initializers
 from ..registry import function_dict, keras_export
+from .metric_variable import wrap
 
 EPSILON = 1e-7  # keras.backend.epsilon()
 
@@ -114,12 +115,28 @@ class Metric:
     def variable_names(self):
         return list(self._variable_names)
 
-    def add_variable(self, shape=(), name=None, dtype=None):
-        """A zero-filled state array of ``shape``, registered in ``variables``."""
-        value = backend.xp.zeros(shape, dtype=dtype or self.dtype)
+    def add_variable(self, shape=(), initializer="zeros", dtype=None, aggregation="sum", name=None):
+        """A state array of ``shape`` filled by ``initializer`` (a name, an initializer or a
+        callable ``(shape, dtype)``), registered in ``variables``. It is a ``MetricVariable``:
+        an array updated in place that also has ``assign``/``assign_add``/``assign_sub``.
+        ``aggregation`` (how replicas would combine it) is accepted for Keras's signature."""
+        if aggregation not in ("none", "mean", "sum", "only_first_replica"):
+            raise ValueError(
+                'Expected `aggregation` to be one of "none", "mean", "sum", "only_first_replica". '
+                f"Received: aggregation={aggregation!r}")
+        dtype = dtype or self.dtype
+        value = backend.xp.zeros(shape, dtype=dtype)
+        if not (isinstance(initializer, str) and initializer == "zeros"):
+            value[...] = to_array(initializers.get(initializer)(tuple(value.shape), dtype=dtype))
+        value = wrap(value)
         self._variables.append(value)
         self._variable_names.append(name or f"variable_{len(self._variables) - 1}")
         return value
+
+    def add_weight(self, name=None, shape=(), initializer="zeros", dtype=None, aggregation="sum"):
+        """tf.keras 2's name of ``add_variable`` (its arguments in tf.keras's order)."""
+        return self.add_variable(shape=shape, initializer=initializer, dtype=dtype,
+                                 aggregation=aggregation, name=name)
 
     def assign_variables(self, values):
         """Load state saved from ``variables`` (same count and shapes), in place."""

@@ -7,6 +7,9 @@ or per output name as a dict.
 * ``CompileLoss(y, y_pred, sample_weight=None, regularization_losses=None)``: the sum
   over outputs of ``loss_weight * loss(y, y_pred, sample_weight)``, plus the sum of
   ``regularization_losses`` (tf.keras's ``model.compiled_loss`` signature).
+* ``TrackedCompileLoss``: what ``model.compiled_loss`` returns: the same call, which also
+  folds the total into the model's "loss" tracker as tf.keras 2's did, so that a custom
+  ``train_step`` that returns ``{m.name: m.result() for m in self.metrics}`` reports it.
 * ``CompileMetrics``: ``update_state(y, y_pred, sample_weight=None)``, ``result()`` (a
   dict ``{name: value}``, merged into the logs), ``reset_state()``, ``metrics``.
 """

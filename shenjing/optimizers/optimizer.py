@@ -24,6 +24,7 @@ from ..autograd.tensor import Tensor
 from . import schedules as _schedules
 from .clipping import clip_by_global_norm, clip_by_norm
 from ..registry import keras_export
+from .iteration_count import IterationCount
 from .optimizer_variables import OptimizerVariables
 
 # Keys that older tf.keras configs carry and Keras 3 ignores.
@@ -156,8 +157,8 @@ class Optimizer(OptimizerVariables):
     def iterations(self):
         """Completed update steps (with gradient accumulation: applied updates)."""
         if self.gradient_accumulation_steps:
-            return self._iterations // self.gradient_accumulation_steps
-        return self._iterations
+            return IterationCount(self._iterations // self.gradient_accumulation_steps)
+        return IterationCount(self._iterations)
 
     # -- applying gradients ------------------------------------------------------
     def step(self, params=None):

@@ -120,7 +120,7 @@ def test_lambda_callback_calls_the_given_functions():
     cbs.on_test_begin()
     cbs.on_epoch_end(0, {"loss": 1.5})
     cbs.on_train_end({"loss": 1.5})
-    assert calls == [("train_begin", None), ("epoch_begin", 0), ("batch_begin", 0),
+    assert calls == [("train_begin", {}), ("epoch_begin", 0), ("batch_begin", 0),
                      ("batch_end", 0, 2.0), ("test_begin",), ("epoch_end", 0, 1.5),
                      ("train_end", {"loss": 1.5})]
 
