@@ -37,7 +37,7 @@ from shenjing.autograd import graph  # noqa: E402
 from shenjing.autograd.function import Function  # noqa: E402
 from shenjing.datasets import fashion_mnist  # noqa: E402
 from shenjing.layers.layer import Layer  # noqa: E402
-from shenjing.models import data_adapter  # noqa: E402
+from shenjing.models.data_adapters import array_utils  # noqa: E402
 from shenjing.models.trainer import Trainer  # noqa: E402
 from shenjing.optimizers.optimizer import Optimizer  # noqa: E402
 
@@ -126,7 +126,7 @@ class Profiler:
         self.patch(Trainer, "compute_loss", "trainer: compute_loss (Python)")
         self.patch(Trainer, "compute_metrics", "trainer: metrics and logs")
         self.patch(Trainer, "fit", "trainer: fit loop, callbacks, shuffling")
-        self.patch(data_adapter, "take", "data: batch gather")
+        self.patch(array_utils, "take", "data: batch gather")
 
     def uninstall(self):
         for owner, name, original in reversed(self.undo):

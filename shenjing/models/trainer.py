@@ -26,7 +26,7 @@ from ..autograd import no_grad
 from ..backend.tree import flatten, pack_sequence_as
 from ..layers.tracking import tracking_version
 from ..utils.data_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
-from . import data_adapter
+from .data_adapters import array_utils
 from . import trainer_loops as loops
 from .compile_utils import CompileLoss, CompileMetrics, TrackedLoss
 from .trainer_utils import _batch_size, _describe, _pythonify, _serialize_loss, _serialize_metric_ids, _to_numpy
@@ -280,24 +280,24 @@ class Trainer:
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One training step on exactly this batch; returns the metrics since the last reset."""
         self._assert_compiled("train_on_batch")
-        x, y, sample_weight = (data_adapter.to_arrays(a) for a in (x, y, sample_weight))
-        data_adapter.num_samples("train_on_batch", x=x, y=y, sample_weight=sample_weight)
+        x, y, sample_weight = (array_utils.to_arrays(a) for a in (x, y, sample_weight))
+        array_utils.num_samples("train_on_batch", x=x, y=y, sample_weight=sample_weight)
         if class_weight is not None:
-            weights = data_adapter.class_weights_to_sample_weights(y, class_weight)
+            weights = array_utils.class_weights_to_sample_weights(y, class_weight)
             sample_weight = weights if sample_weight is None else sample_weight * weights
         logs = self.train_step(pack_x_y_sample_weight(x, y, sample_weight))
         return self._batch_result(logs, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         self._assert_compiled("test_on_batch")
-        x, y, sample_weight = (data_adapter.to_arrays(a) for a in (x, y, sample_weight))
-        data_adapter.num_samples("test_on_batch", x=x, y=y, sample_weight=sample_weight)
+        x, y, sample_weight = (array_utils.to_arrays(a) for a in (x, y, sample_weight))
+        array_utils.num_samples("test_on_batch", x=x, y=y, sample_weight=sample_weight)
         self.reset_metrics()
         logs = self.test_step(pack_x_y_sample_weight(x, y, sample_weight))
         return self._batch_result(logs, return_dict)
 
     def predict_on_batch(self, x):
-        out = self.predict_step(pack_x_y_sample_weight(data_adapter.to_arrays(x)))
+        out = self.predict_step(pack_x_y_sample_weight(array_utils.to_arrays(x)))
         return pack_sequence_as(out, [_to_numpy(o) for o in flatten(out)])
 
     def _batch_result(self, logs, return_dict):

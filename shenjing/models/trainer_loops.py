@@ -11,7 +11,7 @@ import numpy as np
 
 from ..backend.tree import flatten, pack_sequence_as
 from ..callbacks import CallbackList
-from . import data_adapter
+from .data_adapters import array_utils
 from .data_adapters import is_array_like
 from .epoch_iterator import _RAN_OUT, EpochIterator
 from .trainer_utils import (_check_batch_size, _check_validation_freq, _pythonify, _should_validate, _to_numpy,
@@ -31,9 +31,9 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
             raise ValueError(
                 "`validation_split` is only supported for NumPy arrays and Tensors (or lists/dicts of "
                 f"them). Received: x of type {type(x).__name__}; pass validation_data instead")
-        x, y, sample_weight = (data_adapter.to_arrays(a) for a in (x, y, sample_weight))
-        n = data_adapter.num_samples("fit", x=x, y=y, sample_weight=sample_weight)
-        (x, y, sample_weight), validation_data = data_adapter.split_validation(
+        x, y, sample_weight = (array_utils.to_arrays(a) for a in (x, y, sample_weight))
+        n = array_utils.num_samples("fit", x=x, y=y, sample_weight=sample_weight)
+        (x, y, sample_weight), validation_data = array_utils.split_validation(
             x, y, sample_weight, validation_split, n)
     train_iterator = EpochIterator(x, y, sample_weight, batch_size=batch_size, steps_per_epoch=steps_per_epoch,
                                    shuffle=shuffle, class_weight=class_weight, where="fit")

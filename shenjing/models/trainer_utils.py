@@ -7,7 +7,7 @@ import numpy as np
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 from ..backend.tree import flatten
-from . import data_adapter
+from .data_adapters import array_utils
 
 
 def _to_numpy(value):
@@ -43,7 +43,7 @@ def _batch_size(x):
 def _unpack_validation_data(validation_data):
     """``(x, y)``/``(x, y, sample_weight)`` arrays, or data that yields its own batches."""
     if isinstance(validation_data, (tuple, list)):
-        return data_adapter.unpack_validation_data(validation_data)
+        return array_utils.unpack_validation_data(validation_data)
     return validation_data, None, None
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from ... import backend
 from ...utils.data_utils import pack_x_y_sample_weight
-from .. import data_adapter as array_utils
+from . import array_utils
 from .data_adapter import DataAdapter
 
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from ...backend.tree import flatten
 from ...utils.data_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
-from .. import data_adapter as array_utils
+from . import array_utils
 
 
 class DataAdapter:

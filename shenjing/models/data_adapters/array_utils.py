@@ -8,8 +8,8 @@ import math
 
 import numpy as np
 
-from .. import backend
-from ..backend.tree import flatten, map_structure
+from ... import backend
+from ...backend.tree import flatten, map_structure
 
 
 def to_arrays(structure):
