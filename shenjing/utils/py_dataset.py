@@ -13,6 +13,9 @@ max_queue_size=10)`` chooses how ``fit`` reads it:
   must be picklable; where processes are forked (Linux) each worker inherits the dataset,
   elsewhere the dataset is pickled to it and must be picklable too; state that
   ``__getitem__`` changes in a worker is not seen by the main process).
+  Forking a process that runs threads (``prefetch``, BLAS, numba) can in rare cases leave a
+  child waiting on a lock that another thread held at the fork; if a worker process hangs,
+  use threads (``use_multiprocessing=False``).
   Batches still arrive in index order. With threads, ``__getitem__`` runs in several
   threads at once: it must not change shared state without a lock.
 
