@@ -1,18 +1,19 @@
 """Nested structures (``keras.tree``): lists, tuples, dicts and their leaves.
 
-A structure is a leaf, or a list, tuple (named tuples included) or dict of
-structures. Leaves come out in order: lists and tuples by position, dicts in
+A structure is a leaf, or a list, tuple (named tuples included) or dict (its
+subclasses included) of structures. Leaves come out in order: lists and tuples by position, dicts in
 their insertion order (as Keras 3's ``keras.tree`` on the NumPy backend keeps
 them). ``None`` is a leaf. This module imports nothing of shenjing: every floor
 may use it.
 """
 
-from collections.abc import Mapping
+Mapping = dict  # the mappings walked: dict and its subclasses (OrderedDict, defaultdict)
+_NESTED = (list, tuple, dict)
 
 
 def is_nested(structure):
     """Whether ``structure`` is a list, tuple or dict (not a leaf)."""
-    return isinstance(structure, (list, tuple, Mapping))
+    return isinstance(structure, _NESTED)
 
 
 def _children(structure):
@@ -32,6 +33,8 @@ def _rebuild(structure, children):
 
 def flatten(structure):
     """The leaves of ``structure``, in order (iterative: deep nesting is no recursion limit)."""
+    if not isinstance(structure, _NESTED):
+        return [structure]
     out, stack = [], [structure]
     while stack:
         item = stack.pop()
