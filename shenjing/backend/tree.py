@@ -7,6 +7,8 @@ them). ``None`` is a leaf. This module imports nothing of shenjing: every floor
 may use it.
 """
 
+from collections import defaultdict
+
 Mapping = dict  # the mappings walked: dict and its subclasses (OrderedDict, defaultdict)
 _NESTED = (list, tuple, dict)
 
@@ -24,8 +26,12 @@ def _children(structure):
 
 def _rebuild(structure, children):
     if isinstance(structure, Mapping):
-        return type(structure)(zip(structure.keys(), children)) if type(structure) is not dict \
-            else dict(zip(structure.keys(), children))
+        pairs = zip(structure.keys(), children)
+        if type(structure) is dict:
+            return dict(pairs)
+        if isinstance(structure, defaultdict):  # its constructor takes the factory first
+            return type(structure)(structure.default_factory, pairs)
+        return type(structure)(pairs)
     if isinstance(structure, tuple) and hasattr(structure, "_fields"):  # a namedtuple
         return type(structure)(*children)
     return type(structure)(children)

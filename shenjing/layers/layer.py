@@ -467,10 +467,15 @@ class Layer(Tracker):
         """Call on KerasTensors: build, infer the output shape, and record a Node."""
         shapes = map_structure(lambda t: tuple(t.shape) if isinstance(t, KerasTensor) else None, inputs)
         self._maybe_build(shapes)
-        if any_symbolic((args, kwargs)):  # layer(logits, targets): infer from every tensor argument
-            out_shapes = self._output_shape_of_call(shapes, args, kwargs)
-        else:
+        if not any_symbolic((args, kwargs)):
             out_shapes = self.compute_output_shape(shapes)
+        elif type(self).compute_output_shape is not Layer.compute_output_shape:
+            out_shapes = self._overridden_output_shape(shapes, args, kwargs)
+        else:  # layer(logits, targets): infer from every tensor argument
+            try:
+                out_shapes = self._output_shape_of_call(shapes, args, kwargs)
+            except NotImplementedError:  # unknown sizes in an extra argument: the first decides
+                out_shapes = self.compute_output_shape(shapes)
         dtype = self.compute_dtype
         if is_shape(out_shapes):
             outputs = KerasTensor(out_shapes, dtype=dtype)
@@ -503,6 +508,21 @@ class Layer(Tracker):
             finally:
                 _SHAPE_INFERENCE.depth = depth
         return map_structure(lambda t: (batch,) + tuple(t.shape[1:]), outputs)
+
+    def _overridden_output_shape(self, shapes, args, kwargs):
+        """A layer's own ``compute_output_shape`` for a call on several symbolic tensors: the
+        extra ones' shapes go along as Keras passes them (positional, and ``<name>_shape`` for
+        keywords) when its signature takes them, else only the first input's shape."""
+        def shape_of(structure):
+            return map_structure(lambda t: tuple(t.shape) if isinstance(t, KerasTensor) else None, structure)
+
+        extra = [shape_of(a) for a in args if any_symbolic(a)]
+        named = {f"{k}_shape": shape_of(v) for k, v in kwargs.items() if any_symbolic(v)}
+        try:
+            inspect.signature(self.compute_output_shape).bind(shapes, *extra, **named)
+        except TypeError:
+            return self.compute_output_shape(shapes)
+        return self.compute_output_shape(shapes, *extra, **named)
 
     def _output_shape_of_call(self, shapes, args, kwargs):
         """Output shapes of ``call(inputs, *args, **kwargs)`` when more than the first argument

@@ -43,9 +43,28 @@ class MetricVariable(np.ndarray):
         return np.array(self.view(np.ndarray), copy=True)
 
     def __array_wrap__(self, array, context=None, return_scalar=False):
-        # Results of arithmetic on the state are plain values, not state.
+        # Results of arithmetic on the state are plain values, not state; an in-place result
+        # (``out=self``) is the state itself.
+        if array is self:
+            return self
         array = array.view(np.ndarray)
         return array[()] if return_scalar else array
+
+
+def _in_place(ufunc, name):
+    def method(self, other):
+        # ``state += x`` keeps the attribute bound to the state (the object in ``variables``).
+        ufunc(self.view(np.ndarray), _value(other), out=self.view(np.ndarray))
+        return self
+
+    method.__name__ = name
+    return method
+
+
+for _name, _ufunc in (("__iadd__", np.add), ("__isub__", np.subtract), ("__imul__", np.multiply),
+                      ("__itruediv__", np.true_divide), ("__ifloordiv__", np.floor_divide),
+                      ("__imod__", np.remainder), ("__ipow__", np.power)):
+    setattr(MetricVariable, _name, _in_place(_ufunc, _name))
 
 
 def wrap(array):

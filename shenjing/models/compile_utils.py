@@ -99,6 +99,30 @@ class CompileLoss:
         return total
 
 
+class LossTracker(metrics_module.Mean):
+    """The trainer's ``loss`` metric (a ``Mean``). tf.keras's ``compiled_loss`` updates it when
+    called; a step that then also updates it by hand (Keras 3's guides do) replaces that update
+    instead of counting the batch twice."""
+
+    _before_compiled = None
+
+    def add_compiled(self, value, batch_size):
+        """Fold in ``value`` for a batch, as ``compiled_loss`` does, remembering the state before."""
+        before = (self.total.copy(), self.count.copy())
+        super().update_state(value, sample_weight=batch_size)
+        self._before_compiled = before
+
+    def update_state(self, values, sample_weight=None):
+        before, self._before_compiled = self._before_compiled, None
+        if before is not None:  # this batch was folded in by compiled_loss: replace it
+            self.total[...], self.count[...] = before
+        super().update_state(values, sample_weight=sample_weight)
+
+    def reset_state(self):
+        self._before_compiled = None
+        super().reset_state()
+
+
 class TrackedLoss:
     """``model.compiled_loss`` as tf.keras gave it: calling it computes the compiled loss and
     folds the value into the model's ``loss`` tracker (weighted by the batch size)."""
@@ -111,11 +135,17 @@ class TrackedLoss:
                                regularization_losses=regularization_losses)
         if value is not None:
             leaves = [leaf for leaf in flatten(y_pred) if hasattr(leaf, "shape") and len(leaf.shape)]
-            self._tracker.update_state(float(getattr(value, "data", value)),
-                                       sample_weight=leaves[0].shape[0] if leaves else 1)
+            batch_size = leaves[0].shape[0] if leaves else 1
+            value_float = float(getattr(value, "data", value))
+            if isinstance(self._tracker, LossTracker):
+                self._tracker.add_compiled(value_float, batch_size)
+            else:
+                self._tracker.update_state(value_float, sample_weight=batch_size)
         return value
 
     def __getattr__(self, name):  # built, identifiers, fns, weights, ... of the compiled loss
+        if name.startswith("__") or name in ("_compiled", "_tracker"):
+            raise AttributeError(name)  # copy/pickle probe these before __init__ has run
         return getattr(self._compiled, name)
 
 
@@ -156,7 +186,11 @@ class CompileMetrics:
             if output >= len(ys):
                 raise ValueError(
                     f"Metric '{metric.name}' is for output {output}, but y has {len(ys)} array(s)")
-            metric.update_state(ys[output], preds[output], sample_weight=sws[output] if weighted else None)
+            pred = preds[output]
+            if getattr(getattr(metric, "_fn", None), "logits_activation", None) is None:
+                pred = getattr(pred, "data", pred)  # metrics compute on arrays; only the
+                # crossentropy metrics take the Tensor, for the logits of a softmax/sigmoid
+            metric.update_state(ys[output], pred, sample_weight=sws[output] if weighted else None)
 
     def result(self):
         return {m.name: m.result() for _, m, _ in self._entries}

@@ -28,7 +28,7 @@ from ..layers.tracking import tracking_version
 from ..utils.data_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from .data_adapters import array_utils
 from . import trainer_loops as loops
-from .compile_utils import CompileLoss, CompileMetrics, TrackedLoss
+from .compile_utils import CompileLoss, CompileMetrics, LossTracker, TrackedLoss
 from .trainer_utils import _batch_size, _describe, _pythonify, _serialize_loss, _serialize_metric_ids, _to_numpy
 
 
@@ -69,7 +69,7 @@ class Trainer:
         names = self._output_names()
         self._compiled_loss = CompileLoss(loss, loss_weights, names)
         self._compiled_metrics = CompileMetrics(metrics, weighted_metrics, names)
-        self._loss_tracker = metrics_module.Mean(name="loss")
+        self._loss_tracker = LossTracker(name="loss")
         self.compiled = True
         self.stop_training = False
 
@@ -111,7 +111,13 @@ class Trainer:
         the compiled loss, which also updates the ``loss`` metric as tf.keras's did, so that a
         custom ``train_step`` written for tf.keras logs its loss."""
         compiled = self._compiled_loss
-        return None if compiled is None else TrackedLoss(compiled, self._loss_tracker)
+        if compiled is None:
+            return None
+        tracked = self.__dict__.get("_tracked_loss")
+        if tracked is None or tracked._compiled is not compiled or tracked._tracker is not self._loss_tracker:
+            tracked = TrackedLoss(compiled, self._loss_tracker)
+            object.__setattr__(self, "_tracked_loss", tracked)  # not tracked state
+        return tracked
 
     @property
     def compiled_metrics(self):

@@ -51,3 +51,15 @@ def test_traverse_top_down_replaces_subtrees():
 
 def test_keras_tree_is_the_one_implementation():
     assert utils_tree.flatten is tree.flatten and utils_tree.map_structure is tree.map_structure
+
+
+def test_dict_subclasses_keep_their_type_and_other_mappings_are_leaves():
+    import types
+    from collections import OrderedDict, defaultdict
+
+    counts = defaultdict(int, {"a": 1, "b": 2})
+    out = tree.map_structure(lambda v: v * 2, counts)
+    assert type(out) is defaultdict and out == {"a": 2, "b": 4} and out["missing"] == 0
+    assert type(tree.map_structure(str, OrderedDict(x=1))) is OrderedDict
+    proxy = types.MappingProxyType({"a": 1})
+    assert tree.flatten(proxy) == [proxy]  # as Keras 3's optree-based tree: not a dict, a leaf

@@ -86,3 +86,27 @@ def test_call_updates_and_returns_result():
     m = metrics.Mean()
     assert m([1.0, 2.0]) == 1.5
     assert m([3.0]) == 2.0
+
+
+def test_metric_state_stays_the_state_through_in_place_updates_copies_and_pickles():
+    import copy
+    import pickle
+
+    import shenjing
+
+    m = shenjing.metrics.TruePositives()
+    m.update_state([1, 1, 0], [1, 1, 1])
+    assert m.accumulator is m.variables[0]  # `+=` in update_state keeps the attribute bound
+    p = shenjing.metrics.Precision()
+    p.update_state([1, 0, 1], [1, 1, 1])
+    assert p.true_positives is p.variables[0]
+    for clone in (copy.deepcopy(m), pickle.loads(pickle.dumps(m))):
+        assert clone.accumulator is clone.variables[0]
+        clone.reset_state()
+        clone.update_state([1], [1])
+        assert float(clone.result()) == 1.0
+    for clone in (copy.deepcopy(p), pickle.loads(pickle.dumps(p))):
+        clone.reset_state()
+        clone.update_state([1], [1])
+        assert float(clone.result()) == 1.0
+    assert float(m.result()) == 2.0

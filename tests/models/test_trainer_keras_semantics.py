@@ -109,3 +109,92 @@ def test_a_crossentropy_metric_agrees_with_the_fused_loss_on_saturated_outputs(l
     logs = model.evaluate(x, y, verbose=0, return_dict=True)
     assert logs[loss] == pytest.approx(logs["loss"], rel=1e-5)
     assert logs["loss"] > 20  # exact: the clipped probability form would stop near 16.1
+
+
+class Keras3Style(keras.Model):
+    """A Keras 3 guide's step that calls compiled_loss and then updates the loss metric by hand."""
+
+    def train_step(self, data):
+        x, y = data
+        with tf.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compiled_loss(y, y_pred)
+        grads = tape.gradient(loss, self.trainable_weights)
+        self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
+        for metric in self.metrics:
+            if metric.name == "loss":
+                metric.update_state(loss)
+            else:
+                metric.update_state(y, y_pred)
+        return {m.name: m.result() for m in self.metrics}
+
+
+def test_a_step_updating_the_loss_by_hand_after_compiled_loss_counts_each_batch_once():
+    x, y = _data(50)
+    inputs = keras.Input((4,))
+    model = Keras3Style(inputs, keras.layers.Dense(1)(inputs))
+    model.compile("sgd", "mse")
+    model.fit(x, y, batch_size=16, epochs=1, verbose=0)  # 4 steps
+    tracker = model.metrics[0]
+    assert tracker.name == "loss" and float(tracker.count) == 4.0  # one unweighted update a step
+    tracker.reset_state()
+    tracker.update_state(2.0)
+    assert float(tracker.result()) == 2.0  # nothing pending survives a reset
+
+
+def test_compute_loss_calling_compiled_loss_counts_each_batch_once():
+    class Wrapped(keras.Model):
+        def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+            return self.compiled_loss(y, y_pred, sample_weight)
+
+    x, y = _data(50)
+    inputs = keras.Input((4,))
+    model = Wrapped(inputs, keras.layers.Dense(1)(inputs))
+    model.compile("sgd", "mse")
+    model.fit(x, y, batch_size=16, epochs=1, verbose=0)
+    assert float(model.metrics[0].count) == 50.0  # batch-size weights, each batch once
+
+
+def test_compiled_loss_is_one_object_that_copies():
+    import copy
+
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    model.fit(*_data(8), verbose=0)
+    assert model.compiled_loss is model.compiled_loss
+    assert copy.copy(model.compiled_loss)._compiled is model.compiled_loss._compiled
+
+
+def test_a_custom_numpy_metric_receives_arrays_in_compile():
+    class SumOfPredictions(keras.metrics.Metric):
+        def __init__(self, name="sum_pred", **kwargs):
+            super().__init__(name=name, **kwargs)
+            self.total = self.add_variable(shape=(), initializer="zeros", name="total")
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            assert isinstance(y_pred, np.ndarray)
+            self.total[...] += np.sum(y_pred)
+
+        def result(self):
+            return float(self.total)
+
+    x, y = _data(8)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse", metrics=[SumOfPredictions()])
+    logs = model.evaluate(x, y, verbose=0, return_dict=True)
+    assert logs["sum_pred"] == pytest.approx(float(model.predict(x, verbose=0).sum()), rel=1e-5)
+
+
+def test_a_layer_called_on_several_symbolic_tensors_uses_its_own_compute_output_shape():
+    from shenjing import ops
+
+    class Masked(keras.layers.Layer):
+        def call(self, x, mask):
+            return x * ops.expand_dims(mask, -1)
+
+        def compute_output_shape(self, x_shape, mask_shape=None):
+            return x_shape
+
+    out = Masked()(keras.Input((None, 4)), keras.Input((None,)))
+    assert out.shape == (None, None, 4)
+    assert keras.layers.Softmax()(keras.Input((None, 4)), mask=keras.Input((None, 4))).shape == (None, None, 4)
