@@ -7,9 +7,10 @@ or per output name as a dict.
 * ``CompileLoss(y, y_pred, sample_weight=None, regularization_losses=None)``: the sum
   over outputs of ``loss_weight * loss(y, y_pred, sample_weight)``, plus the sum of
   ``regularization_losses`` (tf.keras's ``model.compiled_loss`` signature).
-* ``TrackedCompileLoss``: what ``model.compiled_loss`` returns: the same call, which also
-  folds the total into the model's "loss" tracker as tf.keras 2's did, so that a custom
-  ``train_step`` that returns ``{m.name: m.result() for m in self.metrics}`` reports it.
+* ``TrackedLoss``: what ``model.compiled_loss`` returns: the same call, which also folds
+  the total into the model's "loss" tracker (a ``LossTracker``) as tf.keras 2's did, so
+  that a custom ``train_step`` that returns ``{m.name: m.result() for m in self.metrics}``
+  reports it.
 * ``CompileMetrics``: ``update_state(y, y_pred, sample_weight=None)``, ``result()`` (a
   dict ``{name: value}``, merged into the logs), ``reset_state()``, ``metrics``.
 """
@@ -17,6 +18,16 @@ or per output name as a dict.
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 from ..backend.tree import flatten
+from .trainer_utils import _batch_size
+
+
+def _output_names(count, output_names):
+    """The names the per-output losses and metrics go by: "output" for one output, else the
+    model's output names (or output_1, output_2, ... when they do not fit)."""
+    if count == 1 or not output_names:
+        return ["output"] if count == 1 else [f"output_{i + 1}" for i in range(count)]
+    names = list(output_names)
+    return names if len(names) == count else [f"output_{i + 1}" for i in range(count)]
 
 
 def _per_output(what, value, names):
@@ -64,10 +75,7 @@ class CompileLoss:
         self.built = False
 
     def build(self, y_pred):
-        names = list(self.output_names) if len(y_pred) > 1 and self.output_names else ["output"]
-        if len(y_pred) > 1 and len(names) != len(y_pred):
-            names = [f"output_{i + 1}" for i in range(len(y_pred))]
-        self.names = names
+        names = self.names = _output_names(len(y_pred), self.output_names)
         self.identifiers = _per_output("loss", self.loss, names)
         self.fns = [None if l is None else _as_loss_object(l) for l in self.identifiers]
         weights = self.loss_weights
@@ -134,13 +142,7 @@ class TrackedLoss:
         value = self._compiled(y_true, y_pred, sample_weight=sample_weight,
                                regularization_losses=regularization_losses)
         if value is not None:
-            leaves = [leaf for leaf in flatten(y_pred) if hasattr(leaf, "shape") and len(leaf.shape)]
-            batch_size = leaves[0].shape[0] if leaves else 1
-            value_float = float(getattr(value, "data", value))
-            if isinstance(self._tracker, LossTracker):
-                self._tracker.add_compiled(value_float, batch_size)
-            else:
-                self._tracker.update_state(value_float, sample_weight=batch_size)
+            self._tracker.add_compiled(float(getattr(value, "data", value)), _batch_size(y_pred))
         return value
 
     def __getattr__(self, name):  # built, identifiers, fns, weights, ... of the compiled loss
@@ -159,19 +161,22 @@ class CompileMetrics:
         self.output_names = output_names
         self.built = False
         self._entries = []  # (output index, metric, weighted)
+        self._takes_tensor = []  # per entry: whether the metric gets the output Tensor
 
     @property
     def metrics(self):
         return [m for _, m, _ in self._entries]
 
     def build(self, ys, preds, loss_identifiers):
-        names = list(self.output_names) if len(preds) > 1 and self.output_names else ["output"]
-        if len(preds) > 1 and len(names) != len(preds):
-            names = [f"output_{i + 1}" for i in range(len(preds))]
+        names = _output_names(len(preds), self.output_names)
         loss_identifiers = loss_identifiers or [None] * len(names)
         self._entries = []
         for ids, weighted in ((self._metric_ids, False), (self._weighted_ids, True)):
             self._entries += _resolve(ids, weighted, names, loss_identifiers, ys, preds)
+        # Metrics compute on arrays; only the crossentropy metrics take the Tensor, for the
+        # logits that a softmax/sigmoid output carries.
+        self._takes_tensor = [getattr(getattr(m, "_fn", None), "logits_activation", None) is not None
+                              for _, m, _ in self._entries]
         self.built = True
 
     def update_state(self, y_true, y_pred, sample_weight=None, loss_identifiers=None):
@@ -182,14 +187,11 @@ class CompileMetrics:
         if not self._entries:
             return
         sws = _sample_weights(sample_weight, len(ys))
-        for output, metric, weighted in self._entries:
+        for (output, metric, weighted), takes_tensor in zip(self._entries, self._takes_tensor):
             if output >= len(ys):
                 raise ValueError(
                     f"Metric '{metric.name}' is for output {output}, but y has {len(ys)} array(s)")
-            pred = preds[output]
-            if getattr(getattr(metric, "_fn", None), "logits_activation", None) is None:
-                pred = getattr(pred, "data", pred)  # metrics compute on arrays; only the
-                # crossentropy metrics take the Tensor, for the logits of a softmax/sigmoid
+            pred = preds[output] if takes_tensor else getattr(preds[output], "data", preds[output])
             metric.update_state(ys[output], pred, sample_weight=sws[output] if weighted else None)
 
     def result(self):

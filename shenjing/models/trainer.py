@@ -20,7 +20,6 @@ returns the ``History``; its loop, and those of ``evaluate`` and ``predict``, ar
 import inspect
 import warnings
 
-from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
 from ..autograd import no_grad
 from ..backend.tree import flatten, pack_sequence_as
@@ -289,8 +288,7 @@ class Trainer:
         x, y, sample_weight = (array_utils.to_arrays(a) for a in (x, y, sample_weight))
         array_utils.num_samples("train_on_batch", x=x, y=y, sample_weight=sample_weight)
         if class_weight is not None:
-            weights = array_utils.class_weights_to_sample_weights(y, class_weight)
-            sample_weight = weights if sample_weight is None else sample_weight * weights
+            sample_weight = array_utils.weigh_by_class(y, sample_weight, class_weight)
         logs = self.train_step(pack_x_y_sample_weight(x, y, sample_weight))
         return self._batch_result(logs, return_dict)
 

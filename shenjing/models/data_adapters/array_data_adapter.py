@@ -26,10 +26,7 @@ class ArrayDataAdapter(DataAdapter):
         if n == 0:
             raise ValueError(f"{where}: expected at least one sample. Received: x with 0 samples")
         if class_weight is not None:
-            if y is None:
-                raise ValueError("class_weight needs targets: pass y along with class_weight")
-            weights = array_utils.class_weights_to_sample_weights(y, class_weight)
-            sample_weight = weights if sample_weight is None else sample_weight * weights
+            sample_weight = array_utils.weigh_by_class(y, sample_weight, class_weight)
         self.x, self.y, self.sample_weight = x, y, sample_weight
         self.num_samples = n
         if not batch_size:  # Keras: as many samples a batch as make steps_per_epoch batches

@@ -99,3 +99,13 @@ def class_weights_to_sample_weights(y, class_weight):
     for k, w in class_weight.items():
         table[int(k)] = w
     return table[labels]
+
+
+def weigh_by_class(y, sample_weight, class_weight):
+    """``sample_weight`` times the weight of each sample's class (``class_weight`` {class:
+    weight}); the class weights alone when ``sample_weight`` is None."""
+    if y is None:
+        raise ValueError("class_weight needs targets: pass y along with class_weight (the data holds only x)")
+    weights = class_weights_to_sample_weights(to_arrays(y), class_weight)
+    return weights if sample_weight is None else np.asarray(getattr(sample_weight, "data", sample_weight)) * weights
+

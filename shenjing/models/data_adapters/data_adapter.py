@@ -7,9 +7,6 @@
   releases workers at the end of ``fit``/``evaluate``/``predict``.
 """
 
-import numpy as np
-
-from ...backend.tree import flatten
 from ...utils.data_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from . import array_utils
 
@@ -37,12 +34,7 @@ class DataAdapter:
         """Batches with ``class_weight`` turned into (or multiplied into) sample weights."""
         for batch in iterator:
             x, y, sw = unpack_x_y_sample_weight(batch)
-            if y is None:
-                raise ValueError("class_weight needs targets, but a batch holds only x (no y)")
-            weights = array_utils.class_weights_to_sample_weights(
-                array_utils.to_arrays(y), self.class_weight)
-            sw = weights if sw is None else np.asarray(getattr(sw, "data", sw)) * weights
-            yield pack_x_y_sample_weight(x, y, sw)
+            yield pack_x_y_sample_weight(x, y, array_utils.weigh_by_class(y, sw, self.class_weight))
 
 
 def check_no_targets(kind, y, sample_weight, class_weight=None):
@@ -53,11 +45,3 @@ def check_no_targets(kind, y, sample_weight, class_weight=None):
                 f"Expected `{name}` to be None when x is {kind}: its batches must hold (x, y) or "
                 f"(x, y, sample_weight). Received: {name} of type {type(value).__name__}")
 
-
-def batch_size_of(data):
-    """The number of samples in a batch (its first leaf's first axis), or None."""
-    leaves = flatten(data)
-    if not leaves:
-        return None
-    shape = getattr(leaves[0], "shape", None)
-    return shape[0] if shape else None
