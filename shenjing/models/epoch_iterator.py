@@ -17,24 +17,17 @@ end); ``fit`` then stops.
 import warnings
 
 from .data_adapters import get_data_adapter
+from .trainer_utils import _check_batch_size
 
 _RAN_OUT = ("Your input ran out of data; interrupting training. Make sure that your dataset or generator "
             "can generate at least `steps_per_epoch * epochs` batches. You may need to use the `.repeat()` "
             "function when building your dataset.")
 
 
-def _check_steps(name, value):
-    if value is None:
-        return None
-    if isinstance(value, bool) or int(value) != value or value < 1:
-        raise ValueError(f"Expected `{name}` to be a positive integer or None. Received: {name}={value!r}")
-    return int(value)
-
-
 class EpochIterator:
     def __init__(self, x=None, y=None, sample_weight=None, batch_size=None, steps_per_epoch=None, shuffle=False,
                  class_weight=None, rank=0, world=1, data_adapter=None, where="fit", steps_name="steps_per_epoch"):
-        self.steps_per_epoch = _check_steps(steps_name, steps_per_epoch)
+        self.steps_per_epoch = _check_batch_size(steps_per_epoch, steps_name)
         if isinstance(world, bool) or int(world) != world or world < 1:
             raise ValueError(f"Expected `world` to be a positive integer. Received: world={world!r}")
         if isinstance(rank, bool) or int(rank) != rank or not 0 <= rank < world:

@@ -69,8 +69,9 @@ def _should_validate(epoch, freq):
 
 
 def _check_batch_size(batch_size, name="batch_size"):
-    """A positive int, or None (the adapter then chooses: for arrays ``ceil(n / steps)`` when a
-    number of steps is given, else 32, as Keras does)."""
+    """A positive int, or None (for a batch size the adapter then chooses: for arrays
+    ``ceil(n / steps)`` when a number of steps is given, else 32, as Keras does). Also checks
+    ``steps_per_epoch``, ``steps`` and ``validation_steps`` (``name`` says which)."""
     if batch_size is None:
         return None
     if (isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) and not (
