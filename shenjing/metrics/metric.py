@@ -159,7 +159,7 @@ class Metric:
     def save_own_variables(self, store):
         """Write the state arrays into ``store`` under "0", "1", ... (Keras 3's contract)."""
         for i, var in enumerate(self._variables):
-            store[str(i)] = np.array(var, copy=True)
+            store[str(i)] = np.array(backend.to_numpy(var), copy=True)  # host copies
 
     def load_own_variables(self, store):
         """Read what ``save_own_variables`` wrote; the count and every shape are checked
