@@ -5,11 +5,11 @@ import itertools
 import numpy as np
 
 from . import cardinality as card
-from .dataset import Dataset, check_count
+from .dataset import InputDataset, check_count
 from .structure import TensorSpec, call_unpacked, check_int
 
 
-class FilterDataset(Dataset):
+class FilterDataset(InputDataset):
     """The elements whose ``predicate(element)`` is a scalar True (tuples unpacked)."""
 
     def __init__(self, dataset, predicate):
@@ -36,11 +36,8 @@ class FilterDataset(Dataset):
     def _cardinality(self):
         return card.UNKNOWN_CARDINALITY  # even after repeat(): TF's documented answer
 
-    def _spec(self):
-        return self._input._spec()
 
-
-class RepeatDataset(Dataset):
+class RepeatDataset(InputDataset):
     """The input ``count`` times; forever for None/-1 (but an empty input stays empty)."""
 
     def __init__(self, dataset, count):
@@ -61,35 +58,24 @@ class RepeatDataset(Dataset):
     def _cardinality(self):
         return card.repeat(self._input._cardinality(), self._count)
 
-    def _spec(self):
-        return self._input._spec()
 
-
-class TakeDataset(Dataset):
+class TakeDataset(InputDataset):
     """The first ``count`` elements; the input is not read past them."""
 
     def __init__(self, dataset, count):
         self._input, self._count = dataset, check_count(count, "count")
 
     def _iterate(self):
-        if self._count == 0:
-            return
         if self._count < 0:
             yield from self._input
-            return
-        for i, element in enumerate(self._input, 1):
-            yield element
-            if i >= self._count:
-                return
+        else:
+            yield from itertools.islice(self._input, self._count)  # reads no element past them
 
     def _cardinality(self):
         return card.take(self._input._cardinality(), self._count)
 
-    def _spec(self):
-        return self._input._spec()
 
-
-class SkipDataset(Dataset):
+class SkipDataset(InputDataset):
     """All elements after the first ``count``; ``count=-1`` skips everything."""
 
     def __init__(self, dataset, count):
@@ -108,11 +94,8 @@ class SkipDataset(Dataset):
     def _cardinality(self):
         return card.skip(self._input._cardinality(), self._count)
 
-    def _spec(self):
-        return self._input._spec()
 
-
-class EnumerateDataset(Dataset):
+class EnumerateDataset(InputDataset):
     """``(np.int64(start + i), element)`` for the i-th element."""
 
     def __init__(self, dataset, start):
@@ -121,9 +104,6 @@ class EnumerateDataset(Dataset):
     def _iterate(self):
         for i, element in enumerate(self._input, self._start):
             yield np.int64(i), element
-
-    def _cardinality(self):
-        return self._input._cardinality()
 
     def _spec(self):
         spec = self._input._spec()

@@ -110,7 +110,6 @@ class UnbatchDataset(Dataset):
             for i in range(shapes[0][0] if shapes else 0):
                 yield plan.pack([a[i] for a in arrays])
 
-
     def _cardinality(self):
         n = self._input._cardinality()
         return n if n == card.INFINITE_CARDINALITY else card.UNKNOWN_CARDINALITY

@@ -8,10 +8,10 @@ Elements are shared between passes, so they must not be edited in place.
 
 import threading
 
-from .dataset import Dataset
+from .dataset import InputDataset
 
 
-class CacheDataset(Dataset):
+class CacheDataset(InputDataset):
     """The input, read once and then replayed from memory."""
 
     def __init__(self, dataset, filename):
@@ -38,9 +38,3 @@ class CacheDataset(Dataset):
         with self._lock:
             if self._elements is None:
                 self._elements = tuple(seen)
-
-    def _cardinality(self):
-        return self._input._cardinality()
-
-    def _spec(self):
-        return self._input._spec()

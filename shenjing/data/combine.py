@@ -4,23 +4,14 @@ from ..backend.tree import assert_same_structure, flatten, map_structure, pack_s
 from . import cardinality as card
 from .dataset import Dataset
 from .plan import Plan, StructureMismatch
-from .structure import align, describe, merge_specs, to_element
-
-
-def _tupled(structure):
-    """Lists of datasets read as tuples, as for every structure of shenjing.data."""
-    if isinstance(structure, dict):
-        return {k: _tupled(v) for k, v in structure.items()}
-    if isinstance(structure, (list, tuple)) and not hasattr(structure, "_fields"):
-        return tuple(_tupled(v) for v in structure)
-    return structure
+from .structure import describe, merge_specs, to_element, tupled
 
 
 class ZipDataset(Dataset):
     """Elements side by side in the datasets' structure; stops at the shortest."""
 
     def __init__(self, datasets):
-        self._structure = _tupled(datasets)
+        self._structure = tupled(datasets)
         self._inputs = flatten(self._structure)
         for item in self._inputs:
             if not isinstance(item, Dataset):
@@ -85,19 +76,18 @@ class ConcatenateDataset(Dataset):
         a, b = self._first._spec(), self._second._spec()
         if a is None or b is None:
             return None
-        return map_structure(merge_specs, a, align(a, b))
+        return map_structure(merge_specs, a, b)  # dict leaves paired by key
 
 
 def _check_compatible(a, b):
-    try:
-        assert_same_structure(a, b)
+    try:  # map_structure checks the structures (and pairs dict leaves by key)
+        same_dtypes = flatten(map_structure(lambda x, y: x.dtype == y.dtype, a, b))
     except ValueError as error:
         raise TypeError("Two datasets to be concatenated must have the same element structure. "
                         f"Received: {a} and {b}") from error
-    for x, y in zip(flatten(a), flatten(align(a, b))):
-        if x.dtype != y.dtype:
-            raise TypeError("Two datasets to be concatenated must have the same dtypes. "
-                            f"Received: {a} and {b}")
+    if not all(same_dtypes):
+        raise TypeError("Two datasets to be concatenated must have the same dtypes. "
+                        f"Received: {a} and {b}")
 
 
 def reduce_dataset(dataset, initial_state, reduce_func):

@@ -175,6 +175,17 @@ class Dataset:
 _PEEK_LOCK = threading.Lock()
 
 
+class InputDataset(Dataset):
+    """A transformation of one dataset, ``self._input``, whose cardinality and element spec are
+    the input's unless the subclass says otherwise."""
+
+    def _cardinality(self):
+        return self._input._cardinality()
+
+    def _spec(self):
+        return self._input._spec()
+
+
 def check_dataset(value, name):
     if not isinstance(value, Dataset):
         raise TypeError(f"Expected `{name}` to be a shenjing.data.Dataset. Received: {name}="

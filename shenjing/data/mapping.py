@@ -66,11 +66,12 @@ class MapDataset(Dataset):
         if not callable(map_func):
             raise TypeError(f"Expected `map_func` to be callable. Received: map_func={map_func!r}")
         self._input, self._fn = dataset, map_func
+        self._name = getattr(map_func, "__name__", type(map_func).__name__)
+        self._where = f"the value returned by the map function {self._name!r}"
         self._workers = parallelism(num_parallel_calls)
         self._deterministic = check_deterministic(deterministic)
 
     def _apply(self, element):
-        name = getattr(self._fn, "__name__", type(self._fn).__name__)
         try:
             value = call_unpacked(self._fn, element)
         except ValueError as error:
@@ -79,10 +80,10 @@ class MapDataset(Dataset):
             # TensorFlow's tensors are immutable, so `x /= 255.` there makes a new tensor; here
             # the elements are read-only views of the source data, which must not change.
             raise ValueError(
-                f"The map function {name!r} changed an element in place ({error}). A Dataset's "
-                "elements are read-only views of its source arrays: write `x = x / 255.0` "
+                f"The map function {self._name!r} changed an element in place ({error}). A "
+                "Dataset's elements are read-only views of its source arrays: write `x = x / 255.0` "
                 "instead of `x /= 255.0`, or copy first (`x = x.copy()`).") from error
-        return to_element(value, f"the value returned by the map function {name!r}", lists="tuple")
+        return to_element(value, self._where, lists="tuple")
 
     def _iterate(self):
         return ordered_map(self._input, self._apply, self._workers, "shenjing-data-map")

@@ -71,14 +71,11 @@ def _packer(reference):
 class Plan:
     """``flatten(element)`` and ``pack(leaves)`` for elements nested like ``reference``."""
 
-    __slots__ = ("_flatten", "_pack", "size")
+    __slots__ = ("_flatten", "_pack")
 
     def __init__(self, reference):
         self._flatten = _flattener(reference)
         self._pack = _packer(reference)
-        out = []
-        self._flatten(reference, out)
-        self.size = len(out)
 
     def flatten(self, element):
         out = []

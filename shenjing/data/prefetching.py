@@ -12,7 +12,7 @@ import queue
 import threading
 
 from . import cardinality as card
-from .dataset import Dataset
+from .dataset import InputDataset
 from .structure import check_int
 
 _AUTOTUNE_BUFFER = 2
@@ -47,7 +47,7 @@ def _produce(dataset, channel, stop):
             close()
 
 
-class PrefetchDataset(Dataset):
+class PrefetchDataset(InputDataset):
     """The input, up to ``buffer_size`` elements ahead of the consumer."""
 
     def __init__(self, dataset, buffer_size):
@@ -91,9 +91,3 @@ class PrefetchDataset(Dataset):
                 except queue.Empty:
                     break
             thread.join(_JOIN_S)
-
-    def _cardinality(self):
-        return self._input._cardinality()
-
-    def _spec(self):
-        return self._input._spec()

@@ -16,13 +16,13 @@ import threading
 import numpy as np
 
 from .. import backend
-from .dataset import Dataset
+from .dataset import InputDataset
 from .structure import check_int
 
 _SEED_RANGE = 2 ** 63
 
 
-class ShuffleDataset(Dataset):
+class ShuffleDataset(InputDataset):
     """The input in a pseudo-random order drawn through a buffer of ``buffer_size`` elements."""
 
     def __init__(self, dataset, buffer_size, seed, reshuffle_each_iteration):
@@ -67,12 +67,6 @@ class ShuffleDataset(Dataset):
             yield buffer[slot]
             buffer[slot] = buffer[-1]
             buffer.pop()
-
-    def _cardinality(self):
-        return self._input._cardinality()
-
-    def _spec(self):
-        return self._input._spec()
 
 
 def _uniforms(rng, block=1024):

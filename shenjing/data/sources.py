@@ -9,7 +9,7 @@ from . import cardinality as card
 from .dataset import Dataset
 from .plan import Plan
 from .structure import (TensorSpec, as_dtype, as_shape, check_int, describe, shape_fits,
-                        to_element)
+                        spec_of, to_element, tupled)
 
 
 def _read_only(leaf):
@@ -83,7 +83,7 @@ class TensorsDataset(Dataset):
         return 1
 
     def _spec(self):
-        return map_structure(TensorSpec.from_value, self._element)
+        return spec_of(self._element)
 
 
 class RangeDataset(Dataset):
@@ -119,7 +119,7 @@ def _signature(output_types, output_shapes, output_signature):
             raise TypeError("Dataset.from_generator() takes `output_signature` or "
                             "`output_types`/`output_shapes`, not both. Received: "
                             f"output_types={output_types!r}, output_shapes={output_shapes!r}")
-        signature = _tupled(output_signature)
+        signature = tupled(output_signature)
         for leaf in flatten(signature):
             if not isinstance(leaf, TensorSpec):
                 raise TypeError("Expected `output_signature` to be a (nested) structure of "
@@ -130,16 +130,8 @@ def _signature(output_types, output_shapes, output_signature):
             raise TypeError("Dataset.from_generator(): `output_shapes` needs `output_types`. "
                             f"Received: output_shapes={output_shapes!r}")
         return None
-    types = _tupled(output_types)
+    types = tupled(output_types)
     return _zip_shapes(types, output_shapes, "output_shapes")
-
-
-def _tupled(structure):
-    if isinstance(structure, Mapping):
-        return {k: _tupled(v) for k, v in structure.items()}
-    if isinstance(structure, (list, tuple)) and not hasattr(structure, "_fields"):
-        return tuple(_tupled(v) for v in structure)
-    return structure
 
 
 def _zip_shapes(types, shapes, where):

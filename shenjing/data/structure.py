@@ -167,15 +167,14 @@ def to_element(value, where, lists="auto"):
     return to_array(value, where)
 
 
-def align(reference, element):
-    """``element`` with its dicts' keys in ``reference``'s order (same structure assumed), so
-    that flattening both pairs the same leaves (``flatten`` follows each dict's own order)."""
-    if isinstance(reference, Mapping):
-        return {key: align(reference[key], element[key]) for key in reference}
-    if isinstance(reference, tuple):
-        items = [align(r, e) for r, e in zip(reference, element)]
-        return type(element)(*items) if hasattr(element, "_fields") else tuple(items)
-    return element
+def tupled(structure):
+    """``structure`` with its lists (not named tuples) read as tuples and its mappings as dicts,
+    as shenjing.data reads every structure it is given."""
+    if isinstance(structure, Mapping):
+        return {k: tupled(v) for k, v in structure.items()}
+    if isinstance(structure, (list, tuple)) and not hasattr(structure, "_fields"):
+        return tuple(tupled(v) for v in structure)
+    return structure
 
 
 def call_unpacked(fn, element):
