@@ -57,9 +57,7 @@ def serialize_keras_object(obj):
             "Use a named function registered with "
             "@shenjing.saving.register_keras_serializable() instead.")
     if inspect.isfunction(obj) or inspect.isbuiltin(obj):
-        name = get_registered_name(obj)
-        return {"module": registry.public_module(obj) if registry.is_builtin(obj) else obj.__module__,
-                "class_name": "function", "config": name, "registered_name": name}
+        return registry.function_dict(obj, name=get_registered_name(obj))
     if hasattr(obj, "get_config"):
         return _serialize_instance(obj)
     raise TypeError(f"Cannot serialize object {obj!r} of type {type(obj).__name__}: to be "

@@ -117,7 +117,7 @@ class BackupAndRestore(Callback):
             "epoch": self._completed_epochs,
             "batch": batch,
             "state_file": state_file,
-            "num_weights": len(self.model.get_weights()),
+            "num_weights": len(self.model.weights),
             "learning_rate": float(optimizer.learning_rate) if optimizer is not None else None,
             "rng_state": backend.rng().bit_generator.state,
             "layer_rng_states": {key: gen.bit_generator.state for key, gen in self._layer_generators()},
@@ -181,7 +181,7 @@ class BackupAndRestore(Callback):
         interrupted run's first batch did); raise as Keras does when that is not possible."""
         def unbuilt():
             return not getattr(self.model, "built", True) or (
-                metadata.get("num_weights") and not self.model.get_weights())
+                metadata.get("num_weights") and not self.model.weights)
 
         if unbuilt() and metadata.get("build_config") and hasattr(self.model, "build_from_config"):
             self.model.build_from_config(metadata["build_config"])

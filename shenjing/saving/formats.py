@@ -51,11 +51,16 @@ def read_entry(archive, filepath, name, limit=None):
     return data
 
 
+def read_keras_weights_entry(data, filepath):
+    """``(groups, label)`` from the bytes of a ``.keras`` file's ``model.weights.h5``."""
+    label = f"{filepath}:{WEIGHTS_FILENAME}"
+    return read_h5(io.BytesIO(data), label), label
+
+
 def _read_keras_weights(filepath):
     with open_zip(filepath) as archive:
         weights = read_entry(archive, filepath, WEIGHTS_FILENAME)
-    label = f"{filepath}:{WEIGHTS_FILENAME}"
-    return read_h5(io.BytesIO(weights), label), label
+    return read_keras_weights_entry(weights, filepath)
 
 
 class WeightsFormat:

@@ -16,8 +16,9 @@ import zipfile
 
 from ..serialization import deserialize_keras_object, serialize_keras_object
 from ..utils.file_utils import atomic_write
-from .formats import WEIGHTS_FILENAME, open_zip, read_entry, weights_format
-from .h5_store import read_h5, write_h5
+from .formats import (WEIGHTS_FILENAME, open_zip, read_entry, read_keras_weights_entry,
+                      weights_format)
+from .h5_store import write_h5
 from .state import collect_state, load_state
 
 CONFIG_FILENAME = "config.json"
@@ -128,8 +129,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     except (KeyError, IndexError, AttributeError, RecursionError) as error:
         raise ValueError(f"Cannot load the model in '{filepath}': its config.json is invalid "
                          f"({type(error).__name__}: {error})") from error
-    label = f"{filepath}:{WEIGHTS_FILENAME}"
-    load_state(model, read_h5(io.BytesIO(weights), label), label)
+    load_state(model, *read_keras_weights_entry(weights, filepath))
     return model
 
 

@@ -167,8 +167,10 @@ def _keras_weight_order(model, build):
     if not isinstance(optimizer, Optimizer):
         yield
         return
-    if build and not optimizer.built and model.trainable_weights:
-        optimizer.build(model.trainable_weights)
+    if build and not optimizer.built:
+        trainable = model.trainable_weights
+        if trainable:
+            optimizer.build(trainable)
     previous = optimizer._variable_order
     optimizer._set_variable_order(keras_trainable_weights(model))
     try:
@@ -195,7 +197,8 @@ def collect_state(model):
             if not isinstance(key, str) or not key or "/" in key:
                 raise ValueError(f"{type(obj).__name__} '{obj.name}' wrote the key {key!r} "
                                  f"into '{group}'; expected a non-empty string without '/'")
-        entries.append((group, obj.name, {k: np.array(v, copy=True) for k, v in store.items()}))
+        # The built-ins' save_own_variables already copy; the entries are written out at once.
+        entries.append((group, obj.name, {k: np.asarray(v) for k, v in store.items()}))
     return entries
 
 

@@ -164,12 +164,18 @@ def counter_model():
     return models.Sequential([layers.Input((3,)), Counter(name="counter"), layers.Dense(2)])
 
 
-def test_the_saver_uses_the_objects_own_methods(tmp_path):
+def save_counter_model(path):
+    """A counter model after one predict, with scale [1, 2, 3] and calls 42, saved to path."""
     model = counter_model()
     model.predict(np.ones((2, 3), "float32"), verbose=0)
     model.layers[0].scale.assign(np.array([1.0, 2.0, 3.0]))
     model.layers[0].calls[...] = 42
-    model.save_weights(tmp_path / "c.weights.h5")
+    model.save_weights(path)
+    return model
+
+
+def test_the_saver_uses_the_objects_own_methods(tmp_path):
+    save_counter_model(tmp_path / "c.weights.h5")
     with h5py.File(tmp_path / "c.weights.h5", "r") as f:
         assert int(f["layers/counter/vars/calls"][()]) == 42
     fresh = counter_model()
@@ -179,11 +185,7 @@ def test_the_saver_uses_the_objects_own_methods(tmp_path):
 
 
 def test_a_refusal_late_in_the_walk_undoes_what_came_before(tmp_path):
-    model = counter_model()
-    model.predict(np.ones((2, 3), "float32"), verbose=0)
-    model.layers[0].scale.assign(np.array([1.0, 2.0, 3.0]))
-    model.layers[0].calls[...] = 42
-    model.save_weights(tmp_path / "c.weights.h5")
+    save_counter_model(tmp_path / "c.weights.h5")
     wrong = models.Sequential([layers.Input((3,)), Counter(name="counter"), layers.Dense(5)])
     before = [w.copy() for w in wrong.get_weights()]
     calls = int(wrong.layers[0].calls)
