@@ -31,8 +31,9 @@ class Function:
     def apply(cls, *inputs, **options):
         """Run ``forward`` on the inputs' arrays and record the op if a gradient is needed."""
         fn = cls()
+        state = graph._state  # thread-local: read once per op
         requires_grad = False
-        if graph._state.grad_enabled:
+        if state.grad_enabled:
             for t in inputs:
                 if t.requires_grad:
                     requires_grad = True
@@ -50,14 +51,12 @@ class Function:
             fn.needs_input_grad = tuple(t.requires_grad for t in inputs)
             out.requires_grad = True
             out._ctx = fn
-            tapes = graph._state.tapes
-            if tapes:
-                for tape in tapes:
-                    tape._record_access(inputs)
+            for tape in state.tapes:  # usually none open
+                tape._record_access(inputs)
         else:
             out.requires_grad = False
             out._ctx = None
-        if graph._state.check_numerics:
+        if state.check_numerics:
             fn.inputs = inputs
             graph.raise_if_not_finite(data, fn, "forward output")
         return out

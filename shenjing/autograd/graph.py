@@ -265,10 +265,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=False):
             previous = found.get(key)
             found[key] = backend.xp.array(g) if previous is None else previous + g
 
-    def collect_leaf(leaf, g):
-        if id(leaf) in wanted:
-            collect(leaf, g)
-
     roots, seeds = [], {}
     for output, seed in zip(outputs, grad_outputs):
         if not getattr(output, "requires_grad", False):
@@ -282,5 +278,5 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=False):
         seeds[key] = seed if key not in seeds else seeds[key] + seed
         roots.append(output)
     if roots and wanted:
-        _propagate(roots, seeds, retain_graph, collect_leaf, collect)
+        _propagate(roots, seeds, retain_graph, collect, collect)
     return tuple(found.get(id(t)) for t in inputs)

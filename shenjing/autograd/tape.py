@@ -41,6 +41,12 @@ _NON_PERSISTENT_MESSAGE = (
 )
 
 
+def _recording():
+    """Whether a tape of this thread records now (what is computed joins its graph)."""
+    state = graph._state
+    return state.grad_enabled and bool(state.tapes)
+
+
 class GradientTape:
     """Record operations for automatic differentiation (``tf.GradientTape``).
 
@@ -184,7 +190,7 @@ class GradientTape:
         """Whether this call must keep the graph: a persistent tape, a tape that overlapped
         this one and may still ask (GANs: two tapes over one forward pass), or a gradient
         that an open tape records."""
-        if self._persistent or (graph._state.grad_enabled and graph._state.tapes):
+        if self._persistent or _recording():
             return True
         return any(t._persistent or not t._used for t in self._overlapping)
 
@@ -217,7 +223,9 @@ class GradientTape:
 
     def _finish(self, arrays, sources, mode, targets):
         """Tensors for the arrays: zeros or None where unconnected, marked while recording."""
-        recording = graph._state.grad_enabled and bool(graph._state.tapes)
+        recording = _recording()
+        if recording:
+            differentiable_targets = [t for t in targets if t.requires_grad]
         out = []
         for array, source in zip(arrays, sources):
             if array is None:
@@ -226,8 +234,7 @@ class GradientTape:
                 continue
             result = Tensor(array)
             if recording:
-                dependencies = [t for t in targets if t.requires_grad] + [source]
-                result = FirstOrderGradient.apply(result, *dependencies)
+                result = FirstOrderGradient.apply(result, *differentiable_targets, source)
             out.append(result)
         return out
 

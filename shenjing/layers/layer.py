@@ -43,6 +43,11 @@ class _CallContext:
         self.training = None
 
 
+def _symbolic_shapes(structure):
+    """The shape tuple of each KerasTensor in ``structure`` (None for anything else)."""
+    return map_structure(lambda t: tuple(t.shape) if isinstance(t, KerasTensor) else None, structure)
+
+
 def _wrap_build(build):
     """Make ``build`` check the shape against the input spec, then mark the layer built."""
     if getattr(build, "_wraps_build", False):
@@ -465,7 +470,7 @@ class Layer(Tracker):
 
     def _symbolic_call(self, inputs, args, kwargs):
         """Call on KerasTensors: build, infer the output shape, and record a Node."""
-        shapes = map_structure(lambda t: tuple(t.shape) if isinstance(t, KerasTensor) else None, inputs)
+        shapes = _symbolic_shapes(inputs)
         self._maybe_build(shapes)
         if not any_symbolic((args, kwargs)):
             out_shapes = self.compute_output_shape(shapes)
@@ -487,24 +492,31 @@ class Layer(Tracker):
     def compute_output_shape(self, input_shape):
         """The output shape for ``input_shape``; by default found by running ``call`` on zeros."""
         shapes = standardize_shape(input_shape)
-
-        def dummy(shape):
-            if any(d is None for d in shape[1:]):
-                raise NotImplementedError(
-                    f"Layer {type(self).__name__} ('{self.name}') cannot infer its output shape for "
-                    f"input shape {shape} with unknown non-batch sizes; implement compute_output_shape.")
-            return Tensor(backend.xp.zeros((1 if shape[0] is None else shape[0],) + shape[1:], self.compute_dtype))
-
-        first = shapes if is_shape(shapes) else next(s for s in flatten_shapes(shapes) if s is not None)
-        batch = first[0]
-        inputs = map_shape_structure(lambda s: None if s is None else dummy(s), shapes)
+        inputs = map_shape_structure(
+            lambda s: None if s is None else self._zeros_like_shape(s, None, "input shape"), shapes)
         with no_grad():
             if not self.built:
                 self.build(shapes)
+        return self._output_shapes_on_zeros(shapes, inputs, (), {})
+
+    def _zeros_like_shape(self, shape, dtype, what):
+        """A Tensor of zeros of ``shape`` (an unknown batch size: 1) to run ``call`` on."""
+        if any(d is None for d in shape[1:]):
+            raise NotImplementedError(
+                f"Layer {type(self).__name__} ('{self.name}') cannot infer its output shape for "
+                f"{what} {shape} with unknown non-batch sizes; implement compute_output_shape.")
+        size = (1 if shape[0] is None else shape[0],) + tuple(shape[1:])
+        return Tensor(backend.xp.zeros(size, dtype or self.compute_dtype))
+
+    def _output_shapes_on_zeros(self, shapes, inputs, args, kwargs):
+        """The output shapes of ``call`` on zeros, with the batch size of the first input shape."""
+        first = shapes if is_shape(shapes) else next(s for s in flatten_shapes(shapes) if s is not None)
+        batch = first[0]
+        with no_grad():
             depth = getattr(_SHAPE_INFERENCE, "depth", 0)
             _SHAPE_INFERENCE.depth = depth + 1  # add_metric skips these zeros
             try:
-                outputs = self.call(inputs)
+                outputs = self.call(inputs, *args, **kwargs)
             finally:
                 _SHAPE_INFERENCE.depth = depth
         return map_structure(lambda t: (batch,) + tuple(t.shape[1:]), outputs)
@@ -513,11 +525,8 @@ class Layer(Tracker):
         """A layer's own ``compute_output_shape`` for a call on several symbolic tensors: the
         extra ones' shapes go along as Keras passes them (positional, and ``<name>_shape`` for
         keywords) when its signature takes them, else only the first input's shape."""
-        def shape_of(structure):
-            return map_structure(lambda t: tuple(t.shape) if isinstance(t, KerasTensor) else None, structure)
-
-        extra = [shape_of(a) for a in args if any_symbolic(a)]
-        named = {f"{k}_shape": shape_of(v) for k, v in kwargs.items() if any_symbolic(v)}
+        extra = [_symbolic_shapes(a) for a in args if any_symbolic(a)]
+        named = {f"{k}_shape": _symbolic_shapes(v) for k, v in kwargs.items() if any_symbolic(v)}
         try:
             inspect.signature(self.compute_output_shape).bind(shapes, *extra, **named)
         except TypeError:
@@ -527,35 +536,19 @@ class Layer(Tracker):
     def _output_shape_of_call(self, shapes, args, kwargs):
         """Output shapes of ``call(inputs, *args, **kwargs)`` when more than the first argument
         is symbolic (Keras's ``compute_output_spec``): ``call`` runs on zeros of every shape."""
-        first = shapes if is_shape(shapes) else next(s for s in flatten_shapes(shapes) if s is not None)
-        batch = first[0]
-
         def dummy(t):
             if not isinstance(t, KerasTensor):
                 return t
-            shape = tuple(t.shape)
-            if any(d is None for d in shape[1:]):
-                raise NotImplementedError(
-                    f"Layer {type(self).__name__} ('{self.name}') cannot infer its output shape for "
-                    f"an argument of shape {shape} with unknown non-batch sizes; implement "
-                    "compute_output_shape.")
-            size = (1 if shape[0] is None else shape[0],) + shape[1:]
-            return Tensor(backend.xp.zeros(size, t.dtype or self.compute_dtype))
+            return self._zeros_like_shape(tuple(t.shape), t.dtype, "an argument of shape")
 
         inputs = map_shape_structure(
-            lambda s: None if s is None else dummy(KerasTensor(s, dtype=self.compute_dtype)), shapes)
+            lambda s: None if s is None else self._zeros_like_shape(s, None, "an argument of shape"),
+            shapes)
         args = [map_structure(dummy, a) for a in args]
         kwargs = {k: map_structure(dummy, v) for k, v in kwargs.items()}
         if not self._call_has_training:
             kwargs.pop("training", None)
-        with no_grad():
-            depth = getattr(_SHAPE_INFERENCE, "depth", 0)
-            _SHAPE_INFERENCE.depth = depth + 1  # add_metric skips these zeros
-            try:
-                outputs = self.call(inputs, *args, **kwargs)
-            finally:
-                _SHAPE_INFERENCE.depth = depth
-        return map_structure(lambda t: (batch,) + tuple(t.shape[1:]), outputs)
+        return self._output_shapes_on_zeros(shapes, inputs, args, kwargs)
 
     # -- config ---------------------------------------------------------------------
     def get_config(self):

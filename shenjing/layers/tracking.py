@@ -74,7 +74,7 @@ class Tracker:
         elif isinstance(value, Metric):
             if id(value) not in self._tracked_ids:
                 self._tracked_ids.add(id(value))
-                self.__dict__.setdefault("_tracked_metrics", []).append(value)
+                self._tracked_metrics.append(value)
                 _VERSION[0] += 1
         elif isinstance(value, (list, tuple)):
             for item in value:
@@ -109,6 +109,6 @@ class Tracker:
             self._tracked_ids.discard(id(old_item))
             _VERSION[0] += 1
             for store in (self._layers, self._trainable_variables, self._non_trainable_variables,
-                          self.__dict__.get("_tracked_metrics", [])):
+                          self._tracked_metrics):
                 if any(item is old_item for item in store):
                     store[:] = [item for item in store if item is not old_item]

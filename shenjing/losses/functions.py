@@ -212,9 +212,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     backend). ``label_smoothing`` s makes t (1 - s) + s / num_classes.
     """
     name = "categorical_crossentropy"
-    y_pred = as_prediction(y_pred)
-    if y_pred.ndim:
-        y_pred, from_logits = _fused(name, y_pred, from_logits, "softmax", axis)
+    y_pred, from_logits = _fused(name, as_prediction(y_pred), from_logits, "softmax", axis)
     target = as_target(y_true, y_pred)
     check_shapes(name, target, y_pred, original_true=y_true)
     if y_pred.ndim and y_pred.shape[axis] == 1:
@@ -263,9 +261,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     ``ignore_class`` get a loss of 0.
     """
     name = "sparse_categorical_crossentropy"
-    y_pred = as_prediction(y_pred)
-    if y_pred.ndim:
-        y_pred, from_logits = _fused(name, y_pred, from_logits, "softmax", axis)
+    y_pred, from_logits = _fused(name, as_prediction(y_pred), from_logits, "softmax", axis)
     y_pred = _to_last_axis(y_pred, axis)
     labels = backend.xp.asarray(getattr(y_true, "data", y_true))
     if labels.ndim == y_pred.ndim and labels.ndim and labels.shape[-1] == 1:
