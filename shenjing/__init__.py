@@ -10,18 +10,28 @@ from . import backend
 from .autograd import (Function, Tensor, Variable, check_numerics, disable_check_numerics,
                        enable_check_numerics, enable_grad, gradcheck, is_grad_enabled,
                        no_grad, tensor)
-from .autograd import ops
+from . import ops  # keras.ops (shenjing/ops/, floor 2) over the autograd primitives
 from .autograd import GradientTape, UnconnectedGradients
 from .autograd.function_decorator import function  # tf.function (the module function.py is the op class)
 
 __version__ = "0.1.0"
+
+from .tf import *  # noqa: F401,F403,E402  (tf.reduce_sum, tf.concat, tf.constant, ...)
 
 _LAZY = ("activations", "initializers", "layers", "losses", "optimizers", "regularizers",
          "datasets", "keras", "models", "metrics", "callbacks", "utils", "random", "saving",
          "serialization", "registry", "data")
 
 
+# The TensorFlow-style namespaces (tf.nn, tf.math, ...) live in shenjing/tf/ (floor 8).
+_TF_FACES = ("nn", "math", "linalg", "image", "dtypes")
+
+
 def __getattr__(name):
+    if name in _TF_FACES:
+        module = importlib.import_module(f".tf.{name}", __name__)
+        globals()[name] = module
+        return module
     if name in _LAZY:
         module = importlib.import_module(f".{name}", __name__)
         globals()[name] = module

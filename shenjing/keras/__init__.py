@@ -7,8 +7,7 @@ Every name here is the one implementation from shenjing's floors, re-exported;
 """
 
 from . import (activations, callbacks, datasets, initializers, layers, losses, metrics, models,
-               optimizers, regularizers, saving, tree, utils)
-from ..autograd import ops
+               ops, optimizers, regularizers, saving, tree, utils)
 from ..layers import Input, InputLayer, Layer
 from ..models import Model, Sequential
 from . import backend

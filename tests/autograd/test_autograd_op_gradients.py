@@ -322,12 +322,6 @@ def test_float32_gradients_keep_dtype_and_match_float64(fn, inputs, tolerance):
         np.testing.assert_allclose(g32, g64, rtol=2e-3, atol=2e-3 * max(1.0, np.abs(g64).max()))
 
 
-def test_every_exported_op_is_covered():
-    exported = {name for name in dir(ops) if not name.startswith("_") and callable(getattr(ops, name))}
-    missing = exported - COVERED - NO_GRADIENT
-    assert not missing, f"ops exported by shenjing.ops with no gradcheck case: {sorted(missing)}"
-
-
 @pytest.mark.parametrize("fn, inputs, tolerance", CASES)
 def test_ops_change_neither_inputs_nor_gradients_nor_saved_values(fn, inputs, tolerance):
     """Forward leaves its inputs alone; backward leaves the incoming gradient and what forward

@@ -1,0 +1,3 @@
+"""TensorFlow-style ``linalg``: aliases of shenjing.ops (see shenjing/tf/__init__.py)."""
+
+__all__ = []

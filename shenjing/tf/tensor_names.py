@@ -1,0 +1,3 @@
+"""TensorFlow-style ``tensor_names``: aliases of shenjing.ops (see shenjing/tf/__init__.py)."""
+
+__all__ = []
