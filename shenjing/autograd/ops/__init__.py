@@ -6,6 +6,10 @@ One family per file; each primitive is a ``Function`` with ``forward`` and
 
 from .activation import (elu, gelu, leaky_relu, log_softmax, relu, sigmoid, silu,
                          softmax, softplus, swish, tanh)
+from .activation_extra import (celu, erf, erfc, erfinv, hard_shrink, hard_sigmoid, hard_silu,
+                               hard_tanh, log_sigmoid, relu6, rsqrt, selu, soft_shrink,
+                               softsign, sparse_plus, sparse_sigmoid, sparsemax, squareplus,
+                               tanh_shrink, threshold)
 from .arithmetic import (abs, absolute, add, cast, clip, divide, equal, exp, greater,
                          greater_equal, less, less_equal, log, maximum, minimum, multiply,
                          negative, not_equal, power, sign, sqrt, square, subtract,
