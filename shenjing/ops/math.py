@@ -145,7 +145,7 @@ def extract_sequences(x, sequence_length, sequence_stride):
     return _shape.take(x, idx, axis=x.ndim - 1)
 
 
-@keras_op("cdist", module="math")
+@keras_op("cdist", module="math", class_name="CDist")
 def cdist(x, y):
     """Euclidean distances between the rows: (..., P, M), (..., R, M) -> (..., P, R)."""
     x = as_tensor(x)
