@@ -158,7 +158,9 @@ class OpNode(Layer):
             raise ValueError(
                 f"Could not locate the operation '{class_name}' (module {module!r}) of layer "
                 f"'{layer_data.get('name')}': shenjing has no keras.ops function of that class.")
-        config = dict(layer_data.get("config") or {})
+        # JSON wrote tuples (axis=(1, 2), newshape) as lists: the ops take tuples.
+        config = {k: tuple(v) if isinstance(v, list) else v
+                  for k, v in (layer_data.get("config") or {}).items()}
         name = config.pop("name", layer_data.get("name"))
         accepted = inspect.signature(op.eager).parameters
         unknown = sorted(set(config) - set(accepted))

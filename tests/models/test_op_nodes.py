@@ -185,3 +185,14 @@ def test_failing_shape_inference_names_the_op():
     x = keras.Input((4,))
     with pytest.raises(Exception, match="keras.ops.get_item"):
         x[:, 7]
+
+
+def test_tuple_arguments_survive_the_json_round_trip(tmp_path):
+    x = keras.Input((2, 3, 4))
+    out = ops.mean(x, axis=(1, 2), keepdims=False) + ops.get_item(x, (slice(None), 0, 0))
+    model = keras.Model(x, out)
+    path = tmp_path / "axes.keras"
+    model.save(path)
+    loaded = saving.load_model(path)
+    data = R.normal(size=(3, 2, 3, 4)).astype("float32")
+    np.testing.assert_allclose(loaded.predict(data, verbose=0), data.mean(axis=(1, 2)) + data[:, 0, 0], rtol=1e-5)
