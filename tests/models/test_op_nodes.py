@@ -196,3 +196,16 @@ def test_tuple_arguments_survive_the_json_round_trip(tmp_path):
     loaded = saving.load_model(path)
     data = R.normal(size=(3, 2, 3, 4)).astype("float32")
     np.testing.assert_allclose(loaded.predict(data, verbose=0), data.mean(axis=(1, 2)) + data[:, 0, 0], rtol=1e-5)
+
+
+def test_a_concrete_tensor_on_the_left_defers_to_the_symbolic_tensor():
+    x = keras.Input((4,))
+    t = sj.Tensor(np.arange(4, dtype="float32"))
+    for result, class_name in ((t + x, "Add"), (t - x, "Subtract"), (t * x, "Multiply"),
+                               (t / x, "TrueDivide"), (t ** x, "Power"), (t < x, "Greater"),
+                               (t != x, "NotEqual")):
+        assert isinstance(result, layers.KerasTensor) and kind(result) == class_name
+    assert (t == x) is False
+    model = keras.Model(x, t - x)
+    np.testing.assert_allclose(model.predict(np.ones((2, 4), "float32"), verbose=0), [[-1, 0, 1, 2]] * 2)
+    np.testing.assert_allclose((t + t).numpy(), [0, 2, 4, 6])   # concrete tensors as before
