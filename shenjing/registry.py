@@ -27,7 +27,8 @@ _SCOPES = threading.local()   # custom_object_scope's dicts, innermost last
 _HEADS = {"layers": "layers", "ops": "layers", "": "keras", "models": "keras",
           "saving": "keras", "trainers": "keras", "dtype_policies": "keras",
           "initializers": "initializers", "regularizers": "regularizers", "losses": "losses",
-          "metrics": "metrics", "activations": "activations", "constraints": "constraints"}
+          "metrics": "metrics", "activations": "activations", "constraints": "constraints",
+          "random": "random"}
 
 
 def namespace_for(module):

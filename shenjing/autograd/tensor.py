@@ -263,4 +263,23 @@ def as_tensor(value, like=None):
     return Tensor(value)
 
 
+def _defer_to_symbolic(method):
+    """``tensor + keras_tensor``: leave the operator to the symbolic tensor's reflected method
+    (which records a graph node) instead of computing on a placeholder."""
+    def operator(self, other):
+        if getattr(other, "_is_symbolic", False) is True:
+            return NotImplemented
+        return method(self, other)
+
+    operator.__name__ = method.__name__
+    operator.__doc__ = method.__doc__
+    return operator
+
+
+for _name in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",
+              "__rtruediv__", "__matmul__", "__rmatmul__", "__pow__", "__rpow__", "__lt__", "__le__",
+              "__gt__", "__ge__", "__eq__", "__ne__"):
+    setattr(Tensor, _name, _defer_to_symbolic(getattr(Tensor, _name)))
+del _name
+
 from . import ops as _ops  # noqa: E402  (the ops import Tensor from this module)

@@ -29,3 +29,17 @@ def clear_session(free_memory=True):
     from ..layers import reset_name_counters
 
     reset_name_counters()
+
+
+def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    """tf.keras 2's ``keras.backend.random_normal``: ``keras.random.normal``."""
+    from ..random.keras_random import normal
+
+    return normal(shape, mean=mean, stddev=stddev, dtype=dtype, seed=seed)
+
+
+def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
+    """tf.keras 2's ``keras.backend.random_uniform``: ``keras.random.uniform``."""
+    from ..random.keras_random import uniform
+
+    return uniform(shape, minval=minval, maxval=maxval, dtype=dtype, seed=seed)

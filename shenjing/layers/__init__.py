@@ -16,6 +16,7 @@ from .layer import Layer
 from .layer_utils import DTypePolicy, reset_name_counters
 from .merging import (Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract, add,
                       average, concatenate, maximum, minimum, multiply, subtract)
+from . import op_node as _op_node  # noqa: F401  (installs the keras.ops symbolic handler)
 from .normalization import BatchNormalization, LayerNormalization
 from .pooling import (AveragePooling1D, AveragePooling2D, AvgPool1D, AvgPool2D,
                       GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAvgPool1D,

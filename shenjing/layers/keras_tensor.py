@@ -5,6 +5,7 @@ and records a ``Node`` (the layer, its inputs, its outputs), so a model can late
 walk the graph from outputs back to inputs. No arrays are computed.
 """
 
+from .. import ops as _ops
 from ..backend.tree import flatten, map_structure  # noqa: F401  (re-exported)
 from ..registry import keras_export
 
@@ -15,7 +16,14 @@ class KerasTensor:
 
     ``_keras_history`` is ``(layer, node_index, tensor_index)``: which call of which
     layer produced it.
+
+    Python's operators call the ``keras.ops`` of the same name (``x + y`` is
+    ``ops.add(x, y)``, ``x[..., :3]`` is ``ops.get_item``), so each records a graph node, as
+    in Keras 3. ``==`` stays identity (tensors are dictionary keys); ``!=`` is ``not_equal``.
     """
+
+    _is_symbolic = True
+    __array_ufunc__ = None  # ``np_array + x`` defers to ``x.__radd__``
 
     def __init__(self, shape, dtype="float32", name=None):
         self.shape = tuple(shape)
@@ -43,6 +51,123 @@ class KerasTensor:
         tensor = cls(tuple(config["shape"]), dtype=config.get("dtype", "float32"))
         tensor._pre_serialization_keras_history = config.get("keras_history")
         return tensor
+
+    def __bool__(self):
+        raise TypeError("A symbolic KerasTensor cannot be used as a Python `bool`: its value "
+                        "is only known when the model runs. Use keras.ops.cond or ops.where.")
+
+    def __iter__(self):
+        raise TypeError("A symbolic KerasTensor cannot be iterated over: its size is only known "
+                        f"when the model runs. Received: shape={self.shape}")
+
+    __hash__ = object.__hash__
+
+    # -- operators: each one keras.ops call (Keras 3's KerasTensor) ----------------------
+    def __add__(self, other):
+        return _ops.add(self, other)
+
+    def __radd__(self, other):
+        return _ops.add(other, self)
+
+    def __sub__(self, other):
+        return _ops.subtract(self, other)
+
+    def __rsub__(self, other):
+        return _ops.subtract(other, self)
+
+    def __mul__(self, other):
+        return _ops.multiply(self, other)
+
+    def __rmul__(self, other):
+        return _ops.multiply(other, self)
+
+    def __truediv__(self, other):
+        return _ops.true_divide(self, other)
+
+    def __rtruediv__(self, other):
+        return _ops.true_divide(other, self)
+
+    def __floordiv__(self, other):
+        return _ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return _ops.floor_divide(other, self)
+
+    def __mod__(self, other):
+        return _ops.mod(self, other)
+
+    def __rmod__(self, other):
+        return _ops.mod(other, self)
+
+    def __pow__(self, other):
+        return _ops.power(self, other)
+
+    def __rpow__(self, other):
+        return _ops.power(other, self)
+
+    def __matmul__(self, other):
+        return _ops.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _ops.matmul(other, self)
+
+    def __neg__(self):
+        return _ops.negative(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _ops.absolute(self)
+
+    def __lt__(self, other):
+        return _ops.less(self, other)
+
+    def __le__(self, other):
+        return _ops.less_equal(self, other)
+
+    def __gt__(self, other):
+        return _ops.greater(self, other)
+
+    def __ge__(self, other):
+        return _ops.greater_equal(self, other)
+
+    def __ne__(self, other):
+        return _ops.not_equal(self, other)
+
+    def _logical(self, name, *operands):
+        op = getattr(_ops, name, None)
+        if op is None:
+            raise TypeError(f"keras.ops.{name} is not available in shenjing yet; it is needed "
+                            f"for this operator on a KerasTensor of shape {self.shape}")
+        return op(*operands)
+
+    def __and__(self, other):
+        return self._logical("logical_and", self, other)
+
+    def __rand__(self, other):
+        return self._logical("logical_and", other, self)
+
+    def __or__(self, other):
+        return self._logical("logical_or", self, other)
+
+    def __ror__(self, other):
+        return self._logical("logical_or", other, self)
+
+    def __xor__(self, other):
+        return self._logical("logical_xor", self, other)
+
+    def __rxor__(self, other):
+        return self._logical("logical_xor", other, self)
+
+    def __invert__(self):
+        return self._logical("logical_not", self)
+
+    def __round__(self, ndigits=None):
+        return self._logical("round", self, ndigits or 0)
+
+    def __getitem__(self, key):
+        return _ops.get_item(self, key)
 
     def __repr__(self):
         return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"

@@ -2,3 +2,4 @@
 
 from .model import Model
 from .sequential import Sequential
+from .cloning import clone_model

@@ -14,6 +14,7 @@ moves between shenjing and Keras with each layer in the same place.
 
 from ..layers.keras_tensor import KerasTensor, flatten, map_structure
 from ..layers.layer import Layer
+from ..layers.op_node import OpNode
 from ..serialization import deserialize_keras_object, serialize_keras_object
 
 
@@ -79,7 +80,9 @@ def run_nodes(nodes, inputs, values, training):
             continue
         args = [map_structure(lookup, a) for a in node.call_args]
         kwargs = {k: map_structure(lookup, v) for k, v in node.call_kwargs.items()}
-        out = node.layer(*args, training=training, **kwargs)
+        if training is not None:  # the model's flag wins over the node's (Keras's operation_fn)
+            kwargs["training"] = training
+        out = node.layer(*args, **kwargs)
         for symbolic, value in zip(flatten(node.outputs), flatten(out)):
             if isinstance(symbolic, KerasTensor):
                 env[id(symbolic)] = value
@@ -151,7 +154,8 @@ def keras_layer_order(model):
 def keras_layers(model):
     """What Keras's ``model.layers`` holds for ``model`` (input layers included when functional)."""
     if is_functional(model):
-        return keras_layer_order(model)
+        return [layer for layer in keras_layer_order(model)
+                if not getattr(layer, "_is_operation", False)]
     return list(model.layers)
 
 
@@ -190,9 +194,9 @@ def functional_config(model):
         for node in layer._inbound_nodes:
             if id(node) not in own or not node.input_tensors:
                 continue
-            kwargs = {k: v for k, v in node.call_kwargs.items() if k != "training"}
             inbound.append({"args": [map_structure(serialize_arg, a) for a in node.call_args],
-                            "kwargs": {k: map_structure(serialize_arg, v) for k, v in kwargs.items()}})
+                            "kwargs": {k: map_structure(serialize_arg, v)
+                                       for k, v in node.call_kwargs.items()}})
         entry = serialize_keras_object(layer)
         entry["name"] = layer.name
         entry["inbound_nodes"] = inbound
@@ -215,7 +219,10 @@ def functional_from_config(cls, config, custom_objects=None):
         if not isinstance(layer_data, dict) or "name" not in layer_data:
             raise ValueError(f"Invalid functional model config: each layer entry needs a 'name'; "
                              f"received {layer_data!r}")
-        layer = deserialize_keras_object(layer_data, custom_objects=custom_objects)
+        if str(layer_data.get("module") or "").startswith("keras.src.ops."):
+            layer = OpNode.from_keras_config(layer_data)   # x + y, keras.ops.mean(x), ...
+        else:
+            layer = deserialize_keras_object(layer_data, custom_objects=custom_objects)
         if not isinstance(layer, Layer):
             raise ValueError(f"Unexpected object from deserialization of layer "
                              f"'{layer_data['name']}': expected a layer, got {type(layer).__name__}")

@@ -78,8 +78,9 @@ class Model(Trainer, Layer):
 
     @property
     def layers(self):
-        if self._functional:
-            return list(self._functional_layers)
+        if self._functional:  # a keras.ops node (x + y) is no layer, as in Keras
+            return [layer for layer in self._functional_layers
+                    if not getattr(layer, "_is_operation", False)]
         return list(self._layers)
 
     def call(self, inputs, training=None):

@@ -57,11 +57,15 @@ def _params(layer):
 def print_summary(model, line_length=None, print_fn=None, show_trainable=False):
     print_fn = print_fn or print
     layers = model.layers
+    if getattr(model, "_functional", False):  # keras.ops nodes (x + y) are rows too
+        layers = list(getattr(model, "_functional_layers", layers))
     sequential_like = not getattr(model, "_functional", False) or type(model).__name__ == "Sequential"
     headers = ["Layer (type)", "Output Shape", "Param #"]
     rows = []
     for layer in layers:
-        row = [f"{layer.name} ({type(layer).__name__})", str(_output_shape(model, layer)), f"{_params(layer):,}"]
+        kind = getattr(getattr(layer, "op", None), "keras_class_name", None) if getattr(
+            layer, "_is_operation", False) else None
+        row = [f"{layer.name} ({kind or type(layer).__name__})", str(_output_shape(model, layer)), f"{_params(layer):,}"]
         if not sequential_like:
             row.append(_connections(model, layer) or "-")
         if show_trainable:
