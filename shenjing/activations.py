@@ -5,6 +5,7 @@ the function, ``serialize`` a function into its name.
 """
 
 from . import ops
+from .autograd.ops.activation_keras import sparsemax as _sparsemax
 from .autograd.tensor import Tensor, as_tensor
 from .registry import Registry
 from .registry import keras_export
@@ -151,8 +152,94 @@ def linear(x):
     return x if isinstance(x, Tensor) else as_tensor(x)
 
 
+@keras_export("keras.activations.celu")
+def celu(x, alpha=1.0):
+    """x if x > 0 else alpha (exp(x / alpha) - 1), i.e. alpha * elu(x / alpha)."""
+    return alpha * ops.elu(as_tensor(x) / alpha, alpha=1.0)
+
+
+@keras_export("keras.activations.glu")
+def glu(x, axis=-1):
+    """a * sigmoid(b), with x split into halves a, b along ``axis``."""
+    x = as_tensor(x)
+    if x.shape[axis] % 2:
+        raise ValueError("axis size must be divisible by 2. "
+                         f"Received: x.shape={x.shape} with axis={axis}")
+    a, b = ops.split(x, 2, axis=axis)
+    return a * ops.sigmoid(b)
+
+
+@keras_export("keras.activations.hard_shrink")
+def hard_shrink(x, threshold=0.5):
+    """x if |x| > threshold else 0."""
+    x = as_tensor(x)
+    return ops.where(abs(x.data) > threshold, x, 0.0)
+
+
+@keras_export("keras.activations.hard_tanh")
+def hard_tanh(x):
+    """clip(x, -1, 1)."""
+    return ops.clip(as_tensor(x), -1.0, 1.0)
+
+
+@keras_export("keras.activations.log_sigmoid")
+def log_sigmoid(x):
+    """log(sigmoid(x)) = -softplus(-x)."""
+    return -ops.softplus(-as_tensor(x))
+
+
+@keras_export("keras.activations.soft_shrink")
+def soft_shrink(x, threshold=0.5):
+    """x - threshold if x > threshold, x + threshold if x < -threshold, else 0."""
+    x = as_tensor(x)
+    return ops.where(x.data > threshold, x - threshold,
+                     ops.where(x.data < -threshold, x + threshold, 0.0))
+
+
+@keras_export("keras.activations.sparse_plus")
+def sparse_plus(x):
+    """0 if x <= -1, x if x >= 1, else (x + 1)^2 / 4."""
+    x = as_tensor(x)
+    return ops.where(x.data <= -1, 0.0, ops.where(x.data >= 1, x, ops.square(x + 1.0) * 0.25))
+
+
+@keras_export("keras.activations.sparse_sigmoid")
+def sparse_sigmoid(x):
+    """0 if x <= -1, 1 if x >= 1, else (x + 1) / 2."""
+    return ops.clip((as_tensor(x) + 1.0) * 0.5, 0.0, 1.0)
+
+
+@keras_export("keras.activations.sparsemax")
+def sparsemax(x, axis=-1):
+    """The Euclidean projection of x onto the probability simplex along ``axis``."""
+    return _sparsemax(x, axis=axis)
+
+
+@keras_export("keras.activations.squareplus")
+def squareplus(x, b=4):
+    """(x + sqrt(x^2 + b)) / 2."""
+    x = as_tensor(x)
+    return (x + ops.sqrt(ops.square(x) + b)) * 0.5
+
+
+@keras_export("keras.activations.tanh_shrink")
+def tanh_shrink(x):
+    """x - tanh(x)."""
+    x = as_tensor(x)
+    return x - ops.tanh(x)
+
+
+@keras_export("keras.activations.threshold")
+def threshold(x, threshold, default_value):
+    """x if x > threshold else default_value."""
+    x = as_tensor(x)
+    return ops.where(x.data > threshold, x, default_value)
+
+
 _FUNCTIONS = (relu, leaky_relu, relu6, sigmoid, tanh, softmax, log_softmax, elu, selu, gelu,
-              softplus, softsign, silu, hard_sigmoid, hard_silu, exponential, mish, crelu, linear)
+              softplus, softsign, silu, hard_sigmoid, hard_silu, exponential, mish, crelu, linear,
+              celu, glu, hard_shrink, hard_tanh, log_sigmoid, soft_shrink, sparse_plus,
+              sparse_sigmoid, sparsemax, squareplus, tanh_shrink, threshold)
 _BY_NAME = {fn.__name__: fn for fn in _FUNCTIONS}
 _BY_NAME.update({"swish": silu, "hard_swish": hard_silu})
 _NAMES = {fn: fn.__name__ for fn in _FUNCTIONS}

@@ -6,6 +6,7 @@ One family per file; each primitive is a ``Function`` with ``forward`` and
 
 from .activation import (elu, gelu, leaky_relu, log_softmax, relu, sigmoid, silu,
                          softmax, softplus, swish, tanh)
+from .activation_keras import sparsemax
 from .arithmetic import (abs, absolute, add, cast, clip, divide, equal, exp, greater,
                          greater_equal, less, less_equal, log, maximum, minimum, multiply,
                          negative, not_equal, power, sign, sqrt, square, subtract,
