@@ -235,8 +235,11 @@ class LayerNormalization(Layer):
         if any(not -ndim <= a < ndim for a in axes):
             raise ValueError(f"Layer '{self.name}': axis={self.axis} is out of range for inputs of "
                              f"shape {input_shape}")
+        # As Keras: the axis becomes a sorted list (so the config says [-1]), the weights take
+        # the sizes in that order and are reshaped onto the normalized axes.
+        self.axis = sorted(axes)
         self._axes = tuple(sorted(a % ndim for a in axes))
-        shape = tuple(input_shape[a] for a in self._axes)
+        shape = tuple(input_shape[a] for a in self.axis)
         add_gamma_beta(self, shape, gamma=self.scale or self.rms_scaling,
                        beta=self.center and not self.rms_scaling)
         self._broadcast = tuple(input_shape[a] if a in self._axes else 1 for a in range(ndim))
