@@ -20,7 +20,7 @@ from .tf import *  # noqa: F401,F403,E402  (tf.reduce_sum, tf.concat, tf.constan
 
 _LAZY = ("activations", "initializers", "layers", "losses", "optimizers", "regularizers",
          "datasets", "keras", "models", "metrics", "callbacks", "utils", "random", "saving",
-         "serialization", "registry", "data")
+         "serialization", "registry", "data", "constraints")
 
 
 # The TensorFlow-style namespaces (tf.nn, tf.math, ...) live in shenjing/tf/ (floor 8).

@@ -5,12 +5,10 @@ the function, ``serialize`` a function into its name.
 """
 
 from . import ops
+from .ops import nn as _nn  # the one implementation of each keras.ops.nn activation
 from .autograd.tensor import Tensor, as_tensor
 from .registry import Registry
 from .registry import keras_export
-
-_SELU_ALPHA = 1.6732632423543772848170429916717
-_SELU_SCALE = 1.0507009873554804934193349852946
 
 
 @keras_export("keras.activations.relu")
@@ -42,7 +40,7 @@ def leaky_relu(x, negative_slope=0.2):
 @keras_export("keras.activations.relu6")
 def relu6(x):
     """min(max(x, 0), 6)."""
-    return ops.clip(ops.relu(x), 0.0, 6.0)
+    return _nn.relu6(x)
 
 
 @keras_export("keras.activations.sigmoid")
@@ -78,7 +76,7 @@ def elu(x, alpha=1.0):
 @keras_export("keras.activations.selu")
 def selu(x):
     """scale * elu(x, alpha), alpha = 1.67326..., scale = 1.05070..."""
-    return _SELU_SCALE * ops.elu(x, alpha=_SELU_ALPHA)
+    return _nn.selu(x)
 
 
 @keras_export("keras.activations.gelu")
@@ -96,8 +94,7 @@ def softplus(x):
 @keras_export("keras.activations.softsign")
 def softsign(x):
     """x / (|x| + 1)."""
-    x = as_tensor(x)
-    return x / (ops.abs(x) + 1.0)
+    return _nn.softsign(x)
 
 
 @keras_export("keras.activations.silu", "keras.activations.swish")
@@ -112,14 +109,13 @@ swish = silu
 @keras_export("keras.activations.hard_sigmoid")
 def hard_sigmoid(x):
     """0 if x <= -3, 1 if x >= 3, else x / 6 + 0.5 (Keras 3's definition)."""
-    return ops.clip(as_tensor(x) * (1.0 / 6.0) + 0.5, 0.0, 1.0)
+    return _nn.hard_sigmoid(x)
 
 
 @keras_export("keras.activations.hard_silu", "keras.activations.hard_swish")
 def hard_silu(x):
     """x * hard_sigmoid(x) (also called hard swish)."""
-    x = as_tensor(x)
-    return x * hard_sigmoid(x)
+    return _nn.hard_silu(x)
 
 
 hard_swish = hard_silu
@@ -151,8 +147,82 @@ def linear(x):
     return x if isinstance(x, Tensor) else as_tensor(x)
 
 
+@keras_export("keras.activations.celu")
+def celu(x, alpha=1.0):
+    """x if x > 0 else alpha (exp(x / alpha) - 1), i.e. alpha * elu(x / alpha)."""
+    return _nn.celu(x, alpha=alpha)
+
+
+@keras_export("keras.activations.glu")
+def glu(x, axis=-1):
+    """a * sigmoid(b), with x split into halves a, b along ``axis``."""
+    return _nn.glu(x, axis=axis)
+
+
+@keras_export("keras.activations.hard_shrink")
+def hard_shrink(x, threshold=0.5):
+    """x if |x| > threshold else 0."""
+    return _nn.hard_shrink(x, threshold=threshold)
+
+
+@keras_export("keras.activations.hard_tanh")
+def hard_tanh(x):
+    """clip(x, -1, 1)."""
+    return _nn.hard_tanh(x)
+
+
+@keras_export("keras.activations.log_sigmoid")
+def log_sigmoid(x):
+    """log(sigmoid(x)) = -softplus(-x)."""
+    return _nn.log_sigmoid(x)
+
+
+@keras_export("keras.activations.soft_shrink")
+def soft_shrink(x, threshold=0.5):
+    """x - threshold if x > threshold, x + threshold if x < -threshold, else 0."""
+    return _nn.soft_shrink(x, threshold=threshold)
+
+
+@keras_export("keras.activations.sparse_plus")
+def sparse_plus(x):
+    """0 if x <= -1, x if x >= 1, else (x + 1)^2 / 4."""
+    return _nn.sparse_plus(x)
+
+
+@keras_export("keras.activations.sparse_sigmoid")
+def sparse_sigmoid(x):
+    """0 if x <= -1, 1 if x >= 1, else (x + 1) / 2."""
+    return _nn.sparse_sigmoid(x)
+
+
+@keras_export("keras.activations.sparsemax")
+def sparsemax(x, axis=-1):
+    """The Euclidean projection of x onto the probability simplex along ``axis``."""
+    return _nn.sparsemax(x, axis=axis)
+
+
+@keras_export("keras.activations.squareplus")
+def squareplus(x, b=4):
+    """(x + sqrt(x^2 + b)) / 2."""
+    return _nn.squareplus(x, b=b)
+
+
+@keras_export("keras.activations.tanh_shrink")
+def tanh_shrink(x):
+    """x - tanh(x)."""
+    return _nn.tanh_shrink(x)
+
+
+@keras_export("keras.activations.threshold")
+def threshold(x, threshold, default_value):
+    """x if x > threshold else default_value."""
+    return _nn.threshold(x, threshold, default_value)
+
+
 _FUNCTIONS = (relu, leaky_relu, relu6, sigmoid, tanh, softmax, log_softmax, elu, selu, gelu,
-              softplus, softsign, silu, hard_sigmoid, hard_silu, exponential, mish, crelu, linear)
+              softplus, softsign, silu, hard_sigmoid, hard_silu, exponential, mish, crelu, linear,
+              celu, glu, hard_shrink, hard_tanh, log_sigmoid, soft_shrink, sparse_plus,
+              sparse_sigmoid, sparsemax, squareplus, tanh_shrink, threshold)
 _BY_NAME = {fn.__name__: fn for fn in _FUNCTIONS}
 _BY_NAME.update({"swish": silu, "hard_swish": hard_silu})
 _NAMES = {fn: fn.__name__ for fn in _FUNCTIONS}

@@ -205,7 +205,7 @@ def test_get_other_identifiers():
 def test_serialize_format():
     assert initializers.serialize(initializers.GlorotUniform()) == {
         "module": "keras.initializers", "class_name": "GlorotUniform",
-        "config": {"seed": None}, "registered_name": None,
+        "config": {"seed": None, "input_axes": None, "output_axes": None}, "registered_name": None,
     }
 
 

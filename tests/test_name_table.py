@@ -12,26 +12,29 @@ import numpy as np
 import pytest
 
 import shenjing
-from shenjing import (initializers, layers, losses, metrics, models, optimizers, registry,
+from shenjing import (constraints, initializers, layers, losses, metrics, models, optimizers, registry,
                       regularizers, saving)
 from shenjing.optimizers import schedules
 from shenjing.serialization import deserialize_keras_object, serialize_keras_object
 
 PACKAGES = {"layers": layers, "losses": losses, "metrics": metrics, "optimizers": optimizers,
             "optimizers.schedules": schedules, "initializers": initializers,
-            "regularizers": regularizers}
+            "regularizers": regularizers, "constraints": constraints}
 # Keras 3's internal module of one class of each package, as its files carry it.
 INTERNAL = {"layers": "keras.src.layers.core.dense", "losses": "keras.src.losses.losses",
             "metrics": "keras.src.metrics.regression_metrics",
             "optimizers": "keras.src.backend.torch.optimizers.torch_adam",
             "optimizers.schedules": "keras.src.optimizers.schedules.learning_rate_schedule",
             "initializers": "keras.src.initializers.random_initializers",
-            "regularizers": "keras.src.regularizers.regularizers"}
+            "regularizers": "keras.src.regularizers.regularizers",
+            "constraints": "keras.src.constraints.constraints"}
 # Constructor arguments of the classes that need some.
 ARGS = {
     "Activation": ("relu",), "Dense": (3,), "Conv1D": (2, 3), "Conv2D": (2, 3),
     "Embedding": (10, 4), "Reshape": ((2, 3),), "Dropout": (0.5,), "GaussianDropout": (0.2,),
     "GaussianNoise": (0.1,), "SpatialDropout1D": (0.3,), "SpatialDropout2D": (0.3,),
+    "SpatialDropout3D": (0.3,), "AlphaDropout": (0.2,), "Permute": ((2, 1),), "RepeatVector": (3,),
+    "Dot": (1,), "Wrapper": (layers.Dense(2),), "SpectralNormalization": (layers.Dense(2),),
     "LossFunctionWrapper": (losses.mean_squared_error,),
     "MeanMetricWrapper": (metrics.mean_squared_error,),
     "CosineDecay": (0.1, 100), "CosineDecayRestarts": (0.1, 100),
@@ -41,7 +44,8 @@ ARGS = {
 KWARGS = {"InputLayer": {"shape": (3,)}, "Optimizer": {"learning_rate": 0.01}}
 MODULE = {"DTypePolicy": "keras"}   # as Keras writes it
 # Abstract bases and specs: they resolve by name but have no config of their own.
-NO_CONFIG = {"BaseConv", "InputSpec", "LearningRateSchedule", "Regularizer"}
+NO_CONFIG = {"BaseConv", "InputSpec", "LearningRateSchedule", "Regularizer",
+             "Lambda"}  # Lambda: its config holds a function; loading it is refused by design
 
 
 def public_classes():

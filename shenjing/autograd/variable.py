@@ -9,9 +9,10 @@ from .tensor import Tensor
 class Variable(Tensor):
     """A weight: a leaf tensor with a ``name`` whose ``requires_grad`` follows ``trainable``."""
 
-    __slots__ = ("_trainable", "path")
+    __slots__ = ("_trainable", "path", "constraint")
 
-    def __init__(self, initializer, shape=None, dtype=None, trainable=True, name=None):
+    def __init__(self, initializer, shape=None, dtype=None, trainable=True, name=None,
+                 constraint=None):
         value = initializer(shape, dtype=dtype) if callable(initializer) else initializer
         array = backend.xp.array(getattr(value, "data", value), dtype=dtype, copy=True)
         if shape is not None and tuple(array.shape) != tuple(shape):
@@ -21,6 +22,7 @@ class Variable(Tensor):
         super().__init__(array, requires_grad=trainable and array.dtype.kind == "f", name=name)
         self._trainable = bool(trainable)
         self.path = name
+        self.constraint = constraint  # applied by the optimizer after each update (Keras)
 
     @property
     def trainable(self):

@@ -17,13 +17,17 @@ from ..registry import keras_export
 _TRUNCATED_STDDEV = 0.87962566103423978
 
 
-def compute_fans(shape):
+def compute_fans(shape, input_axes=None, output_axes=None):
     """(fan_in, fan_out) as Keras computes them.
 
-    Scalars: (1, 1); vectors: (n, n); matrices: (rows, cols); conv kernels
+    With both ``input_axes`` and ``output_axes``: the products of the sizes on those axes.
+    Otherwise scalars: (1, 1); vectors: (n, n); matrices: (rows, cols); conv kernels
     ``(*spatial, in, out)``: (in * rf, out * rf) with rf the product of the spatial dims.
     """
     shape = tuple(shape)
+    if input_axes is not None and output_axes is not None:
+        return (int(np.prod([shape[a] for a in input_axes])),
+                int(np.prod([shape[a] for a in output_axes])))
     if len(shape) == 0:
         return 1, 1
     if len(shape) == 1:
@@ -32,6 +36,18 @@ def compute_fans(shape):
         return int(shape[0]), int(shape[1])
     receptive_field = int(np.prod(shape[:-2]))
     return int(shape[-2]) * receptive_field, int(shape[-1]) * receptive_field
+
+
+def _axes(axes, name):
+    """None or a list of ints (the axes whose sizes make a fan)."""
+    if axes is None:
+        return None
+    if isinstance(axes, (int, np.integer)):
+        axes = [axes]
+    if not isinstance(axes, (list, tuple)) or not all(
+            isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in axes):
+        raise ValueError(f"Expected `{name}` to be None or a list of integers. Received: {name}={axes!r}")
+    return [int(a) for a in axes]
 
 
 @keras_export("keras.initializers.RandomInitializer")
@@ -121,7 +137,8 @@ class VarianceScaling(RandomInitializer):
     MODES = ("fan_in", "fan_out", "fan_avg")
     DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "uniform")
 
-    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None,
+                 input_axes=None, output_axes=None):
         if not scale > 0:
             raise ValueError(f"VarianceScaling: scale must be a positive float, received scale={scale}")
         if mode not in self.MODES:
@@ -135,12 +152,14 @@ class VarianceScaling(RandomInitializer):
                 f"received distribution={distribution!r}"
             )
         self.scale, self.mode, self.distribution = scale, mode, distribution
+        self.input_axes = _axes(input_axes, "input_axes")
+        self.output_axes = _axes(output_axes, "output_axes")
         super().__init__(seed)
 
     def __call__(self, shape, dtype=None):
         dtype = _float_dtype(dtype, type(self).__name__)
         shape = _shape(shape)
-        fan_in, fan_out = compute_fans(shape)
+        fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
         variance = self.scale / max(1.0, n)
         rng = self._rng()
@@ -155,7 +174,8 @@ class VarianceScaling(RandomInitializer):
 
     def get_config(self):
         return {"seed": self.seed, "scale": self.scale, "mode": self.mode,
-                "distribution": self.distribution}
+                "distribution": self.distribution, "input_axes": self.input_axes,
+                "output_axes": self.output_axes}
 
 
 class _FixedVarianceScaling(VarianceScaling):
@@ -163,11 +183,11 @@ class _FixedVarianceScaling(VarianceScaling):
 
     ARGS = {}
 
-    def __init__(self, seed=None):
-        super().__init__(seed=seed, **self.ARGS)
+    def __init__(self, seed=None, input_axes=None, output_axes=None):
+        super().__init__(seed=seed, input_axes=input_axes, output_axes=output_axes, **self.ARGS)
 
     def get_config(self):
-        return {"seed": self.seed}
+        return {"seed": self.seed, "input_axes": self.input_axes, "output_axes": self.output_axes}
 
 
 @keras_export("keras.initializers.GlorotUniform", "keras.initializers.glorot_uniform")

@@ -6,12 +6,12 @@ Every name here is the one implementation from shenjing's floors, re-exported;
 ``shenjing.keras.layers`` *is* ``shenjing.layers``.
 """
 
-from . import (activations, callbacks, datasets, initializers, layers, losses, metrics, models,
+from . import (activations, callbacks, constraints, datasets, initializers, layers, losses, metrics, models,
                ops, optimizers, random, regularizers, saving, tree, utils)
 from ..layers import Input, InputLayer, Layer
 from ..models import Model, Sequential
 from . import backend
 
-__all__ = ["activations", "backend", "callbacks", "datasets", "initializers", "layers", "losses",
+__all__ = ["activations", "backend", "callbacks", "constraints", "datasets", "initializers", "layers", "losses",
            "metrics", "models", "ops", "optimizers", "random", "regularizers", "saving", "tree", "utils", "Input",
            "InputLayer", "Layer", "Model", "Sequential"]

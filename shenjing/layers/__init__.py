@@ -25,6 +25,20 @@ from .pooling import (AveragePooling1D, AveragePooling2D, AvgPool1D, AvgPool2D,
 from .regularization import (Dropout, GaussianDropout, GaussianNoise, SpatialDropout1D,
                              SpatialDropout2D)
 from .reshape import Reshape
+from .activity_regularization import ActivityRegularization
+from .alpha_dropout import AlphaDropout
+from .dot import Dot, dot
+from .group_normalization import GroupNormalization
+from .identity import Identity
+from .lambda_layer import Lambda
+from .masking import Masking
+from .permute import Permute
+from .regularization import SpatialDropout3D
+from .repeat_vector import RepeatVector
+from .rms_normalization import RMSNormalization
+from .spectral_normalization import SpectralNormalization
+from .unit_normalization import UnitNormalization
+from .wrapper import Wrapper
 
 __all__ = [
     "Add", "Average", "Concatenate", "Maximum", "Minimum", "Multiply", "Subtract", "add",
@@ -37,6 +51,11 @@ __all__ = [
     "InputLayer", "InputSpec", "KerasTensor", "Layer", "LayerNormalization", "LeakyReLU",
     "MaxPool1D", "MaxPool2D", "MaxPooling1D", "MaxPooling2D", "Node", "PReLU", "ReLU", "Reshape",
     "Softmax", "SpatialDropout1D", "SpatialDropout2D", "reset_name_counters",
+]
+__all__ += [
+    "ActivityRegularization", "AlphaDropout", "Dot", "dot", "GroupNormalization", "Identity",
+    "Lambda", "Masking", "Permute", "SpatialDropout3D", "RepeatVector", "RMSNormalization",
+    "SpectralNormalization", "UnitNormalization", "Wrapper",
 ]
 
 

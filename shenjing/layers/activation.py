@@ -2,10 +2,10 @@
 
 import warnings
 
-from .. import activations, initializers, ops, regularizers
+from .. import activations, constraints, initializers, ops, regularizers
 from .input_spec import InputSpec
 from .layer import Layer
-from .layer_utils import reject_constraint, serialize_regularizer
+from .layer_utils import serialize_constraint, serialize_regularizer
 from ..registry import keras_export
 
 
@@ -124,7 +124,7 @@ class PReLU(Layer):
     def __init__(self, alpha_initializer="Zeros", alpha_regularizer=None, alpha_constraint=None,
                  shared_axes=None, **kwargs):
         super().__init__(**kwargs)
-        reject_constraint(self.name, "alpha_constraint", alpha_constraint)
+        self.alpha_constraint = constraints.get(alpha_constraint)
         self.alpha_initializer = initializers.get(alpha_initializer)
         self.alpha_regularizer = regularizers.get(alpha_regularizer)
         if shared_axes is not None and not isinstance(shared_axes, (list, tuple)):
@@ -136,7 +136,8 @@ class PReLU(Layer):
         for axis in self.shared_axes or ():
             param_shape[axis - 1] = 1
         self.alpha = self.add_weight(shape=param_shape, initializer=self.alpha_initializer,
-                                     regularizer=self.alpha_regularizer, name="alpha")
+                                     regularizer=self.alpha_regularizer,
+                                     constraint=self.alpha_constraint, name="alpha")
         axes = {i: input_shape[i] for i in range(1, len(input_shape))
                 if i not in (self.shared_axes or ())}
         self.input_spec = InputSpec(ndim=len(input_shape), axes=axes)
@@ -151,4 +152,5 @@ class PReLU(Layer):
         return {**super().get_config(),
                 "alpha_initializer": initializers.serialize(self.alpha_initializer),
                 "alpha_regularizer": serialize_regularizer(self.alpha_regularizer),
-                "alpha_constraint": None, "shared_axes": self.shared_axes}
+                "alpha_constraint": serialize_constraint(self.alpha_constraint),
+                "shared_axes": self.shared_axes}

@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from .. import activations, initializers, ops, regularizers
+from .. import activations, constraints, initializers, ops, regularizers
 from .input_spec import InputSpec
 from .layer import Layer
-from .layer_utils import reject_constraint, reject_unsupported, serialize_regularizer
+from .layer_utils import reject_unsupported, serialize_constraint, serialize_regularizer
 from ..registry import keras_export
 
 
@@ -21,8 +21,6 @@ class Dense(Layer):
             raise ValueError("Received an invalid value for `units`, expected a positive integer. "
                              f"Received: units={units}")
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        reject_constraint(self.name, "kernel_constraint", kernel_constraint)
-        reject_constraint(self.name, "bias_constraint", bias_constraint)
         reject_unsupported(self.name, lora_rank=lora_rank, lora_alpha=lora_alpha,
                            quantization_config=quantization_config)
         self.units = int(units)
@@ -32,6 +30,8 @@ class Dense(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.input_spec = InputSpec(min_ndim=2)
 
     def build(self, input_shape):
@@ -40,11 +40,13 @@ class Dense(Layer):
             raise ValueError(f"Layer '{self.name}': the last axis of the input must be defined; "
                              f"received input_shape={input_shape}")
         self.kernel = self.add_weight(shape=(input_dim, self.units), initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, name="kernel")
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint, name="kernel")
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(shape=(self.units,), initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer, name="bias")
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint, name="bias")
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
 
     def call(self, inputs):
@@ -63,6 +65,7 @@ class Dense(Layer):
             "bias_initializer": initializers.serialize(self.bias_initializer),
             "kernel_regularizer": serialize_regularizer(self.kernel_regularizer),
             "bias_regularizer": serialize_regularizer(self.bias_regularizer),
-            "kernel_constraint": None,
-            "bias_constraint": None,
+            "kernel_constraint": serialize_constraint(self.kernel_constraint),
+            "bias_constraint": serialize_constraint(self.bias_constraint),
+            "quantization_config": None,
         }

@@ -4,10 +4,10 @@ import warnings
 
 import numpy as np  # dtypes and argument checks only: arrays go through backend.xp
 
-from .. import backend, initializers, ops, regularizers
+from .. import backend, constraints, initializers, ops, regularizers
 from ..autograd import Tensor
 from .layer import Layer
-from .layer_utils import reject_constraint, reject_unsupported, serialize_regularizer
+from .layer_utils import reject_unsupported, serialize_constraint, serialize_regularizer
 from ..registry import keras_export
 
 
@@ -33,13 +33,13 @@ class Embedding(Layer):
                 raise ValueError(f"Received an invalid value for `{arg}`, expected a positive integer. "
                                  f"Received: {arg}={value}")
         super().__init__(**kwargs)
-        reject_constraint(self.name, "embeddings_constraint", embeddings_constraint)
         reject_unsupported(self.name, lora_rank=lora_rank, lora_alpha=lora_alpha,
                            quantization_config=quantization_config)
         self.input_dim = int(input_dim)
         self.output_dim = int(output_dim)
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
+        self.embeddings_constraint = constraints.get(embeddings_constraint)
         self.mask_zero = mask_zero
         if weights is not None:
             self.build()
@@ -48,7 +48,8 @@ class Embedding(Layer):
     def build(self, input_shape=None):
         self.embeddings = self.add_weight(shape=(self.input_dim, self.output_dim),
                                           initializer=self.embeddings_initializer,
-                                          regularizer=self.embeddings_regularizer, name="embeddings")
+                                          regularizer=self.embeddings_regularizer,
+                                          constraint=self.embeddings_constraint, name="embeddings")
 
     def call(self, inputs):
         indices = inputs.data if isinstance(inputs, Tensor) else backend.xp.asarray(inputs)
@@ -76,6 +77,8 @@ class Embedding(Layer):
             "output_dim": self.output_dim,
             "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
             "embeddings_regularizer": serialize_regularizer(self.embeddings_regularizer),
-            "embeddings_constraint": None,
+            "activity_regularizer": serialize_regularizer(self.activity_regularizer),
+            "embeddings_constraint": serialize_constraint(self.embeddings_constraint),
             "mask_zero": self.mask_zero,
+            "quantization_config": None,
         }

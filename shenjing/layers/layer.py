@@ -13,14 +13,14 @@ import threading
 
 import numpy as np  # dtypes and host-side weight copies only: arrays go through backend.xp
 
-from .. import backend, initializers, regularizers
+from .. import backend, constraints, initializers, regularizers
 from ..metrics.reduction_metrics import Mean
 from ..autograd import Tensor, Variable, no_grad, ops
 from .input_spec import (InputSpec, assert_input_compatibility, flatten_shapes, is_shape,
                          map_shape_structure, standardize_shape)
 from .keras_tensor import KerasTensor, Node, any_symbolic, flatten, map_structure
 from .layer_utils import DTypePolicy, get_dtype_policy, reset_name_counters  # noqa: F401  (re-exported)
-from .layer_utils import reject_constraint, to_snake_case, unique_name
+from .layer_utils import to_snake_case, unique_name
 from .tracking import Tracker, bump_tracking_version
 from ..registry import keras_export
 
@@ -182,10 +182,10 @@ class Layer(Tracker):
         dtype = np.dtype(dtype or self.variable_dtype).name
         if initializer is None:
             initializer = "glorot_uniform" if np.dtype(dtype).kind == "f" else "zeros"
-        reject_constraint(self.name, "constraint", constraint)
         name = name or "variable"
         variable = Variable(initializers.get(initializer), shape=tuple(int(d) for d in shape),
-                            dtype=dtype, trainable=bool(trainable), name=name)
+                            dtype=dtype, trainable=bool(trainable), name=name,
+                            constraint=constraints.get(constraint))
         variable.path = f"{self.name}/{name}"
         self._track(variable)
         if not self.trainable:

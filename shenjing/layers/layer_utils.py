@@ -5,7 +5,7 @@ import threading
 
 import numpy as np
 
-from .. import backend, regularizers
+from .. import backend, constraints, regularizers
 from ..registry import keras_export
 
 
@@ -102,6 +102,10 @@ def reject_unsupported(layer_name, **options):
         if value is not None:
             raise ValueError(f"Layer '{layer_name}': `{argument}` is not supported yet; pass "
                              f"{argument}=None. Received: {argument}={value!r}")
+
+
+def serialize_constraint(constraint):
+    return None if constraint is None else constraints.serialize(constraint)
 
 
 def serialize_regularizer(regularizer):

@@ -4,12 +4,19 @@ Batch normalization, over every axis but ``axis``:
     training:  y = gamma (x - mean_B) / sqrt(var_B + eps) + beta, with the batch's (biased)
                mean and variance, and moving = moving * momentum + batch * (1 - momentum);
     inference: the same with the moving mean and variance.
+Batch renormalization (``renorm=True``) corrects the batch statistics toward moving ones in
+training: y = gamma (r x_hat + d) + beta, r = sigma_B / sigma_R, d = (mean_B - mu_R) / sigma_R
+(clipped by ``renorm_clipping``, no gradient through r and d), with mu_R, sigma_R the renorm
+moving statistics (``renorm_momentum``); moving_variance = relu(moving_stddev^2 - eps).
 """
 
-from .. import initializers, ops, regularizers
+import math
+
+from .. import backend, constraints, initializers, ops, regularizers
+from ..autograd import Tensor
 from .input_spec import InputSpec
 from .layer import Layer
-from .layer_utils import reject_constraint, serialize_regularizer
+from .layer_utils import serialize_constraint, serialize_regularizer
 from ..registry import keras_export
 
 
@@ -29,10 +36,12 @@ def add_gamma_beta(layer, shape, gamma, beta):
     from its ``gamma_*`` / ``beta_*`` initializer and regularizer."""
     if gamma:
         layer.gamma = layer.add_weight(shape=shape, initializer=layer.gamma_initializer,
-                                       regularizer=layer.gamma_regularizer, name="gamma")
+                                       regularizer=layer.gamma_regularizer,
+                                       constraint=layer.gamma_constraint, name="gamma")
     if beta:
         layer.beta = layer.add_weight(shape=shape, initializer=layer.beta_initializer,
-                                      regularizer=layer.beta_regularizer, name="beta")
+                                      regularizer=layer.beta_regularizer,
+                                      constraint=layer.beta_constraint, name="beta")
 
 
 @keras_export("keras.layers.BatchNormalization")
@@ -53,10 +62,24 @@ class BatchNormalization(Layer):
             axis = axis[0]
         if not isinstance(axis, int):
             raise ValueError(f"Layer '{self.name}': `axis` must be an int. Received: axis={axis}")
-        if renorm:
-            raise ValueError(f"Layer '{self.name}': renorm=True is not supported")
-        reject_constraint(self.name, "beta_constraint", beta_constraint)
-        reject_constraint(self.name, "gamma_constraint", gamma_constraint)
+        self.renorm = bool(renorm)
+        if self.renorm:
+            renorm_clipping = dict(renorm_clipping or {})
+            keys = ["rmax", "rmin", "dmax"]
+            if set(renorm_clipping) - set(keys):
+                raise ValueError("Received invalid keys for `renorm_clipping` argument: "
+                                 f"{renorm_clipping}. Supported values: {keys}.")
+            rmax, rmin, dmax = (renorm_clipping.get(k) for k in keys)
+            if rmax is not None and rmin is not None and rmax < rmin:
+                raise ValueError("rmax should be greater than rmin in the `renorm_clipping` "
+                                 f"argument. Received: rmax={rmax}, rmin={rmin}.")
+            if dmax is not None and dmax < 0:
+                raise ValueError("dmax should be non-negative in the `renorm_clipping` "
+                                 f"argument. Received: dmax={dmax}.")
+        self.renorm_clipping = renorm_clipping
+        self.renorm_momentum = float(renorm_momentum)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
         self.axis = axis
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)
@@ -87,6 +110,17 @@ class BatchNormalization(Layer):
                                            trainable=False, name="moving_mean")
         self.moving_variance = self.add_weight(shape=shape, initializer=self.moving_variance_initializer,
                                                trainable=False, name="moving_variance")
+        if self.renorm:
+            def moving_stddev_initializer(shape, dtype=None):
+                return backend.xp.sqrt(backend.xp.asarray(
+                    self.moving_variance_initializer(shape, dtype=dtype)))
+
+            self.moving_stddev = self.add_weight(shape=shape, initializer=moving_stddev_initializer,
+                                                 trainable=False, name="moving_stddev")
+            self.renorm_mean = self.add_weight(shape=shape, initializer=self.moving_mean_initializer,
+                                               trainable=False, name="renorm_mean")
+            self.renorm_stddev = self.add_weight(shape=shape, initializer=moving_stddev_initializer,
+                                                 trainable=False, name="renorm_stddev")
         self.input_spec = InputSpec(ndim=ndim, axes={self.axis: size})
         self._axis = axis
         self._reduction_axes = tuple(a for a in range(ndim) if a != axis)
@@ -96,7 +130,12 @@ class BatchNormalization(Layer):
         def shaped(w):
             return w if self._axis == inputs.ndim - 1 else ops.reshape(w, self._broadcast)
 
-        if training and self.trainable:
+        gamma, beta = self.gamma, self.beta
+        if training and self.trainable and self.renorm:
+            mean = ops.mean(inputs, axis=self._reduction_axes, keepdims=True)
+            variance = ops.var(inputs, axis=self._reduction_axes, keepdims=True)
+            gamma, beta = self._renorm_transform(mean.data.reshape(-1), variance.data.reshape(-1))
+        elif training and self.trainable:
             mean = ops.mean(inputs, axis=self._reduction_axes, keepdims=True)
             variance = ops.var(inputs, axis=self._reduction_axes, keepdims=True)
             m = self.momentum
@@ -104,7 +143,36 @@ class BatchNormalization(Layer):
             self.moving_variance.assign(self.moving_variance.data * m + variance.data.reshape(-1) * (1 - m))
         else:
             mean, variance = shaped(self.moving_mean), shaped(self.moving_variance)
-        return normalize(inputs, mean, variance, self.epsilon, self.gamma, self.beta, shaped)
+        return normalize(inputs, mean, variance, self.epsilon, gamma, beta, shaped)
+
+    def _renorm_transform(self, mean, variance):
+        """The effective (gamma, beta) = (r gamma, d gamma + beta) of one renorm training step,
+        and the update of the renorm and moving statistics (arrays: no gradient through r, d)."""
+        xp = backend.xp
+        stddev = xp.sqrt(variance + self.epsilon)
+        renorm_stddev = xp.maximum(self.renorm_stddev.data, math.sqrt(self.epsilon))
+        r = stddev / renorm_stddev
+        d = (mean - self.renorm_mean.data) / renorm_stddev
+        clip = self.renorm_clipping
+        if clip.get("rmin") is not None:
+            r = xp.maximum(r, clip["rmin"])
+        if clip.get("rmax") is not None:
+            r = xp.minimum(r, clip["rmax"])
+        if clip.get("dmax") is not None:
+            d = xp.clip(d, -clip["dmax"], clip["dmax"])
+        r, d = Tensor(r.astype(mean.dtype)), Tensor(d.astype(mean.dtype))
+        gamma = r if self.gamma is None else r * self.gamma
+        beta = d if self.gamma is None else d * self.gamma
+        if self.beta is not None:
+            beta = beta + self.beta
+        rm, m = self.renorm_momentum, self.momentum
+        self.renorm_mean.assign(self.renorm_mean.data * rm + mean * (1 - rm))
+        self.renorm_stddev.assign(self.renorm_stddev.data * rm + stddev * (1 - rm))
+        self.moving_mean.assign(self.moving_mean.data * m + mean * (1 - m))
+        moving_stddev = self.moving_stddev.data * m + stddev * (1 - m)
+        self.moving_stddev.assign(moving_stddev)
+        self.moving_variance.assign(xp.maximum(moving_stddev * moving_stddev - self.epsilon, 0))
+        return gamma, beta
 
     def compute_output_shape(self, input_shape):
         return input_shape
@@ -123,9 +191,12 @@ class BatchNormalization(Layer):
             "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
             "beta_regularizer": serialize_regularizer(self.beta_regularizer),
             "gamma_regularizer": serialize_regularizer(self.gamma_regularizer),
-            "beta_constraint": None,
-            "gamma_constraint": None,
+            "beta_constraint": serialize_constraint(self.beta_constraint),
+            "gamma_constraint": serialize_constraint(self.gamma_constraint),
             "synchronized": self.synchronized,
+            "renorm": self.renorm,
+            "renorm_clipping": self.renorm_clipping,
+            "renorm_momentum": self.renorm_momentum,
         }
 
 
@@ -145,8 +216,8 @@ class LayerNormalization(Layer):
         elif not isinstance(axis, int):
             raise TypeError(f"Expected an int or a list/tuple of ints for the argument 'axis', "
                             f"but received: {axis}")
-        reject_constraint(self.name, "beta_constraint", beta_constraint)
-        reject_constraint(self.name, "gamma_constraint", gamma_constraint)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
         self.axis = axis
         self.epsilon = float(epsilon)
         self.center = center
@@ -164,8 +235,11 @@ class LayerNormalization(Layer):
         if any(not -ndim <= a < ndim for a in axes):
             raise ValueError(f"Layer '{self.name}': axis={self.axis} is out of range for inputs of "
                              f"shape {input_shape}")
+        # As Keras: the axis becomes a sorted list (so the config says [-1]), the weights take
+        # the sizes in that order and are reshaped onto the normalized axes.
+        self.axis = sorted(axes)
         self._axes = tuple(sorted(a % ndim for a in axes))
-        shape = tuple(input_shape[a] for a in self._axes)
+        shape = tuple(input_shape[a] for a in self.axis)
         add_gamma_beta(self, shape, gamma=self.scale or self.rms_scaling,
                        beta=self.center and not self.rms_scaling)
         self._broadcast = tuple(input_shape[a] if a in self._axes else 1 for a in range(ndim))
@@ -197,6 +271,6 @@ class LayerNormalization(Layer):
             "gamma_initializer": initializers.serialize(self.gamma_initializer),
             "beta_regularizer": serialize_regularizer(self.beta_regularizer),
             "gamma_regularizer": serialize_regularizer(self.gamma_regularizer),
-            "beta_constraint": None,
-            "gamma_constraint": None,
+            "beta_constraint": serialize_constraint(self.beta_constraint),
+            "gamma_constraint": serialize_constraint(self.gamma_constraint),
         }

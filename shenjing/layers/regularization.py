@@ -1,5 +1,5 @@
 """Regularization layers, active only when called with ``training=True``: Dropout and its
-spatial variants, GaussianNoise, GaussianDropout."""
+spatial variants (1D/2D/3D), GaussianNoise, GaussianDropout."""
 
 import math
 
@@ -71,9 +71,10 @@ class SpatialDropout1D(Dropout):
         return (inputs.shape[0], 1, inputs.shape[-1])
 
     def get_config(self):
-        config = super().get_config()
-        config.pop("noise_shape")
-        return config
+        # Keras's constructor takes (rate, [data_format,] seed, name, dtype) only: no `trainable`,
+        # and the dtype policy by its name.
+        return {"rate": self.rate, "seed": self.seed, "name": self.name,
+                "dtype": self._dtype_policy.name}
 
 
 @keras_export("keras.layers.SpatialDropout2D")
@@ -87,11 +88,26 @@ class SpatialDropout2D(SpatialDropout1D):
         self.data_format = standardize_data_format(data_format, self)
         self.input_spec = InputSpec(ndim=4)
 
+    _rank = 4
+
     def _noise_shape(self, inputs):
-        return (inputs.shape[0], 1, 1, inputs.shape[-1])
+        if self.data_format == "channels_first":
+            return inputs.shape[:2] + (1,) * (self._rank - 2)
+        return (inputs.shape[0],) + (1,) * (self._rank - 2) + (inputs.shape[-1],)
 
     def get_config(self):
         return {**super().get_config(), "data_format": self.data_format}
+
+
+@keras_export("keras.layers.SpatialDropout3D")
+class SpatialDropout3D(SpatialDropout2D):
+    """Dropout of whole 3-D feature maps: one mask per (sample, channel) over 5-D inputs."""
+
+    _rank = 5
+
+    def __init__(self, rate, data_format=None, seed=None, **kwargs):
+        super().__init__(rate, data_format=data_format, seed=seed, **kwargs)
+        self.input_spec = InputSpec(ndim=5)
 
 
 @keras_export("keras.layers.GaussianNoise")

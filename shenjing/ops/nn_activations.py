@@ -193,5 +193,7 @@ def log_softmax(x, axis=-1):
 def sparsemax(x, axis=-1):
     """The Euclidean projection of ``x`` onto the simplex along ``axis`` (sparse probabilities)."""
     x = as_tensor(x)
+    if x.ndim == 0:
+        raise ValueError(f"sparsemax: expected an input of rank >= 1. Received: x.shape={x.shape}")
     _check_axis(x, axis, "sparsemax")
     return _extra.sparsemax(x, axis=axis)

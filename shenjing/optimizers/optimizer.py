@@ -257,6 +257,10 @@ class Optimizer(OptimizerVariables):
             self._update(grads, vars_)
         if self.use_ema:
             self._update_moving_averages()
+        with no_grad():  # Keras: constraints project the variables after the update
+            for v in vars_:
+                if getattr(v, "constraint", None) is not None:
+                    v.assign(v.constraint(v))
         self._iterations += 1
 
     def _update(self, grads, vars_):
