@@ -8,6 +8,10 @@ writes and reads its own variables (``save_own_variables``/``load_own_variables`
 when registered with ``register_keras_serializable`` or passed in ``custom_objects``.
 """
 
+# Every built-in class registers itself where it is defined: import the floors whose classes a
+# file can name (Functional, Sequential, layers, losses, metrics, optimizers, callbacks), so that
+# ``shenjing.saving.load_model`` works in a program that imported nothing else.
+from .. import callbacks, constraints, layers, losses, metrics, models, optimizers  # noqa: F401
 from ..registry import (CustomObjectScope, custom_object_scope, get_custom_objects,
                         get_registered_name, get_registered_object, register_keras_serializable)
 from ..serialization import deserialize_keras_object, serialize_keras_object
