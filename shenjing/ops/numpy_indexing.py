@@ -113,4 +113,4 @@ def unravel_index(indices, shape):
     if idx.size and (int(idx.max()) >= size or int(idx.min()) < 0):
         raise ValueError(f"Expected indices in [0, {size}) for shape {tuple(shape)}. "
                          f"Received: max index {int(idx.max())}")
-    return tuple(Tensor(i.astype(idx.dtype)) for i in backend.xp.unravel_index(idx, tuple(shape)))
+    return tuple(int_tensor(i) for i in backend.xp.unravel_index(idx, tuple(shape)))

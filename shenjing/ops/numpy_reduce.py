@@ -43,7 +43,8 @@ def _reduce(primitive, xp_name, x, axis, keepdims):
     axes = _checked_axes(x, axis)
     if x.dtype.kind == "f":
         return primitive(x, axis=axes, keepdims=keepdims)
-    return Tensor(getattr(backend.xp, xp_name)(x.data, axis=axes, keepdims=keepdims))
+    out = getattr(backend.xp, xp_name)(x.data, axis=axes, keepdims=keepdims)
+    return Tensor(backend.xp.asarray(out).astype(x.dtype))
 
 
 @keras_op("sum")

@@ -96,12 +96,14 @@ def broadcast_to(x, shape):
 
 @keras_op("ndim")
 def ndim(x):
-    return Tensor(backend.xp.asarray(to_tensor(x).ndim, dtype="int32"))
+    """The rank of ``x``, a Python int (as Keras's backends return it)."""
+    return to_tensor(x).ndim
 
 
 @keras_op("size")
 def size(x):
-    return Tensor(backend.xp.asarray(to_tensor(x).size, dtype="int32"))
+    """The number of elements of ``x``, a Python int."""
+    return to_tensor(x).size
 
 
 @keras_op("view")

@@ -131,11 +131,11 @@ def bincount(x, weights=None, minlength=0, sparse=False):
 
 @keras_op("histogram")
 def histogram(x, bins=10, range=None):  # noqa: A002  (Keras's argument name)
-    """(counts, bin edges) of a 1-D tensor in ``bins`` equal bins over ``range``."""
+    """(counts, bin edges) of a 1-D tensor (counts in the float dtype, as Keras) in ``bins`` equal bins over ``range``."""
     data = float_tensor(x).data
     if data.ndim != 1:
         raise ValueError(f"Input tensor must be 1-dimensional. Received: input.shape={data.shape}")
     if not isinstance(bins, (int, np.integer)) or bins <= 0:
         raise ValueError(f"Expected `bins` to be a positive int. Received: bins={bins!r}")
     counts, edges = backend.xp.histogram(data, bins=int(bins), range=range)
-    return int_tensor(counts), Tensor(edges.astype(data.dtype))
+    return Tensor(counts.astype(data.dtype)), Tensor(edges.astype(data.dtype))
