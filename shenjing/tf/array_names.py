@@ -1,3 +1,261 @@
-"""TensorFlow-style ``array_names``: aliases of shenjing.ops (see shenjing/tf/__init__.py)."""
+"""TensorFlow's top-level array names (``tf.zeros``, ``tf.shape``, ``tf.concat``, ``tf.gather``,
+``tf.reduce_mean``, ...), each an alias of one ``shenjing.ops`` function, wrapped only where
+TensorFlow's arguments or semantics differ: ``tf.shape``/``tf.size``/``tf.rank`` return int32
+tensors, ``tf.split`` takes section sizes, ``tf.where(c)`` returns an (N, rank) int64 index
+matrix, ``tf.gather`` has ``batch_dims``, ``tf.range`` is int32 for integers. The elementwise
+and reduction names are ``tf.math``'s (the same functions)."""
 
-__all__ = []
+import numpy as np  # shape and dtype bookkeeping only
+
+from .. import backend
+from ..autograd import Tensor
+from ..ops import numpy as knp
+from ..ops.numpy_common import to_tensor
+from .math import (abs, add, argmax, argmin, cumsum, divide, equal, exp, floor, greater,  # noqa: F401
+                   greater_equal, less, less_equal, log, logical_and, logical_not, logical_or,
+                   maximum, minimum, multiply, not_equal, pow, reduce_all, reduce_any,
+                   reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum,
+                   round, sign, sqrt, square, subtract)
+
+__all__ = ["add_n", "argsort", "boolean_mask", "clip_by_value", "concat", "einsum", "expand_dims",
+           "eye", "fill", "gather", "gather_nd", "linspace", "matmul", "newaxis", "norm", "ones",
+           "ones_like", "pad", "range", "rank", "reshape", "reverse", "shape", "size", "sort",
+           "split", "squeeze", "stack", "tensordot", "tile", "transpose", "unstack", "where",
+           "zeros", "zeros_like",
+           "abs", "add", "argmax", "argmin", "cumsum", "divide", "equal", "exp", "floor", "greater",
+           "greater_equal", "less", "less_equal", "log", "logical_and", "logical_not", "logical_or",
+           "maximum", "minimum", "multiply", "not_equal", "pow", "reduce_all", "reduce_any",
+           "reduce_logsumexp", "reduce_max", "reduce_mean", "reduce_min", "reduce_prod",
+           "reduce_sum", "round", "sign", "sqrt", "square", "subtract"]
+
+newaxis = None
+
+
+def _dt(dtype):
+    return None if dtype is None else np.dtype(getattr(dtype, "name", dtype))
+
+
+def zeros(shape, dtype="float32", name=None):
+    return knp.zeros(shape, _dt(dtype))
+
+
+def ones(shape, dtype="float32", name=None):
+    return knp.ones(shape, _dt(dtype))
+
+
+def zeros_like(input, dtype=None, name=None):  # noqa: A002  (tf's argument name)
+    return knp.zeros_like(input, _dt(dtype))
+
+
+def ones_like(input, dtype=None, name=None):  # noqa: A002
+    return knp.ones_like(input, _dt(dtype))
+
+
+def fill(dims, value, name=None):
+    """A tensor of shape ``dims`` filled with ``value`` (its dtype: int32 for ints, float32 for floats)."""
+    return knp.full(dims, value, dtype=knp.array(value).dtype)
+
+
+def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001  (tf.range)
+    return knp.arange(start, limit, delta, dtype=_dt(dtype))
+
+
+def eye(num_rows, num_columns=None, batch_shape=None, dtype="float32", name=None):
+    out = knp.eye(num_rows, num_columns, dtype=_dt(dtype))
+    if batch_shape:
+        out = knp.broadcast_to(out, tuple(batch_shape) + out.shape)
+    return out
+
+
+def linspace(start, stop, num, name=None, axis=0):
+    return knp.linspace(start, stop, num, axis=axis, dtype=backend.floatx())
+
+
+def shape(input, out_type="int32", name=None):  # noqa: A002
+    """The shape as a 1-D integer tensor."""
+    return Tensor(backend.xp.asarray(to_tensor(input).shape, dtype=_dt(out_type)))
+
+
+def size(input, out_type="int32", name=None):  # noqa: A002
+    return Tensor(backend.xp.asarray(to_tensor(input).size, dtype=_dt(out_type)))
+
+
+def rank(input, name=None):  # noqa: A002
+    return Tensor(backend.xp.asarray(to_tensor(input).ndim, dtype="int32"))
+
+
+def reshape(tensor, shape, name=None):
+    return knp.reshape(tensor, shape)
+
+
+def expand_dims(input, axis, name=None):  # noqa: A002
+    return knp.expand_dims(input, axis)
+
+
+def squeeze(input, axis=None, name=None):  # noqa: A002
+    return knp.squeeze(input, axis)
+
+
+def transpose(a, perm=None, conjugate=False, name=None):
+    return knp.transpose(a, perm)
+
+
+def concat(values, axis, name="concat"):
+    return knp.concatenate(values, axis=axis)
+
+
+def stack(values, axis=0, name="stack"):
+    return knp.stack(values, axis=axis)
+
+
+def unstack(value, num=None, axis=0, name="unstack"):
+    """The slices of ``value`` along ``axis``, as a list."""
+    x = to_tensor(value)
+    axis = axis % x.ndim
+    if num is not None and num != x.shape[axis]:
+        raise ValueError(f"Expected num={x.shape[axis]} (the length of axis {axis}). Received: num={num}")
+    head = (slice(None),) * axis
+    return [knp.get_item(x, head + (i,)) for i in np.arange(x.shape[axis]).tolist()]
+
+
+def split(value, num_or_size_splits, axis=0, num=None, name="split"):
+    """Equal pieces (an int) or pieces of the given sizes (one may be -1)."""
+    x = to_tensor(value)
+    if isinstance(num_or_size_splits, (int, np.integer)):
+        return knp.split(x, int(num_or_size_splits), axis=axis)
+    sizes = [int(s) for s in (num_or_size_splits.tolist() if isinstance(num_or_size_splits, Tensor)
+                              else num_or_size_splits)]
+    n = x.shape[axis]
+    if sizes.count(-1) == 1:
+        sizes[sizes.index(-1)] = n - (sum(sizes) + 1)
+    if sum(sizes) != n or any(s < 0 for s in sizes):
+        raise ValueError(f"Expected sizes that sum to {n} (the length of axis {axis}). "
+                         f"Received: num_or_size_splits={num_or_size_splits}")
+    return knp.split(x, np.cumsum(sizes)[:-1].tolist(), axis=axis)
+
+
+def tile(input, multiples, name=None):  # noqa: A002
+    return knp.tile(input, multiples.tolist() if isinstance(multiples, Tensor) else multiples)
+
+
+def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
+    """params gathered at ``indices`` along ``axis`` (default batch_dims), the first
+    ``batch_dims`` axes of params and indices matched pairwise."""
+    x, idx = to_tensor(params), to_tensor(indices)
+    axis = batch_dims if axis is None else axis % x.ndim
+    if batch_dims < 0:
+        batch_dims += idx.ndim
+    if batch_dims == 0:
+        return knp.take(x, idx, axis=axis)
+    if x.shape[:batch_dims] != idx.shape[:batch_dims]:
+        raise ValueError(f"Expected params and indices to share their first {batch_dims} axes. "
+                         f"Received: params.shape={x.shape}, indices.shape={idx.shape}")
+    batch = int(np.prod(x.shape[:batch_dims]))
+    xf = knp.reshape(x, (batch,) + x.shape[batch_dims:])
+    idf = knp.reshape(idx, (batch,) + idx.shape[batch_dims:])
+    parts = [knp.take(knp.get_item(xf, b), knp.get_item(idf, b), axis=axis - batch_dims)
+             for b in np.arange(batch).tolist()]
+    out = knp.stack(parts, axis=0)
+    return knp.reshape(out, x.shape[:batch_dims] + out.shape[1:])
+
+
+def gather_nd(params, indices, batch_dims=0, name=None):
+    """params[indices[..., 0], indices[..., 1], ...]: the last axis of ``indices`` indexes the
+    leading axes of ``params``."""
+    if batch_dims:
+        raise ValueError(f"Expected batch_dims=0 (shenjing's gather_nd). Received: batch_dims={batch_dims}")
+    x, idx = to_tensor(params), to_tensor(indices).data
+    if idx.shape[-1] > x.ndim:
+        raise ValueError(f"Expected indices.shape[-1] <= rank(params) = {x.ndim}. Received: indices.shape={idx.shape}")
+    key = tuple(idx[..., i] for i in np.arange(idx.shape[-1]).tolist())
+    return knp.get_item(x, key)
+
+
+def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
+    """The entries of ``tensor`` where ``mask`` (covering axes axis..axis+mask.ndim) is True, flattened
+    over the masked axes."""
+    x, m = to_tensor(tensor), to_tensor(mask).data.astype(bool)
+    axis = 0 if axis is None else axis % x.ndim
+    if x.shape[axis:axis + m.ndim] != m.shape:
+        raise ValueError(f"Expected a mask of shape {x.shape[axis:axis + m.ndim]}. Received: mask.shape={m.shape}")
+    flat = knp.reshape(x, x.shape[:axis] + (-1,) + x.shape[axis + m.ndim:])
+    return knp.take(flat, backend.xp.nonzero(m.reshape(-1))[0], axis=axis)
+
+
+def where(condition, x=None, y=None, name=None):
+    """x where condition else y; with condition alone, the (N, rank) int64 coordinates of its
+    True entries."""
+    if x is None and y is None:
+        coords = backend.xp.argwhere(to_tensor(condition).data)
+        return Tensor(coords.astype("int64"))
+    return knp.where(condition, x, y)
+
+
+def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
+    if str(mode).upper() != "CONSTANT":
+        raise ValueError(f"Expected mode='CONSTANT' (shenjing pads with a constant). Received: mode={mode!r}")
+    paddings = paddings.tolist() if isinstance(paddings, Tensor) else paddings
+    return knp.pad(tensor, paddings, constant_values=constant_values)
+
+
+def reverse(tensor, axis, name=None):
+    return knp.flip(tensor, tuple(axis.tolist() if isinstance(axis, Tensor) else axis))
+
+
+def sort(values, axis=-1, direction="ASCENDING", name=None):
+    if direction not in ("ASCENDING", "DESCENDING"):
+        raise ValueError(f"Expected direction 'ASCENDING' or 'DESCENDING'. Received: direction={direction!r}")
+    out = knp.sort(values, axis=axis)
+    return out if direction == "ASCENDING" else knp.flip(out, axis)
+
+
+def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
+    if direction not in ("ASCENDING", "DESCENDING"):
+        raise ValueError(f"Expected direction 'ASCENDING' or 'DESCENDING'. Received: direction={direction!r}")
+    x = to_tensor(values)
+    return knp.argsort(x if direction == "ASCENDING" else knp.negative(x), axis=axis)
+
+
+def clip_by_value(t, clip_value_min, clip_value_max, name=None):
+    return knp.clip(t, clip_value_min, clip_value_max)
+
+
+def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False, name=None, **kwargs):
+    a, b = to_tensor(a), to_tensor(b)
+    if transpose_a or adjoint_a:
+        a = knp.swapaxes(a, -1, -2)
+    if transpose_b or adjoint_b:
+        b = knp.swapaxes(b, -1, -2)
+    return knp.matmul(a, b)
+
+
+def tensordot(a, b, axes, name=None):
+    return knp.tensordot(a, b, axes)
+
+
+def einsum(equation, *inputs, **kwargs):
+    kwargs.pop("name", None)
+    return knp.einsum(equation, *inputs, **kwargs)
+
+
+def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa: A002
+    """The euclidean (2), 1 or max (inf) norm of the entries over ``axis`` (all when None)."""
+    x = to_tensor(tensor)
+    keep = bool(keepdims)
+    if ord in ("euclidean", "fro", 2, 2.0):
+        return knp.sqrt(knp.sum(knp.square(x), axis=axis, keepdims=keep))
+    if ord in (1, 1.0):
+        return knp.sum(knp.abs(x), axis=axis, keepdims=keep)
+    if ord == np.inf:
+        return knp.max(knp.abs(x), axis=axis, keepdims=keep)
+    raise ValueError(f"Expected ord in ('euclidean', 'fro', 1, 2, inf). Received: ord={ord!r}")
+
+
+def add_n(inputs, name=None):
+    """The elementwise sum of a list of same-shaped tensors."""
+    if not inputs:
+        raise ValueError("Expected a non-empty list of tensors for add_n. Received: inputs=[]")
+    out = inputs[0]
+    for x in inputs[1:]:
+        out = knp.add(out, x)
+    return knp.array(out) if not isinstance(out, Tensor) else out

@@ -22,3 +22,8 @@ from .pool import average_pool, global_average_pool, global_max_pool, max_pool
 from .reduce import amax, amin, argmax, argmin, logsumexp, max, mean, min, std, sum, var
 from .shape import (broadcast_to, concatenate, expand_dims, flatten, getitem, pad,
                     reshape, split, squeeze, stack, swapaxes, take, transpose)
+from .scan import cumprod, cumsum, prod
+from .unary_math import (arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, cbrt,
+                         cos, cosh, exp2, expm1, log1p, log2, log10, reciprocal, sin, sinc,
+                         sinh, tan)
+from .einsum import einsum, logabsdet
