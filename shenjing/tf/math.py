@@ -4,6 +4,8 @@ semantics differ: ``reduce_*(input_tensor, axis, keepdims)``, ``argmax`` along a
 default with int64 indices, integer ``reduce_mean`` staying integer, ``cumsum`` with
 ``exclusive``/``reverse``). ``tf.reduce_sum`` and friends are these same functions."""
 
+import collections
+
 import numpy as np  # dtypes only
 
 from .. import backend
@@ -154,30 +156,15 @@ def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
 
 
 def top_k(input, k=1, sorted=True, index_type="int32", name=None):  # noqa: A002
-    """(values, indices) of the ``k`` largest entries of the last axis, largest first; ties keep
-    the lower index first. Uses ``shenjing.ops.top_k`` where keras.ops.math provides it."""
-    math_top_k = getattr(ops, "top_k", None)
-    if math_top_k is not None:
-        values, indices = math_top_k(input, k=k, sorted=sorted)
-        return values, Tensor(indices.data.astype(np.dtype(index_type)))
-    x = to_tensor(input)
-    if not 0 <= int(k) <= x.shape[-1]:
-        raise ValueError(f"Expected k in [0, {x.shape[-1]}] (the last axis). Received: k={k}")
-    order = knp.argsort(knp.negative(x) if x.dtype != bool else knp.logical_not(x), axis=-1)
-    indices = knp.get_item(order, (Ellipsis, slice(0, int(k))))
-    return knp.take_along_axis(x, indices, axis=-1), Tensor(indices.data.astype(np.dtype(index_type)))
+    """TF's ``TopKV2(values, indices)`` of the ``k`` largest entries of the last axis
+    (``shenjing.ops.top_k``; ``tf.nn.top_k`` is the same function)."""
+    values, indices = ops.top_k(input, k=k, sorted=sorted)
+    return TopKV2(values, Tensor(indices.data.astype(np.dtype(index_type))))
+
+
+TopKV2 = collections.namedtuple("TopKV2", ["values", "indices"])
 
 
 def segment_sum(data, segment_ids, name=None):
-    """out[i] = sum of data[j] over j with segment_ids[j] == i (sorted ids; differentiable)."""
-    x = to_tensor(data)
-    ids = to_tensor(segment_ids)
-    if ids.ndim != 1 or ids.shape[0] != x.shape[0]:
-        raise ValueError(f"Expected 1-D segment_ids of length {x.shape[0]} (data's first axis). "
-                         f"Received: segment_ids.shape={ids.shape}")
-    n = int(ids.data.max()) + 1 if ids.size else 0
-    onehot = (backend.xp.arange(n)[:, None] == ids.data[None, :]).astype(
-        x.dtype if x.dtype.kind == "f" else "int64")
-    flat = knp.reshape(x, (x.shape[0], -1))
-    out = knp.matmul(Tensor(onehot), flat)
-    return knp.reshape(knp.array(out, x.dtype), (n,) + x.shape[1:])
+    """out[i] = sum of data[j] over j with segment_ids[j] == i (``shenjing.ops.segment_sum``)."""
+    return ops.segment_sum(data, segment_ids)

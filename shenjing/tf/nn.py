@@ -3,7 +3,6 @@ TensorFlow's argument names (``features``, ``logits``, ``labels``) and defaults 
 differ from Keras's (``gelu`` is exact by default, ``leaky_relu``'s slope is ``alpha``).
 ``dropout`` is always on and scales the kept values by 1 / (1 - rate)."""
 
-import collections
 import math as _math
 
 from .. import backend
@@ -191,12 +190,7 @@ def embedding_lookup(params, ids, max_norm=None, name=None):
     return ops.take(params, ids, axis=0)
 
 
-TopKV2 = collections.namedtuple("TopKV2", ["values", "indices"])
-
-
-def top_k(input, k=1, sorted=True, name=None):  # noqa: A002  (TensorFlow's argument name)
-    """(values, indices) of the k largest entries of the last axis, as TF's namedtuple."""
-    return TopKV2(*ops.top_k(input, k, sorted=sorted))
+from .math import TopKV2, top_k  # noqa: E402  (tf.nn.top_k is tf.math.top_k)
 
 
 def in_top_k(targets, predictions, k, name=None):
