@@ -18,3 +18,4 @@ from .pool import average_pool, global_average_pool, global_max_pool, max_pool
 from .reduce import amax, amin, argmax, argmin, logsumexp, max, mean, min, std, sum, var
 from .shape import (broadcast_to, concatenate, expand_dims, flatten, getitem, pad,
                     reshape, split, squeeze, stack, swapaxes, take, transpose)
+from . import linalg_extra  # noqa: F401,E402  (Inv, Det, Solve, Cholesky, Eigh, SingularValues: used by shenjing.ops.linalg)
