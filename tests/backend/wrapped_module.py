@@ -86,6 +86,8 @@ def _wrap(value):
         return value.view(WrappedArray)
     if isinstance(value, np.generic):  # a reduction's scalar: a 0-d array, as CuPy returns
         return np.asarray(value).view(WrappedArray)
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # linalg's EighResult, SVDResult
+        return type(value)(*(_wrap(v) for v in value))
     if isinstance(value, (list, tuple)):
         return type(value)(_wrap(v) for v in value)
     return value
