@@ -19,3 +19,4 @@ from .reduce import amax, amin, argmax, argmin, logsumexp, max, mean, min, std, 
 from .shape import (broadcast_to, concatenate, expand_dims, flatten, getitem, pad,
                     reshape, split, squeeze, stack, swapaxes, take, transpose)
 from . import linalg_extra  # noqa: F401,E402  (Inv, Det, Solve, Cholesky, Eigh, SingularValues: used by shenjing.ops.linalg)
+from . import custom, scatter  # noqa: F401,E402  (CustomGradient; ScatterAdd, IndexAdd, IndexSet, SliceSet: used by shenjing.ops.core)
