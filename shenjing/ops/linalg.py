@@ -169,7 +169,7 @@ def solve_triangular(a, b, lower=False):
     return solve(a * backend.xp.asarray(keep.astype(a.dtype)), b)
 
 
-@keras_op("svd", module="linalg")
+@keras_op("svd", module="linalg", class_name="SVD")
 def svd(x, full_matrices=True, compute_uv=True):
     """(u, s, vh) with x = u diag(s) vh; s alone (differentiable) when compute_uv=False."""
     x = _matrix(x, "svd", square=False)
