@@ -28,6 +28,10 @@ _TF_FACES = ("nn", "math", "linalg", "image", "dtypes")
 
 
 def __getattr__(name):
+    if name == "TensorSpec":  # tf.TensorSpec, without loading shenjing.data on import
+        from .data import TensorSpec
+
+        return TensorSpec
     if name in _TF_FACES:
         module = importlib.import_module(f".tf.{name}", __name__)
         globals()[name] = module

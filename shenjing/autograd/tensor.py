@@ -6,6 +6,26 @@ from .. import backend
 from . import graph
 
 
+class TensorShape(tuple):
+    """A tensor's shape: a tuple of ints that also answers TensorFlow's ``as_list()``,
+    ``rank`` and ``num_elements()``."""
+
+    __slots__ = ()
+
+    def as_list(self):
+        return list(self)
+
+    @property
+    def rank(self):
+        return len(self)
+
+    def num_elements(self):
+        n = 1
+        for d in self:
+            n *= d
+        return n
+
+
 class Tensor:
     """An n-dimensional array that records the ops applied to it for backprop.
 
@@ -30,7 +50,7 @@ class Tensor:
     # -- array facts -------------------------------------------------------
     @property
     def shape(self):
-        return self.data.shape
+        return TensorShape(self.data.shape)
 
     @property
     def dtype(self):
@@ -49,7 +69,15 @@ class Tensor:
         return self._ctx is None
 
     def __len__(self):
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor (a scalar) is undefined")
         return len(self.data)
+
+    def __iter__(self):
+        """The slices along the first axis, as TensorFlow's eager tensors iterate."""
+        if self.data.ndim == 0:
+            raise TypeError("Cannot iterate over a 0-d tensor (a scalar)")
+        return (self[i] for i in range(len(self.data)))
 
     def numpy(self):
         """The underlying NumPy array (shared, not copied)."""

@@ -1,6 +1,6 @@
 """``Variable``: a named, trainable leaf Tensor that optimizers update in place."""
 
-import numpy as np  # broadcast_shapes on shape tuples only: arrays go through backend.xp
+import numpy as np  # broadcast_shapes and dtype probes on host values only: arrays go through backend.xp
 
 from .. import backend
 from .tensor import Tensor
@@ -11,9 +11,20 @@ class Variable(Tensor):
 
     __slots__ = ("_trainable", "path", "constraint")
 
-    def __init__(self, initializer, shape=None, dtype=None, trainable=True, name=None,
-                 constraint=None):
+    def __init__(self, initializer=None, shape=None, dtype=None, trainable=True, name=None,
+                 initial_value=None, constraint=None):
+        if initializer is None:  # TensorFlow's keyword: tf.Variable(initial_value=...)
+            initializer = initial_value
+        if initializer is None:
+            raise ValueError(f"Variable {name!r}: Expected an initial value or an initializer. "
+                             "Received: initializer=None")
         value = initializer(shape, dtype=dtype) if callable(initializer) else initializer
+        if dtype is None and not hasattr(value, "dtype"):  # Python numbers and lists, as Keras/TF:
+            probe = np.asarray(value)                      # floats -> floatx, ints -> int32
+            if probe.dtype.kind == "f":
+                dtype = backend.floatx()
+            elif probe.dtype == np.int64:
+                dtype = np.int32
         array = backend.xp.array(getattr(value, "data", value), dtype=dtype, copy=True)
         if shape is not None and tuple(array.shape) != tuple(shape):
             raise ValueError(
