@@ -238,17 +238,7 @@ def einsum(equation, *inputs, **kwargs):
     return knp.einsum(equation, *inputs, **kwargs)
 
 
-def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa: A002
-    """The euclidean (2), 1 or max (inf) norm of the entries over ``axis`` (all when None)."""
-    x = to_tensor(tensor)
-    keep = bool(keepdims)
-    if ord in ("euclidean", "fro", 2, 2.0):
-        return knp.sqrt(knp.sum(knp.square(x), axis=axis, keepdims=keep))
-    if ord in (1, 1.0):
-        return knp.sum(knp.abs(x), axis=axis, keepdims=keep)
-    if ord == np.inf:
-        return knp.max(knp.abs(x), axis=axis, keepdims=keep)
-    raise ValueError(f"Expected ord in ('euclidean', 'fro', 1, 2, inf). Received: ord={ord!r}")
+from .linalg import norm  # noqa: E402  (tf.norm is tf.linalg.norm)
 
 
 def add_n(inputs, name=None):

@@ -8,6 +8,7 @@ diag, diag_part, band_part and trace are differentiable compositions over the la
 
 import numpy as np  # host-side masks and shapes
 
+from .. import ops as _ops
 from .. import backend
 from ..autograd import Tensor
 from ..autograd.ops import arithmetic, reduce, shape as _shape
@@ -100,12 +101,8 @@ def diag(diagonal, name=None, k=0, num_rows=-1, num_cols=-1, padding_value=0, al
 
 
 def diag_part(input, name=None, k=0, padding_value=0, align="RIGHT_LEFT"):  # noqa: A002
-    """The main diagonal (..., min(m, n)) of (..., m, n) matrices."""
-    if k != 0:
-        raise ValueError(f"tf.linalg.diag_part: only the main diagonal (k=0) is supported. Received: k={k}")
-    x = _core.convert_to_tensor(input)
-    index = np.arange(min(x.shape[-2:]))
-    return _shape.getitem(x, (Ellipsis, index, index))
+    """The k-th diagonal (..., min(m, n)) of (..., m, n) matrices (``ops.diagonal``)."""
+    return _ops.diagonal(input, offset=k, axis1=-2, axis2=-1)
 
 
 def band_part(input, num_lower, num_upper, name=None):  # noqa: A002
@@ -122,8 +119,8 @@ def band_part(input, num_lower, num_upper, name=None):  # noqa: A002
 
 
 def trace(x, name=None):
-    """The sum of the main diagonal of each (..., m, n) matrix."""
-    return reduce.sum(diag_part(x), axis=-1)
+    """The sum of the main diagonal of each (..., m, n) matrix (``ops.trace``)."""
+    return _ops.trace(x, axis1=-2, axis2=-1)
 
 
 def eye(num_rows, num_columns=None, batch_shape=None, dtype="float32", name=None):

@@ -1,7 +1,7 @@
 """TensorFlow's tensor, variable, dtype and conversion names, star-imported into ``shenjing``:
 ``tf.constant``, ``tf.convert_to_tensor``, ``tf.Variable``, ``tf.cast``, ``tf.identity``,
-``tf.stop_gradient``, ``tf.print``, ``tf.float32`` and the other dtypes, ``tf.newaxis``,
-``tf.TensorShape``, ``tf.is_tensor``, ``tf.rank``, ``tf.size``.
+``tf.stop_gradient``, ``tf.print``, ``tf.float32`` and the other dtypes,
+``tf.TensorShape``, ``tf.is_tensor`` (``tf.newaxis``, ``tf.rank``, ``tf.size`` are in array_names).
 
 Each is an alias of one ``shenjing.ops`` function (or of shenjing's Tensor and Variable)
 with TensorFlow's argument names. (``tf.TensorSpec`` is ``shenjing.data.TensorSpec``, reached
@@ -23,12 +23,9 @@ from .dtypes import (DType, as_dtype, bool, cast, complex64, complex128, double,
 
 __all__ = ["DType", "Tensor", "TensorShape", "Variable", "as_dtype", "bool", "cast",
            "complex64", "complex128", "constant", "convert_to_tensor", "double", "float16", "float32",
-           "float64", "half", "identity", "int8", "int16", "int32", "int64", "is_tensor", "newaxis",
-           "print", "rank", "saturate_cast", "size", "stop_gradient", "uint8", "uint16", "uint32",
+           "float64", "half", "identity", "int8", "int16", "int32", "int64", "is_tensor", 
+           "print", "saturate_cast", "stop_gradient", "uint8", "uint16", "uint32",
            "uint64"]
-
-newaxis = None
-
 
 def constant(value, dtype=None, shape=None, name=None):
     """A tensor of ``value``: Python ints become int32 and floats float32 (as TensorFlow);
@@ -67,17 +64,6 @@ def stop_gradient(input, name=None):  # noqa: A002
 
 def is_tensor(x):
     return _core.is_tensor(x)
-
-
-def rank(input, name=None):  # noqa: A002
-    """The number of axes, as an int32 scalar tensor."""
-    return Tensor(backend.xp.asarray(np.ndim(input.data if isinstance(input, Tensor) else input), np.int32))
-
-
-def size(input, out_type=None, name=None):  # noqa: A002
-    """The number of elements, as an int32 scalar tensor (``out_type`` to change it)."""
-    n = input.size if isinstance(input, Tensor) else np.size(input)
-    return Tensor(backend.xp.asarray(n, as_dtype(out_type or "int32")))
 
 
 def _text(value, summarize):
