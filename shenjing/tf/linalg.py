@@ -11,7 +11,7 @@ import numpy as np  # host-side masks and shapes
 from .. import ops as _ops
 from .. import backend
 from ..autograd import Tensor
-from ..autograd.ops import arithmetic, reduce, shape as _shape
+from ..autograd.ops import arithmetic, shape as _shape
 from ..ops import core as _core, linalg as _linalg
 from ..ops import matmul as _matmul
 
