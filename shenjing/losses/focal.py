@@ -18,7 +18,7 @@ def _check_axis(name, axis):
                          f"of type {type(axis)}")
 
 
-@keras_export("keras.losses.binary_focal_crossentropy", "keras.metrics.binary_focal_crossentropy")
+@keras_export("keras.losses.binary_focal_crossentropy")
 def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha=0.25, gamma=2.0,
                               from_logits=False, label_smoothing=0.0, axis=-1):
     """mean(w (1 - p_t)^gamma bce(t, p), axis), w = t alpha + (1 - t)(1 - alpha) if balancing."""
@@ -36,8 +36,7 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha
     return ops.mean(focal, axis=axis)
 
 
-@keras_export("keras.losses.categorical_focal_crossentropy",
-              "keras.metrics.categorical_focal_crossentropy")
+@keras_export("keras.losses.categorical_focal_crossentropy")
 def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False,
                                    label_smoothing=0.0, axis=-1):
     """sum(alpha (1 - p)^gamma (-t log p), axis), p normalised along ``axis`` and clipped."""
