@@ -103,3 +103,17 @@ def test_new_losses_resolve_by_name():
     assert losses.get("dice") is losses.dice
     assert isinstance(losses.get("BinaryFocalCrossentropy"), losses.BinaryFocalCrossentropy)
     assert losses.get("categorical_generalized_cross_entropy") is losses.categorical_generalized_cross_entropy
+
+
+def test_ctc_loss_single_path_and_errors():
+    # One step, one label: the only path emits the label, so the loss is -log p(label)
+    logits = rng.normal(size=(1, 1, 3))
+    log_p = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+    out = losses.ctc(np.array([[2, 0]]), _t(logits))
+    np.testing.assert_allclose(out.data, [-log_p[0, 0, 2]], rtol=1e-6)
+    labels, logits = np.array([[1, 2, 0], [2, 2, 1]]), rng.normal(size=(2, 6, 3))
+    assert shenjing.gradcheck(lambda p: losses.CTC()(labels, p), [logits])
+    with pytest.raises(ValueError, match="y_true.shape"):
+        losses.ctc(np.array([1, 2]), _t(logits))
+    with pytest.raises(ValueError, match="out of range|must lie in"):
+        losses.ctc(np.array([[5, 0]]), _t(logits[:1]))
