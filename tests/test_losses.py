@@ -284,21 +284,29 @@ def test_sample_weight_semantics():
         losses.MeanSquaredError(reduction=None)(Y_REG, _t(P_REG), sample_weight=w).numpy(), per_sample * w)
 
 
-def test_sample_weight_per_sample_on_sequence_losses():
+def test_sample_weight_on_sequence_losses_follows_keras_broadcasting():
     y_true = rng.normal(size=(3, 4, 2))
     y_pred = rng.normal(size=(3, 4, 2))
     per_step = ((y_true - y_pred) ** 2).mean(-1)  # (3, 4)
-    w = np.array([1.0, 2.0, 0.0])
+    w = np.array([[1.0], [2.0], [0.0]])  # (B, 1): one weight per sample, broadcast along T
     out = losses.MeanSquaredError()(y_true, _t(y_pred), sample_weight=w)
-    np.testing.assert_allclose(out.item(), (per_step * w[:, None]).sum() / per_step.size)
+    np.testing.assert_allclose(out.item(), (per_step * w).sum() / per_step.size)
+    out = losses.MeanSquaredError(reduction="mean_with_sample_weight")(y_true, _t(y_pred), sample_weight=w)
+    np.testing.assert_allclose(out.item(), (per_step * w).sum() / w.sum())  # unbroadcast sum
     w_steps = rng.uniform(size=(3, 4))
     out = losses.MeanSquaredError()(y_true, _t(y_pred), sample_weight=w_steps)
     np.testing.assert_allclose(out.item(), (per_step * w_steps).sum() / per_step.size)
+    with pytest.raises(ValueError, match=r"shape \(batch, 1\)"):
+        # (B,) against (B, T) broadcasts along T in Keras, which fails for B != T
+        losses.MeanSquaredError()(y_true, _t(y_pred), sample_weight=np.ones(3))
     with pytest.raises(ValueError, match="sample_weight"):
         losses.MeanSquaredError()(y_true, _t(y_pred), sample_weight=np.ones(5))
-    with pytest.raises(ValueError, match=r"shape \(batch, 1\)"):
-        # rank-1 predictions: the per-sample losses were already averaged into one number
-        losses.BinaryCrossentropy()(np.array([0, 1]), _t([0.2, 0.7]), sample_weight=[1.0, 2.0])
+
+
+def test_reduction_none_with_column_weights_keeps_keras_shape():
+    out = losses.BinaryCrossentropy(reduction="none")(
+        np.array([[0.0], [1.0]]), _t([[0.2], [0.7]]), sample_weight=np.array([[1.0], [2.0]]))
+    assert out.shape == (2, 1)
 
 
 def test_gradient_through_the_reduced_loss():

@@ -41,6 +41,10 @@ ARGS = {
     "ExponentialDecay": (0.1, 100, 0.9), "InverseTimeDecay": (0.1, 100, 0.5),
     "PiecewiseConstantDecay": ([10, 20], [0.1, 0.01, 0.001]), "PolynomialDecay": (0.1, 100),
 }
+# The metrics of issue 9 that need arguments.
+ARGS.update({"IoU": (3, [0, 1]), "MeanIoU": (3,), "OneHotIoU": (3, [1]), "OneHotMeanIoU": (3,),
+             "PrecisionAtRecall": (0.5,), "RecallAtPrecision": (0.5,),
+             "SensitivityAtSpecificity": (0.5,), "SpecificityAtSensitivity": (0.5,)})
 KWARGS = {"InputLayer": {"shape": (3,)}, "Optimizer": {"learning_rate": 0.01}}
 MODULE = {"DTypePolicy": "keras"}   # as Keras writes it
 # Abstract bases and specs: they resolve by name but have no config of their own.

@@ -19,6 +19,18 @@ from .functions import (ALIASES, EPSILON, FUNCTIONS, BCE, KLD, MAE, MAPE, MSE, M
                         mean_squared_logarithmic_error, mse, msle, poisson,
                         sparse_categorical_crossentropy, squared_hinge)
 from .loss import Loss, LossFunctionWrapper, reduce_values, reduce_weighted_values
+from .circle import Circle, circle
+from .ctc import CTC, ctc
+from .focal import (BinaryFocalCrossentropy, CategoricalFocalCrossentropy,
+                    binary_focal_crossentropy, categorical_focal_crossentropy)
+from .generalized_crossentropy import (CategoricalGeneralizedCrossEntropy,
+                                       categorical_generalized_cross_entropy)
+from .overlap import Dice, Tversky, dice, tversky
+
+CLASSES = CLASSES + (BinaryFocalCrossentropy, CategoricalFocalCrossentropy, Dice, Tversky,
+                     Circle, CategoricalGeneralizedCrossEntropy, CTC)
+FUNCTIONS = FUNCTIONS + (binary_focal_crossentropy, categorical_focal_crossentropy, dice, tversky,
+                         circle, categorical_generalized_cross_entropy, ctc)
 
 _CLASSES_BY_NAME = {cls.__name__: cls for cls in CLASSES + (Loss, LossFunctionWrapper)}
 _FUNCTIONS_BY_NAME = {fn.__name__: fn for fn in FUNCTIONS}

@@ -51,6 +51,8 @@ class CosineSimilarity(LossFunctionWrapper):
         super().__init__(F.cosine_similarity, reduction=reduction, name=name, dtype=dtype,
                          axis=axis)
 
+    config_keys = ()  # Keras 3.15 writes only name and reduction
+
 
 @keras_export("keras.losses.Huber")
 class Huber(LossFunctionWrapper):
@@ -58,6 +60,8 @@ class Huber(LossFunctionWrapper):
 
     def __init__(self, delta=1.0, reduction=_SBS, name="huber_loss", dtype=None):
         super().__init__(F.huber, reduction=reduction, name=name, dtype=dtype, delta=delta)
+
+    config_keys = ()  # Keras 3.15 writes only name and reduction
 
 
 @keras_export("keras.losses.LogCosh")
@@ -138,11 +142,14 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
     batch size that ``"sum_over_batch_size"`` divides by.
     """
 
-    def __init__(self, from_logits=False, ignore_class=None, reduction=_SBS,
+    config_keys = ("from_logits", "ignore_class")  # Keras 3.15 does not write axis
+
+    def __init__(self, from_logits=False, ignore_class=None, reduction=_SBS, axis=-1,
                  name="sparse_categorical_crossentropy", dtype=None):
         super().__init__(F.sparse_categorical_crossentropy, reduction=reduction, name=name,
-                         dtype=dtype, from_logits=from_logits, ignore_class=ignore_class)
-        self.from_logits, self.ignore_class = from_logits, ignore_class
+                         dtype=dtype, from_logits=from_logits, ignore_class=ignore_class,
+                         axis=axis)
+        self.from_logits, self.ignore_class, self.axis = from_logits, ignore_class, axis
 
     def compute_mask(self, y_true, y_pred, losses):
         if self.ignore_class is None:

@@ -219,8 +219,8 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
         warnings.warn(
             f"{name}: y_pred has shape {y_pred.shape}, a single class, so the loss is always 0; "
             "use binary_crossentropy for two classes.", stacklevel=2)
-    if label_smoothing:
-        target = target * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[axis]
+    if label_smoothing:  # Keras divides by the last axis's size, whatever ``axis`` is
+        target = target * (1.0 - label_smoothing) + label_smoothing / target.shape[-1]
     if from_logits:
         return ops.softmax_cross_entropy(_to_last_axis(target, axis), _to_last_axis(y_pred, axis))
     p = y_pred / ops.sum(y_pred, axis=axis, keepdims=True)
@@ -262,10 +262,10 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     """
     name = "sparse_categorical_crossentropy"
     y_pred, from_logits = _fused(name, as_prediction(y_pred), from_logits, "softmax", axis)
-    y_pred = _to_last_axis(y_pred, axis)
     labels = backend.xp.asarray(getattr(y_true, "data", y_true))
-    if labels.ndim == y_pred.ndim and labels.ndim and labels.shape[-1] == 1:
-        labels = labels[..., 0]
+    if labels.ndim == y_pred.ndim and labels.ndim and labels.shape[axis] == 1:
+        labels = backend.xp.squeeze(labels, axis=axis)
+    y_pred = _to_last_axis(y_pred, axis)
     if labels.shape != y_pred.shape[:-1]:
         message = (f"{name}: y_true must hold one integer label per row of y_pred, i.e. have shape "
                    f"{y_pred.shape[:-1]}, received y_true.shape={labels.shape} and "

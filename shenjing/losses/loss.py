@@ -15,6 +15,7 @@ import numpy as np  # broadcast_shapes on shape tuples only: arrays go through b
 
 from .. import backend, ops
 from .functions import as_prediction
+from ..autograd.tensor import Tensor
 from ..registry import keras_export
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
@@ -34,59 +35,87 @@ def _snake_case(name):
     return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
 
 
-def _align_weights(weights, shape, name):
-    """``weights`` shaped to broadcast against per-sample losses of ``shape``.
+def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
+    """Squeeze (or, for rank 1, expand) a trailing axis of size 1 when ranks differ by one.
 
-    A trailing axis of size 1 is dropped, and missing trailing axes are added,
-    so weights of shape (batch,) apply per sample to losses of shape (batch, steps).
+    Keras's rule, for arrays and Tensors alike.
     """
-    if weights.ndim == len(shape) + 1 and weights.shape[-1] == 1:
-        weights = weights[..., 0]
-    while weights.ndim < len(shape):
-        weights = weights[..., None]
-    try:
-        if np.broadcast_shapes(weights.shape, shape) == tuple(shape):
-            return weights
-    except ValueError:
-        pass
-    message = (f"{name}: sample_weight of shape {weights.shape} cannot weight the per-sample "
-               f"losses of shape {tuple(shape)}")
-    if len(shape) == 0:
-        message += (": the loss already averaged over the last axis of y_pred, which was the batch "
-                    "axis; give y_true and y_pred a last axis of size 1, e.g. shape (batch, 1)")
-    raise ValueError(message)
+    r1, r2 = len(x1.shape), len(x2.shape)
+    if r1 == r2 + 1 and x1.shape[-1] == 1:
+        if r2 == 1 and expand_rank_1:
+            x2 = x2[..., None] if not isinstance(x2, Tensor) else ops.expand_dims(x2, -1)
+        else:
+            x1 = x1[..., 0] if not isinstance(x1, Tensor) else ops.squeeze(x1, -1)
+    elif r2 == r1 + 1 and x2.shape[-1] == 1:
+        if r1 == 1 and expand_rank_1:
+            x1 = x1[..., None] if not isinstance(x1, Tensor) else ops.expand_dims(x1, -1)
+        else:
+            x2 = x2[..., 0] if not isinstance(x2, Tensor) else ops.squeeze(x2, -1)
+    return x1, x2
+
+
+def _merge_mask(weights, mask, dtype, reduction):
+    """Keras's ``apply_mask``: the mask folded into the sample weights.
+
+    For the mean reductions valid entries weigh total / valid (0 when none is valid),
+    so that dividing by the size gives the mean over the valid entries.
+    """
+    if mask is None:
+        return weights
+    mask = backend.xp.asarray(mask)
+    if reduction in ("mean", "sum_over_batch_size"):
+        valid = float(mask.astype(dtype).sum())
+        scale = mask.size / valid if valid else 0.0
+        float_mask = backend.xp.where(mask.astype(bool), scale, 0.0).astype(dtype)
+    else:
+        float_mask = mask.astype(dtype)
+    if weights is None:
+        return float_mask
+    float_mask, weights = squeeze_or_expand_to_same_rank(float_mask, weights)
+    return weights * float_mask
 
 
 def reduce_weighted_values(values, sample_weight=None, mask=None,
                            reduction="sum_over_batch_size", name="loss"):
-    """Weight ``values`` by ``sample_weight`` (and ``mask``) and reduce them to a scalar."""
+    """Weight ``values`` by ``sample_weight`` (and ``mask``) and reduce them, as Keras 3 does.
+
+    The weights' trailing axis of size 1 is squeezed (or the values' expanded, for
+    rank-1 values) when ranks differ by one; then they broadcast as arrays do, so
+    weights (B, 1) apply per sample to losses (B, T) and ``reduction="none"`` with
+    losses (B,) and weights (B, 1) gives (B, 1). ``"mean_with_sample_weight"``
+    divides by the sum of the weights as given (not broadcast).
+    """
     reduction = standardize_reduction(reduction)
     weights = None
     if sample_weight is not None:
         weights = backend.xp.asarray(getattr(sample_weight, "data", sample_weight), dtype=values.dtype)
-        weights = _align_weights(weights, values.shape, name)
-    if mask is not None:
-        mask = backend.xp.asarray(mask, dtype=values.dtype).reshape(values.shape)
-        if reduction in ("sum_over_batch_size", "mean"):
-            # Masked entries drop out of the mean: divide by the valid count, not the size.
-            valid = mask.sum()
-            mask = mask * (mask.size / valid) if valid > 0 else mask
-        weights = mask if weights is None else weights * mask
+    weights = _merge_mask(weights, mask, values.dtype, reduction)
     if weights is not None:
+        values, weights = squeeze_or_expand_to_same_rank(values, weights)
+        try:
+            np.broadcast_shapes(tuple(values.shape), weights.shape)
+        except ValueError:
+            raise ValueError(
+                f"{name}: sample_weight of shape {weights.shape} cannot weight the per-sample "
+                f"losses of shape {tuple(values.shape)} (they must broadcast after a trailing axis "
+                "of size 1 is squeezed; to weight whole samples of losses shaped (batch, steps), "
+                "give sample_weight the shape (batch, 1))") from None
         values = values * weights
     return reduce_values(values, weights, reduction)
 
 
 def reduce_values(values, weights=None, reduction="sum_over_batch_size"):
-    if reduction in (None, "none") or values.ndim == 0 or values.size == 0:
+    """Keras's ``reduce_values``: sum, or sum divided by the size (or the weights' sum)."""
+    if reduction in (None, "none") or values.ndim == 0 or tuple(values.shape) == (0,):
         return values
     total = ops.sum(values)
     if reduction == "sum":
         return total
     if reduction == "mean_with_sample_weight" and weights is not None:
-        divisor = float(backend.xp.broadcast_to(weights, values.shape).sum())
-        return total / divisor if divisor != 0 else total * 0.0
-    return total / values.size
+        divisor = float(backend.xp.asarray(weights).sum())
+    else:
+        divisor = float(values.size)
+    return total / divisor if divisor != 0 else total * 0.0
 
 
 @keras_export("keras.losses.Loss")
@@ -137,9 +166,15 @@ class LossFunctionWrapper(Loss):
     def call(self, y_true, y_pred):
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
+    # The function arguments a subclass writes into its config (None: all of them).
+    # Keras 3.15 lists them per class: Huber and CosineSimilarity write none, and
+    # SparseCategoricalCrossentropy leaves out ``axis``.
+    config_keys = None
+
     def get_config(self):
         config = super().get_config()
-        config.update(self._fn_kwargs)
+        keys = self._fn_kwargs if self.config_keys is None else self.config_keys
+        config.update({key: self._fn_kwargs[key] for key in keys})
         if type(self) is LossFunctionWrapper:
             from . import serialize  # the registry lives in the package
 

@@ -29,7 +29,15 @@ from .confusion_metrics import (AUC, FalseNegatives, FalsePositives, Precision, 
                                 TrueNegatives, TruePositives)
 from .hinge_metrics import (CategoricalHinge, Hinge, SquaredHinge, categorical_hinge, hinge,
                             squared_hinge)
+from .constrained_metrics import (PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity,
+                                  SpecificityAtSensitivity)
+from .correlation_metrics import (ConcordanceCorrelation, PearsonCorrelation,
+                                  concordance_correlation, pearson_correlation)
+from .f_score_metrics import F1Score, FBetaScore
+from .iou_metrics import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
+from .loss_functions import binary_focal_crossentropy, categorical_focal_crossentropy, huber
 from .metric import FUNCTIONS, Metric, serialize_function, to_snake_case
+from .r2_score import R2Score
 from .probabilistic_metrics import (BCE, KLD, BinaryCrossentropy, CategoricalCrossentropy,
                                     KLDivergence, Poisson, SparseCategoricalCrossentropy, bce,
                                     binary_crossentropy, categorical_crossentropy, kl_divergence,
@@ -55,6 +63,9 @@ ALL_OBJECTS = (
     SparseCategoricalCrossentropy,
     Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
     TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy,
+    F1Score, FBetaScore, R2Score, IoU, BinaryIoU, MeanIoU, OneHotIoU, OneHotMeanIoU,
+    PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity, SpecificityAtSensitivity,
+    PearsonCorrelation, ConcordanceCorrelation,
 )
 # As in Keras 3: class names, their snake case, and the short aliases.
 ALL_OBJECTS_DICT = {cls.__name__: cls for cls in ALL_OBJECTS}

@@ -101,7 +101,19 @@ def top_k_categorical_accuracy(y_true, y_pred, k=5):
 
 @keras_export("keras.metrics.sparse_top_k_categorical_accuracy")
 @register_function
-def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
+def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False):
+    """Whether the label is in the top k; with ``from_sorted_ids``, y_pred holds class ids
+    sorted by score (e.g. from a retrieval step) and the label is looked up in its first k."""
+    if from_sorted_ids:
+        y_true, y_pred = to_array(y_true), to_array(y_pred)
+        labels = y_true.reshape(-1)
+        ids = y_pred.reshape(-1, y_pred.shape[-1]) if y_pred.ndim else y_pred.reshape(1, 1)
+        if ids.shape[0] != labels.size:
+            raise ValueError(
+                f"sparse_top_k_categorical_accuracy: expected one label per row of sorted ids, "
+                f"received y_true of shape {y_true.shape} and y_pred of shape {y_pred.shape}")
+        matches = (labels[:, None] == ids[:, :k]).any(axis=1).astype(np.float64)
+        return matches.reshape(y_true.shape) if y_true.ndim > 1 else matches
     y_true, y_pred = _sparse_inputs("sparse_top_k_categorical_accuracy", y_true, y_pred)
     return in_top_k(y_true, y_pred, k).astype(np.float64)
 
@@ -184,9 +196,15 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
 
     _direction = "up"
 
-    def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None):
-        super().__init__(fn=sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
+    def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None,
+                 from_sorted_ids=False):
+        super().__init__(fn=sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k,
+                         from_sorted_ids=from_sorted_ids)
         self.k = k
+        self.from_sorted_ids = from_sorted_ids
 
     def get_config(self):
-        return {"name": self.name, "dtype": self.dtype, "k": self.k}
+        config = {"name": self.name, "dtype": self.dtype, "k": self.k}
+        if self.from_sorted_ids:  # as Keras 3.15: written only when set
+            config["from_sorted_ids"] = True
+        return config

@@ -13,7 +13,8 @@ import numpy as np  # dtypes only: arrays go through backend.xp
 from .. import backend
 
 from .accuracy_metrics import _one_hot_inputs, _sparse_inputs
-from .metric import EPSILON, check_same_shape, register_function
+from .metric import (EPSILON, check_same_shape, register_function, squeeze_or_expand_to_same_rank,
+                     to_array)
 from .reduction_metrics import MeanMetricWrapper, samplewise
 from ..registry import keras_export
 
@@ -45,7 +46,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     y_true = y_true.astype(np.float64)
     y_pred = y_pred.astype(np.float64)
     if label_smoothing:
-        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_true.shape[axis]
+        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_true.shape[-1]
     if from_logits:
         log_p = _log_softmax(y_pred, axis)
     else:
@@ -56,9 +57,14 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
 
 @keras_export("keras.metrics.sparse_categorical_crossentropy")
 @register_function
-def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
     y_true, y_pred = _sparse_inputs("sparse_categorical_crossentropy", y_true, y_pred)
     y_pred = y_pred.astype(np.float64)
+    if ignore_class is not None:  # ignored entries count as label 0, then get a loss of 0
+        valid = y_true != ignore_class
+        values = sparse_categorical_crossentropy(backend.xp.where(valid, y_true, 0), y_pred,
+                                                 from_logits=from_logits, axis=axis)
+        return backend.xp.where(valid, values, 0.0)
     if from_logits:
         log_p = _log_softmax(y_pred, -1)
     else:
@@ -144,15 +150,29 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
     """The mean crossentropy for integer labels."""
 
     def __init__(self, name="sparse_categorical_crossentropy", dtype=None, from_logits=False,
-                 axis=-1):
+                 ignore_class=None, axis=-1):
         super().__init__(sparse_categorical_crossentropy, name=name, dtype=dtype,
-                         from_logits=from_logits, axis=axis)
+                         from_logits=from_logits, ignore_class=ignore_class, axis=axis)
         self.from_logits = from_logits
+        self.ignore_class = ignore_class
         self.axis = axis
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        # As Keras 3.15: entries labelled ignore_class leave the count only when sample
+        # weights are given (its mask is folded into them); otherwise they count as 0.
+        if self.ignore_class is not None and sample_weight is not None:
+            labels = to_array(y_true)
+            if labels.ndim == to_array(y_pred).ndim and labels.shape[-1] == 1:
+                labels = labels[..., 0]
+            mask = (labels != self.ignore_class).astype(np.float64)
+            weights = to_array(sample_weight, np.float64)
+            mask, weights = squeeze_or_expand_to_same_rank(mask, weights)
+            sample_weight = weights * mask
+        return super().update_state(y_true, y_pred, sample_weight=sample_weight)
 
     def get_config(self):
         return {"name": self.name, "dtype": self.dtype, "from_logits": self.from_logits,
-                "axis": self.axis}
+                "ignore_class": self.ignore_class, "axis": self.axis}
 
 
 @keras_export("keras.metrics.KLDivergence")
