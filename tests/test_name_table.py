@@ -37,6 +37,7 @@ ARGS = {
     "CosineDecay": (0.1, 100), "CosineDecayRestarts": (0.1, 100),
     "ExponentialDecay": (0.1, 100, 0.9), "InverseTimeDecay": (0.1, 100, 0.5),
     "PiecewiseConstantDecay": ([10, 20], [0.1, 0.01, 0.001]), "PolynomialDecay": (0.1, 100),
+    "LossScaleOptimizer": (optimizers.SGD(name="inner"),),
 }
 KWARGS = {"InputLayer": {"shape": (3,)}, "Optimizer": {"learning_rate": 0.01}}
 MODULE = {"DTypePolicy": "keras"}   # as Keras writes it
