@@ -213,7 +213,7 @@ def test_exclude_from_weight_decay_by_name():
     np.testing.assert_allclose(bias.data, 1.0)
 
 
-# LossScaleOptimizer wraps another optimizer (tests/optimizers/test_optimizer_new.py).
+# LossScaleOptimizer wraps another optimizer (tests/keras_diff/test_diff_optimizers.py).
 @pytest.mark.parametrize("cls", [c for c in optimizers.ALL_OBJECTS
                                  if c is not optimizers.LossScaleOptimizer])
 def test_float32_weights_stay_float32_and_in_place(cls):
