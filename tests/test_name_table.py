@@ -40,6 +40,7 @@ ARGS = {
     "CosineDecay": (0.1, 100), "CosineDecayRestarts": (0.1, 100),
     "ExponentialDecay": (0.1, 100, 0.9), "InverseTimeDecay": (0.1, 100, 0.5),
     "PiecewiseConstantDecay": ([10, 20], [0.1, 0.01, 0.001]), "PolynomialDecay": (0.1, 100),
+    "LossScaleOptimizer": (optimizers.SGD(name="inner"),),
 }
 # The metrics of issue 9 that need arguments.
 ARGS.update({"IoU": (3, [0, 1]), "MeanIoU": (3,), "OneHotIoU": (3, [1]), "OneHotMeanIoU": (3,),

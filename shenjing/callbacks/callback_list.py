@@ -65,6 +65,14 @@ class CallbackList(Callback):
         for fn in callbacks:
             fn(*args)
 
+    def _call_batch(self, hook, batch, logs):
+        """A batch hook, with ``logs`` passed by keyword as Keras's CallbackList passes it."""
+        callbacks = self._active[hook]
+        if callbacks and logs is None:
+            logs = {}
+        for fn in callbacks:
+            fn(batch, logs=logs)
+
     def on_train_begin(self, logs=None):
         self._call("on_train_begin", logs)
 
@@ -78,10 +86,10 @@ class CallbackList(Callback):
         self._call("on_epoch_end", epoch, logs)
 
     def on_train_batch_begin(self, batch, logs=None):
-        self._call("on_train_batch_begin", batch, logs)
+        self._call_batch("on_train_batch_begin", batch, logs)
 
     def on_train_batch_end(self, batch, logs=None):
-        self._call("on_train_batch_end", batch, logs)
+        self._call_batch("on_train_batch_end", batch, logs)
 
     def on_test_begin(self, logs=None):
         self._call("on_test_begin", logs)
@@ -90,10 +98,10 @@ class CallbackList(Callback):
         self._call("on_test_end", logs)
 
     def on_test_batch_begin(self, batch, logs=None):
-        self._call("on_test_batch_begin", batch, logs)
+        self._call_batch("on_test_batch_begin", batch, logs)
 
     def on_test_batch_end(self, batch, logs=None):
-        self._call("on_test_batch_end", batch, logs)
+        self._call_batch("on_test_batch_end", batch, logs)
 
     def on_predict_begin(self, logs=None):
         self._call("on_predict_begin", logs)
@@ -102,7 +110,7 @@ class CallbackList(Callback):
         self._call("on_predict_end", logs)
 
     def on_predict_batch_begin(self, batch, logs=None):
-        self._call("on_predict_batch_begin", batch, logs)
+        self._call_batch("on_predict_batch_begin", batch, logs)
 
     def on_predict_batch_end(self, batch, logs=None):
-        self._call("on_predict_batch_end", batch, logs)
+        self._call_batch("on_predict_batch_end", batch, logs)

@@ -225,7 +225,10 @@ class Trainer:
         params = self.trainable_weights
         if params:
             if loss.requires_grad:
-                loss.backward()
+                # Keras differentiates optimizer.scale_loss(loss) (loss_scale_factor or the
+                # LossScaleOptimizer's dynamic scale); the optimizer divides it back out.
+                scale_loss = getattr(self.optimizer, "scale_loss", None)
+                (scale_loss(loss) if scale_loss is not None else loss).backward()
             self.optimizer.step(params)
             for p in params:
                 p.grad = None
@@ -283,12 +286,19 @@ class Trainer:
         return loops.predict(self, x, batch_size, verbose, steps, callbacks)
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
-        """One training step on exactly this batch; returns the metrics since the last reset."""
+        """One training step on exactly this batch; returns this batch's loss and metrics
+        (the metrics are reset first, as Keras 3 does)."""
         self._assert_compiled("train_on_batch")
         x, y, sample_weight = (array_utils.to_arrays(a) for a in (x, y, sample_weight))
         array_utils.num_samples("train_on_batch", x=x, y=y, sample_weight=sample_weight)
         if class_weight is not None:
+            if sample_weight is not None:
+                raise ValueError(
+                    "Arguments `sample_weight` and `class_weight` cannot be specified at the "
+                    f"same time. Received: sample_weight={sample_weight}, "
+                    f"class_weight={class_weight}")
             sample_weight = array_utils.weigh_by_class(y, sample_weight, class_weight)
+        self.reset_metrics()
         logs = self.train_step(pack_x_y_sample_weight(x, y, sample_weight))
         return self._batch_result(logs, return_dict)
 

@@ -8,20 +8,28 @@ from ..registry import class_dict
 from . import schedules
 from .adadelta import Adadelta
 from .adagrad import Adagrad
+from .adafactor import Adafactor
 from .adam import Adam
 from .adamax import Adamax
 from .adamw import AdamW
+from .ftrl import Ftrl
+from .lamb import Lamb
+from .lion import Lion
+from .loss_scale_optimizer import LossScaleOptimizer
+from .muon import Muon
 from .nadam import Nadam
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
 
 MODULE = "keras.optimizers"
-ALL_OBJECTS = (SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam)
+ALL_OBJECTS = (SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion, Lamb, Ftrl,
+               Adafactor, Muon, LossScaleOptimizer)
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax",
-           "Nadam", "schedules", "get", "serialize", "deserialize"]
+           "Nadam", "Lion", "Lamb", "Ftrl", "Adafactor", "Muon", "LossScaleOptimizer",
+           "schedules", "get", "serialize", "deserialize"]
 
 
 def serialize(optimizer):

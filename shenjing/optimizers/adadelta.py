@@ -11,7 +11,7 @@ class Adadelta(Optimizer):
     """``ag = rho * ag + (1 - rho) * g**2``; ``d = -sqrt(ad + eps) * g / sqrt(ag + eps)``;
     ``ad = rho * ad + (1 - rho) * d**2``; ``w += lr * d``."""
 
-    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, name="adadelta", **kwargs):
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, name=None, **kwargs):
         # weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ... go to the base class.
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.rho = rho

@@ -12,7 +12,7 @@ class Adagrad(Optimizer):
     ``initial_accumulator_value``."""
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
-                 name="adagrad", **kwargs):
+                 name=None, **kwargs):
         # weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ... go to the base class.
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         if initial_accumulator_value < 0:

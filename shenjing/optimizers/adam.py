@@ -29,7 +29,7 @@ class Adam(Optimizer):
     ``w -= lr * sqrt(1 - beta_2**t) / (1 - beta_1**t) * m / (sqrt(v) + epsilon)``."""
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False,
-                 name="adam", **kwargs):
+                 name=None, **kwargs):
         # weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ... go to the base class.
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.beta_1 = beta_1

@@ -11,7 +11,7 @@ class Adamax(Optimizer):
     """``m += (g - m) * (1 - beta_1)``; ``u = max(beta_2 * u, |g|)``;
     ``w -= lr * m / ((1 - beta_1**t) * (u + epsilon))`` with ``t = iterations + 1``."""
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name="adamax",
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name=None,
                  **kwargs):
         # weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ... go to the base class.
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)

@@ -16,7 +16,7 @@ class Nadam(Optimizer):
     ``m_hat = u_{t+1} * m / (1 - u_product * u_{t+1}) + (1 - u_t) * g / (1 - u_product)``;
     ``w -= lr * m_hat / (sqrt(v / (1 - beta_2**t)) + epsilon)``."""
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name="nadam",
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name=None,
                  **kwargs):
         # weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ... go to the base class.
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)

@@ -32,7 +32,10 @@ _LEGACY_CONFIG_KEYS = ("is_legacy_optimizer", "jit_compile")
 
 
 def _snake_case(name):
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    """Keras's ``to_snake_case``: "RMSprop" -> "rm_sprop", "AdamW" -> "adam_w", "SGD" -> "sgd"."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 def _is_number(value):
@@ -266,11 +269,7 @@ class Optimizer(OptimizerVariables):
     def _update(self, grads, vars_):
         grads = self._clip_gradients(grads)
         lr = self.learning_rate
-        if self.weight_decay:
-            decay = self.weight_decay * lr
-            for v in vars_:
-                if self._use_weight_decay(v):
-                    v.data -= v.data * decay
+        self._apply_weight_decay(vars_, lr)
         if self._keras_style():
             with no_grad():
                 for g, v in zip(grads, vars_):
@@ -289,6 +288,13 @@ class Optimizer(OptimizerVariables):
     def _update_step(self, w, g, slots, coeffs):
         raise NotImplementedError(f"{self.__class__.__name__} must implement `_update_step`")
 
+    def scale_loss(self, loss):
+        """The loss times ``loss_scale_factor`` (the loss itself when it is None); the
+        trainer differentiates this, and ``apply`` divides the gradients back."""
+        if self.loss_scale_factor is not None:
+            return loss * self.loss_scale_factor
+        return loss
+
     def _clip_gradients(self, grads):
         if self.clipnorm and self.clipnorm > 0:
             return [clip_by_norm(g, self.clipnorm) for g in grads]
@@ -299,6 +305,14 @@ class Optimizer(OptimizerVariables):
         return grads
 
     # -- weight decay ------------------------------------------------------------
+    def _apply_weight_decay(self, vars_, lr):
+        """``w -= w * weight_decay * lr`` on every weight not excluded (Muon overrides it)."""
+        if self.weight_decay:
+            decay = self.weight_decay * lr
+            for v in vars_:
+                if self._use_weight_decay(v):
+                    v.data -= v.data * decay
+
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
         """Exempt these weights, or those whose name contains one of ``var_names``, from decay."""
         self._exclude_ids = {id(v) for v in var_list or ()}

@@ -75,8 +75,7 @@ class OptimizerVariables:
         data = var.data
         self._var_index[id(var)] = len(self._vars)
         self._vars.append(var)
-        self._slots[id(var)] = [backend.xp.full_like(data, init) if init else backend.xp.zeros_like(data)
-                                for _, init in self._slot_kinds()]
+        self._slots[id(var)] = self._make_slots(var)
         base = []
         if self.use_ema:
             base.append(data.copy())
@@ -87,6 +86,14 @@ class OptimizerVariables:
 
     def _on_register(self, var):
         pass
+
+    def _make_slots(self, var):
+        """The state arrays of one weight, one per kind of ``_slot_kinds()``: shaped like the
+        weight by default. A subclass may shape them otherwise (Adafactor's factored
+        rows/columns) or leave one out with None (Muon's Adam velocity of 2-D weights)."""
+        data = var.data
+        return [backend.xp.full_like(data, init) if init else backend.xp.zeros_like(data)
+                for _, init in self._slot_kinds()]
 
     def _ensure_built(self, var_list):
         if not self._keras_style():
@@ -186,10 +193,12 @@ class OptimizerVariables:
         kinds = [name for name, _ in self._slot_kinds()]
         joint = [k for k, name in enumerate(kinds) if name in self._interleaved_slots]
         for var in vars_:
-            out.extend(self._slots[id(var)][k] for k in joint)
+            slots = self._slots[id(var)]
+            out.extend(slots[k] for k in joint if slots[k] is not None)
         for k in range(len(kinds)):
             if k not in joint:
-                out.extend(self._slots[id(var)][k] for var in vars_)
+                out.extend(self._slots[id(var)][k] for var in vars_
+                           if self._slots[id(var)][k] is not None)
         out.extend(v.data for v in self._own_variables)
         out.extend(self._global_state())
         return out

@@ -13,7 +13,7 @@ class RMSprop(Optimizer):
     with momentum ``mom = momentum * mom + inc; w -= mom``, else ``w -= inc``."""
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False,
-                 name="rmsprop", **kwargs):
+                 name=None, **kwargs):
         # weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ... go to the base class.
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.rho = rho

