@@ -46,9 +46,6 @@ class BaseConvTranspose(Layer):
                                      f"dimensions. At dimension {i}, `output_padding` is {op} but `strides` "
                                      f"is {s}. Received: output_padding={self.output_padding}, "
                                      f"strides={self.strides}")
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError("`strides > 1` not supported in conjunction with `dilation_rate > 1`. "
-                             f"Received: strides={self.strides} and dilation_rate={self.dilation_rate}")
         self.data_format = standardize_data_format(data_format, self, allow_channels_first=True)
         self.activation = activations.get(activation)
         self.use_bias = use_bias

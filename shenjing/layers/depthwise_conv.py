@@ -63,9 +63,6 @@ class BaseDepthwiseConv(Layer):
         self.kernel_size = standardize_tuple(kernel_size, rank, "kernel_size")
         self.strides = standardize_tuple(strides, rank, "strides")
         self.dilation_rate = standardize_tuple(dilation_rate, rank, "dilation_rate")
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError("`strides > 1` not supported in conjunction with `dilation_rate > 1`. "
-                             f"Received: strides={self.strides} and dilation_rate={self.dilation_rate}")
         self.padding = standardize_padding(padding)
         self.data_format = standardize_data_format(data_format, self, allow_channels_first=True)
         self.activation = activations.get(activation)

@@ -10,6 +10,7 @@ import pytest
 
 import shenjing
 from shenjing import layers as sj_layers
+import shenjing.keras  # noqa: F401  (registers the model classes, as a user's import does)
 from shenjing import saving
 
 keras = pytest.importorskip("keras")
@@ -208,7 +209,7 @@ def _keras_model():
         L.SeparableConv2D(4, 3, padding="same", **sep),
         L.Conv2D(4, 3, groups=2, data_format="channels_first", padding="same", **init),
         L.Conv2DTranspose(3, 4, strides=2, padding="same", **init), L.UpSampling2D(2, interpolation="bilinear"),
-        L.Cropping2D(((1, 2), (2, 1))), L.MaxPooling2D(2), L.Reshape((5, 5, 3, 1)),
+        L.Cropping2D(((1, 2), (2, 1))), L.MaxPooling2D(2), L.Reshape((6, 14, 3, 1)),
         L.Conv3D(2, 2, padding="same", **init), L.Conv3DTranspose(2, 2, strides=(1, 1, 2), **init),
         L.MaxPooling3D(2),
         L.UpSampling3D(2), L.ZeroPadding3D(1), L.Cropping3D(1), L.AveragePooling3D(2, padding="same"),
@@ -218,7 +219,7 @@ def _keras_model():
 def _shenjing_model():
     L = shenjing.keras.layers
     return shenjing.keras.Sequential([
-        shenjing.keras.Input((12, 3)), L.Conv1D(4, 3, groups=2, padding="causal"),
+        shenjing.keras.Input((12, 4)), L.Conv1D(4, 3, groups=2, padding="causal"),
         L.DepthwiseConv1D(3, depth_multiplier=2), L.SeparableConv1D(3, 2, data_format="channels_first"),
         L.Conv1DTranspose(4, 3, strides=2, output_padding=1), L.UpSampling1D(2), L.ZeroPadding1D((1, 2)),
         L.Cropping1D((2, 1)), L.MaxPooling1D(2, data_format="channels_first"), L.GlobalMaxPooling1D()])
@@ -234,7 +235,7 @@ def test_keras_model_file_loads_in_shenjing(tmp_path):
 
 def test_shenjing_model_file_loads_in_keras(tmp_path):
     model = _shenjing_model()
-    x = np.random.default_rng(1).standard_normal((3, 12, 3)).astype("float32")
+    x = np.random.default_rng(1).standard_normal((3, 12, 4)).astype("float32")
     model.save(tmp_path / "conv.keras")
     loaded = keras.saving.load_model(tmp_path / "conv.keras")
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-5)

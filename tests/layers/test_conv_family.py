@@ -145,7 +145,6 @@ def test_conv_transpose_and_conv3d_match_torch():
 @pytest.mark.parametrize("make, message", [
     (lambda: layers.Conv2D(5, 3, groups=2), "filters must be evenly divisible by the number of groups"),
     (lambda: layers.Conv2D(4, 3, groups=0), "groups must be a positive integer"),
-    (lambda: layers.Conv2D(4, 3, strides=2, dilation_rate=2), "`strides > 1` not supported"),
     (lambda: layers.Conv2DTranspose(4, 3, strides=2, output_padding=2), "strictly less than `strides`"),
     (lambda: layers.Conv2D(4, 3, data_format="NCHW"), "data_format"),
     (lambda: layers.DepthwiseConv2D(3, depth_multiplier=0), "depth_multiplier"),
