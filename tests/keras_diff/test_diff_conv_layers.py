@@ -5,6 +5,8 @@ weight (JAX's grad through ``stateless_call``), and in ``get_config`` key by key
 ``.keras`` files both ways for a model made of the new layers.
 """
 
+import os
+
 import numpy as np
 import pytest
 
@@ -16,7 +18,9 @@ from shenjing import saving
 keras = pytest.importorskip("keras")
 jax = pytest.importorskip("jax")
 
-N_CONFIGS = 6  # random configurations per layer class
+# Random configurations per layer class: JAX's eager gradients make each one take about a second,
+# so the suite runs 3; SHENJING_CONV_DIFF_CONFIGS=12 (say) runs more.
+N_CONFIGS = int(os.environ.get("SHENJING_CONV_DIFF_CONFIGS", "3"))
 _RESULTS = {"compared": 0, "mismatches": []}
 
 
