@@ -38,6 +38,9 @@ ARGS = {
     "ExponentialDecay": (0.1, 100, 0.9), "InverseTimeDecay": (0.1, 100, 0.5),
     "PiecewiseConstantDecay": ([10, 20], [0.1, 0.01, 0.001]), "PolynomialDecay": (0.1, 100),
 }
+ARGS.update({"Conv3D": (2, 3), "Conv1DTranspose": (2, 3), "Conv2DTranspose": (2, 3),  # the conv family
+             "Conv3DTranspose": (2, 3), "DepthwiseConv1D": (3,), "DepthwiseConv2D": (3,),
+             "SeparableConv1D": (2, 3), "SeparableConv2D": (2, 3)})
 KWARGS = {"InputLayer": {"shape": (3,)}, "Optimizer": {"learning_rate": 0.01}}
 MODULE = {"DTypePolicy": "keras"}   # as Keras writes it
 # Abstract bases and specs: they resolve by name but have no config of their own.
