@@ -46,6 +46,9 @@ ARGS = {
 ARGS.update({"IoU": (3, [0, 1]), "MeanIoU": (3,), "OneHotIoU": (3, [1]), "OneHotMeanIoU": (3,),
              "PrecisionAtRecall": (0.5,), "RecallAtPrecision": (0.5,),
              "SensitivityAtSpecificity": (0.5,), "SpecificityAtSensitivity": (0.5,)})
+ARGS.update({"Conv3D": (2, 3), "Conv1DTranspose": (2, 3), "Conv2DTranspose": (2, 3),  # the conv family
+             "Conv3DTranspose": (2, 3), "DepthwiseConv1D": (3,), "DepthwiseConv2D": (3,),
+             "SeparableConv1D": (2, 3), "SeparableConv2D": (2, 3)})
 KWARGS = {"InputLayer": {"shape": (3,)}, "Optimizer": {"learning_rate": 0.01}}
 MODULE = {"DTypePolicy": "keras"}   # as Keras writes it
 # Abstract bases and specs: they resolve by name but have no config of their own.

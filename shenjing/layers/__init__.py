@@ -5,7 +5,11 @@ file per family holds the rest.
 """
 
 from .activation import ELU, Activation, LeakyReLU, PReLU, ReLU, Softmax
-from .convolutional import BaseConv, Conv1D, Conv2D, Convolution1D, Convolution2D
+from .conv_transpose import (Conv1DTranspose, Conv2DTranspose, Conv3DTranspose, Convolution1DTranspose,
+                             Convolution2DTranspose, Convolution3DTranspose)
+from .convolutional import BaseConv, Conv1D, Conv2D, Conv3D, Convolution1D, Convolution2D, Convolution3D
+from .cropping import Cropping1D, Cropping2D, Cropping3D
+from .depthwise_conv import DepthwiseConv1D, DepthwiseConv2D
 from .dense import Dense
 from .embedding import Embedding
 from .flatten import Flatten
@@ -22,6 +26,8 @@ from .pooling import (AveragePooling1D, AveragePooling2D, AvgPool1D, AvgPool2D,
                       GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAvgPool1D,
                       GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPooling1D,
                       GlobalMaxPooling2D, MaxPool1D, MaxPool2D, MaxPooling1D, MaxPooling2D)
+from .pooling import (AveragePooling3D, AvgPool3D, GlobalAveragePooling3D, GlobalAvgPool3D,
+                      GlobalMaxPool3D, GlobalMaxPooling3D, MaxPool3D, MaxPooling3D)
 from .regularization import (Dropout, GaussianDropout, GaussianNoise, SpatialDropout1D,
                              SpatialDropout2D)
 from .reshape import Reshape
@@ -39,6 +45,10 @@ from .rms_normalization import RMSNormalization
 from .spectral_normalization import SpectralNormalization
 from .unit_normalization import UnitNormalization
 from .wrapper import Wrapper
+from .separable_conv import (SeparableConv1D, SeparableConv2D, SeparableConvolution1D,
+                             SeparableConvolution2D)
+from .up_sampling import UpSampling1D, UpSampling2D, UpSampling3D
+from .zero_padding import ZeroPadding1D, ZeroPadding2D, ZeroPadding3D
 
 __all__ = [
     "Add", "Average", "Concatenate", "Maximum", "Minimum", "Multiply", "Subtract", "add",
@@ -56,6 +66,13 @@ __all__ += [
     "ActivityRegularization", "AlphaDropout", "Dot", "dot", "GroupNormalization", "Identity",
     "Lambda", "Masking", "Permute", "SpatialDropout3D", "RepeatVector", "RMSNormalization",
     "SpectralNormalization", "UnitNormalization", "Wrapper",
+    "AveragePooling3D", "AvgPool3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3D", "Conv3DTranspose",
+    "Convolution1DTranspose", "Convolution2DTranspose", "Convolution3D", "Convolution3DTranspose",
+    "Cropping1D", "Cropping2D", "Cropping3D", "DepthwiseConv1D", "DepthwiseConv2D",
+    "GlobalAveragePooling3D", "GlobalAvgPool3D", "GlobalMaxPool3D", "GlobalMaxPooling3D", "MaxPool3D",
+    "MaxPooling3D", "SeparableConv1D", "SeparableConv2D", "SeparableConvolution1D",
+    "SeparableConvolution2D", "UpSampling1D", "UpSampling2D", "UpSampling3D", "ZeroPadding1D",
+    "ZeroPadding2D", "ZeroPadding3D",
 ]
 
 

@@ -1,13 +1,14 @@
-"""Convolution layers, channels-last: ``Conv1D`` (N, L, C) and ``Conv2D`` (N, H, W, C).
+"""Convolution layers: ``Conv1D``, ``Conv2D``, ``Conv3D`` (channels-last or channels-first).
 
-The kernel is laid out as Keras lays it, (k, C, filters) or (kh, kw, C, filters),
-so weights move between shenjing and Keras unchanged.
+The kernel is laid out as Keras lays it, (*kernel_size, C / groups, filters), whatever the
+data format, so weights move between shenjing and Keras unchanged.
 """
 
 import numpy as np
 
 from .. import activations, initializers, ops, regularizers
 from ..autograd.ops.conv import output_length
+from ..ops import nn_conv
 from .input_spec import InputSpec
 from .layer import Layer
 from .layer_utils import reject_constraint, reject_unsupported, serialize_regularizer
@@ -41,9 +42,12 @@ def standardize_padding(padding, allow_causal=False):
     return value
 
 
-def standardize_data_format(data_format, layer):
+def standardize_data_format(data_format, layer, allow_channels_first=False):
+    """"channels_last" (the default) or, where the layer supports it, "channels_first"."""
     if data_format in (None, "channels_last"):
         return "channels_last"
+    if data_format == "channels_first" and allow_channels_first:
+        return data_format
     if data_format == "channels_first":
         raise ValueError(
             f"{type(layer).__name__} '{layer.name}': data_format='channels_first' is not supported; "
@@ -67,18 +71,20 @@ class BaseConv(Layer):
         if isinstance(filters, bool) or not isinstance(filters, (int, np.integer)) or filters <= 0:
             raise ValueError("Invalid value for argument `filters`. Expected a strictly positive value. "
                              f"Received filters={filters}.")
-        if groups != 1:
-            raise ValueError(f"{type(self).__name__} '{self.name}': only groups=1 is supported. "
-                             f"Received: groups={groups}")
+        if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups <= 0:
+            raise ValueError(f"The number of groups must be a positive integer. Received: groups={groups}.")
+        if filters % groups:
+            raise ValueError("The number of filters must be evenly divisible by the number of groups. "
+                             f"Received: groups={groups}, filters={filters}.")
         reject_constraint(self.name, "kernel_constraint", kernel_constraint)
         reject_constraint(self.name, "bias_constraint", bias_constraint)
         self.filters = int(filters)
-        self.groups = 1
+        self.groups = int(groups)
         self.kernel_size = standardize_tuple(kernel_size, rank, "kernel_size")
         self.strides = standardize_tuple(strides, rank, "strides")
         self.dilation_rate = standardize_tuple(dilation_rate, rank, "dilation_rate")
         self.padding = standardize_padding(padding, allow_causal=rank == 1)
-        self.data_format = standardize_data_format(data_format, self)
+        self.data_format = standardize_data_format(data_format, self, allow_channels_first=True)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -87,38 +93,57 @@ class BaseConv(Layer):
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.input_spec = InputSpec(ndim=rank + 2)
 
+    @property
+    def channel_axis(self):
+        return 1 if self.data_format == "channels_first" else -1
+
+    def spatial_shape(self, input_shape):
+        return tuple(input_shape[2:] if self.data_format == "channels_first" else input_shape[1:-1])
+
     def build(self, input_shape):
-        channels = input_shape[-1]
+        channels = input_shape[self.channel_axis]
         if channels is None:
             raise ValueError(f"Layer '{self.name}': the channel dimension of the inputs should be "
                              f"defined; received input_shape={input_shape}")
+        if channels % self.groups:
+            raise ValueError("The number of input channels must be evenly divisible by the number of "
+                             f"groups. Received groups={self.groups}, but the input has {channels} "
+                             f"channels (full input shape is {tuple(input_shape)}).")
         self.compute_output_shape(input_shape)  # a window larger than the input fails here
-        self.kernel = self.add_weight(shape=self.kernel_size + (channels, self.filters),
+        self.kernel = self.add_weight(shape=self.kernel_size + (channels // self.groups, self.filters),
                                       initializer=self.kernel_initializer,
                                       regularizer=self.kernel_regularizer, name="kernel")
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer,
                                         regularizer=self.bias_regularizer, name="bias")
-        self.input_spec = InputSpec(ndim=self.rank + 2, axes={-1: channels})
+        self.input_spec = InputSpec(ndim=self.rank + 2, axes={self.channel_axis: channels})
 
     def call(self, inputs):
         padding = self.padding
         if padding == "causal":  # pad the past only, so no output sees the future
             left = (self.kernel_size[0] - 1) * self.dilation_rate[0]
-            inputs = ops.pad(inputs, ((0, 0), (left, 0), (0, 0)))
+            widths = ((0, 0), (0, 0), (left, 0)) if self.data_format == "channels_first" else ((0, 0), (left, 0), (0, 0))
+            inputs = ops.pad(inputs, widths)
             padding = "valid"
+        if self.data_format == "channels_first":
+            outputs = nn_conv.conv(inputs, self.kernel, strides=self.strides, padding=padding,
+                                   data_format=self.data_format, dilation_rate=self.dilation_rate)
+            if self.bias is not None:
+                outputs = outputs + ops.reshape(self.bias, (self.filters,) + (1,) * self.rank)
+            return self.activation(outputs)
         # The bias (and a plain ReLU) are applied inside the conv op: fewer passes over the output.
         fused_relu = self.activation is activations.relu
-        outputs = ops.conv(inputs, self.kernel, strides=self.strides, padding=padding,
-                           dilation_rate=self.dilation_rate, bias=self.bias,
-                           activation="relu" if fused_relu else None)
+        outputs = nn_conv.conv(inputs, self.kernel, strides=self.strides, padding=padding,
+                               dilation_rate=self.dilation_rate, bias=self.bias,
+                               activation="relu" if fused_relu else None)
         return outputs if fused_relu else self.activation(outputs)
 
     def compute_output_shape(self, input_shape):
         spatial = []
         padding = "same" if self.padding == "causal" else self.padding
-        for length, k, s, d in zip(input_shape[1:-1], self.kernel_size, self.strides, self.dilation_rate):
+        for length, k, s, d in zip(self.spatial_shape(input_shape), self.kernel_size, self.strides,
+                                   self.dilation_rate):
             size = None if length is None else output_length(length, k, s, d, padding)
             if size is not None and size <= 0:
                 raise ValueError(
@@ -126,6 +151,8 @@ class BaseConv(Layer):
                     f"`inputs shape={tuple(input_shape)}`, `kernel shape={self.kernel_size}`, "
                     f"`dilation_rate={self.dilation_rate}`, padding={self.padding!r}.")
             spatial.append(size)
+        if self.data_format == "channels_first":
+            return (input_shape[0], self.filters, *spatial)
         return (input_shape[0], *spatial, self.filters)
 
     def get_config(self):
@@ -183,5 +210,21 @@ class Conv2D(BaseConv):
                          **kwargs)
 
 
+@keras_export("keras.layers.Conv3D", "keras.layers.Convolution3D")
+class Conv3D(BaseConv):
+    """3-D convolution over (batch, d1, d2, d3, channels); kernel (k1, k2, k3, channels/groups, filters)."""
+
+    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid", data_format=None,
+                 dilation_rate=(1, 1, 1), groups=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros", kernel_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, **kwargs):
+        super().__init__(3, filters, kernel_size, strides, padding, data_format, dilation_rate, groups,
+                         activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+                         bias_regularizer, activity_regularizer, kernel_constraint, bias_constraint,
+                         **kwargs)
+
+
 Convolution1D = Conv1D
 Convolution2D = Conv2D
+Convolution3D = Conv3D

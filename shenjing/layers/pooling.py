@@ -1,9 +1,11 @@
-"""Pooling layers, channels-last: max and average over windows, and global pooling.
+"""Pooling layers (1-3 spatial axes, channels-last or channels-first): max and average over
+windows, and global pooling.
 
 Output length per spatial axis: 'valid' floor((L - pool) / stride) + 1, 'same' ceil(L / stride).
 """
 
 from .. import ops
+from ..ops import nn_conv
 from .convolutional import standardize_data_format, standardize_padding, standardize_tuple
 from .input_spec import InputSpec
 from .layer import Layer
@@ -20,16 +22,18 @@ class BasePooling(Layer):
         self.pool_size = standardize_tuple(pool_size, rank, "pool_size")
         self.strides = self.pool_size if strides is None else standardize_tuple(strides, rank, "strides")
         self.padding = standardize_padding(padding)
-        self.data_format = standardize_data_format(data_format, self)
+        self.data_format = standardize_data_format(data_format, self, allow_channels_first=True)
         self.input_spec = InputSpec(ndim=rank + 2)
 
     def call(self, inputs):
-        pool = ops.max_pool if self.mode == "max" else ops.average_pool
-        return pool(inputs, self.pool_size, strides=self.strides, padding=self.padding)
+        pool = nn_conv.max_pool if self.mode == "max" else nn_conv.average_pool
+        return pool(inputs, self.pool_size, strides=self.strides, padding=self.padding,
+                    data_format=self.data_format)
 
     def compute_output_shape(self, input_shape):
         spatial = []
-        for length, p, s in zip(input_shape[1:-1], self.pool_size, self.strides):
+        first = self.data_format == "channels_first"
+        for length, p, s in zip(input_shape[2:] if first else input_shape[1:-1], self.pool_size, self.strides):
             if length is None:
                 spatial.append(None)
                 continue
@@ -40,6 +44,8 @@ class BasePooling(Layer):
                     f"`inputs shape={tuple(input_shape)}`, `pool_size={self.pool_size}`, "
                     f"padding={self.padding!r}.")
             spatial.append(size)
+        if first:
+            return (input_shape[0], input_shape[1], *spatial)
         return (input_shape[0], *spatial, input_shape[-1])
 
     def build(self, input_shape):
@@ -89,18 +95,24 @@ class BaseGlobalPooling(Layer):
         super().__init__(**kwargs)
         self.rank = rank
         self.mode = mode
-        self.data_format = standardize_data_format(data_format, self)
+        self.data_format = standardize_data_format(data_format, self, allow_channels_first=True)
         self.keepdims = keepdims
         self.input_spec = InputSpec(ndim=rank + 2)
 
     def call(self, inputs):
+        if self.data_format == "channels_first":
+            reduce = ops.max if self.mode == "max" else ops.mean
+            return reduce(inputs, axis=tuple(range(2, self.rank + 2)), keepdims=self.keepdims)
         pool = ops.global_max_pool if self.mode == "max" else ops.global_average_pool
         return pool(inputs, keepdims=self.keepdims)
 
     def compute_output_shape(self, input_shape):
+        first = self.data_format == "channels_first"
+        channels = input_shape[1] if first else input_shape[-1]
         if self.keepdims:
-            return (input_shape[0],) + (1,) * self.rank + (input_shape[-1],)
-        return (input_shape[0], input_shape[-1])
+            ones = (1,) * self.rank
+            return (input_shape[0], channels, *ones) if first else (input_shape[0], *ones, channels)
+        return (input_shape[0], channels)
 
     def get_config(self):
         return {**super().get_config(), "data_format": self.data_format, "keepdims": self.keepdims}
@@ -138,7 +150,40 @@ class GlobalMaxPooling2D(BaseGlobalPooling):
         super().__init__(2, "max", data_format, keepdims, **kwargs)
 
 
-MaxPool1D, MaxPool2D = MaxPooling1D, MaxPooling2D
-AvgPool1D, AvgPool2D = AveragePooling1D, AveragePooling2D
-GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
-GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
+@keras_export("keras.layers.MaxPooling3D", "keras.layers.MaxPool3D")
+class MaxPooling3D(BasePooling):
+    """Max over ``pool_size`` windows: (batch, d1, d2, d3, channels)."""
+
+    def __init__(self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None, **kwargs):
+        super().__init__(3, "max", pool_size, strides, padding, data_format, **kwargs)
+
+
+@keras_export("keras.layers.AveragePooling3D", "keras.layers.AvgPool3D")
+class AveragePooling3D(BasePooling):
+    """Mean over ``pool_size`` windows of (batch, d1, d2, d3, channels) ('same': real values only)."""
+
+    def __init__(self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None, **kwargs):
+        super().__init__(3, "average", pool_size, strides, padding, data_format, **kwargs)
+
+
+@keras_export("keras.layers.GlobalAveragePooling3D", "keras.layers.GlobalAvgPool3D")
+class GlobalAveragePooling3D(BaseGlobalPooling):
+    """Mean over the three spatial axes: (batch, d1, d2, d3, channels) -> (batch, channels)."""
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(3, "average", data_format, keepdims, **kwargs)
+
+
+@keras_export("keras.layers.GlobalMaxPooling3D", "keras.layers.GlobalMaxPool3D")
+class GlobalMaxPooling3D(BaseGlobalPooling):
+    """Max over the three spatial axes: (batch, d1, d2, d3, channels) -> (batch, channels)."""
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(3, "max", data_format, keepdims, **kwargs)
+
+
+MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D
+AvgPool1D, AvgPool2D, AvgPool3D = AveragePooling1D, AveragePooling2D, AveragePooling3D
+GlobalAvgPool1D, GlobalAvgPool2D, GlobalAvgPool3D = (GlobalAveragePooling1D, GlobalAveragePooling2D,
+                                                     GlobalAveragePooling3D)
+GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D = GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D

@@ -5,10 +5,12 @@ and polar (nn_misc). Convolution and pooling live in nn_conv.
 Each public name is listed in ``__all__`` and wears ``dispatch.keras_op(name, module="nn")``.
 """
 
-from . import nn_activations, nn_losses, nn_misc, nn_norm
+from . import nn_activations, nn_conv, nn_losses, nn_misc, nn_norm
 from .nn_activations import *  # noqa: F401,F403
+from .nn_conv import *  # noqa: F401,F403
 from .nn_losses import *  # noqa: F401,F403
 from .nn_misc import *  # noqa: F401,F403
 from .nn_norm import *  # noqa: F401,F403
 
-__all__ = [*nn_activations.__all__, *nn_losses.__all__, *nn_norm.__all__, *nn_misc.__all__]
+__all__ = [*nn_activations.__all__, *nn_conv.__all__, *nn_losses.__all__, *nn_norm.__all__,
+           *nn_misc.__all__]

@@ -210,3 +210,7 @@ def _data_format(data_format):
         raise ValueError(f"Expected data_format 'NHWC' or 'NCHW'. Received: "
                          f"data_format={data_format!r}")
     return "channels_last" if data_format == "NHWC" else "channels_first"
+from .nn_conv import *  # noqa: F401,F403,E402  (conv1d/2d/3d, conv2d_transpose, pools)
+from .nn_conv import __all__ as _conv_names  # noqa: E402
+
+__all__ = __all__ + _conv_names

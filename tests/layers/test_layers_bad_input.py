@@ -79,8 +79,8 @@ def test_bad_padding_is_rejected(make):
     ({"filters": 4, "kernel_size": 0}, "kernel_size"),
     ({"filters": 4, "kernel_size": (3, 3, 3)}, "kernel_size"),
     ({"filters": 4, "kernel_size": 3, "strides": -1}, "strides"),
-    ({"filters": 4, "kernel_size": 3, "groups": 2}, "groups"),
-    ({"filters": 4, "kernel_size": 3, "data_format": "channels_first"}, "channels_first"),
+    ({"filters": 5, "kernel_size": 3, "groups": 2}, "groups"),
+    ({"filters": 4, "kernel_size": 3, "data_format": "channels_middle"}, "data_format"),
     ({"filters": 4, "kernel_size": 3, "data_format": "nhwc"}, "data_format"),
     ({"filters": 4, "kernel_size": 3, "kernel_constraint": "max_norm"}, "kernel_constraint"),
 ])

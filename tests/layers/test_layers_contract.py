@@ -3,6 +3,7 @@
 import pytest
 
 from layer_harness import run_layer_test
+from test_conv_family import CASES as CONV_FAMILY_CASES
 from shenjing import layers
 
 CASES = [
@@ -81,6 +82,7 @@ def test_embedding_contract():
 
 def test_every_exported_layer_class_is_covered():
     covered = {case[0] for case in CASES} | {layers.Embedding}
+    covered |= {case[0] for case in CONV_FAMILY_CASES}  # test_conv_family.py runs them through the harness
     # Merge layers take a list of inputs: test_layers_merging.py covers them.
     covered |= {layers.Add, layers.Subtract, layers.Multiply, layers.Average, layers.Maximum,
                 layers.Minimum, layers.Concatenate}

@@ -19,6 +19,7 @@ from .linalg import dense, matmul, outer
 from .nn import (dropout, one_hot, sigmoid_cross_entropy, softmax_cross_entropy,
                  sparse_softmax_cross_entropy)
 from .pool import average_pool, global_average_pool, global_max_pool, max_pool
+from .resample import upsample_linear, upsample_nearest
 from .reduce import amax, amin, argmax, argmin, logsumexp, max, mean, min, std, sum, var
 from .shape import (broadcast_to, concatenate, expand_dims, flatten, getitem, pad,
                     reshape, split, squeeze, stack, swapaxes, take, transpose)
