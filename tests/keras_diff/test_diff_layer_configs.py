@@ -23,7 +23,7 @@ ARGS = {
     "GroupNormalization": (4,), "Conv1D": (2, 3), "Conv2D": (2, 3), "Conv3D": (2, 3),
     "Convolution1D": (2, 3), "Convolution2D": (2, 3), "Convolution3D": (2, 3),
     "Conv1DTranspose": (2, 3), "Conv2DTranspose": (2, 3), "Conv3DTranspose": (2, 3),
-    "Convolution2DTranspose": (2, 3), "Convolution3DTranspose": (2, 3),
+    "Convolution1DTranspose": (2, 3), "Convolution2DTranspose": (2, 3), "Convolution3DTranspose": (2, 3),
     "SeparableConv1D": (2, 3), "SeparableConv2D": (2, 3), "SeparableConvolution1D": (2, 3),
     "SeparableConvolution2D": (2, 3), "DepthwiseConv1D": (3,), "DepthwiseConv2D": (3,),
     "AveragePooling1D": (2,), "AveragePooling2D": (2,), "AveragePooling3D": (2,),
@@ -62,7 +62,8 @@ def _plain(config):
 def _input(name):
     shape = SHAPES.get(name)
     if shape is None:
-        shape = {"1D": (2, 8, 3), "2D": (2, 8, 8, 3), "3D": (2, 6, 6, 6, 2)}.get(name[-2:], (2, 4))
+        rank = name.replace("Transpose", "")[-2:]  # Conv2DTranspose takes 2-D inputs
+        shape = {"1D": (2, 8, 3), "2D": (2, 8, 8, 3), "3D": (2, 6, 6, 6, 2)}.get(rank, (2, 4))
     rng = np.random.default_rng(0)
     if name == "Embedding":
         return np.ones(shape, "int32")
