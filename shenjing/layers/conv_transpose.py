@@ -7,14 +7,14 @@ spatial axis (span = (k - 1)*d + 1): without output_padding 'valid' L*s + max(sp
 
 import numpy as np
 
-from .. import activations, initializers, ops, regularizers
+from .. import activations, constraints, initializers, ops, regularizers
 from ..autograd.ops.conv_transpose import transpose_output_length
 from ..ops import nn_conv
 from ..registry import keras_export
 from .convolutional import standardize_data_format, standardize_padding, standardize_tuple
 from .input_spec import InputSpec
 from .layer import Layer
-from .layer_utils import reject_constraint, serialize_regularizer
+from .layer_utils import serialize_constraint, serialize_regularizer
 
 
 class BaseConvTranspose(Layer):
@@ -30,8 +30,8 @@ class BaseConvTranspose(Layer):
         if isinstance(filters, bool) or not isinstance(filters, (int, np.integer)) or filters <= 0:
             raise ValueError("Invalid value for argument `filters`. Expected a strictly positive value. "
                              f"Received filters={filters}.")
-        reject_constraint(self.name, "kernel_constraint", kernel_constraint)
-        reject_constraint(self.name, "bias_constraint", bias_constraint)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.filters = int(filters)
         self.kernel_size = standardize_tuple(kernel_size, rank, "kernel_size")
         self.strides = standardize_tuple(strides, rank, "strides")
@@ -67,11 +67,13 @@ class BaseConvTranspose(Layer):
         self.compute_output_shape(input_shape)
         self.kernel = self.add_weight(shape=self.kernel_size + (self.filters, channels),
                                       initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, name="kernel")
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint, name="kernel")
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer, name="bias")
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint, name="bias")
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={self.channel_axis: channels})
 
     def call(self, inputs):
@@ -116,8 +118,8 @@ class BaseConvTranspose(Layer):
             "kernel_regularizer": serialize_regularizer(self.kernel_regularizer),
             "bias_regularizer": serialize_regularizer(self.bias_regularizer),
             "activity_regularizer": serialize_regularizer(self.activity_regularizer),
-            "kernel_constraint": None,
-            "bias_constraint": None,
+            "kernel_constraint": serialize_constraint(self.kernel_constraint),
+            "bias_constraint": serialize_constraint(self.bias_constraint),
         }
 
 

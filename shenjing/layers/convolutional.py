@@ -6,12 +6,12 @@ data format, so weights move between shenjing and Keras unchanged.
 
 import numpy as np
 
-from .. import activations, initializers, ops, regularizers
+from .. import activations, constraints, initializers, ops, regularizers
 from ..autograd.ops.conv import output_length
 from ..ops import nn_conv
 from .input_spec import InputSpec
 from .layer import Layer
-from .layer_utils import reject_constraint, reject_unsupported, serialize_regularizer
+from .layer_utils import reject_unsupported, serialize_constraint, serialize_regularizer
 from ..registry import keras_export
 
 
@@ -76,8 +76,8 @@ class BaseConv(Layer):
         if filters % groups:
             raise ValueError("The number of filters must be evenly divisible by the number of groups. "
                              f"Received: groups={groups}, filters={filters}.")
-        reject_constraint(self.name, "kernel_constraint", kernel_constraint)
-        reject_constraint(self.name, "bias_constraint", bias_constraint)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.filters = int(filters)
         self.groups = int(groups)
         self.kernel_size = standardize_tuple(kernel_size, rank, "kernel_size")
@@ -112,11 +112,13 @@ class BaseConv(Layer):
         self.compute_output_shape(input_shape)  # a window larger than the input fails here
         self.kernel = self.add_weight(shape=self.kernel_size + (channels // self.groups, self.filters),
                                       initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, name="kernel")
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint, name="kernel")
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer, name="bias")
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint, name="bias")
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={self.channel_axis: channels})
 
     def call(self, inputs):
@@ -172,8 +174,8 @@ class BaseConv(Layer):
             "kernel_regularizer": serialize_regularizer(self.kernel_regularizer),
             "bias_regularizer": serialize_regularizer(self.bias_regularizer),
             "activity_regularizer": serialize_regularizer(self.activity_regularizer),
-            "kernel_constraint": None,
-            "bias_constraint": None,
+            "kernel_constraint": serialize_constraint(self.kernel_constraint),
+            "bias_constraint": serialize_constraint(self.bias_constraint),
         }
 
 

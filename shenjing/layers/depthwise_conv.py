@@ -7,14 +7,14 @@ y[..., c*m + j] = sum_a x[p*s + a*d, c] K[a, c, j] (+ bias); the kernel is
 
 import numpy as np
 
-from .. import activations, initializers, ops, regularizers
+from .. import activations, constraints, initializers, ops, regularizers
 from ..autograd.ops.conv import output_length
 from ..ops import nn_conv
 from ..registry import keras_export
 from .convolutional import standardize_data_format, standardize_padding, standardize_tuple
 from .input_spec import InputSpec
 from .layer import Layer
-from .layer_utils import reject_constraint, serialize_regularizer
+from .layer_utils import serialize_constraint, serialize_regularizer
 
 
 def check_multiplier(depth_multiplier):
@@ -57,8 +57,8 @@ class BaseDepthwiseConv(Layer):
                  activity_regularizer=None, depthwise_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.rank = rank
-        reject_constraint(self.name, "depthwise_constraint", depthwise_constraint)
-        reject_constraint(self.name, "bias_constraint", bias_constraint)
+        self.depthwise_constraint = constraints.get(depthwise_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.depth_multiplier = check_multiplier(depth_multiplier)
         self.kernel_size = standardize_tuple(kernel_size, rank, "kernel_size")
         self.strides = standardize_tuple(strides, rank, "strides")
@@ -85,12 +85,14 @@ class BaseDepthwiseConv(Layer):
         self.compute_output_shape(input_shape)
         self.kernel = self.add_weight(shape=self.kernel_size + (channels, self.depth_multiplier),
                                       initializer=self.depthwise_initializer,
-                                      regularizer=self.depthwise_regularizer, name="kernel")
+                                      regularizer=self.depthwise_regularizer,
+                                      constraint=self.depthwise_constraint, name="kernel")
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(shape=(channels * self.depth_multiplier,),
                                         initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer, name="bias")
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint, name="bias")
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={self.channel_axis: channels})
 
     def call(self, inputs):
@@ -119,8 +121,8 @@ class BaseDepthwiseConv(Layer):
             "depthwise_regularizer": serialize_regularizer(self.depthwise_regularizer),
             "bias_regularizer": serialize_regularizer(self.bias_regularizer),
             "activity_regularizer": serialize_regularizer(self.activity_regularizer),
-            "depthwise_constraint": None,
-            "bias_constraint": None,
+            "depthwise_constraint": serialize_constraint(self.depthwise_constraint),
+            "bias_constraint": serialize_constraint(self.bias_constraint),
         }
 
 

@@ -87,14 +87,6 @@ def get_dtype_policy(dtype):
     return DTypePolicy(dtype)
 
 
-def reject_constraint(layer_name, argument, value):
-    """Constraints are not applied yet: accept only None, and say so otherwise."""
-    if value is not None:
-        raise ValueError(
-            f"Layer '{layer_name}': `{argument}` is not supported yet (no optimizer applies "
-            f"constraints); pass {argument}=None. Received: {argument}={value!r}")
-
-
 def reject_unsupported(layer_name, **options):
     """Keras options shenjing does not implement (LoRA, quantization): accept only their defaults,
     so that configs written by Keras load."""

@@ -5,14 +5,14 @@ A depthwise convolution (kernel (*kernel_size, channels, depth_multiplier), name
 (1, ..., channels*depth_multiplier, filters), "pointwise_kernel"), then the bias (filters,).
 """
 
-from .. import activations, initializers, regularizers
+from .. import activations, constraints, initializers, regularizers
 from ..ops import nn_conv
 from ..registry import keras_export
 from .convolutional import standardize_data_format, standardize_padding, standardize_tuple
 from .depthwise_conv import add_bias, check_multiplier, conv_output_shape
 from .input_spec import InputSpec
 from .layer import Layer
-from .layer_utils import reject_constraint, serialize_regularizer
+from .layer_utils import serialize_constraint, serialize_regularizer
 
 
 class BaseSeparableConv(Layer):
@@ -26,10 +26,9 @@ class BaseSeparableConv(Layer):
                  pointwise_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.rank = rank
-        for argument, value in (("depthwise_constraint", depthwise_constraint),
-                                ("pointwise_constraint", pointwise_constraint),
-                                ("bias_constraint", bias_constraint)):
-            reject_constraint(self.name, argument, value)
+        self.depthwise_constraint = constraints.get(depthwise_constraint)
+        self.pointwise_constraint = constraints.get(pointwise_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         if isinstance(filters, bool) or not isinstance(filters, int) or filters <= 0:
             raise ValueError("Invalid value for argument `filters`. Expected a strictly positive value. "
                              f"Received filters={filters}.")
@@ -62,15 +61,17 @@ class BaseSeparableConv(Layer):
         self.compute_output_shape(input_shape)
         self.depthwise_kernel = self.add_weight(
             shape=self.kernel_size + (channels, self.depth_multiplier), initializer=self.depthwise_initializer,
-            regularizer=self.depthwise_regularizer, name="depthwise_kernel")
+            regularizer=self.depthwise_regularizer, constraint=self.depthwise_constraint,
+            name="depthwise_kernel")
         self.pointwise_kernel = self.add_weight(
             shape=(1,) * self.rank + (channels * self.depth_multiplier, self.filters),
             initializer=self.pointwise_initializer, regularizer=self.pointwise_regularizer,
-            name="pointwise_kernel")
+            constraint=self.pointwise_constraint, name="pointwise_kernel")
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer, name="bias")
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint, name="bias")
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={self.channel_axis: channels})
 
     def call(self, inputs):
@@ -101,9 +102,9 @@ class BaseSeparableConv(Layer):
             "pointwise_regularizer": serialize_regularizer(self.pointwise_regularizer),
             "bias_regularizer": serialize_regularizer(self.bias_regularizer),
             "activity_regularizer": serialize_regularizer(self.activity_regularizer),
-            "depthwise_constraint": None,
-            "pointwise_constraint": None,
-            "bias_constraint": None,
+            "depthwise_constraint": serialize_constraint(self.depthwise_constraint),
+            "pointwise_constraint": serialize_constraint(self.pointwise_constraint),
+            "bias_constraint": serialize_constraint(self.bias_constraint),
         }
 
 

@@ -82,7 +82,7 @@ def test_bad_padding_is_rejected(make):
     ({"filters": 5, "kernel_size": 3, "groups": 2}, "groups"),
     ({"filters": 4, "kernel_size": 3, "data_format": "channels_middle"}, "data_format"),
     ({"filters": 4, "kernel_size": 3, "data_format": "nhwc"}, "data_format"),
-    ({"filters": 4, "kernel_size": 3, "kernel_constraint": "max_norm"}, "kernel_constraint"),
+    ({"filters": 4, "kernel_size": 3, "kernel_constraint": "nope"}, "Unknown constraint"),
 ])
 def test_bad_conv_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
