@@ -3,7 +3,8 @@
 For x1 of shape (B, *r1) and x2 of shape (B, *r2), contracting axis a1 of x1 with axis a2 of
 x2: y[b, i..., j...] = sum_k x1[b, i..., k, ...] x2[b, j..., k, ...]; the output has x1's
 remaining axes then x2's (a (B,) result becomes (B, 1)). With ``normalize=True`` both inputs
-are first L2-normalized along their axis, so the result is the cosine similarity.
+are first L2-normalized along their axis (``ops.normalize``), so the result is the cosine
+similarity.
 """
 
 import numpy as np
@@ -11,15 +12,6 @@ import numpy as np
 from .. import ops
 from .merging import Merge
 from ..registry import keras_export
-
-_EPSILON = 1e-7
-
-
-def l2_normalize(x, axis):
-    """x * min(1 / sqrt(sum(x^2, axis)), 1 / eps) (Keras's ``ops.normalize`` with order 2)."""
-    inv_norm = 1.0 / ops.sqrt(ops.sum(ops.square(x), axis=axis, keepdims=True))
-    return x * ops.minimum(inv_norm, 1.0 / _EPSILON)
-
 
 @keras_export("keras.layers.Dot")
 class Dot(Merge):
@@ -72,7 +64,7 @@ class Dot(Merge):
         x1, x2 = inputs
         a1, a2 = self._axes(x1.ndim, x2.ndim)
         if self.normalize:
-            x1, x2 = l2_normalize(x1, a1), l2_normalize(x2, a2)
+            x1, x2 = ops.normalize(x1, axis=a1, order=2), ops.normalize(x2, axis=a2, order=2)
         rest1 = [a for a in range(1, x1.ndim) if a != a1]
         rest2 = [a for a in range(1, x2.ndim) if a != a2]
         batch, size = x1.shape[0], x1.shape[a1]
@@ -105,4 +97,4 @@ def dot(inputs, axes=-1, **kwargs):
     return Dot(axes=axes, **kwargs)(inputs)
 
 
-__all__ = ["Dot", "dot", "l2_normalize"]
+__all__ = ["Dot", "dot"]

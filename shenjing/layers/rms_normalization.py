@@ -1,5 +1,5 @@
 """``RMSNormalization``: y = scale * x / sqrt(mean(x^2, axis) + epsilon), a learned ``scale``
-over the normalized axes (no centering, no offset)."""
+over the normalized axes (no centering, no offset); ``ops.rms_normalization`` computes it."""
 
 from .. import ops
 from .layer import Layer
@@ -33,8 +33,9 @@ class RMSNormalization(Layer):
         self._broadcast = tuple(input_shape[a] if a in normalized else 1 for a in range(ndim))
 
     def call(self, x):
-        ms = ops.mean(ops.square(x), axis=self._axes, keepdims=True)
-        return x / ops.sqrt(ms + self.epsilon) * ops.reshape(self.scale, self._broadcast)
+        # the scale is reshaped onto the normalized axes, so any axis (not only trailing ones) works
+        return ops.rms_normalization(x, scale=ops.reshape(self.scale, self._broadcast), axis=self._axes,
+                                     epsilon=self.epsilon)
 
     def compute_output_shape(self, input_shape):
         return input_shape
