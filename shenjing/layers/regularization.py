@@ -85,7 +85,7 @@ class SpatialDropout2D(SpatialDropout1D):
         from .convolutional import standardize_data_format
 
         super().__init__(rate, seed=seed, **kwargs)
-        self.data_format = standardize_data_format(data_format, self)
+        self.data_format = standardize_data_format(data_format, self, allow_channels_first=True)
         self.input_spec = InputSpec(ndim=4)
 
     _rank = 4
