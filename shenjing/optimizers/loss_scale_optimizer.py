@@ -124,8 +124,9 @@ class LossScaleOptimizer(Optimizer):
                              f"(its own 4, then the inner optimizer's); received {len(arrays)}")
         for i in (2, 3):
             if arrays[i].shape != ():
-                raise ValueError(f"Optimizer '{self.name}' state array {i} has shape (), "
-                                 f"received shape {arrays[i].shape}")
+                raise ValueError(f"Optimizer '{self.name}': expected state array {i} "
+                                 f"({('step_counter', 'dynamic_scale')[i - 2]}) of shape (). "
+                                 f"Received: shape={arrays[i].shape}")
         self.inner_optimizer.set_state(arrays[4:])
         self._iterations = int(arrays[0])
         self._step_counter[...] = arrays[2]
