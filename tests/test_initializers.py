@@ -164,6 +164,8 @@ def test_aliases_are_the_classes():
     assert initializers.zeros is initializers.Zeros
     assert initializers.orthogonal is initializers.Orthogonal
     assert initializers.truncated_normal is initializers.TruncatedNormal
+    assert initializers.IdentityInitializer is initializers.Identity
+    assert isinstance(initializers.get("IdentityInitializer"), initializers.Identity)
 
 
 @pytest.mark.parametrize(

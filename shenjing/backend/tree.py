@@ -96,20 +96,112 @@ def assert_same_structure(a, b):
         assert_same_structure(x, y)
 
 
+class MAP_TO_NONE:
+    """Special value for ``traverse``: a ``fn`` returning this class replaces the node by ``None``."""
+
+
 def traverse(fn, structure, top_down=True):
-    """Call ``fn`` on every node; in top-down order a non-None result replaces that subtree."""
+    """Call ``fn`` on every node; a non-None result replaces that node (its subtree, top-down)
+    and ``MAP_TO_NONE`` replaces it by ``None``."""
     if top_down:
         result = fn(structure)
-        if result is not None:
-            return result
-        if not is_nested(structure):
+        if result is None:
+            if not is_nested(structure):
+                return structure
+            return _rebuild(structure, [traverse(fn, c, True) for c in _children(structure)])
+    else:
+        if is_nested(structure):
+            structure = _rebuild(structure, [traverse(fn, c, False) for c in _children(structure)])
+        result = fn(structure)
+        if result is None:
             return structure
-        return _rebuild(structure, [traverse(fn, c, True) for c in _children(structure)])
-    if is_nested(structure):
-        structure = _rebuild(structure, [traverse(fn, c, False) for c in _children(structure)])
-    result = fn(structure)
-    return structure if result is None else result
+    # By name, as Keras does: keras.tree.MAP_TO_NONE (Keras's own class) works too.
+    return None if isinstance(result, type) and result.__name__ == "MAP_TO_NONE" else result
+
+
+def flatten_with_path(structure):
+    """``[(path, leaf), ...]`` in ``flatten``'s order; a path is the tuple of indices (lists,
+    tuples, named tuples) and keys (dicts) leading from the root to the leaf."""
+    out = []
+
+    def walk(item, path):
+        if not is_nested(item):
+            out.append((path, item))
+            return
+        keys = list(item) if isinstance(item, Mapping) else range(len(item))
+        for key, child in zip(keys, _children(item)):
+            walk(child, path + (key,))
+
+    walk(structure, ())
+    return out
+
+
+def assert_same_paths(a, b):
+    """Raise ValueError unless ``a`` and ``b`` have the same leaf paths (collection types may
+    differ: ``[0, 1]`` and ``(2, 3)`` have the same paths)."""
+    a_paths = {p for p, _ in flatten_with_path(a)}
+    b_paths = {p for p, _ in flatten_with_path(b)}
+    if a_paths != b_paths:
+        msg = "`a` and `b` don't have the same paths."
+        if a_paths - b_paths:
+            msg += f"\nPaths in `a` missing in `b`:\n{a_paths - b_paths}"
+        if b_paths - a_paths:
+            msg += f"\nPaths in `b` missing in `a`:\n{b_paths - a_paths}"
+        raise ValueError(msg)
+
+
+def lists_to_tuples(structure):
+    """The structure with every list (nested ones too) turned into a tuple."""
+    return traverse(lambda node: tuple(node) if isinstance(node, list) else None, structure,
+                    top_down=False)
+
+
+def _is_shape(x):
+    return isinstance(x, (list, tuple)) and all(isinstance(e, (int, type(None))) for e in x)
+
+
+def map_shape_structure(fn, structure):
+    """``map_structure`` where a list or tuple of ints and Nones (a shape) is one leaf."""
+    if _is_shape(structure) or not is_nested(structure):
+        return fn(structure)
+    return _rebuild(structure, [map_shape_structure(fn, c) for c in _children(structure)])
+
+
+def map_structure_up_to(shallow_structure, fn, *structures):
+    """``fn`` applied to the sub-structures of ``structures`` found at the leaves of
+    ``shallow_structure``; deeper nesting is passed to ``fn`` as it is."""
+    if not structures:
+        raise ValueError("map_structure_up_to: expected at least one structure. Received: none")
+    if not callable(fn):
+        raise TypeError(f"map_structure_up_to: expected `func` to be callable. Received: func={fn!r}")
+
+    def walk(shallow, items):
+        if not is_nested(shallow):
+            return fn(*items)
+        for item in items:
+            if not is_nested(item):
+                raise ValueError(f"The structure {item!r} is shallower than the shallow structure "
+                                 f"{shallow!r}: expected a {type(shallow).__name__} at this level")
+            if isinstance(shallow, Mapping) != isinstance(item, Mapping):
+                raise ValueError(f"The two structures don't have the same nested structure: "
+                                 f"{shallow!r} and {item!r}")
+            if isinstance(shallow, Mapping):
+                missing = [k for k in shallow if k not in item]
+                if missing or len(item) != len(shallow):
+                    raise ValueError(f"The two dicts don't have the same keys: "
+                                     f"{sorted(map(str, shallow))} and {sorted(map(str, item))}")
+            elif len(item) != len(shallow):
+                raise ValueError(f"The two structures don't have the same length: "
+                                 f"{len(shallow)} and {len(item)}")
+        if isinstance(shallow, Mapping):
+            columns = [[item[k] for item in items] for k in shallow]
+        else:
+            columns = [list(col) for col in zip(*(_children(item) for item in items))]
+        return _rebuild(shallow, [walk(s, col) for s, col in zip(_children(shallow), columns)])
+
+    return walk(shallow_structure, structures)
 
 
 __all__ = ["is_nested", "flatten", "map_structure", "pack_sequence_as", "assert_same_structure",
-           "traverse"]
+           "traverse", "MAP_TO_NONE", "flatten_with_path", "assert_same_paths", "lists_to_tuples",
+           "map_shape_structure", "map_structure_up_to"]

@@ -17,3 +17,5 @@ from .model_checkpoint import ModelCheckpoint
 from .monitor_callback import MonitorCallback
 from .reduce_lr_on_plateau import ReduceLROnPlateau
 from .terminate_on_nan import TerminateOnNaN
+from .remote_monitor import RemoteMonitor
+from .swap_ema_weights import SwapEMAWeights

@@ -26,6 +26,7 @@ he_uniform, he_normal = HeUniform, HeNormal
 lecun_uniform, lecun_normal = LecunUniform, LecunNormal
 orthogonal = Orthogonal
 OrthogonalInitializer = Orthogonal
+IdentityInitializer = Identity  # Keras 3's alias name
 
 
 def _snake_case(name):
@@ -39,7 +40,7 @@ _CLASSES = (Zeros, Ones, Constant, Identity, RandomNormal, RandomUniform, Trunca
 _BY_NAME = {cls.__name__: cls for cls in _CLASSES}
 _BY_NAME.update({_snake_case(cls.__name__): cls for cls in _CLASSES})
 _BY_NAME.update({"uniform": RandomUniform, "normal": RandomNormal, "one": Ones, "zero": Zeros,
-                 "OrthogonalInitializer": Orthogonal})
+                 "OrthogonalInitializer": Orthogonal, "IdentityInitializer": Identity})
 
 
 _REGISTRY = Registry("initializer", "keras.initializers", Initializer, _BY_NAME)

@@ -25,10 +25,18 @@ def backend():
 
 
 def clear_session(free_memory=True):
-    """Forget the layer names handed out, so new layers are named 'dense', 'conv2d', ... again."""
+    """Reset the global state as Keras does: the layer (and SeedGenerator) names handed out, so
+    new layers are named 'dense', 'conv2d', ... again, and the global random state
+    (``shenjing.random.reset_session_state``); ``free_memory`` runs the garbage collector."""
+    import gc
+
     from ..layers import reset_name_counters
+    from ..random import reset_session_state
 
     reset_name_counters()
+    reset_session_state()
+    if free_memory:
+        gc.collect()
 
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):

@@ -200,3 +200,30 @@ class Node:
 
 def any_symbolic(structure):
     return any(isinstance(leaf, KerasTensor) for leaf in flatten(structure))
+
+
+def is_keras_tensor(x):
+    """``keras.utils.is_keras_tensor``: whether ``x`` is a symbolic (functional-graph) tensor."""
+    return isinstance(x, KerasTensor)
+
+
+def get_source_inputs(tensor):
+    """``keras.utils.get_source_inputs``: the graph's input tensors that ``tensor`` was computed
+    from, each once, in the order met walking the calls' inputs depth first. A tensor without
+    history is its own source."""
+    if not hasattr(tensor, "_keras_history"):
+        return tensor
+    if tensor._keras_history is None:
+        return [tensor]
+    layer, node_index, _ = tensor._keras_history
+    if not layer._inbound_nodes:
+        return [tensor]
+    node = layer._inbound_nodes[node_index]
+    if node.is_input:
+        return list(node.output_tensors)
+    sources = []
+    for t in node.input_tensors:
+        for x in get_source_inputs(t):
+            if all(x is not s for s in sources):
+                sources.append(x)
+    return sources

@@ -160,7 +160,8 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
             out = model.predict_step(data)
             structure = out
             outputs.append([_to_numpy(o) for o in flatten(out)])
-            cbs.on_predict_batch_end(step, {"outputs": outputs[-1]})
+            # Keras hands the callbacks the batch's outputs in the model's output structure.
+            cbs.on_predict_batch_end(step, {"outputs": pack_sequence_as(out, outputs[-1])})
     finally:
         iterator.close()
     cbs.on_predict_end()

@@ -350,6 +350,24 @@ class Optimizer(OptimizerVariables):
                 if base:
                     var.data[...] = base[0]
 
+    def _swap_moving_averages(self, copy_weights_into_averages=False):
+        """``keras.callbacks.SwapEMAWeights``'s swap: exchange each weight with its moving average
+        (or, with ``copy_weights_into_averages``, set the averages to the weights). Raises
+        ValueError without ``use_ema``."""
+        if not self.use_ema:
+            raise ValueError("SwapEMAWeights must be used when `use_ema=True` is set on the "
+                             f"optimizer. Received: use_ema={self.use_ema}")
+        for var in self._vars:
+            base = self._base_slots.get(id(var))
+            if not base:
+                continue
+            if copy_weights_into_averages:
+                base[0][...] = var.data
+            else:
+                weights = var.data.copy()
+                var.data[...] = base[0]
+                base[0][...] = weights
+
     # -- config ----------------------------------------------------------------------
     def get_config(self):
         lr = self._learning_rate

@@ -63,3 +63,37 @@ def test_dict_subclasses_keep_their_type_and_other_mappings_are_leaves():
     assert type(tree.map_structure(str, OrderedDict(x=1))) is OrderedDict
     proxy = types.MappingProxyType({"a": 1})
     assert tree.flatten(proxy) == [proxy]  # as Keras 3's optree-based tree: not a dict, a leaf
+
+
+def test_flatten_with_path_and_assert_same_paths():
+    Point = collections.namedtuple("Point", ["x", "y"])
+    assert tree.flatten_with_path([{"foo": 42}]) == [((0, "foo"), 42)]
+    assert tree.flatten_with_path({"b": Point(1, None), "a": 2}) == [(("b", 0), 1), (("b", 1), None), (("a",), 2)]
+    assert tree.flatten_with_path(7) == [((), 7)]
+    tree.assert_same_paths([0, 1], (2, 3))
+    with pytest.raises(ValueError, match=r"missing in `b`:\n\{\(2,\)\}"):
+        tree.assert_same_paths([0, 1, 2], (2, 3))
+
+
+def test_traverse_map_to_none_and_lists_to_tuples():
+    assert tree.traverse(lambda x: tree.MAP_TO_NONE if x == 2 else None, [1, [2, 3]]) == [1, [None, 3]]
+    assert tree.traverse(lambda x: tree.MAP_TO_NONE if x == 2 else None, [1, [2]], top_down=False) == [1, [None]]
+    assert tree.lists_to_tuples([1, [2, {"a": [3]}]]) == (1, (2, {"a": (3,)}))
+
+
+def test_map_shape_structure_treats_shapes_as_leaves():
+    shapes = {"a": (None, 3), "b": [(2, 4), [5]], "c": ()}
+    assert tree.map_shape_structure(len, shapes) == {"a": 2, "b": [2, 1], "c": 0}
+
+
+def test_map_structure_up_to_maps_down_to_the_shallow_leaves():
+    structure = [[1, 1], [2, 2]]
+    assert tree.map_structure_up_to([None, None], len, structure) == [2, 2]
+    assert tree.map_structure_up_to([None, [None, None]], str, structure) == ["[1, 1]", ["2", "2"]]
+    assert tree.map_structure_up_to({"a": 0}, lambda x, y: x + y, {"a": [1]}, {"a": [2]}) == {"a": [1, 2]}
+    with pytest.raises(ValueError, match="shallower"):
+        tree.map_structure_up_to([None, [None]], str, [1, 2])
+    with pytest.raises(ValueError, match="length"):
+        tree.map_structure_up_to([None, None], str, [1, 2, 3])
+    with pytest.raises(ValueError, match="at least one structure"):
+        tree.map_structure_up_to([None], str)

@@ -12,7 +12,7 @@ from shenjing import layers
 from shenjing.callbacks import (BackupAndRestore, Callback, CSVLogger, EarlyStopping, LambdaCallback,
                                 LearningRateScheduler, ModelCheckpoint, ReduceLROnPlateau,
                                 TerminateOnNaN)
-from shenjing.models import Sequential
+from shenjing.models import Model, Sequential
 
 
 def make_data(n=96):
@@ -198,3 +198,19 @@ def test_model_checkpoint_in_fit(tmp_path):
     ], **FIT)
     assert sorted(os.listdir(tmp_path)) == ["m-01.keras", "m-02.keras", "w"]
     assert os.listdir(tmp_path / "w") == ["best.weights.h5"]
+
+
+def test_predict_batch_end_gets_the_outputs_in_the_models_structure():
+    """Keras passes ``logs["outputs"]`` as the batch's outputs themselves: one array for a
+    single-output model (not a one-element list), a list for a multi-output one."""
+    seen = []
+    rec = LambdaCallback(on_predict_batch_end=lambda batch, logs: seen.append(logs["outputs"]))
+    x, _ = make_data(10)
+    make_model().predict(x, batch_size=4, verbose=0, callbacks=[rec])
+    assert [o.shape for o in seen] == [(4, 1), (4, 1), (2, 1)]
+    assert all(isinstance(o, np.ndarray) for o in seen)
+    inp = layers.Input((6,))
+    two = Model(inp, [layers.Dense(2)(inp), layers.Dense(3)(inp)])
+    seen.clear()
+    two.predict(x, batch_size=8, verbose=0, callbacks=[rec])
+    assert [[o.shape for o in outs] for outs in seen] == [[(8, 2), (8, 3)], [(2, 2), (2, 3)]]
