@@ -40,3 +40,11 @@ def test_bad_input():
         keras.utils.array_to_img(np.zeros((2, 2, 2)))
     with pytest.raises(ValueError, match="data_format"):
         keras.utils.array_to_img(np.zeros((2, 2, 3)), data_format="nhwc")
+
+
+def test_keras_preprocessing_image_names():
+    # keras.io's WGAN-GP example: keras.preprocessing.image.array_to_img
+    from shenjing.keras.preprocessing.image import array_to_img
+
+    assert array_to_img is keras.utils.array_to_img
+    assert tf.keras.preprocessing.image.img_to_array is keras.utils.img_to_array
