@@ -24,7 +24,7 @@ _LAZY = ("activations", "initializers", "layers", "losses", "optimizers", "regul
 
 
 # The TensorFlow-style namespaces (tf.nn, tf.math, ...) live in shenjing/tf/ (floor 8).
-_TF_FACES = ("nn", "math", "linalg", "image", "dtypes")
+_TF_FACES = ("nn", "math", "linalg", "image", "dtypes", "config", "train")
 
 
 def __getattr__(name):
@@ -32,6 +32,10 @@ def __getattr__(name):
         from .data import TensorSpec
 
         return TensorSpec
+    if name == "device":  # tf.device lives with tf.config's device queries
+        from .tf.config import device
+
+        return device
     if name in _TF_FACES:
         module = importlib.import_module(f".tf.{name}", __name__)
         globals()[name] = module

@@ -37,8 +37,21 @@ class Tensor:
     # ``_keras_logits``: set only on a softmax or sigmoid output (see ops.activation.logits_of);
     # left unset elsewhere, so read it with getattr(t, "_keras_logits", None).
     __slots__ = ("data", "grad", "requires_grad", "_ctx", "name", "_keras_logits", "__weakref__")
-    # NumPy defers ``ndarray <op> Tensor`` to the Tensor's reflected operator.
-    __array_ufunc__ = None
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        """NumPy meets a Tensor. ``ndarray <op> Tensor`` (the Tensor second) goes to the Tensor's
+        reflected operator and stays a differentiable Tensor, as TensorFlow's tensors win over
+        arrays; a NumPy function called on Tensors (``np.add(t, 1)``, ``np.exp(t)``) sees them as
+        arrays and returns NumPy values, as it does for TensorFlow's eager tensors."""
+        reflected = _REFLECTED.get(ufunc.__name__)
+        if (method == "__call__" and reflected and not kwargs and len(inputs) == 2
+                and not isinstance(inputs[0], Tensor) and isinstance(inputs[1], Tensor)):
+            result = getattr(inputs[1], reflected)(inputs[0])
+            if result is not NotImplemented:
+                return result
+        inputs = tuple(np.asarray(x) if isinstance(x, Tensor) else x for x in inputs)
+        if "out" in kwargs:
+            kwargs["out"] = tuple(np.asarray(x) if isinstance(x, Tensor) else x for x in kwargs["out"])
+        return getattr(ufunc, method)(*inputs, **kwargs)
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
         self.data = _to_array(data, dtype)
@@ -55,6 +68,13 @@ class Tensor:
     @property
     def dtype(self):
         return self.data.dtype
+
+    @property
+    def device(self):
+        """Where the array lives, in TensorFlow's spelling (``.../device:CPU:0``; ``GPU:0`` for a
+        CuPy array)."""
+        kind = "CPU" if isinstance(self.data, (np.ndarray, np.generic)) else "GPU"
+        return f"/job:localhost/replica:0/task:0/device:{kind}:0"
 
     @property
     def ndim(self):
@@ -80,8 +100,10 @@ class Tensor:
         return (self[i] for i in range(len(self.data)))
 
     def numpy(self):
-        """The underlying NumPy array (shared, not copied)."""
-        return backend.to_numpy(self.data)
+        """The underlying NumPy array (shared, not copied); a 0-d tensor gives a NumPy scalar
+        (``np.float32``, ``np.int32``), as TensorFlow's ``.numpy()`` does."""
+        data = backend.to_numpy(self.data)
+        return data[()] if data.ndim == 0 else data
 
     def item(self):
         return self.data.item()
@@ -105,6 +127,12 @@ class Tensor:
                 f"The truth value of a tensor of shape {self.shape} is ambiguous; use .any() or .all()"
             )
         return bool(self.data)
+
+    def __format__(self, format_spec):
+        """``f"{loss:.2f}"`` formats the value, as NumPy formats the array (a scalar takes any spec)."""
+        if not format_spec:
+            return str(self)
+        return format(backend.to_numpy(self.data), format_spec)
 
     def __repr__(self):
         body = np.array2string(backend.to_numpy(self.data), prefix="tensor(", separator=", ")  # host-side text
@@ -205,16 +233,22 @@ class Tensor:
         return _ops.not_equal(self, other)
 
     # -- methods that mirror the ops -------------------------------------------
-    def sum(self, axis=None, keepdims=False):
-        return _ops.sum(self, axis=axis, keepdims=keepdims)
+    def sum(self, axis=None, keepdims=False, out=None, dtype=None):
+        _no_out(out, "sum")  # np.sum(tensor) calls this method with out=None (and dtype)
+        x = self if dtype is None else _ops.cast(self, dtype)
+        return _ops.sum(x, axis=axis, keepdims=keepdims)
 
-    def mean(self, axis=None, keepdims=False):
-        return _ops.mean(self, axis=axis, keepdims=keepdims)
+    def mean(self, axis=None, keepdims=False, out=None, dtype=None):
+        _no_out(out, "mean")  # np.mean(tensor) calls this method with out=None (and dtype)
+        x = self if dtype is None else _ops.cast(self, dtype)
+        return _ops.mean(x, axis=axis, keepdims=keepdims)
 
-    def max(self, axis=None, keepdims=False):
+    def max(self, axis=None, keepdims=False, out=None):
+        _no_out(out, "max")  # np.max(tensor) calls this method with out=None
         return _ops.max(self, axis=axis, keepdims=keepdims)
 
-    def min(self, axis=None, keepdims=False):
+    def min(self, axis=None, keepdims=False, out=None):
+        _no_out(out, "min")  # np.min(tensor) calls this method with out=None
         return _ops.min(self, axis=axis, keepdims=keepdims)
 
     def reshape(self, *shape):
@@ -249,7 +283,8 @@ class Tensor:
     def astype(self, dtype):
         return _ops.cast(self, dtype)
 
-    def argmax(self, axis=None):
+    def argmax(self, axis=None, out=None):
+        _no_out(out, "argmax")
         return _ops.argmax(self, axis=axis)
 
     def any(self):
@@ -257,6 +292,12 @@ class Tensor:
 
     def all(self):
         return bool(self.data.all())
+
+
+def _no_out(out, method):
+    if out is not None:
+        raise TypeError(f"Tensor.{method} cannot write into `out` (tensors are immutable). "
+                        f"Received: out={type(out).__name__}")
 
 
 def _to_array(data, dtype=None):
@@ -277,6 +318,13 @@ def _to_array(data, dtype=None):
 def tensor(data, requires_grad=False, dtype=None):
     """Make a Tensor from an array, a list or a scalar (floats default to float32)."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+# ufunc name -> the Tensor's method that ``ufunc(other, tensor)`` means (``ndarray + t`` -> ``t.__radd__``).
+_REFLECTED = {"add": "__radd__", "subtract": "__rsub__", "multiply": "__rmul__",
+              "divide": "__rtruediv__", "true_divide": "__rtruediv__", "matmul": "__rmatmul__",
+              "power": "__rpow__", "less": "__gt__", "less_equal": "__ge__", "greater": "__lt__",
+              "greater_equal": "__le__", "equal": "__eq__", "not_equal": "__ne__"}
 
 
 def as_tensor(value, like=None):

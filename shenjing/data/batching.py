@@ -41,7 +41,8 @@ def stack(elements):
     for component, values in enumerate(zip(*columns)):
         dtype = values[0].dtype
         for i, value in enumerate(values):
-            if value.dtype != dtype:
+            # Strings of different lengths are one TF dtype (tf.string): NumPy widens them.
+            if value.dtype != dtype and not (value.dtype.kind == dtype.kind and dtype.kind in "SU"):
                 raise ValueError(f"Cannot batch tensors with different dtypes in component "
                                  f"{component}. First element had dtype {dtype} and element {i} "
                                  f"had dtype {value.dtype}.")

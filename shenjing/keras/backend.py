@@ -51,3 +51,23 @@ def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
     from ..random.keras_random import uniform
 
     return uniform(shape, minval=minval, maxval=maxval, dtype=dtype, seed=seed)
+
+
+def get_value(x):
+    """tf.keras 2's ``keras.backend.get_value``: ``x``'s value as NumPy (a number stays a number)."""
+    numpy = getattr(x, "numpy", None)
+    if callable(numpy):
+        return numpy()
+    import numpy as np
+
+    return np.asarray(x) if isinstance(x, (list, tuple)) else x
+
+
+def set_value(x, value):
+    """tf.keras 2's ``keras.backend.set_value``: ``x.assign(value)`` for a Variable or an
+    optimizer's learning rate (``optimizer.learning_rate``/``optimizer.lr``)."""
+    assign = getattr(x, "assign", None)
+    if not callable(assign):
+        raise TypeError("Expected a Variable or an optimizer's `learning_rate` (something with "
+                        f"`assign`). Received: x={x!r} of type {type(x).__name__}")
+    assign(value)

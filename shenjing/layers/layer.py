@@ -167,14 +167,27 @@ class Layer(Tracker):
         return self._dtype_policy.variable_dtype
 
     # -- weights --------------------------------------------------------------------
-    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
+    def add_weight(self, *args, shape=None, initializer=None, dtype=None, trainable=True,
                    regularizer=None, constraint=None, name=None, autocast=True,
                    aggregation="none", overwrite_with_gradient=False):
-        """Create, track and return a ``Variable`` of ``shape`` filled by ``initializer``."""
+        """Create, track and return a ``Variable`` of ``shape`` filled by ``initializer``.
+
+        Positional arguments are Keras 3's ``(shape, initializer, dtype)``; a string first is
+        tf.keras (Keras 2)'s order ``(name, shape, dtype, initializer)``, which TensorFlow's
+        tutorials use (``add_weight("kernel", shape=...)``)."""
         self._check_super_called()
-        if isinstance(shape, str):
-            raise ValueError("`name` must be passed as a keyword argument. Received: "
-                             f"add_weight('{shape}', ...). Use: add_weight(shape=..., name='{shape}').")
+        given = {"shape": shape, "initializer": initializer, "dtype": dtype, "name": name}
+        order = (("name", "shape", "dtype", "initializer") if args and isinstance(args[0], str)
+                 else ("shape", "initializer", "dtype"))
+        if len(args) > len(order):
+            raise TypeError(f"add_weight() takes at most {len(order)} positional arguments "
+                            f"but {len(args)} were given.")
+        for key, value in zip(order, args):
+            if given[key] is not None:
+                raise ValueError(f"`{key}` was passed both positionally and as a keyword argument.")
+            given[key] = value
+        shape, initializer, dtype, name = (given["shape"], given["initializer"], given["dtype"],
+                                           given["name"])
         shape = () if shape is None else tuple(shape)
         if any(d is None for d in shape):
             raise ValueError(f"Layer '{self.name}': cannot create weight {name!r} with an undefined "

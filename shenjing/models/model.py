@@ -118,6 +118,23 @@ class Model(Trainer, Layer):
             )
         return values
 
+    @property
+    def input_shape(self):
+        """A functional model's input shape (a list for several inputs), as Keras's Functional."""
+        return self._io_shape("inputs", "input")
+
+    @property
+    def output_shape(self):
+        """A functional model's output shape (a list for several outputs), as Keras's Functional."""
+        return self._io_shape("outputs", "output")
+
+    def _io_shape(self, attr, kind):
+        if not self._functional:
+            raise AttributeError(f"Model '{self.name}' (subclassed) has no defined {kind} shape; "
+                                 "call compute_output_shape(input_shape) instead")
+        shapes = [tuple(t.shape) for t in getattr(self, attr)]
+        return shapes[0] if len(shapes) == 1 else shapes
+
     def compute_output_shape(self, input_shape):
         if self._functional:
             shapes = [tuple(t.shape) for t in self.outputs]

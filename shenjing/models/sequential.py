@@ -116,6 +116,20 @@ class Sequential(Model):
             x = layer(x, training=training)
         return x
 
+    @property
+    def input_shape(self):
+        """``(None, ...)`` once built, as Keras's ``Sequential.input_shape``."""
+        if not self._output_shapes:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined input shape yet.")
+        return self.inputs_shape
+
+    @property
+    def output_shape(self):
+        """The last layer's output shape once built, as Keras's ``Sequential.output_shape``."""
+        if not self._stack or id(self._stack[-1]) not in self._output_shapes:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined output shape yet.")
+        return self._output_shapes[id(self._stack[-1])]
+
     def compute_output_shape(self, input_shape):
         if self._stack and id(self._stack[-1]) in self._output_shapes:
             return self._output_shapes[id(self._stack[-1])]

@@ -65,7 +65,10 @@ def take_along_axis(x, indices, axis=None):
 
 @keras_op("get_item")
 def get_item(x, key):
-    """x[key] (NumPy's basic and advanced indexing)."""
+    """x[key] (NumPy's basic and advanced indexing); a list key is a tuple of indices, as in
+    Keras (``get_item(x, [1, 2])`` is ``x[1, 2]``)."""
+    if isinstance(key, list):
+        key = tuple(key)
     return P.getitem(to_tensor(x), key)
 
 

@@ -48,6 +48,26 @@ def _as_array(grad):
     return grad.data if isinstance(grad, Tensor) else backend.xp.asarray(grad)
 
 
+class LearningRateValue(float):
+    """An optimizer's current learning rate: a float that ``assign``s back to its optimizer
+    (``optimizer.learning_rate = value``, with that setter's checks)."""
+
+    def __new__(cls, value, optimizer):
+        self = super().__new__(cls, value)
+        self._optimizer = optimizer
+        return self
+
+    def assign(self, value):
+        self._optimizer.learning_rate = float(np.asarray(value))
+        return self._optimizer.learning_rate
+
+    def numpy(self):
+        return np.float32(self)
+
+    def __reduce__(self):  # copies and pickles are the plain number
+        return (float, (float(self),))
+
+
 @keras_export("keras.optimizers.Optimizer")
 class Optimizer(OptimizerVariables):
     """Base optimizer: learning rate (float, schedule or callable), clipping, weight decay, state.
@@ -134,13 +154,15 @@ class Optimizer(OptimizerVariables):
 
     @property
     def learning_rate(self):
-        """The learning rate now: the float, or the schedule evaluated at ``iterations``."""
+        """The learning rate now: the float, or the schedule evaluated at ``iterations``; a
+        float that also has ``assign`` and ``numpy``, as Keras's learning-rate variable, so
+        ``keras.backend.set_value(optimizer.lr, 0.01)`` sets it."""
         lr = self._learning_rate
-        if isinstance(lr, float):
-            return lr
         if isinstance(lr, _schedules.LearningRateSchedule):
-            return float(lr(self._iterations))
-        return float(lr())
+            lr = lr(self._iterations)
+        elif not isinstance(lr, float):
+            lr = lr()
+        return LearningRateValue(float(lr), self)
 
     @learning_rate.setter
     def learning_rate(self, value):

@@ -28,7 +28,8 @@ def write_safetensors(entries):
     tensors = {}
     for group_path, _name, arrays in entries:
         for key, array in arrays.items():
-            tensors[f"{group_path}/{key}"] = np.ascontiguousarray(np.asarray(array))
+            # np.require keeps a 0-d array 0-d (np.ascontiguousarray would make it shape (1,))
+            tensors[f"{group_path}/{key}"] = np.require(np.asarray(array), requirements="C")
     return _safetensors_numpy().save(tensors, metadata={"format": "keras"})
 
 

@@ -15,7 +15,8 @@ from .math import (abs, add, argmax, argmin, cumsum, divide, equal, exp, floor, 
                    greater_equal, less, less_equal, log, logical_and, logical_not, logical_or,
                    maximum, minimum, multiply, not_equal, pow, reduce_all, reduce_any,
                    reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum,
-                   round, sign, sqrt, square, subtract)
+                   round, sign, sqrt, square, subtract, sin, cos, tan, sinh, cosh, tanh,
+                   sigmoid, negative, truediv)
 
 __all__ = ["add_n", "argsort", "boolean_mask", "clip_by_value", "concat", "einsum", "expand_dims",
            "eye", "fill", "gather", "gather_nd", "linspace", "matmul", "newaxis", "norm", "ones",
@@ -26,7 +27,8 @@ __all__ = ["add_n", "argsort", "boolean_mask", "clip_by_value", "concat", "einsu
            "greater_equal", "less", "less_equal", "log", "logical_and", "logical_not", "logical_or",
            "maximum", "minimum", "multiply", "not_equal", "pow", "reduce_all", "reduce_any",
            "reduce_logsumexp", "reduce_max", "reduce_mean", "reduce_min", "reduce_prod",
-           "reduce_sum", "round", "sign", "sqrt", "square", "subtract"]
+           "reduce_sum", "round", "sign", "sqrt", "square", "subtract",
+           "sin", "cos", "tan", "sinh", "cosh", "tanh", "sigmoid", "negative", "truediv"]
 
 newaxis = None
 

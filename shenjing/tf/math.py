@@ -21,7 +21,7 @@ __all__ = ["abs", "add", "argmax", "argmin", "ceil", "cos", "cosh", "count_nonze
            "logical_xor", "maximum", "minimum", "mod", "multiply", "negative", "not_equal", "pow",
            "reciprocal", "reduce_all", "reduce_any", "reduce_euclidean_norm", "reduce_logsumexp",
            "reduce_max", "reduce_mean", "reduce_min", "reduce_prod", "reduce_std", "reduce_sum",
-           "reduce_variance", "round", "rsqrt", "segment_sum", "sign", "sin", "sinh", "sqrt",
+           "reduce_variance", "round", "rsqrt", "segment_sum", "sigmoid", "sign", "sin", "sinh", "sqrt",
            "square", "squared_difference", "subtract", "tan", "tanh", "top_k", "truediv"]
 
 abs, exp, expm1, log, log1p, sqrt, square = knp.abs, knp.exp, knp.expm1, knp.log, knp.log1p, knp.sqrt, knp.square  # noqa: A001
@@ -34,6 +34,7 @@ equal, not_equal, less, less_equal = knp.equal, knp.not_equal, knp.less, knp.les
 greater, greater_equal = knp.greater, knp.greater_equal
 logical_and, logical_or, logical_xor, logical_not = knp.logical_and, knp.logical_or, knp.logical_xor, knp.logical_not
 is_nan, is_finite, is_inf = knp.isnan, knp.isfinite, knp.isinf
+sigmoid = ops.sigmoid  # tf.math.sigmoid and tf.sigmoid (tf.nn.sigmoid is the same op)
 
 
 def pow(x, y, name=None):  # noqa: A001  (tf.pow)

@@ -282,9 +282,20 @@ def test_forgetting_super_init_is_a_clear_error():
         Broken()(np.ones((1, 2)))
 
 
-def test_add_weight_rejects_a_positional_name():
-    with pytest.raises(ValueError, match="keyword argument"):
-        layers.Layer().add_weight("kernel", (2, 2))
+def test_add_weight_takes_tf_keras_positional_name_first():
+    # TensorFlow's custom-layers tutorial: add_weight("kernel", shape=[...]) (Keras 2's order
+    # name, shape, dtype, initializer); Keras 3 refuses it, shenjing runs the tutorial.
+    layer = layers.Layer()
+    kernel = layer.add_weight("kernel", shape=[3, 2])
+    assert kernel.name == "kernel" and tuple(kernel.shape) == (3, 2)
+    bias = layer.add_weight("bias", (2,), "float32", "ones")
+    assert bias.name == "bias" and np.all(bias.numpy() == 1.0)
+    w = layer.add_weight((2, 2), "zeros")  # Keras 3's order: shape, initializer, dtype
+    assert np.all(w.numpy() == 0.0)
+    with pytest.raises(ValueError, match="`shape` was passed both positionally and as a keyword"):
+        layer.add_weight((2, 2), shape=(2, 2))
+    with pytest.raises(TypeError, match="at most 3 positional arguments"):
+        layer.add_weight((2,), "zeros", "float32", "extra")
 
 
 def test_symbolic_call_keeps_an_explicit_training_flag():

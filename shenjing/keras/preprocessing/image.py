@@ -1,0 +1,6 @@
+"""``keras.preprocessing.image``: ``array_to_img``, ``img_to_array``, ``load_img``,
+``save_img`` (the ``keras.utils`` functions)."""
+
+from ...utils.image_utils import array_to_img, img_to_array, load_img, save_img  # noqa: F401
+
+__all__ = ["array_to_img", "img_to_array", "load_img", "save_img"]

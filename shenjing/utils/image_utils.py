@@ -1,0 +1,105 @@
+"""``keras.utils.array_to_img`` / ``img_to_array`` / ``save_img`` / ``load_img``: between
+(H, W, C) arrays and PIL images (Pillow is needed only when these are called).
+
+``array_to_img(x, scale=True)`` shifts and scales ``x`` to 0..255 when ``scale`` (x - min, then
+/ max, then * 255), and makes an RGBA, RGB or grayscale ("L", or "I" when values pass 255)
+image from 4, 3 or 1 channels."""
+
+import os
+
+import numpy as np
+
+
+def _pil_image():
+    try:
+        from PIL import Image
+    except ImportError as error:  # pragma: no cover - Pillow is installed here
+        raise ImportError("Could not import PIL.Image. The use of `array_to_img` requires PIL: "
+                          "`pip install pillow`.") from error
+    return Image
+
+
+def _data_format(data_format):
+    data_format = data_format or "channels_last"
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError("Expected `data_format` to be 'channels_last' or 'channels_first'. "
+                         f"Received: data_format={data_format!r}")
+    return data_format
+
+
+def array_to_img(x, data_format=None, scale=True, dtype=None):
+    """A PIL image from a rank-3 array (a Tensor or NumPy array)."""
+    Image = _pil_image()
+    data_format = _data_format(data_format)
+    x = np.asarray(x, dtype=dtype or "float32")
+    if x.ndim != 3:
+        raise ValueError("Expected image array to have rank 3 (single image). "
+                         f"Got array with shape: {x.shape}")
+    if data_format == "channels_first":
+        x = x.transpose(1, 2, 0)
+    if scale:
+        x = x - np.min(x)
+        x_max = np.max(x)
+        if x_max != 0:
+            x = x / x_max
+        x = x * 255
+    channels = x.shape[2]
+    if channels == 4:
+        return Image.fromarray(x.astype("uint8"), "RGBA")
+    if channels == 3:
+        return Image.fromarray(x.astype("uint8"), "RGB")
+    if channels == 1:
+        if np.max(x) > 255:
+            return Image.fromarray(x[:, :, 0].astype("int32"), "I")
+        return Image.fromarray(x[:, :, 0].astype("uint8"), "L")
+    raise ValueError(f"Unsupported channel number: {channels}")
+
+
+def img_to_array(img, data_format=None, dtype=None):
+    """A (H, W, C) (or (C, H, W)) float32 array from a PIL image."""
+    data_format = _data_format(data_format)
+    x = np.asarray(img, dtype=dtype or "float32")
+    if x.ndim == 2:
+        x = x[:, :, None]
+    elif x.ndim != 3:
+        raise ValueError(f"Unsupported image shape: {x.shape}")
+    return x.transpose(2, 0, 1) if data_format == "channels_first" else x
+
+
+def save_img(path, x, data_format=None, file_format=None, scale=True, **kwargs):
+    """Write the rank-3 array ``x`` as an image file (format from ``file_format`` or the name)."""
+    img = array_to_img(x, data_format=data_format, scale=scale)
+    if img.mode == "RGBA" and (file_format in ("jpg", "jpeg")
+                               or str(path).lower().endswith((".jpg", ".jpeg"))):
+        img = img.convert("RGB")  # JPEG has no alpha channel
+    img.save(path, format=file_format, **kwargs)
+
+
+def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest",
+             keep_aspect_ratio=False):
+    """A PIL image read from ``path``, converted to ``color_mode`` ("grayscale", "rgb",
+    "rgba") and resized to ``target_size`` = (height, width) if given."""
+    Image = _pil_image()
+    modes = {"grayscale": "L", "rgb": "RGB", "rgba": "RGBA"}
+    if color_mode not in modes:
+        raise ValueError('Expected `color_mode` to be "grayscale", "rgb" or "rgba". '
+                         f"Received: color_mode={color_mode!r}")
+    if keep_aspect_ratio:
+        raise NotImplementedError("load_img(keep_aspect_ratio=True) is not supported; resize "
+                                  "with keras.ops.image.resize(crop_to_aspect_ratio=True)")
+    with open(os.fspath(path), "rb") as f:
+        img = Image.open(f)
+        img.load()
+    if img.mode != modes[color_mode]:
+        img = img.convert(modes[color_mode])
+    if target_size is not None:
+        width_height = (target_size[1], target_size[0])
+        if img.size != width_height:
+            methods = {"nearest": Image.NEAREST, "bilinear": Image.BILINEAR,
+                       "bicubic": Image.BICUBIC, "lanczos": Image.LANCZOS,
+                       "box": Image.BOX, "hamming": Image.HAMMING}
+            if interpolation not in methods:
+                raise ValueError(f"Expected `interpolation` to be one of {sorted(methods)}. "
+                                 f"Received: interpolation={interpolation!r}")
+            img = img.resize(width_height, methods[interpolation])
+    return img
