@@ -7,11 +7,11 @@ Every name here is the one implementation from shenjing's floors, re-exported;
 """
 
 from . import (activations, callbacks, constraints, datasets, initializers, layers, losses, metrics, models,
-               ops, optimizers, random, regularizers, saving, tree, utils)
+               ops, optimizers, preprocessing, random, regularizers, saving, tree, utils)
 from ..layers import Input, InputLayer, Layer
 from ..models import Model, Sequential
 from . import backend
 
 __all__ = ["activations", "backend", "callbacks", "constraints", "datasets", "initializers", "layers", "losses",
-           "metrics", "models", "ops", "optimizers", "random", "regularizers", "saving", "tree", "utils", "Input",
+           "metrics", "models", "ops", "optimizers", "preprocessing", "random", "regularizers", "saving", "tree", "utils", "Input",
            "InputLayer", "Layer", "Model", "Sequential"]

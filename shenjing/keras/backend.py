@@ -43,3 +43,24 @@ def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
     from ..random.keras_random import uniform
 
     return uniform(shape, minval=minval, maxval=maxval, dtype=dtype, seed=seed)
+
+
+def mean(x, axis=None, keepdims=False):
+    """tf.keras 2's ``keras.backend.mean``: ``keras.ops.mean``."""
+    from ..ops.numpy import mean as _mean
+
+    return _mean(x, axis=axis, keepdims=keepdims)
+
+
+def std(x, axis=None, keepdims=False):
+    """tf.keras 2's ``keras.backend.std`` (population standard deviation): ``keras.ops.std``."""
+    from ..ops.numpy import std as _std
+
+    return _std(x, axis=axis, keepdims=keepdims)
+
+
+def var(x, axis=None, keepdims=False):
+    """tf.keras 2's ``keras.backend.var`` (population variance): ``keras.ops.var``."""
+    from ..ops.numpy import var as _var
+
+    return _var(x, axis=axis, keepdims=keepdims)
