@@ -129,10 +129,12 @@ class Tensor:
         return bool(self.data)
 
     def __format__(self, format_spec):
-        """``f"{loss:.2f}"`` formats the value, as NumPy formats the array (a scalar takes any spec)."""
+        """``f"{t:.3f}"`` formats a scalar tensor as its number (as TF's eager tensors do); an empty
+        spec gives ``str(t)``; a spec on a non-scalar is NumPy's error for an array."""
         if not format_spec:
             return str(self)
-        return format(backend.to_numpy(self.data), format_spec)
+        data = backend.to_numpy(self.data)
+        return format(data[()] if data.ndim == 0 else data, format_spec)
 
     def __repr__(self):
         body = np.array2string(backend.to_numpy(self.data), prefix="tensor(", separator=", ")  # host-side text

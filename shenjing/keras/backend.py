@@ -71,3 +71,24 @@ def set_value(x, value):
         raise TypeError("Expected a Variable or an optimizer's `learning_rate` (something with "
                         f"`assign`). Received: x={x!r} of type {type(x).__name__}")
     assign(value)
+
+
+def mean(x, axis=None, keepdims=False):
+    """tf.keras 2's ``keras.backend.mean``: ``keras.ops.mean``."""
+    from ..ops.numpy import mean as _mean
+
+    return _mean(x, axis=axis, keepdims=keepdims)
+
+
+def std(x, axis=None, keepdims=False):
+    """tf.keras 2's ``keras.backend.std`` (population standard deviation): ``keras.ops.std``."""
+    from ..ops.numpy import std as _std
+
+    return _std(x, axis=axis, keepdims=keepdims)
+
+
+def var(x, axis=None, keepdims=False):
+    """tf.keras 2's ``keras.backend.var`` (population variance): ``keras.ops.var``."""
+    from ..ops.numpy import var as _var
+
+    return _var(x, axis=axis, keepdims=keepdims)

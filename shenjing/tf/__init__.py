@@ -10,3 +10,4 @@ conversion names; ``nn``, ``math``, ``linalg``, ``image`` and ``dtypes`` are the
 
 from .array_names import *  # noqa: F401,F403
 from .tensor_names import *  # noqa: F401,F403
+from .clip_names import *  # noqa: F401,F403

@@ -10,6 +10,7 @@ import numpy as np  # shape and dtype bookkeeping only
 from .. import backend
 from ..autograd import Tensor
 from ..ops import numpy as knp
+from ..ops.nn_losses import one_hot as ops_one_hot
 from ..ops.numpy_common import to_tensor
 from .math import (abs, add, argmax, argmin, cumsum, divide, equal, exp, floor, greater,  # noqa: F401
                    greater_equal, less, less_equal, log, logical_and, logical_not, logical_or,
@@ -19,7 +20,7 @@ from .math import (abs, add, argmax, argmin, cumsum, divide, equal, exp, floor, 
                    sigmoid, negative, truediv)
 
 __all__ = ["add_n", "argsort", "boolean_mask", "clip_by_value", "concat", "einsum", "expand_dims",
-           "eye", "fill", "gather", "gather_nd", "linspace", "matmul", "newaxis", "norm", "ones",
+           "eye", "fill", "one_hot", "gather", "gather_nd", "linspace", "matmul", "newaxis", "norm", "ones",
            "ones_like", "pad", "range", "rank", "reshape", "reverse", "shape", "size", "sort",
            "split", "squeeze", "stack", "tensordot", "tile", "transpose", "unstack", "where",
            "zeros", "zeros_like",
@@ -67,6 +68,28 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype="float32", name=None
     if batch_shape:
         out = knp.broadcast_to(out, tuple(batch_shape) + out.shape)
     return out
+
+
+def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
+    """``tf.one_hot``: ``keras.ops.one_hot`` with TF's extras: indices outside [0, depth) give a row
+    of ``off_value``; ``on_value``/``off_value`` default to 1/0 in ``dtype`` (float32 unless the
+    values fix it). No gradient."""
+    labels = np.asarray(to_tensor(indices).numpy())
+    if labels.dtype.kind not in "iuf" or (labels.dtype.kind == "f" and not (labels == np.round(labels)).all()):
+        raise ValueError(f"tf.one_hot expects integer indices (whole-valued floats are accepted). "
+                         f"Received: indices={labels}")
+    depth = int(depth)
+    labels = labels.astype(np.int64)
+    labels = np.where((labels >= 0) & (labels < depth), labels, -1)
+    if dtype is None:
+        given = on_value if on_value is not None else off_value
+        dtype = "float32" if given is None else knp.array(given).dtype
+    out = ops_one_hot(labels, depth, axis=-1 if axis is None else axis, dtype=_dt(dtype))
+    if on_value is None and off_value is None:
+        return out
+    on = 1 if on_value is None else on_value
+    off = 0 if off_value is None else off_value
+    return Tensor(backend.xp.asarray(np.where(out.numpy() > 0, on, off).astype(_dt(dtype))))
 
 
 def linspace(start, stop, num, name=None, axis=0):

@@ -9,4 +9,5 @@ from ..serialization import deserialize_keras_object, serialize_keras_object
 from .data_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from .py_dataset import PyDataset, Sequence
 from .timeseries import timeseries_dataset_from_array
+from .model_visualization import model_to_dot, plot_model
 from .image_utils import array_to_img, img_to_array, load_img, save_img
