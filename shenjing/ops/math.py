@@ -11,7 +11,7 @@ from .. import backend
 from ..autograd.ops import activation_extra as _extra
 from ..autograd.ops import arithmetic as _ar
 from ..autograd.ops import reduce as _red
-from ..autograd.ops import logdet as _logdet
+from ..autograd.ops.logdet import logabsdet as _logabsdet
 from ..autograd.ops import segment as _seg
 from ..autograd.ops import shape as _shape
 from ..autograd.tensor import Tensor, as_tensor
@@ -166,7 +166,7 @@ def logdet(x):
         raise ValueError(f"logdet: expected square matrices (..., n, n). Received: x.shape={x.shape}")
     if x.dtype.kind != "f":
         x = _ar.cast(x, backend.floatx())
-    return _logdet.LogDet.apply(x)
+    return _logabsdet(x)
 
 
 @keras_op("view_as_complex", module="math")
