@@ -16,9 +16,8 @@ _EPSILON = 1e-7
 
 
 def l2_normalize(x, axis):
-    """x * min(1 / sqrt(sum(x^2, axis)), 1 / eps) (Keras's ``ops.normalize`` with order 2)."""
-    inv_norm = 1.0 / ops.sqrt(ops.sum(ops.square(x), axis=axis, keepdims=True))
-    return x * ops.minimum(inv_norm, 1.0 / _EPSILON)
+    """x * min(1 / sqrt(sum(x^2, axis)), 1 / eps): Keras's ``ops.normalize`` with order 2."""
+    return ops.normalize(x, axis=axis, order=2, epsilon=_EPSILON)
 
 
 @keras_export("keras.layers.Dot")

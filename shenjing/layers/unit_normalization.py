@@ -26,8 +26,7 @@ class UnitNormalization(Layer):
 
     def call(self, inputs):
         axis = tuple(self.axis) if isinstance(self.axis, list) else self.axis
-        inv_norm = 1.0 / ops.sqrt(ops.sum(ops.square(inputs), axis=axis, keepdims=True))
-        return inputs * ops.minimum(inv_norm, 1e12)
+        return ops.normalize(inputs, axis=axis, order=2, epsilon=1e-12)
 
     def compute_output_shape(self, input_shape):
         for axis in self.axis if isinstance(self.axis, list) else [self.axis]:

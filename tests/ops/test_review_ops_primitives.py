@@ -20,3 +20,37 @@ def test_logdet_and_slogdet_share_one_primitive_and_keep_float32():
     np.testing.assert_allclose(x.grad, np.linalg.inv(x.numpy()).T, rtol=1e-4)
     assert not hasattr(__import__("shenjing.autograd.ops.einsum", fromlist=["x"]), "LogAbsDet")
     assert P.logabsdet is logdet_module.logabsdet
+
+
+def test_l2_normalization_is_one_op_with_a_finite_gradient_at_zero_vectors():
+    import warnings
+    from shenjing import keras
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(3, 4)).astype("float32")
+    x[1] = 0.0
+    norm = np.sqrt(np.sum(x * x, axis=-1, keepdims=True))
+    expected = x * np.minimum(1 / np.where(norm == 0, 1, norm), 1e7)
+    runs = {
+        "ops.normalize": lambda t: ops.normalize(t, axis=-1),
+        "tf.nn.l2_normalize": lambda t: shenjing.nn.l2_normalize(t, axis=-1, epsilon=1e-14),
+        "UnitNormalization": lambda t: keras.layers.UnitNormalization(axis=-1)(t),
+    }
+    for name, fn in runs.items():
+        t = shenjing.Tensor(x, requires_grad=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no divide-by-zero on the zero row
+            y = fn(t)
+            (y * shenjing.Tensor(rng.normal(size=(3, 4)).astype("float32"))).sum().backward()
+        np.testing.assert_allclose(y.numpy(), expected, rtol=1e-5, atol=1e-7, err_msg=name)
+        assert y.dtype == np.float32, name
+        assert np.isfinite(t.grad).all(), name
+    a = shenjing.Tensor(x, requires_grad=True)
+    out = keras.layers.Dot(axes=1, normalize=True)([a, shenjing.Tensor(x)])
+    out.sum().backward()
+    assert np.isfinite(a.grad).all()
+    np.testing.assert_allclose(out.numpy()[[0, 2], 0], [1.0, 1.0], rtol=1e-5)
+
+
+def test_normalize_makes_integers_floatx():
+    from shenjing import backend
+    assert ops.normalize(np.array([3, 4])).dtype == np.dtype(backend.floatx())
