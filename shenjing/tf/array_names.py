@@ -9,6 +9,7 @@ import numpy as np  # shape and dtype bookkeeping only
 
 from .. import backend
 from ..autograd import Tensor
+from ..ops import core as ops_core
 from ..ops import numpy as knp
 from ..ops.numpy_common import to_tensor
 from .math import (abs, add, argmax, argmin, cumsum, divide, equal, exp, floor, greater,  # noqa: F401
@@ -109,13 +110,8 @@ def stack(values, axis=0, name="stack"):
 
 
 def unstack(value, num=None, axis=0, name="unstack"):
-    """The slices of ``value`` along ``axis``, as a list."""
-    x = to_tensor(value)
-    axis = axis % x.ndim
-    if num is not None and num != x.shape[axis]:
-        raise ValueError(f"Expected num={x.shape[axis]} (the length of axis {axis}). Received: num={num}")
-    head = (slice(None),) * axis
-    return [knp.get_item(x, head + (i,)) for i in np.arange(x.shape[axis]).tolist()]
+    """The slices of ``value`` along ``axis``, as a list (``shenjing.ops.unstack``)."""
+    return ops_core.unstack(value, num=num, axis=axis)
 
 
 def split(value, num_or_size_splits, axis=0, num=None, name="split"):

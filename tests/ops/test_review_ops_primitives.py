@@ -54,3 +54,15 @@ def test_l2_normalization_is_one_op_with_a_finite_gradient_at_zero_vectors():
 def test_normalize_makes_integers_floatx():
     from shenjing import backend
     assert ops.normalize(np.array([3, 4])).dtype == np.dtype(backend.floatx())
+
+
+def test_scatter_update_repeated_indices_last_write_wins_in_values_and_gradients():
+    x = np.zeros((4, 2), "float32")
+    v = shenjing.Variable(np.arange(10.0, dtype="float32").reshape(5, 2))
+    weights = np.arange(8.0, dtype="float32").reshape(4, 2)
+    with shenjing.GradientTape() as tape:
+        y = ops.scatter_update(x, np.array([[1], [3], [1], [0], [1]]), v)
+        loss = shenjing.reduce_sum(y * weights)
+    np.testing.assert_array_equal(y.numpy(), [[6, 7], [8, 9], [0, 0], [2, 3]])
+    np.testing.assert_array_equal(tape.gradient(loss, v).numpy(),
+                                  [[0, 0], [6, 7], [0, 0], [0, 1], [2, 3]])

@@ -45,3 +45,10 @@ def test_gather_negative_batch_dims_is_counted_from_the_indices_rank():
 def test_gather_batch_dims_mismatch_is_a_clear_error():
     with pytest.raises(ValueError, match="batch_dims"):
         tf.gather(np.zeros((2, 3)), np.zeros((3, 1), "int32"), axis=1, batch_dims=1)
+
+
+def test_unstack_is_ops_unstack():
+    parts = tf.unstack(np.arange(6).reshape(2, 3), axis=-1)
+    assert [p.numpy().tolist() for p in parts] == [[0, 3], [1, 4], [2, 5]]
+    with pytest.raises(ValueError, match="num=3"):
+        tf.unstack(np.arange(6).reshape(2, 3), num=3)
