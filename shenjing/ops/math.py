@@ -151,9 +151,11 @@ def cdist(x, y):
     x = as_tensor(x)
     y = as_tensor(y, like=x)
     if x.ndim < 2 or y.ndim < 2:
-        raise ValueError("`cdist` inputs must have rank >= 2")
+        raise ValueError("`cdist` inputs must have rank >= 2. "
+                         f"Received: x.shape={x.shape}, y.shape={y.shape}")
     if x.shape[-1] != y.shape[-1]:
-        raise ValueError("Last dimension of inputs to `cdist` must match")
+        raise ValueError("Last dimension of inputs to `cdist` must match. "
+                         f"Received: x.shape={x.shape}, y.shape={y.shape}")
     diff = _shape.expand_dims(x, -2) - _shape.expand_dims(y, -3)
     return _ar.sqrt(_red.sum(diff * diff, axis=-1))
 

@@ -66,3 +66,11 @@ def test_scatter_update_repeated_indices_last_write_wins_in_values_and_gradients
     np.testing.assert_array_equal(y.numpy(), [[6, 7], [8, 9], [0, 0], [2, 3]])
     np.testing.assert_array_equal(tape.gradient(loss, v).numpy(),
                                   [[0, 0], [6, 7], [0, 0], [0, 1], [2, 3]])
+
+
+def test_cdist_errors_say_what_was_received():
+    import pytest
+    with pytest.raises(ValueError, match=r"Received: x.shape=\(3,\), y.shape=\(2, 3\)"):
+        ops.cdist(np.zeros(3), np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=r"must match. Received: x.shape=\(2, 3\), y.shape=\(2, 4\)"):
+        ops.cdist(np.zeros((2, 3)), np.zeros((2, 4)))
