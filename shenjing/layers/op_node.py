@@ -110,16 +110,26 @@ class OpNode(Layer):
         """On values: the op. On symbolic tensors: a new node of this operation."""
         if _is_symbolic_structure((args, kwargs)):
             return self._record(list(args), kwargs)
-        return self.op.eager(*args, **kwargs, **self._static)
+        return self._eager(*args, **kwargs)
 
     def call(self, *args, **kwargs):
+        return self._eager(*args, **kwargs)
+
+    def _eager(self, *args, **kwargs):
+        if self.op.keras_class_name == "GetItem":
+            # Keras's GetItem.call reads a list key as a tuple of indices (a .keras file
+            # writes the tuple as a list); the eager keras.ops.get_item keeps NumPy's meaning.
+            if len(args) > 1 and isinstance(args[1], list):
+                args = (args[0], tuple(args[1])) + tuple(args[2:])
+            if isinstance(kwargs.get("key"), list):
+                kwargs = {**kwargs, "key": tuple(kwargs["key"])}
         return self.op.eager(*args, **kwargs, **self._static)
 
     def _run_on_probes(self, args, kwargs, size):
         probe_args = [map_structure(lambda v: _probe(v, size), a) for a in args]
         probe_kwargs = {k: map_structure(lambda v: _probe(v, size), v) for k, v in kwargs.items()}
         with no_grad(), np.errstate(all="ignore"):
-            return self.op.eager(*probe_args, **probe_kwargs, **self._static)
+            return self._eager(*probe_args, **probe_kwargs)
 
     def _record(self, args, kwargs):
         results = []

@@ -19,8 +19,7 @@ from ..autograd.ops import (  # noqa: F401  (primitives; the keras_op versions b
     sigmoid_cross_entropy, sign, silu, softmax, softmax_cross_entropy, softplus,
     sparse_softmax_cross_entropy, split, sqrt, square, squeeze, stack, std, subtract, sum,
     swapaxes, swish, take, tanh, transpose, true_divide, var, where)
-from .operators import *  # noqa: F401,F403,E402  (the family modules' versions below win)
-from . import core, image, linalg, math, nn, numpy, operators  # noqa: E402
+from . import core, image, linalg, math, nn, numpy  # noqa: E402
 from .core import *  # noqa: F401,F403,E402
 from .linalg import *  # noqa: F401,F403,E402
 from .math import *  # noqa: F401,F403,E402

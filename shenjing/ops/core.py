@@ -170,11 +170,11 @@ def scatter_update(inputs, indices, updates, reduction=None):
         flat = np.ravel_multi_index(tuple(idx.T % np.asarray(x.shape[:idx.shape[1]])[:, None]),
                                     x.shape[:idx.shape[1]]) if idx.size else idx[:, 0]
         winners = None
-        if len(np.unique(flat)) != len(flat):
-            last = {}
-            for i, f in enumerate(flat.tolist()):
-                last[f] = i
-            winners = backend.xp.asarray(np.isin(np.arange(len(flat)), list(last.values())))
+        if len(np.unique(flat)) != len(flat):  # of repeated places, the last write wins
+            last = len(flat) - 1 - np.unique(flat[::-1], return_index=True)[1]
+            chosen = np.zeros(len(flat), dtype=bool)
+            chosen[last] = True
+            winners = backend.xp.asarray(chosen)
         return IndexSet.apply(x, u, index=index, winners=winners)
     if reduction == "add":
         return IndexAdd.apply(x, u, index=index)

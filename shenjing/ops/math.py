@@ -11,7 +11,7 @@ from .. import backend
 from ..autograd.ops import activation_extra as _extra
 from ..autograd.ops import arithmetic as _ar
 from ..autograd.ops import reduce as _red
-from ..autograd.ops import logdet as _logdet
+from ..autograd.ops.logdet import logabsdet as _logabsdet
 from ..autograd.ops import segment as _seg
 from ..autograd.ops import shape as _shape
 from ..autograd.tensor import Tensor, as_tensor
@@ -151,9 +151,11 @@ def cdist(x, y):
     x = as_tensor(x)
     y = as_tensor(y, like=x)
     if x.ndim < 2 or y.ndim < 2:
-        raise ValueError("`cdist` inputs must have rank >= 2")
+        raise ValueError("`cdist` inputs must have rank >= 2. "
+                         f"Received: x.shape={x.shape}, y.shape={y.shape}")
     if x.shape[-1] != y.shape[-1]:
-        raise ValueError("Last dimension of inputs to `cdist` must match")
+        raise ValueError("Last dimension of inputs to `cdist` must match. "
+                         f"Received: x.shape={x.shape}, y.shape={y.shape}")
     diff = _shape.expand_dims(x, -2) - _shape.expand_dims(y, -3)
     return _ar.sqrt(_red.sum(diff * diff, axis=-1))
 
@@ -166,7 +168,7 @@ def logdet(x):
         raise ValueError(f"logdet: expected square matrices (..., n, n). Received: x.shape={x.shape}")
     if x.dtype.kind != "f":
         x = _ar.cast(x, backend.floatx())
-    return _logdet.LogDet.apply(x)
+    return _logabsdet(x)
 
 
 @keras_op("view_as_complex", module="math")

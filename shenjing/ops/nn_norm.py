@@ -1,6 +1,7 @@
 """``keras.ops.nn`` statistics and normalizations: moments, batch_normalization, normalize,
 rms_normalization, layer_normalization; all composed of differentiable primitives."""
 
+from .. import backend
 from ..autograd.ops import arithmetic as _ar
 from ..autograd.ops import reduce as _red
 from ..autograd.ops import shape as _shape
@@ -17,7 +18,7 @@ EPSILON = 1e-7
 def _float(x):
     x = as_tensor(x)
     if x.dtype.kind != "f":
-        x = _ar.cast(x, "float32")
+        x = _ar.cast(x, backend.floatx())
     return x
 
 
@@ -69,7 +70,8 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
 
 @keras_op("normalize", module="nn")
 def normalize(x, axis=-1, order=2, epsilon=None):
-    """x / max(||x||_order, epsilon) along ``axis`` (order 2: x * min(1/||x||, 1/epsilon))."""
+    """x / max(||x||_order, epsilon) along ``axis`` (order 2: x * rsqrt(max(sum(x^2), epsilon^2)),
+    which equals Keras's x * min(1/||x||, 1/epsilon) and keeps a zero vector's gradient finite)."""
     if not isinstance(order, int) or isinstance(order, bool) or order < 1:
         raise ValueError(f"Argument `order` must be an int >= 1. Received: order={order}")
     x = _float(x)
@@ -77,8 +79,8 @@ def normalize(x, axis=-1, order=2, epsilon=None):
         x = _shape.expand_dims(x, 0)
     epsilon = EPSILON if epsilon is None else epsilon
     if order == 2:
-        inv = _rsqrt(_red.sum(_ar.square(x), axis=axis, keepdims=True))
-        return x * _ar.minimum(inv, 1.0 / epsilon)
+        return x * _rsqrt(_ar.maximum(_red.sum(_ar.square(x), axis=axis, keepdims=True),
+                                      epsilon * epsilon))
     if order == 1:
         norm = _red.sum(_ar.abs(x), axis=axis, keepdims=True)
     else:

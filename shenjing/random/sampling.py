@@ -89,8 +89,13 @@ def categorical(rng, logits, num_samples, dtype):
     p = np.exp(z)
     cdf = np.cumsum(p / p.sum(axis=1, keepdims=True), axis=1)
     u = rng.random((z.shape[0], int(num_samples)))
-    index = (cdf[:, None, :] <= u[:, :, None]).sum(axis=-1)
-    return _out(np.minimum(index, z.shape[1] - 1), dtype)
+    # index = #{k: cdf[k] <= u} per row, by one searchsorted over the rows laid end to end
+    # (row r shifted by r), not a (batch, samples, classes) comparison.
+    rows = np.arange(z.shape[0], dtype=np.float64)[:, None]
+    flat = (cdf + rows).reshape(-1)
+    index = np.searchsorted(flat, (u + rows).reshape(-1), side="right").reshape(u.shape)
+    index = index - (rows * z.shape[1]).astype(np.int64)
+    return _out(np.clip(index, 0, z.shape[1] - 1), dtype)
 
 
 def gamma(rng, shape, alpha, dtype):

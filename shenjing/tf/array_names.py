@@ -9,6 +9,7 @@ import numpy as np  # shape and dtype bookkeeping only
 
 from .. import backend
 from ..autograd import Tensor
+from ..ops import core as ops_core
 from ..ops import numpy as knp
 from ..ops.nn_losses import one_hot as ops_one_hot
 from ..ops.numpy_common import to_tensor
@@ -134,13 +135,8 @@ def stack(values, axis=0, name="stack"):
 
 
 def unstack(value, num=None, axis=0, name="unstack"):
-    """The slices of ``value`` along ``axis``, as a list."""
-    x = to_tensor(value)
-    axis = axis % x.ndim
-    if num is not None and num != x.shape[axis]:
-        raise ValueError(f"Expected num={x.shape[axis]} (the length of axis {axis}). Received: num={num}")
-    head = (slice(None),) * axis
-    return [knp.get_item(x, head + (i,)) for i in np.arange(x.shape[axis]).tolist()]
+    """The slices of ``value`` along ``axis``, as a list (``shenjing.ops.unstack``)."""
+    return ops_core.unstack(value, num=num, axis=axis)
 
 
 def split(value, num_or_size_splits, axis=0, num=None, name="split"):
@@ -165,22 +161,30 @@ def tile(input, multiples, name=None):  # noqa: A002
 
 def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
     """params gathered at ``indices`` along ``axis`` (default batch_dims), the first
-    ``batch_dims`` axes of params and indices matched pairwise."""
+    ``batch_dims`` axes of params and indices matched pairwise: shape
+    params.shape[:axis] + indices.shape[batch_dims:] + params.shape[axis + 1:]."""
     x, idx = to_tensor(params), to_tensor(indices)
-    axis = batch_dims if axis is None else axis % x.ndim
     if batch_dims < 0:
         batch_dims += idx.ndim
+    axis = batch_dims if axis is None else axis % x.ndim
     if batch_dims == 0:
         return knp.take(x, idx, axis=axis)
-    if x.shape[:batch_dims] != idx.shape[:batch_dims]:
-        raise ValueError(f"Expected params and indices to share their first {batch_dims} axes. "
-                         f"Received: params.shape={x.shape}, indices.shape={idx.shape}")
+    if not 0 < batch_dims <= min(axis, idx.ndim) or x.shape[:batch_dims] != idx.shape[:batch_dims]:
+        raise ValueError(f"Expected params and indices to share their first batch_dims={batch_dims} "
+                         f"axes, and batch_dims <= axis={axis}. Received: params.shape={x.shape}, "
+                         f"indices.shape={idx.shape}")
+    # One advanced index: the batch coordinates broadcast against the indices, the gathered
+    # axis moved right after the batch axes (x[b, i] with b, i broadcast), then put back.
     batch = int(np.prod(x.shape[:batch_dims]))
+    rest = idx.shape[batch_dims:]
     xf = knp.reshape(x, (batch,) + x.shape[batch_dims:])
-    idf = knp.reshape(idx, (batch,) + idx.shape[batch_dims:])
-    parts = [knp.take(knp.get_item(xf, b), knp.get_item(idf, b), axis=axis - batch_dims)
-             for b in np.arange(batch).tolist()]
-    out = knp.stack(parts, axis=0)
+    xf = knp.moveaxis(xf, axis - batch_dims + 1, 1)                  # (B, A, pre..., post...)
+    b = backend.xp.arange(batch).reshape((batch,) + (1,) * len(rest))
+    out = knp.get_item(xf, (b, idx.data.reshape((batch,) + rest)))  # (B, *rest, pre..., post...)
+    pre = axis - batch_dims
+    order = ([0] + list(range(1 + len(rest), 1 + len(rest) + pre)) + list(range(1, 1 + len(rest)))
+             + list(range(1 + len(rest) + pre, out.ndim)))
+    out = knp.transpose(out, order)
     return knp.reshape(out, x.shape[:batch_dims] + out.shape[1:])
 
 

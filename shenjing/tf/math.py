@@ -46,8 +46,8 @@ def round(x, name=None):  # noqa: A001  (tf.round: half to even)
 
 
 def rsqrt(x, name=None):
-    """1 / sqrt(x)."""
-    return knp.reciprocal(knp.sqrt(x))
+    """1 / sqrt(x) (``shenjing.ops.rsqrt``)."""
+    return ops.rsqrt(x)
 
 
 def squared_difference(x, y, name=None):

@@ -7,7 +7,6 @@ import math as _math
 
 from .. import backend
 from .. import ops
-from ..autograd.ops import activation as _act
 from ..autograd.ops import nn as _nn
 from ..autograd.tensor import as_tensor
 
@@ -33,7 +32,7 @@ def sigmoid(x, name=None):
 
 
 def tanh(x, name=None):
-    return _act.tanh(x)
+    return ops.tanh(x)
 
 
 def softmax(logits, axis=None, name=None):
@@ -100,13 +99,10 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
 
 
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
-    """x / sqrt(max(sum(x^2, axis), epsilon)) (over all axes when ``axis`` is None)."""
+    """x / sqrt(max(sum(x^2, axis), epsilon)) (over all axes when ``axis`` is None): Keras's
+    ``ops.normalize`` of order 2, whose epsilon bounds the norm rather than its square."""
     axis = dim if axis is None and dim is not None else axis
-    x = as_tensor(x)
-    if x.dtype.kind != "f":
-        x = ops.cast(x, backend.floatx())
-    square_sum = ops.sum(ops.square(x), axis=axis, keepdims=True)
-    return x * ops.rsqrt(ops.maximum(square_sum, epsilon))
+    return ops.normalize(x, axis=axis, order=2, epsilon=_math.sqrt(epsilon))
 
 
 def dropout(x, rate, noise_shape=None, seed=None, name=None):

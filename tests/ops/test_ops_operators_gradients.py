@@ -1,5 +1,5 @@
-"""Gradient checks of the operator ops (shenjing/ops/operators.py) that the engine's harness
-does not already cover: ``mod`` and ``get_item``; ``floor_divide`` has no gradient by design
+"""Gradient checks of the ops behind Python's operators (keras.ops.numpy's ``mod``,
+``floor_divide``, ``get_item``) that the engine's harness does not already cover: ``mod`` and ``get_item``; ``floor_divide`` has no gradient by design
 (piecewise constant) and its values are checked against NumPy here."""
 
 import numpy as np
@@ -30,7 +30,8 @@ case("mod", "negative-divisor", lambda a: ops.mod(a, -0.7), off_grid(5))
 case("mod", "tensor-tensor", lambda a, b: ops.mod(a, b), np.array([1.3, -2.2, 0.4, 3.1]),
      np.array([0.7, 0.9, -1.1, 1.2]))
 case("get_item", "slice-ellipsis", lambda a: ops.get_item(a, (Ellipsis, slice(0, 3))), _R.normal(size=(2, 4)))
-case("get_item", "list-key-newaxis", lambda a: ops.get_item(a, [slice(None), None, 1]), _R.normal(size=(3, 4)))
+case("get_item", "tuple-key-newaxis", lambda a: ops.get_item(a, (slice(None), None, 1)), _R.normal(size=(3, 4)))
+case("get_item", "list-of-ints", lambda a: ops.get_item(a, [2, 0, 2]), _R.normal(size=(3, 4)))
 case("get_item", "int", lambda a: ops.get_item(a, -1), _R.normal(size=(3, 2)))
 
 
@@ -49,7 +50,14 @@ def test_mod_and_floor_divide_values_follow_numpy():
     assert ops.floor_divide(ints, 3).numpy().tolist() == [-3, 1, 2]
 
 
-def test_get_item_list_key_is_a_tuple_of_indices_as_in_keras():
+def test_get_item_list_key_is_an_index_array_eagerly_and_a_tuple_in_a_graph_node_as_in_keras():
+    # keras.ops.get_item(x, [1, 2]) is x[[1, 2]] (rows 1 and 2); Keras's GetItem.call, which
+    # replays a graph node (a .keras file writes a tuple key as a list), reads it as x[1, 2].
+    from shenjing import keras
     x = np.arange(12.0).reshape(3, 4)
-    np.testing.assert_array_equal(ops.get_item(x, [1, 2]).numpy(), x[1, 2])
+    np.testing.assert_array_equal(ops.get_item(x, [1, 2]).numpy(), x[[1, 2]])
+    node = keras.Input((4,))[:, 1]._keras_history[0]
+    assert type(node).__name__ == "OpNode" and node.op.keras_class_name == "GetItem"
+    np.testing.assert_array_equal(node(x, [slice(None), 1]).numpy(), x[:, 1])
+    np.testing.assert_array_equal(node(x, key=[1, 2]).numpy(), x[1, 2])
     np.testing.assert_array_equal(ops.get_item(x, (Ellipsis, slice(1, 3))).numpy(), x[..., 1:3])

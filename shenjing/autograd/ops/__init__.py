@@ -27,6 +27,7 @@ from .scan import cumprod, cumsum, prod
 from .unary_math import (arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, cbrt,
                          cos, cosh, exp2, expm1, log1p, log2, log10, reciprocal, sin, sinc,
                          sinh, tan)
-from .einsum import einsum, logabsdet
+from .einsum import einsum
+from .logdet import logabsdet
 from . import linalg_extra  # noqa: F401,E402  (Inv, Det, Solve, Cholesky, Eigh, SingularValues: used by shenjing.ops.linalg)
 from . import custom, scatter  # noqa: F401,E402  (CustomGradient; ScatterAdd, IndexAdd, IndexSet, SliceSet: used by shenjing.ops.core)

@@ -1,4 +1,4 @@
-"""Einstein summation and log|det|, with their gradients.
+"""Einstein summation with its gradient.
 
 ``Einsum`` takes explicit subscripts (one letter per axis, no letter repeated within an
 operand, no ellipsis: the ``keras.ops.einsum`` wrapper rewrites those forms first). The
@@ -38,23 +38,6 @@ class Einsum(Function):
         return tuple(grads)
 
 
-class LogAbsDet(Function):
-    """y = log|det(x)| over the last two axes;  dx = g * inv(x)^T."""
-
-    def forward(self, x):
-        self.x = x
-        _, logabsdet = backend.xp.linalg.slogdet(x)
-        return logabsdet
-
-    def backward(self, g):
-        xp = backend.xp
-        return g[..., None, None] * xp.swapaxes(xp.linalg.inv(self.x), -1, -2)
-
-
 def einsum(inputs, output, *operands):
     """``einsum`` with explicit, ellipsis-free subscripts: ``inputs`` a list of strings."""
     return Einsum.apply(*[as_tensor(x) for x in operands], inputs=tuple(inputs), output=output)
-
-
-def logabsdet(x):
-    return LogAbsDet.apply(as_tensor(x))

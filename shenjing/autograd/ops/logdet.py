@@ -1,18 +1,22 @@
-"""log|det(x)| of square matrices, the primitive behind ``keras.ops.logdet``."""
+"""log|det(x)| of square matrices, the one primitive behind ``keras.ops.logdet`` and the
+second part of ``keras.ops.slogdet``."""
 
 from ... import backend
 from ..function import Function
+from ..tensor import as_tensor
 
 
-class LogDet(Function):
-    """y = log|det(x)| (slogdet's second part);  dx = g inv(x)^T."""
+class LogAbsDet(Function):
+    """y = log|det(x)| over the last two axes (slogdet's second part);  dx = g inv(x)^T."""
 
     def forward(self, x):
-        xp = backend.xp
         self.x = x
-        return xp.linalg.slogdet(x)[1].astype(x.dtype, copy=False)
+        return backend.xp.linalg.slogdet(x)[1].astype(x.dtype, copy=False)
 
     def backward(self, g):
         xp = backend.xp
-        inv_t = xp.swapaxes(xp.linalg.inv(self.x), -1, -2)
-        return g[..., None, None] * inv_t
+        return g[..., None, None] * xp.swapaxes(xp.linalg.inv(self.x), -1, -2)
+
+
+def logabsdet(x):
+    return LogAbsDet.apply(as_tensor(x))
