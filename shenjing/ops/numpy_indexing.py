@@ -65,10 +65,8 @@ def take_along_axis(x, indices, axis=None):
 
 @keras_op("get_item")
 def get_item(x, key):
-    """x[key] (NumPy's basic and advanced indexing); a list key is a tuple of indices, as in
-    Keras (``get_item(x, [1, 2])`` is ``x[1, 2]``)."""
-    if isinstance(key, list):
-        key = tuple(key)
+    """x[key] (NumPy's basic and advanced indexing): eagerly a list key is an index array, as in
+    Keras (``get_item(x, [0, 2])`` is rows 0 and 2); a graph node reads it as a tuple (op_node)."""
     return P.getitem(to_tensor(x), key)
 
 
