@@ -8,7 +8,7 @@ Same conventions as tests/autograd/test_autograd_op_gradients.py: ``CASES``, ``C
 import numpy as np
 import pytest
 
-import shenjing as sj
+from op_harness import harness_tests
 from shenjing.autograd.ops.resample import upsample_linear, upsample_nearest
 from shenjing.ops import nn_conv
 
@@ -107,41 +107,6 @@ case("upsample_linear", "2d", lambda x: upsample_linear(x, (2, 3)), randn(2, 3, 
 case("upsample_linear", "2d-one-pixel", lambda x: upsample_linear(x, 2), randn(1, 1, 3, 2))
 
 
-@pytest.mark.parametrize("fn, inputs, tolerance", CASES)
-def test_gradcheck(fn, inputs, tolerance):
-    assert sj.gradcheck(fn, inputs, **tolerance)
-
-
-@pytest.mark.parametrize("fn, inputs, tolerance", CASES)
-def test_float32_gradients_keep_dtype_and_match_float64(fn, inputs, tolerance):
-    """The same graph in float32: every output and gradient stays float32 and agrees with float64."""
-    grads = {}
-    for dtype in (np.float64, np.float32):
-        tensors = [sj.Tensor(np.asarray(a, dtype=dtype), requires_grad=True) for a in inputs]
-        out = fn(*tensors)
-        if dtype is np.float32:
-            assert out.dtype == np.float32, f"output dtype {out.dtype} for float32 inputs"
-        weights = np.random.default_rng(0).standard_normal(out.shape)
-        (out * weights).sum().backward()
-        grads[dtype] = [t.grad for t in tensors]
-        for t in tensors:
-            assert t.grad is not None and t.grad.dtype == dtype and t.grad.shape == t.shape
-    for g32, g64 in zip(grads[np.float32], grads[np.float64]):
-        np.testing.assert_allclose(g32, g64, rtol=2e-3, atol=2e-3 * max(1.0, np.abs(g64).max()))
-
-
-@pytest.mark.parametrize("fn, inputs, tolerance", CASES)
-def test_ops_change_neither_inputs_nor_gradients_nor_saved_values(fn, inputs, tolerance):
-    """Backward twice on a retained graph gives twice the gradient; inputs and g stay unchanged."""
-    tensors = [sj.Tensor(np.array(a, dtype=np.float64), requires_grad=True) for a in inputs]
-    before = [t.data.copy() for t in tensors]
-    out = fn(*tensors)
-    g = np.random.default_rng(1).standard_normal(out.shape)
-    g_before = g.copy()
-    out.backward(g, retain_graph=True)
-    first = [t.grad.copy() for t in tensors]
-    out.backward(g)
-    np.testing.assert_array_equal(g, g_before)
-    for t, old, grad in zip(tensors, before, first):
-        np.testing.assert_array_equal(t.data, old)
-        np.testing.assert_allclose(t.grad, 2 * grad, rtol=1e-12, atol=1e-12)
+# -- the tests: the shared harness (op_harness.py) over this module's CASES --------------
+(test_gradcheck, test_float32_gradients_keep_dtype_and_match_float64,
+ test_ops_change_neither_inputs_nor_gradients_nor_saved_values) = harness_tests(CASES)

@@ -7,6 +7,7 @@ their values tested elsewhere); this test takes the union of all of them.
 """
 
 import importlib.util
+import sys
 from pathlib import Path
 
 from shenjing import ops
@@ -16,6 +17,8 @@ TESTS = Path(__file__).resolve().parents[1]
 
 def _sets():
     covered, no_gradient = set(), set()
+    if str(TESTS / "ops") not in sys.path:  # the harness modules import tests/ops/op_harness.py
+        sys.path.insert(0, str(TESTS / "ops"))
     for path in sorted(TESTS.rglob("test_*gradients.py")):
         spec = importlib.util.spec_from_file_location(f"_coverage_{path.stem}", path)
         module = importlib.util.module_from_spec(spec)
