@@ -242,7 +242,17 @@ def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
     if direction not in ("ASCENDING", "DESCENDING"):
         raise ValueError(f"Expected direction 'ASCENDING' or 'DESCENDING'. Received: direction={direction!r}")
     x = to_tensor(values)
-    return knp.argsort(x if direction == "ASCENDING" else knp.negative(x), axis=axis)
+    if direction == "ASCENDING":
+        return knp.argsort(x, axis=axis)
+    # Descending without negating (negation breaks unsigned ints and the minimum int): a stable
+    # ascending sort of the reversed array, read backwards, maps back to x's indices; equal
+    # values keep their original order.
+    xp, data = backend.xp, x.data
+    if data.ndim == 0:
+        return Tensor(xp.asarray(0, dtype="int32"))
+    n = data.shape[axis]
+    order = xp.flip(xp.argsort(xp.flip(data, axis), axis=axis, kind="stable"), axis)
+    return Tensor((n - 1 - order).astype("int32"))
 
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):

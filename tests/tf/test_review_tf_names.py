@@ -52,3 +52,22 @@ def test_unstack_is_ops_unstack():
     assert [p.numpy().tolist() for p in parts] == [[0, 3], [1, 4], [2, 5]]
     with pytest.raises(ValueError, match="num=3"):
         tf.unstack(np.arange(6).reshape(2, 3), num=3)
+
+
+def test_argsort_descending_is_right_for_unsigned_bool_and_the_minimum_int():
+    """Descending argsort used to negate the input: uint8 wrapped round, INT_MIN stayed smallest,
+    bool raised. Equal values keep their original order."""
+    import numpy as np
+
+    import shenjing as tf
+
+    cases = [(np.array([3, 1, 2, 3], np.uint8), [0, 3, 2, 1]),
+             (np.array([np.iinfo(np.int32).min, 5, 0], np.int32), [1, 2, 0]),
+             (np.array([0.5, -1.0, 2.0, 0.5]), [2, 0, 3, 1]),
+             (np.array([[True, False, True]]), [[0, 2, 1]])]
+    for values, expected in cases:
+        out = tf.argsort(values, direction="DESCENDING")
+        assert out.dtype == np.int32
+        np.testing.assert_array_equal(out.numpy(), expected)
+    np.testing.assert_array_equal(
+        tf.argsort(np.array([[1, 3], [4, 2]]), axis=0, direction="DESCENDING").numpy(), [[1, 0], [0, 1]])
