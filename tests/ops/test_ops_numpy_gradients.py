@@ -7,7 +7,7 @@ test_ops_numpy_values.py."""
 import numpy as np
 import pytest
 
-import shenjing as sj
+from op_harness import harness_tests
 from shenjing.ops import numpy as knp
 
 _R = np.random.default_rng(2024)
@@ -245,44 +245,9 @@ case("slogdet", "batched", lambda a: knp.slogdet(a)[1], randn(2, 3, 3) + 3 * np.
 case("vander", "plain", lambda a: knp.vander(a, 3), positive(4))
 
 
-@pytest.mark.parametrize("fn, inputs, tolerance", CASES)
-def test_gradcheck(fn, inputs, tolerance):
-    assert sj.gradcheck(fn, inputs, **tolerance)
-
-
-@pytest.mark.parametrize("fn, inputs, tolerance", CASES)
-def test_float32_gradients_keep_dtype_and_match_float64(fn, inputs, tolerance):
-    grads = {}
-    for dtype in (np.float64, np.float32):
-        tensors = [sj.Tensor(np.asarray(a, dtype=dtype), requires_grad=True)
-                   if np.asarray(a).dtype.kind == "f" else sj.Tensor(np.asarray(a)) for a in inputs]
-        out = fn(*tensors)
-        if dtype is np.float32:
-            assert out.dtype == np.float32, f"output dtype {out.dtype} for float32 inputs"
-        weights = np.random.default_rng(0).standard_normal(out.shape)
-        (out * weights).sum().backward()
-        grads[dtype] = [t.grad for t in tensors if t.requires_grad]
-        for t in tensors:
-            if t.requires_grad:
-                assert t.grad is not None and t.grad.dtype == dtype and t.grad.shape == t.shape
-    for g32, g64 in zip(grads[np.float32], grads[np.float64]):
-        np.testing.assert_allclose(g32, g64, rtol=2e-3, atol=2e-3 * max(1.0, np.abs(g64).max()))
-
-
-@pytest.mark.parametrize("fn, inputs, tolerance", CASES)
-def test_ops_change_neither_inputs_nor_gradients(fn, inputs, tolerance):
-    tensors = [sj.Tensor(np.array(a, dtype=np.float64), requires_grad=True)
-               if np.asarray(a).dtype.kind == "f" else sj.Tensor(np.array(a)) for a in inputs]
-    before = [t.data.copy() for t in tensors]
-    out = fn(*tensors)
-    g = np.random.default_rng(1).standard_normal(out.shape)
-    out.backward(g, retain_graph=True)
-    first = [None if t.grad is None else t.grad.copy() for t in tensors]
-    out.backward(g)
-    for t, old, grad in zip(tensors, before, first):
-        np.testing.assert_array_equal(t.data, old)
-        if grad is not None:
-            np.testing.assert_allclose(t.grad, 2 * grad, rtol=1e-10, atol=1e-10)
+# -- the tests: the shared harness (op_harness.py) over this module's CASES --------------
+(test_gradcheck, test_float32_gradients_keep_dtype_and_match_float64,
+ test_ops_change_neither_inputs_nor_gradients_nor_saved_values) = harness_tests(CASES)
 
 
 def test_no_gradient_ops_exist_and_covered_names_are_numpy_ops():
