@@ -11,7 +11,8 @@ from ..autograd.ops.conv import output_length
 from ..ops import nn_conv
 from .input_spec import InputSpec
 from .layer import Layer
-from .layer_utils import reject_unsupported, serialize_constraint, serialize_regularizer
+from .layer_utils import (input_channels, reject_unsupported, serialize_constraint,
+                          serialize_regularizer)
 from ..registry import keras_export
 
 
@@ -101,10 +102,7 @@ class BaseConv(Layer):
         return tuple(input_shape[2:] if self.data_format == "channels_first" else input_shape[1:-1])
 
     def build(self, input_shape):
-        channels = input_shape[self.channel_axis]
-        if channels is None:
-            raise ValueError(f"Layer '{self.name}': the channel dimension of the inputs should be "
-                             f"defined; received input_shape={input_shape}")
+        channels = input_channels(self, input_shape)
         if channels % self.groups:
             raise ValueError("The number of input channels must be evenly divisible by the number of "
                              f"groups. Received groups={self.groups}, but the input has {channels} "

@@ -102,3 +102,13 @@ def serialize_constraint(constraint):
 
 def serialize_regularizer(regularizer):
     return None if regularizer is None else regularizers.serialize(regularizer)
+
+
+def input_channels(layer, input_shape):
+    """The channel count of ``input_shape`` on ``layer.channel_axis``; a clear error when unknown
+    (a conv layer's kernel shape depends on it)."""
+    channels = input_shape[layer.channel_axis]
+    if channels is None:
+        raise ValueError(f"Layer '{layer.name}': the channel dimension of the inputs should be "
+                         f"defined; received input_shape={input_shape}")
+    return channels

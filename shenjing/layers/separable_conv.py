@@ -12,7 +12,7 @@ from .convolutional import standardize_data_format, standardize_padding, standar
 from .depthwise_conv import add_bias, check_multiplier, conv_output_shape
 from .input_spec import InputSpec
 from .layer import Layer
-from .layer_utils import serialize_constraint, serialize_regularizer
+from .layer_utils import input_channels, serialize_constraint, serialize_regularizer
 
 
 class BaseSeparableConv(Layer):
@@ -54,10 +54,7 @@ class BaseSeparableConv(Layer):
         return 1 if self.data_format == "channels_first" else -1
 
     def build(self, input_shape):
-        channels = input_shape[self.channel_axis]
-        if channels is None:
-            raise ValueError(f"Layer '{self.name}': the channel dimension of the inputs should be "
-                             f"defined; received input_shape={input_shape}")
+        channels = input_channels(self, input_shape)
         self.compute_output_shape(input_shape)
         self.depthwise_kernel = self.add_weight(
             shape=self.kernel_size + (channels, self.depth_multiplier), initializer=self.depthwise_initializer,
