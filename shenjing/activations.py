@@ -1,4 +1,5 @@
-"""Activation functions with Keras 3 names and signatures, built on ``shenjing.ops``.
+"""Activation functions with Keras 3 names and signatures, built on ``shenjing.ops``; where
+``keras.ops.nn`` has the same function, the activation *is* that function (one implementation).
 
 Each takes a Tensor (or array) and returns a Tensor; ``get`` turns a name into
 the function, ``serialize`` a function into its name.
@@ -37,10 +38,7 @@ def leaky_relu(x, negative_slope=0.2):
     return ops.leaky_relu(x, negative_slope=negative_slope)
 
 
-@keras_export("keras.activations.relu6")
-def relu6(x):
-    """min(max(x, 0), 6)."""
-    return _nn.relu6(x)
+relu6 = keras_export("keras.activations.relu6")(_nn.relu6)
 
 
 @keras_export("keras.activations.sigmoid")
@@ -73,10 +71,7 @@ def elu(x, alpha=1.0):
     return ops.elu(x, alpha=alpha)
 
 
-@keras_export("keras.activations.selu")
-def selu(x):
-    """scale * elu(x, alpha), alpha = 1.67326..., scale = 1.05070..."""
-    return _nn.selu(x)
+selu = keras_export("keras.activations.selu")(_nn.selu)
 
 
 @keras_export("keras.activations.gelu")
@@ -91,10 +86,7 @@ def softplus(x):
     return ops.softplus(x)
 
 
-@keras_export("keras.activations.softsign")
-def softsign(x):
-    """x / (|x| + 1)."""
-    return _nn.softsign(x)
+softsign = keras_export("keras.activations.softsign")(_nn.softsign)
 
 
 @keras_export("keras.activations.silu", "keras.activations.swish")
@@ -106,16 +98,8 @@ def silu(x):
 swish = silu
 
 
-@keras_export("keras.activations.hard_sigmoid")
-def hard_sigmoid(x):
-    """0 if x <= -3, 1 if x >= 3, else x / 6 + 0.5 (Keras 3's definition)."""
-    return _nn.hard_sigmoid(x)
-
-
-@keras_export("keras.activations.hard_silu", "keras.activations.hard_swish")
-def hard_silu(x):
-    """x * hard_sigmoid(x) (also called hard swish)."""
-    return _nn.hard_silu(x)
+hard_sigmoid = keras_export("keras.activations.hard_sigmoid")(_nn.hard_sigmoid)
+hard_silu = keras_export("keras.activations.hard_silu", "keras.activations.hard_swish")(_nn.hard_silu)
 
 
 hard_swish = hard_silu
@@ -147,76 +131,18 @@ def linear(x):
     return x if isinstance(x, Tensor) else as_tensor(x)
 
 
-@keras_export("keras.activations.celu")
-def celu(x, alpha=1.0):
-    """x if x > 0 else alpha (exp(x / alpha) - 1), i.e. alpha * elu(x / alpha)."""
-    return _nn.celu(x, alpha=alpha)
-
-
-@keras_export("keras.activations.glu")
-def glu(x, axis=-1):
-    """a * sigmoid(b), with x split into halves a, b along ``axis``."""
-    return _nn.glu(x, axis=axis)
-
-
-@keras_export("keras.activations.hard_shrink")
-def hard_shrink(x, threshold=0.5):
-    """x if |x| > threshold else 0."""
-    return _nn.hard_shrink(x, threshold=threshold)
-
-
-@keras_export("keras.activations.hard_tanh")
-def hard_tanh(x):
-    """clip(x, -1, 1)."""
-    return _nn.hard_tanh(x)
-
-
-@keras_export("keras.activations.log_sigmoid")
-def log_sigmoid(x):
-    """log(sigmoid(x)) = -softplus(-x)."""
-    return _nn.log_sigmoid(x)
-
-
-@keras_export("keras.activations.soft_shrink")
-def soft_shrink(x, threshold=0.5):
-    """x - threshold if x > threshold, x + threshold if x < -threshold, else 0."""
-    return _nn.soft_shrink(x, threshold=threshold)
-
-
-@keras_export("keras.activations.sparse_plus")
-def sparse_plus(x):
-    """0 if x <= -1, x if x >= 1, else (x + 1)^2 / 4."""
-    return _nn.sparse_plus(x)
-
-
-@keras_export("keras.activations.sparse_sigmoid")
-def sparse_sigmoid(x):
-    """0 if x <= -1, 1 if x >= 1, else (x + 1) / 2."""
-    return _nn.sparse_sigmoid(x)
-
-
-@keras_export("keras.activations.sparsemax")
-def sparsemax(x, axis=-1):
-    """The Euclidean projection of x onto the probability simplex along ``axis``."""
-    return _nn.sparsemax(x, axis=axis)
-
-
-@keras_export("keras.activations.squareplus")
-def squareplus(x, b=4):
-    """(x + sqrt(x^2 + b)) / 2."""
-    return _nn.squareplus(x, b=b)
-
-
-@keras_export("keras.activations.tanh_shrink")
-def tanh_shrink(x):
-    """x - tanh(x)."""
-    return _nn.tanh_shrink(x)
-
-
-@keras_export("keras.activations.threshold")
-def threshold(x, threshold, default_value):
-    """x if x > threshold else default_value."""
-    return _nn.threshold(x, threshold, default_value)
+celu = keras_export("keras.activations.celu")(_nn.celu)
+glu = keras_export("keras.activations.glu")(_nn.glu)
+hard_shrink = keras_export("keras.activations.hard_shrink")(_nn.hard_shrink)
+hard_tanh = keras_export("keras.activations.hard_tanh")(_nn.hard_tanh)
+log_sigmoid = keras_export("keras.activations.log_sigmoid")(_nn.log_sigmoid)
+soft_shrink = keras_export("keras.activations.soft_shrink")(_nn.soft_shrink)
+sparse_plus = keras_export("keras.activations.sparse_plus")(_nn.sparse_plus)
+sparse_sigmoid = keras_export("keras.activations.sparse_sigmoid")(_nn.sparse_sigmoid)
+sparsemax = keras_export("keras.activations.sparsemax")(_nn.sparsemax)
+squareplus = keras_export("keras.activations.squareplus")(_nn.squareplus)
+tanh_shrink = keras_export("keras.activations.tanh_shrink")(_nn.tanh_shrink)
+threshold = keras_export("keras.activations.threshold")(_nn.threshold)
 
 
 _FUNCTIONS = (relu, leaky_relu, relu6, sigmoid, tanh, softmax, log_softmax, elu, selu, gelu,
