@@ -9,6 +9,8 @@ import os
 
 import numpy as np
 
+from ..safety import FormatError, ResourceLimitError, check_regular_file
+
 
 def _pil_image():
     try:
@@ -87,9 +89,18 @@ def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest",
     if keep_aspect_ratio:
         raise NotImplementedError("load_img(keep_aspect_ratio=True) is not supported; resize "
                                   "with keras.ops.image.resize(crop_to_aspect_ratio=True)")
-    with open(os.fspath(path), "rb") as f:
-        img = Image.open(f)
-        img.load()
+    path = check_regular_file(path, "image file")
+    try:
+        with open(path, "rb") as f:
+            img = Image.open(f)
+            img.load()
+    except Image.DecompressionBombError as error:
+        raise ResourceLimitError(path, f"{error} Raise PIL.Image.MAX_IMAGE_PIXELS if you trust "
+                                       "this image.") from None
+    except (Image.UnidentifiedImageError, SyntaxError, EOFError, ValueError) as error:
+        raise FormatError(path, f"not a readable image ({error})") from None
+    except OSError as error:
+        raise FormatError(path, f"not a readable image, or truncated ({error})") from None
     if img.mode != modes[color_mode]:
         img = img.convert(modes[color_mode])
     if target_size is not None:
