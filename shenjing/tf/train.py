@@ -20,6 +20,7 @@ from ..autograd import Variable
 from ..layers.layer import Layer
 from ..metrics.metric import Metric
 from ..optimizers.optimizer import Optimizer
+from ..safety import FormatError, check_regular_file
 from ..saving.safetensors_store import read_safetensors, write_safetensors
 from ..saving.state import VarsStore, collect_state, load_state
 from ..utils.file_utils import atomic_write
@@ -144,16 +145,32 @@ class Checkpoint:
         return CheckpointLoadStatus(set(groups) - used)
 
 
+_MAX_INDEX_BYTES = 1 << 20
+
+
+def _index_lines(path):
+    """The lines of a checkpoint index file (at most ``_MAX_INDEX_BYTES``: it names files)."""
+    check_regular_file(path, "checkpoint index")
+    with open(path, "rb") as f:
+        raw = f.read(_MAX_INDEX_BYTES + 1)
+    if len(raw) > _MAX_INDEX_BYTES:
+        raise FormatError(path, f"a checkpoint index is a few lines; this one is over "
+                                f"{_MAX_INDEX_BYTES} bytes")
+    try:
+        return raw.decode("utf-8").splitlines()
+    except UnicodeDecodeError as error:
+        raise FormatError(path, f"the checkpoint index is not UTF-8 text ({error})") from None
+
+
 def _read_index(directory):
     latest, every = None, []
-    with open(os.path.join(directory, _INDEX)) as f:
-        for line in f:
-            key, _, value = line.partition(":")
-            value = value.strip().strip('"')
-            if key.strip() == "model_checkpoint_path":
-                latest = value
-            elif key.strip() == "all_model_checkpoint_paths":
-                every.append(value)
+    for line in _index_lines(os.path.join(directory, _INDEX)):
+        key, _, value = line.partition(":")
+        value = value.strip().strip('"')
+        if key.strip() == "model_checkpoint_path":
+            latest = value
+        elif key.strip() == "all_model_checkpoint_paths":
+            every.append(value)
     return latest, every
 
 
@@ -166,10 +183,9 @@ def latest_checkpoint(checkpoint_dir, latest_filename=None):
         return None
     latest, _ = _read_index(checkpoint_dir) if latest_filename is None else (None, [])
     if latest_filename is not None:
-        with open(index) as f:
-            for line in f:
-                if line.startswith("model_checkpoint_path"):
-                    latest = line.partition(":")[2].strip().strip('"')
+        for line in _index_lines(index):
+            if line.startswith("model_checkpoint_path"):
+                latest = line.partition(":")[2].strip().strip('"')
     if latest is None:
         return None
     path = latest if os.path.isabs(latest) else os.path.join(checkpoint_dir, latest)
