@@ -51,7 +51,9 @@ class RemoteMonitor(Callback):
         request = urllib.request.Request(self.root + self.path, data=body, headers=headers,
                                          method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=_TIMEOUT_S) as response:
-                response.read()
+            # The answer's status is all we need: its body is never read, so an endless or
+            # dripping body from the server cannot hold training or fill memory.
+            with urllib.request.urlopen(request, timeout=_TIMEOUT_S):
+                pass
         except (urllib.error.URLError, OSError):
             warnings.warn(f"Could not reach RemoteMonitor root server at {self.root}", stacklevel=2)
