@@ -21,6 +21,7 @@ exit status (1; 130 for Ctrl-C; 2 for a bad command line); ``--debug`` or
 
 import argparse
 import io
+import math
 import os
 import sys
 import tempfile
@@ -321,8 +322,15 @@ def cmd_predict(args):
                        "built for images of one fixed size (height, width[, channels])")
     check_limit("max_input_elements", len(args.images) * int(np.prod(shape)),
                 f"the input batch for {len(args.images)} image(s) of shape {shape}", args.model)
-    height, width = shape[0], shape[1] if len(shape) > 1 else 1
-    channels = shape[2] if len(shape) > 2 else 1
+    if len(shape) == 1:  # a flat vector (an MLP without Flatten): a square grayscale image
+        side = math.isqrt(shape[0])
+        if side * side != shape[0]:
+            raise CLIError(f"model '{args.model}' expects vectors of {shape[0]} numbers, which is "
+                           "not a square image; predict reads images (height, width[, channels])")
+        height, width, channels = side, side, 1
+    else:
+        height, width = shape[:2]
+        channels = shape[2] if len(shape) > 2 else 1
     if channels not in (1, 3):
         raise CLIError(f"model '{args.model}' expects {channels} channels (input shape {shape}); "
                        "predict reads grayscale (1) or RGB (3) images")
@@ -350,15 +358,22 @@ def cmd_summary(args):
 
 
 # -- the command line -----------------------------------------------------------------------
-def positive_int(text):
-    """argparse type: an integer >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, received {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer (>= 1), received {value}")
-    return value
+def _int_at_least(low, kind):
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a {kind} integer, received {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"expected a {kind} integer (>= {low}), received {value}")
+        return value
+
+    parse.__name__ = f"{kind} integer"
+    return parse
+
+
+positive_int = _int_at_least(1, "positive")  # argparse types
+non_negative_int = _int_at_least(0, "non-negative")
 
 
 def _version():
@@ -384,7 +399,7 @@ def parser():
     t.add_argument("--epochs", type=positive_int, default=5)
     t.add_argument("--batch-size", type=positive_int, default=None,
                    help="default: 64 for the CNN, 32 for the MLP")
-    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--seed", type=non_negative_int, default=0)
     t.add_argument("--out", default="shenjing-run", help="folder for model.keras, history.csv, "
                    "history.png (new or empty; checked before training)")
     t.add_argument("--overwrite", action="store_true", help="write into a non-empty --out, "

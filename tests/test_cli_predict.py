@@ -105,6 +105,18 @@ def test_a_bad_image_and_an_unreadable_channel_count_are_one_line(gray_model, tm
     assert "expects 2 channels" in _one_line(capsys)[0]
 
 
+def test_a_flat_input_model_reads_square_images(tmp_path, capsys):
+    path = tmp_path / "flat.keras"
+    keras.Sequential([keras.layers.Input((64,)), keras.layers.Dense(10, activation="softmax")]).save(path)
+    image = _digit(tmp_path / "d.png", 255, 0)
+    assert cli.main(["predict", str(path), image]) == 0
+    assert capsys.readouterr().out.startswith(f"{image}: class ")
+    path = tmp_path / "odd.keras"
+    keras.Sequential([keras.layers.Input((10,)), keras.layers.Dense(2)]).save(path)
+    assert cli.main(["predict", str(path), image]) == 1
+    assert "expects vectors of 10 numbers, which is not a square image" in _one_line(capsys)[0]
+
+
 _HUGE = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))

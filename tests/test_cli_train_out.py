@@ -189,6 +189,13 @@ def test_epochs_and_batch_size_must_be_positive_integers(tiny, tmp_path, capsys,
     assert tiny == [] and not (tmp_path / "run").exists()
 
 
+def test_a_negative_seed_is_an_argparse_error(tiny, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["train", "--out", str(tmp_path / "run"), "--seed", "-1"])
+    assert exit_info.value.code == 2
+    assert "argument --seed: expected a non-negative integer (>= 0), received -1" in capsys.readouterr().err
+
+
 def test_a_named_mnist_never_trains_on_another_dataset(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("SHENJING_HOME", str(tmp_path / "home"))  # an empty cache
     assert cli.main(["train", "--dataset", "mnist", "--out", str(tmp_path / "run")]) == 1
