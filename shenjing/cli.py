@@ -377,13 +377,14 @@ non_negative_int = _int_at_least(0, "non-negative")
 
 
 def _version():
-    try:
-        from . import __version__
-    except ImportError:  # pragma: no cover - a partial install
-        from importlib.metadata import version
+    import shenjing
 
-        __version__ = version("shenjing")
-    return f"shenjing {__version__}"
+    version = getattr(shenjing, "__version__", None)
+    if version is None:  # pragma: no cover - a partial install: ask the package metadata
+        from importlib.metadata import version as package_version
+
+        version = package_version("shenjing")
+    return f"shenjing {version}"
 
 
 def parser():
