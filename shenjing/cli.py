@@ -138,6 +138,8 @@ def model_input_shape(model):
 def prepare_out(out, overwrite):
     """Check ``--out`` before any work: a folder we can create and write into, holding no
     earlier run (unless ``overwrite``) and nothing else."""
+    from .utils.file_utils import resolve_target
+
     if os.path.exists(out) and not os.path.isdir(out):
         raise CLIError(f"--out '{out}' is a file; expected a folder (new or empty)")
     try:
@@ -157,7 +159,13 @@ def prepare_out(out, overwrite):
         what = f"an earlier run ({', '.join(ours)})" if ours else f"other files ({shown})"
         raise CLIError(f"--out '{out}' already holds {what}; pass --overwrite to replace "
                        f"{', '.join(OUTPUTS.values())} there, or choose a new folder")
-    return {key: os.path.join(out, name) for key, name in OUTPUTS.items()}
+    paths = {key: os.path.join(out, name) for key, name in OUTPUTS.items()}
+    for path in paths.values():  # a folder named model.keras, a link to nowhere: say so now
+        try:
+            resolve_target(path)
+        except OSError as error:
+            raise CLIError(f"--out: {error.strerror or error}") from None
+    return paths
 
 
 def history_csv(history):

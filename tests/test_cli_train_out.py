@@ -107,6 +107,13 @@ def test_a_folder_of_other_files_is_refused_and_they_are_named(tiny, tmp_path, c
     assert sorted(os.listdir(out)) == ["a.jpg", "b.jpg", "history.csv", "history.png", "model.keras"]
 
 
+def test_an_output_name_taken_by_a_folder_is_refused_before_loading_data(tiny, tmp_path, capsys):
+    out = tmp_path / "run"
+    (out / "model.keras").mkdir(parents=True)
+    assert _train(out, "--overwrite") == 1
+    assert "model.keras': it is a directory" in _one_error_line(capsys) and tiny == []
+
+
 def _fallback_here(monkeypatch, tmp_path):
     folder = tmp_path / "tmp"
     folder.mkdir()
