@@ -287,12 +287,8 @@ def instantiate(cls, config, custom_objects=None):
     if not hasattr(cls, "from_config"):
         raise TypeError(f"Unable to reconstruct an instance of '{config['class_name']}' because "
                         "the class is missing a from_config() method.")
-    try:
-        params = inspect.signature(cls.from_config).parameters
-    except (TypeError, ValueError):
-        params = {}
     with custom_object_scope(custom_objects):
-        if "custom_objects" in params:
+        if _takes_custom_objects(cls):
             instance = cls.from_config(inner, custom_objects=custom_objects)
         else:
             instance = cls.from_config(inner)
@@ -305,21 +301,42 @@ def instantiate(cls, config, custom_objects=None):
     return instance
 
 
-_ACCEPTED = weakref.WeakKeyDictionary()   # class -> _accepted_arguments(class)
+_ACCEPTED = weakref.WeakKeyDictionary()   # class -> (its __init__, _accepted_arguments)
+_TAKES_CUSTOM_OBJECTS = weakref.WeakKeyDictionary()   # class -> (from_config, takes custom_objects)
+
+
+def _takes_custom_objects(cls):
+    """Whether ``cls.from_config`` takes ``custom_objects`` (found once per class)."""
+    method = cls.from_config
+    cached = _TAKES_CUSTOM_OBJECTS.get(cls) if _weakrefable(cls) else None
+    if cached is not None and cached[0] is getattr(method, "__func__", method):
+        return cached[1]
+    try:
+        takes = "custom_objects" in inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        takes = False
+    if _weakrefable(cls):
+        _TAKES_CUSTOM_OBJECTS[cls] = (getattr(method, "__func__", method), takes)
+    return takes
+
+
+def _weakrefable(cls):
+    try:
+        weakref.ref(cls)
+    except TypeError:
+        return False
+    return True
 
 
 def _accepted_arguments(cls):
     """The keyword arguments ``cls(...)`` takes, or None when it takes any (``**kwargs``);
     found once per class (``inspect.signature`` is most of a small layer's load time)."""
-    try:
-        return _ACCEPTED[cls]
-    except (KeyError, TypeError):
-        pass
+    cached = _ACCEPTED.get(cls) if _weakrefable(cls) else None
+    if cached is not None and cached[0] is cls.__init__:   # (a patched __init__ is seen again)
+        return cached[1]
     accepted = _find_accepted_arguments(cls)
-    try:
-        _ACCEPTED[cls] = accepted
-    except TypeError:
-        pass
+    if _weakrefable(cls):
+        _ACCEPTED[cls] = (cls.__init__, accepted)
     return accepted
 
 
