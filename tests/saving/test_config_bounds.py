@@ -403,3 +403,20 @@ def test_the_depth_limit_can_be_raised():
         deserialize_keras_object(config)
     with override_limits(max_config_depth=200):
         assert deserialize_keras_object(config).count_params() == 2
+
+
+@pytest.mark.parametrize("entry, shown", [(-4, "Negative dimensions are not allowed"),
+                                          (4.5, "Found invalid entry '4.5'"),
+                                          ("4", "Found invalid entry '4'"),
+                                          (True, "Found invalid entry 'True'")])
+def test_an_input_layer_shape_entry_is_checked_not_cast(entry, shown):
+    """InputLayer used to cast with int(): 4.5 became 4 and True became 1, silently."""
+    config = sequential_config((entry,), ("Dense", {"units": 2, "name": "d"}))
+    with pytest.raises((TypeError, ValueError), match=rf"Cannot convert .* to a shape\. {shown}"):
+        deserialize_keras_object(config)
+    with pytest.raises(ValueError, match=rf"Cannot convert .* to a shape\. {shown}"):
+        keras.Input(batch_shape=(None, entry))
+
+
+def test_an_input_layer_takes_numpy_integers():
+    assert keras.Input((np.int64(3), np.int32(2))).shape == (None, 3, 2)
