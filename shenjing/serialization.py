@@ -158,6 +158,13 @@ def checked_config(config):
     token = _CHECKED.set(True)
     try:
         yield
+    except RecursionError:   # only past a max_config_depth raised far above its default
+        budget = safety.current_budget()
+        raise safety.ResourceLimitError(
+            budget.path if budget is not None else None,
+            "the model config nests too deeply for Python's recursion limit while it is built; "
+            f"keep ${safety.LIMITS['max_config_depth'].env} at or below its default "
+            f"({safety.LIMITS['max_config_depth'].default})") from None
     finally:
         _CHECKED.reset(token)
 

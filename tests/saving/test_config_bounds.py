@@ -420,3 +420,9 @@ def test_an_input_layer_shape_entry_is_checked_not_cast(entry, shown):
 
 def test_an_input_layer_takes_numpy_integers():
     assert keras.Input((np.int64(3), np.int32(2))).shape == (None, 3, 2)
+
+
+def test_past_a_raised_depth_limit_a_recursion_error_is_still_reported_clearly():
+    with override_limits(max_config_depth=10 ** 6):
+        with pytest.raises(ResourceLimitError, match="nests too deeply for Python's recursion"):
+            deserialize_keras_object(nested_sequential(400))
