@@ -18,11 +18,15 @@ specific to a kind from methods of the object: ``get_build_config`` /
 nothing above ``registry`` and every floor from 3 up can use it.
 """
 
+import contextlib
+import contextvars
 import inspect
+import weakref
 
 import numpy as np
 
-from . import registry
+from . import registry, safety
+from .safety.limits import check_limit
 from .registry import (custom_object_scope, get_registered_name, get_registered_object,
                        register_keras_serializable)
 
@@ -99,25 +103,96 @@ def _serialize_instance(obj):
     return out
 
 
+# -- the limits a config is checked against, once, before anything is built ----------
+_CHECKED = contextvars.ContextVar("shenjing_config_checked", default=False)
+
+# What one object of a config (a layer, an initializer, ...) costs in memory once built,
+# about: a tiny Dense with its two initializers keeps ~5 KB (measured), three objects.
+OBJECT_BYTES = 2048
+
+
+def config_size(config):
+    """``(objects, depth)``: the dicts with a "class_name" in ``config`` (layers, nested models,
+    initializers, ...) and how deep its lists and dicts nest (iterative: any depth is fine)."""
+    objects, depth = 0, 0
+    stack, seen = [(config, 1)], set()
+    while stack:
+        item, level = stack.pop()
+        if not isinstance(item, (list, tuple, dict)) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        depth = max(depth, level)
+        if isinstance(item, dict):
+            if "class_name" in item:
+                objects += 1
+            stack.extend((value, level + 1) for value in item.values())
+        else:
+            stack.extend((value, level + 1) for value in item)
+    return objects, depth
+
+
+def check_config(config):
+    """Refuse a config that declares more objects (``max_layers``) or nests deeper
+    (``max_config_depth``) than the limits allow, then charge the current load's budget for
+    the objects it will build (``OBJECT_BYTES`` each): all before anything is built."""
+    budget = safety.current_budget()
+    path = budget.path if budget is not None else None
+    objects, depth = config_size(config)
+    check_limit("max_config_depth", depth,
+                "the nesting depth of the model config (lists and dicts inside each other)", path)
+    check_limit("max_layers", objects,
+                "the number of layers and other objects the model config declares", path)
+    safety.charge(objects * OBJECT_BYTES,
+                  f"the {objects} objects (layers, initializers, ...) the model config declares "
+                  f"(about {OBJECT_BYTES} bytes each once built)")
+
+
+@contextlib.contextmanager
+def checked_config(config):
+    """Run ``check_config(config)`` unless a config around this one was checked already (a
+    layer's entry inside a model's config is not walked again)."""
+    if _CHECKED.get():
+        yield
+        return
+    check_config(config)
+    token = _CHECKED.set(True)
+    try:
+        yield
+    except RecursionError:   # only past a max_config_depth raised far above its default
+        budget = safety.current_budget()
+        raise safety.ResourceLimitError(
+            budget.path if budget is not None else None,
+            "the model config nests too deeply for Python's recursion limit while it is built; "
+            f"keep ${safety.LIMITS['max_config_depth'].env} at or below its default "
+            f"({safety.LIMITS['max_config_depth'].default})") from None
+    finally:
+        _CHECKED.reset(token)
+
+
 # -- deserializing -----------------------------------------------------------------
 def deserialize_keras_object(config, custom_objects=None, safe_mode=True):
     """Rebuild what ``serialize_keras_object`` wrote (or what Keras 3 wrote).
 
     Classes come only from shenjing, the registry and ``custom_objects``; nothing in
     ``config`` is imported, evaluated or unpickled. ``safe_mode`` is accepted for Keras's
-    signature: shenjing never loads code, whatever its value.
+    signature: shenjing never loads code, whatever its value. The whole config is first
+    checked against the limits (``check_config``) before anything is built.
     """
-    custom_objects = dict(custom_objects or {})
+    with checked_config(config):
+        return _deserialize(config, dict(custom_objects or {}), safe_mode)
+
+
+def _deserialize(config, custom_objects, safe_mode=True):
     if config is None or isinstance(config, _PLAIN_TYPES):
         if isinstance(config, str) and config in custom_objects:
             return custom_objects[config]
         return config
     if isinstance(config, (list, tuple)):
-        return [deserialize_keras_object(x, custom_objects, safe_mode) for x in config]
+        return [_deserialize(x, custom_objects, safe_mode) for x in config]
     if not isinstance(config, dict):
         raise TypeError(f"Could not parse config: {config!r}")
     if "class_name" not in config or "config" not in config:
-        return {k: deserialize_keras_object(v, custom_objects, safe_mode) for k, v in config.items()}
+        return {k: _deserialize(v, custom_objects, safe_mode) for k, v in config.items()}
     class_name = config["class_name"]
     inner = config["config"] if config["config"] is not None else {}
     special = _deserialize_special(class_name, inner, config, custom_objects, safe_mode)
@@ -152,7 +227,7 @@ def _deserialize_special(class_name, inner, config, custom_objects, safe_mode):
     if class_name == "__ellipsis__":
         return Ellipsis
     if class_name == "__slice__":
-        return slice(*(deserialize_keras_object(inner.get(k), custom_objects, safe_mode)
+        return slice(*(_deserialize(inner.get(k), custom_objects, safe_mode)
                        for k in ("start", "stop", "step")))
     if class_name == "__lambda__":
         raise ValueError(
@@ -219,12 +294,8 @@ def instantiate(cls, config, custom_objects=None):
     if not hasattr(cls, "from_config"):
         raise TypeError(f"Unable to reconstruct an instance of '{config['class_name']}' because "
                         "the class is missing a from_config() method.")
-    try:
-        params = inspect.signature(cls.from_config).parameters
-    except (TypeError, ValueError):
-        params = {}
     with custom_object_scope(custom_objects):
-        if "custom_objects" in params:
+        if _takes_custom_objects(cls):
             instance = cls.from_config(inner, custom_objects=custom_objects)
         else:
             instance = cls.from_config(inner)
@@ -237,8 +308,46 @@ def instantiate(cls, config, custom_objects=None):
     return instance
 
 
+_ACCEPTED = weakref.WeakKeyDictionary()   # class -> (its __init__, _accepted_arguments)
+_TAKES_CUSTOM_OBJECTS = weakref.WeakKeyDictionary()   # class -> (from_config, takes custom_objects)
+
+
+def _takes_custom_objects(cls):
+    """Whether ``cls.from_config`` takes ``custom_objects`` (found once per class)."""
+    method = cls.from_config
+    cached = _TAKES_CUSTOM_OBJECTS.get(cls) if _weakrefable(cls) else None
+    if cached is not None and cached[0] is getattr(method, "__func__", method):
+        return cached[1]
+    try:
+        takes = "custom_objects" in inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        takes = False
+    if _weakrefable(cls):
+        _TAKES_CUSTOM_OBJECTS[cls] = (getattr(method, "__func__", method), takes)
+    return takes
+
+
+def _weakrefable(cls):
+    try:
+        weakref.ref(cls)
+    except TypeError:
+        return False
+    return True
+
+
 def _accepted_arguments(cls):
-    """The keyword arguments ``cls(...)`` takes, or None when it takes any (``**kwargs``)."""
+    """The keyword arguments ``cls(...)`` takes, or None when it takes any (``**kwargs``);
+    found once per class (``inspect.signature`` is most of a small layer's load time)."""
+    cached = _ACCEPTED.get(cls) if _weakrefable(cls) else None
+    if cached is not None and cached[0] is cls.__init__:   # (a patched __init__ is seen again)
+        return cached[1]
+    accepted = _find_accepted_arguments(cls)
+    if _weakrefable(cls):
+        _ACCEPTED[cls] = (cls.__init__, accepted)
+    return accepted
+
+
+def _find_accepted_arguments(cls):
     accepted = set()
     for klass in cls.__mro__:
         if "__init__" not in vars(klass):
@@ -284,4 +393,5 @@ def _compatible_nested(value, custom_objects):
 
 
 __all__ = ["register_keras_serializable", "get_registered_name", "get_registered_object",
-           "serialize_keras_object", "deserialize_keras_object", "resolve_class", "instantiate"]
+           "serialize_keras_object", "deserialize_keras_object", "resolve_class", "instantiate",
+           "check_config", "checked_config", "config_size"]

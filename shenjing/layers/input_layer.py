@@ -10,6 +10,24 @@ from .layer import Layer
 from ..registry import keras_export
 
 
+def _checked_shape(shape):
+    """``shape`` as a tuple of ints and Nones, refused (Keras's wording) when an entry is not an
+    integer (a float, a bool, a string) or is negative, instead of being silently cast."""
+    if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__"):
+        raise ValueError(f"Cannot convert '{shape}' to a shape.")
+    shape = tuple(shape)
+    for d in shape:
+        if d is None:
+            continue
+        if isinstance(d, (bool, np.bool_)) or not isinstance(d, (int, np.integer)):
+            raise ValueError(f"Cannot convert '{shape}' to a shape. Found invalid entry '{d}' "
+                             f"of type '{type(d)}'. ")
+        if d < 0:
+            raise ValueError(f"Cannot convert '{shape}' to a shape. Negative dimensions are "
+                             "not allowed.")
+    return tuple(None if d is None else int(d) for d in shape)
+
+
 @keras_export("keras.layers.InputLayer")
 class InputLayer(Layer):
     """Holds ``batch_shape`` = (batch_size, *shape) and the KerasTensor ``output`` fed to the model."""
@@ -35,7 +53,7 @@ class InputLayer(Layer):
             shape = (shape,) if isinstance(shape, int) else tuple(shape)
             batch_shape = (batch_size,) + shape
         super().__init__(name=name, **kwargs)
-        self.batch_shape = tuple(None if d is None else int(d) for d in batch_shape)
+        self.batch_shape = _checked_shape(batch_shape)
         self._input_dtype = np.dtype(dtype or backend.floatx()).name
         self.sparse = False
         self.ragged = False

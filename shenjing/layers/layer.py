@@ -9,6 +9,7 @@ are assigned as attributes), in assignment order.
 
 import functools
 import inspect
+import math
 import threading
 
 import numpy as np  # dtypes and host-side weight copies only: arrays go through backend.xp
@@ -22,6 +23,7 @@ from .keras_tensor import KerasTensor, Node, any_symbolic, flatten, map_structur
 from .layer_utils import DTypePolicy, get_dtype_policy, reset_name_counters  # noqa: F401  (re-exported)
 from .layer_utils import to_snake_case, unique_name
 from .tracking import Tracker, bump_tracking_version
+from .weight_budget import charge_weight, check_transient, check_weight_shape
 from ..registry import keras_export
 
 
@@ -192,11 +194,14 @@ class Layer(Tracker):
         if any(d is None for d in shape):
             raise ValueError(f"Layer '{self.name}': cannot create weight {name!r} with an undefined "
                              f"dimension; received shape={shape}")
+        shape = check_weight_shape(self.name, name, shape)
         dtype = np.dtype(dtype or self.variable_dtype).name
         if initializer is None:
             initializer = "glorot_uniform" if np.dtype(dtype).kind == "f" else "zeros"
         name = name or "variable"
-        variable = Variable(initializers.get(initializer), shape=tuple(int(d) for d in shape),
+        initializer = initializers.get(initializer)
+        charge_weight(self.name, name, shape, dtype, initializer)  # before allocating (a load)
+        variable = Variable(initializer, shape=shape,
                             dtype=dtype, trainable=bool(trainable), name=name,
                             constraint=constraints.get(constraint))
         variable.path = f"{self.name}/{name}"
@@ -519,6 +524,8 @@ class Layer(Tracker):
                 f"Layer {type(self).__name__} ('{self.name}') cannot infer its output shape for "
                 f"{what} {shape} with unknown non-batch sizes; implement compute_output_shape.")
         size = (1 if shape[0] is None else shape[0],) + tuple(shape[1:])
+        check_transient(math.prod(size) * np.dtype(dtype or self.compute_dtype).itemsize,
+                        f"layer '{self.name}': zeros of {what} {shape} to infer its output")
         return Tensor(backend.xp.zeros(size, dtype or self.compute_dtype))
 
     def _output_shapes_on_zeros(self, shapes, inputs, args, kwargs):

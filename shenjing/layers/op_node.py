@@ -17,6 +17,7 @@ op is an error, never code from the file.
 """
 
 import inspect
+import math
 
 import numpy as np  # dtypes and errstate only: arrays go through backend.xp
 
@@ -27,6 +28,7 @@ from .keras_tensor import KerasTensor, Node, flatten, map_structure
 from .layer import Layer
 from .layer_utils import to_snake_case, unique_name
 from .op_signatures import KERAS_OP_SIGNATURES
+from .weight_budget import check_transient
 
 _PROBE_SIZES = (2, 3)  # what an unknown size becomes in the two shape-inference runs
 
@@ -81,6 +83,9 @@ def _probe(value, size):
     if not isinstance(value, KerasTensor):
         return value
     shape = tuple(size if d is None else d for d in value.shape)
+    check_transient(math.prod(shape) * np.dtype(value.dtype).itemsize,   # a declared shape
+                    f"a symbolic input of shape {tuple(value.shape)} (run on zeros to infer "
+                    "an op's output)")
     return Tensor(backend.xp.zeros(shape, dtype=np.dtype(value.dtype)))
 
 

@@ -12,10 +12,12 @@ inputs, then by the order a walk back from the outputs first meets them), so a f
 moves between shenjing and Keras with each layer in the same place.
 """
 
+import collections
+
 from ..layers.keras_tensor import KerasTensor, flatten, map_structure
 from ..layers.layer import Layer
 from ..layers.op_node import OpNode
-from ..serialization import deserialize_keras_object, serialize_keras_object
+from ..serialization import checked_config, deserialize_keras_object, serialize_keras_object
 
 
 def node_of(tensor):
@@ -212,9 +214,20 @@ def _as_struct(struct):
 
 def functional_from_config(cls, config, custom_objects=None):
     """The model of class ``cls`` that a functional config describes: each layer rebuilt,
-    then called on the tensors its inbound nodes name, in an order that resolves them."""
+    then called on the tensors its inbound nodes name.
+
+    Linear in the config's size whatever the order of its layers: each layer's nodes are
+    made in their order; a node that reads a node not made yet waits on that (layer, node)
+    and is taken up again when it is made (Keras repeats passes over all layers instead,
+    which is quadratic when the layers come in reverse order)."""
+    with checked_config(config):   # the layer count and nesting, before building anything
+        return _functional_from_checked_config(cls, config, custom_objects)
+
+
+def _functional_from_checked_config(cls, config, custom_objects):
     created = {}
     pending = {}
+    layer_order = []
     for layer_data in config["layers"]:
         if not isinstance(layer_data, dict) or "name" not in layer_data:
             raise ValueError(f"Invalid functional model config: each layer entry needs a 'name'; "
@@ -226,8 +239,20 @@ def functional_from_config(cls, config, custom_objects=None):
         if not isinstance(layer, Layer):
             raise ValueError(f"Unexpected object from deserialization of layer "
                              f"'{layer_data['name']}': expected a layer, got {type(layer).__name__}")
-        created[layer_data["name"]] = layer
-        pending[layer_data["name"]] = list(layer_data.get("inbound_nodes") or [])
+        name = layer_data["name"]
+        if name not in created:
+            layer_order.append(name)
+        created[name] = layer
+        pending[name] = [_PendingNode(node_data, custom_objects)
+                         for node_data in (layer_data.get("inbound_nodes") or [])]
+
+    def node_tensor(name, node_index, tensor_index):
+        outputs = created[name]._inbound_nodes[node_index].output_tensors
+        if not -len(outputs) <= tensor_index < len(outputs):
+            raise ValueError(f"Invalid functional model configuration: node {node_index} of layer "
+                             f"'{name}' has {len(outputs)} output(s); a node asks for output "
+                             f"{tensor_index}")
+        return outputs[tensor_index]
 
     def resolve(history, offset=False):
         name, node_index, tensor_index = history[0], int(history[1]), int(history[2])
@@ -240,45 +265,35 @@ def functional_from_config(cls, config, custom_objects=None):
             raise IndexError(name)
         return layer._inbound_nodes[node_index].output_tensors[tensor_index]
 
-    def node_args(node_data):
-        if isinstance(node_data, list):  # tf.keras 2: [[name, node, tensor, kwargs], ...]
-            tensors, kwargs = [], {}
-            for item in node_data:
-                tensors.append(resolve(item[:3]))
-                if len(item) > 3 and isinstance(item[3], dict):
-                    kwargs = item[3]
-            return [tensors[0] if len(tensors) == 1 else tensors], kwargs
-        args = deserialize_keras_object(node_data.get("args", []), custom_objects)
-        kwargs = deserialize_keras_object(node_data.get("kwargs", {}), custom_objects) or {}
-
-        def revive(x):
-            if isinstance(x, KerasTensor):
-                history = getattr(x, "_pre_serialization_keras_history", None)
-                if history is not None:
-                    return resolve(history)
-            return x
-
-        args = [map_structure(revive, a) for a in args]
-        kwargs = {k: map_structure(revive, v) for k, v in kwargs.items() if v is not None}
-        return args, kwargs
-
-    while any(pending.values()):
-        progressed = False
-        for layer_data in config["layers"]:
-            name = layer_data["name"]
-            while pending[name]:
-                try:
-                    args, kwargs = node_args(pending[name][0])
-                except IndexError:
+    done = dict.fromkeys(layer_order, 0)      # name -> how many of its pending nodes are made
+    waiting = {}                              # (name, node index) -> names of layers waiting
+    queue = collections.deque(layer_order)
+    while queue:
+        while queue:
+            name = queue.popleft()
+            nodes = pending[name]
+            while done[name] < len(nodes):
+                node = nodes[done[name]]
+                missing = node.first_missing(created)
+                if missing is not None:
+                    waiting.setdefault(missing, []).append(name)
                     break
-                created[name](*args, **kwargs)
-                pending[name].pop(0)
-                progressed = True
-        if not progressed:
-            stuck = sorted(name for name, nodes in pending.items() if nodes)
-            raise ValueError("Invalid Functional model configuration. The graph of the Functional "
-                             "model either has loops or disconnected nodes. The following layers "
-                             f"could not be connected: {stuck}")
+                args, kwargs = node.arguments(node_tensor)
+                layer = created[name]
+                before = len(layer._inbound_nodes)
+                layer(*args, **kwargs)
+                done[name] += 1
+                for index in range(before, len(layer._inbound_nodes)):
+                    queue.extend(waiting.pop((name, index), ()))
+        # A layer may have gained nodes outside this loop (one shared with a nested model):
+        # take up again the layers whose next node can now be made.
+        queue.extend(name for name in layer_order if done[name] < len(pending[name])
+                     and pending[name][done[name]].first_missing(created) is None)
+    stuck = sorted(name for name in layer_order if done[name] < len(pending[name]))
+    if stuck:
+        raise ValueError("Invalid Functional model configuration. The graph of the Functional "
+                         "model either has loops or disconnected nodes. The following layers "
+                         f"could not be connected: {stuck}")
 
     def tensors(struct):
         if isinstance(struct, list) and len(struct) == 3 and isinstance(struct[0], str):
@@ -299,3 +314,76 @@ def functional_from_config(cls, config, custom_objects=None):
     if "trainable" in config and config["trainable"] is not None:
         kwargs["trainable"] = config["trainable"]
     return cls(inputs=inputs, outputs=outputs, **kwargs)
+
+
+class _PendingNode:
+    """One inbound node of a config: its arguments, deserialized once, and the (layer, node)
+    pairs they read, checked from where the last check stopped (each at most once)."""
+
+    def __init__(self, node_data, custom_objects):
+        if isinstance(node_data, list):  # tf.keras 2: [[name, node, tensor, kwargs], ...]
+            self.legacy = True
+            self.items = node_data
+            histories = [item[:3] for item in node_data]
+        else:
+            if not isinstance(node_data, dict):
+                raise ValueError("Invalid functional model configuration: an inbound node must "
+                                 f"be a dict or a list; received {node_data!r}")
+            self.legacy = False
+            self.args = deserialize_keras_object(node_data.get("args", []), custom_objects)
+            self.kwargs = deserialize_keras_object(node_data.get("kwargs", {}),
+                                                   custom_objects) or {}
+            histories = []
+            for leaf in flatten([self.args, self.kwargs]):
+                history = getattr(leaf, "_pre_serialization_keras_history", None)
+                if isinstance(leaf, KerasTensor) and history is not None:
+                    histories.append(history)
+        self.references = []
+        for history in histories:
+            if not isinstance(history, (list, tuple)) or len(history) < 3:
+                raise ValueError("Invalid functional model configuration: a tensor reference "
+                                 f"must be [layer name, node index, tensor index]; received "
+                                 f"{history!r}")
+            self.references.append((history[0], _as_index(history[1]), _as_index(history[2])))
+        self.checked = 0
+
+    def first_missing(self, created):
+        """The (layer name, node index) this node still waits for, or None when all exist."""
+        while self.checked < len(self.references):
+            name, node_index, _ = self.references[self.checked]
+            if name not in created:
+                raise ValueError(
+                    f"Invalid functional model configuration: unknown layer '{name}'")
+            if node_index >= len(created[name]._inbound_nodes):
+                return (name, node_index)
+            self.checked += 1
+        return None
+
+    def arguments(self, node_tensor):
+        """The call's (args, kwargs) with every reference replaced by its tensor."""
+        if self.legacy:
+            tensors, kwargs = [], {}
+            for item, (name, node_index, tensor_index) in zip(self.items, self.references):
+                tensors.append(node_tensor(name, node_index, tensor_index))
+                if len(item) > 3 and isinstance(item[3], dict):
+                    kwargs = item[3]
+            return [tensors[0] if len(tensors) == 1 else tensors], kwargs
+
+        def revive(x):
+            if isinstance(x, KerasTensor):
+                history = getattr(x, "_pre_serialization_keras_history", None)
+                if history is not None:
+                    return node_tensor(history[0], _as_index(history[1]), _as_index(history[2]))
+            return x
+
+        args = [map_structure(revive, a) for a in self.args]
+        kwargs = {k: map_structure(revive, v) for k, v in self.kwargs.items() if v is not None}
+        return args, kwargs
+
+
+def _as_index(value):
+    """A node or tensor index of a config: a non-negative integer."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError("Invalid functional model configuration: a node or tensor index must "
+                         f"be a non-negative integer; received {value!r}")
+    return value

@@ -57,9 +57,10 @@ class Model(Trainer, Layer):
         nodes = functional.sort_nodes(self.outputs)
         functional.check_graph(self.inputs, self.outputs, nodes)
         self._nodes = nodes
-        ordered = []
-        for node in nodes:
-            if all(node.layer is not layer for layer in ordered):
+        ordered, seen = [], set()
+        for node in nodes:   # each layer once, in node order (a set: linear in the graph)
+            if id(node.layer) not in seen:
+                seen.add(id(node.layer))
                 ordered.append(node.layer)
         self._functional_layers = ordered
         for layer in ordered:

@@ -4,13 +4,19 @@ When the input shape is known (an ``Input``/``InputLayer`` first, or
 ``input_shape=`` on the first layer), the stack is built at once, so
 ``summary()`` and ``count_params()`` work before any data is seen; otherwise it is
 built from the first batch it is called on.
+
+Adding is O(1) per layer, so a config of n layers loads in O(n): the names in the
+stack are kept in a set (checked on add, released on pop), and a model already
+built is extended by calling the new layer on the last symbolic output instead of
+being rebuilt from its input.
 """
 
 from ..layers.keras_tensor import KerasTensor
 from ..layers.layer import Layer, unique_name
 from ..layers import InputLayer, Input
 from ..registry import keras_export
-from ..serialization import deserialize_keras_object, serialize_keras_object
+from ..safety import ResourceLimitError
+from ..serialization import checked_config, deserialize_keras_object, serialize_keras_object
 from .model import Model
 
 
@@ -21,8 +27,10 @@ class Sequential(Model):
     def __init__(self, layers=None, trainable=True, name=None):
         super().__init__(trainable=trainable, name=name or unique_name("sequential"))
         self._stack = []
+        self._stack_names = set()    # the names of the layers in _stack, as they were added
         self._input_layer = None
         self._output_shapes = {}
+        self._last_output = None     # the symbolic output of the last build, to extend it
         for layer in layers or []:
             self.add(layer, rebuild=False)
         self._build_if_shape_known()
@@ -44,14 +52,20 @@ class Sequential(Model):
                 f"Received: {layer!r} (of type {type(layer).__name__})"
             )
         else:
-            if any(existing.name == layer.name for existing in self._stack):
+            if layer.name in self._stack_names and any(   # checked again: a layer may be renamed
+                    existing.name == layer.name for existing in self._stack):
                 raise ValueError(
                     "All layers added to a Sequential model should have unique names. "
                     f"Name '{layer.name}' is already the name of a layer in this model. "
                     "Update the `name` argument to pass a unique name."
                 )
+            extend = self.__dict__.get("_build_done") and self._last_output is not None
             self._stack.append(layer)
+            self._stack_names.add(layer.name)
             self._track(layer)
+            if rebuild and extend:
+                self._extend_build(layer)
+                return
         self._unbuild()
         if rebuild:
             self._build_if_shape_known()
@@ -61,6 +75,8 @@ class Sequential(Model):
         if not self._stack:
             raise TypeError("There are no layers in the model.")
         layer = self._stack.pop()
+        if not any(other.name == layer.name for other in self._stack):
+            self._stack_names.discard(layer.name)
         self._layers[:] = [l for l in self._layers if l is not layer]
         self._tracked_ids.discard(id(layer))
         self._unbuild()
@@ -76,6 +92,7 @@ class Sequential(Model):
         """The stack changed: the next call or ``build`` builds it again (new layers get weights)."""
         self.built = False
         object.__setattr__(self, "_build_done", False)
+        self._last_output = None
 
     def _known_input_shape(self):
         if self._input_layer is not None:
@@ -99,16 +116,33 @@ class Sequential(Model):
         x = Input(batch_shape=shape)
         self._output_shapes = {}
         for layer in self._stack:
-            try:
-                x = layer(x)
-            except ValueError as error:
-                raise ValueError(
-                    f"Sequential model '{self.name}': layer '{layer.name}' cannot take the output of "
-                    f"the layer before it (shape {tuple(x.shape)}): {error}"
-                ) from error
-            self._output_shapes[id(layer)] = tuple(x.shape)
+            x = self._call_symbolic(layer, x)
         self.inputs_shape = shape
         self.output_names = [self._stack[-1].name] if self._stack else []
+        self._last_output = x
+
+    def _call_symbolic(self, layer, x):
+        """``layer(x)`` on the symbolic output of the layers before it; records its shape."""
+        try:
+            x = layer(x)
+        except ResourceLimitError:   # a load's budget refused a weight: its message says all
+            raise
+        except ValueError as error:
+            raise ValueError(
+                f"Sequential model '{self.name}': layer '{layer.name}' cannot take the output of "
+                f"the layer before it (shape {tuple(x.shape)}): {error}"
+            ) from error
+        self._output_shapes[id(layer)] = tuple(x.shape)
+        return x
+
+    def _extend_build(self, layer):
+        """A built model gained ``layer`` at its end: build that layer alone (O(1) per add)."""
+        try:
+            self._last_output = self._call_symbolic(layer, self._last_output)
+        except BaseException:
+            self._unbuild()
+            raise
+        self.output_names = [layer.name]
 
     def call(self, inputs, training=None):
         x = inputs
@@ -160,6 +194,11 @@ class Sequential(Model):
         """The stack a ``get_config()`` dict (or tf.keras 2's bare list of layers) describes."""
         if isinstance(config, list):   # tf.keras 2: a bare list
             config = {"layers": config}
+        with checked_config(config):   # the layer count and nesting, before building anything
+            return cls._from_checked_config(config, custom_objects)
+
+    @classmethod
+    def _from_checked_config(cls, config, custom_objects):
         if not isinstance(config, dict):
             raise ValueError(f"A model config must be a dict; received {type(config).__name__}")
         layer_configs = config.get("layers")
@@ -174,8 +213,10 @@ class Sequential(Model):
         for layer_config in layer_configs:
             layer = deserialize_keras_object(layer_config, custom_objects=custom_objects)
             if not isinstance(layer, Layer):
+                entry = (layer_config.get("class_name") if isinstance(layer_config, dict)
+                         else layer_config)
                 raise ValueError(f"Sequential model '{model.name}': the config entry "
-                                 f"{layer_config.get('class_name')!r} did not give a layer")
+                                 f"{entry!r} did not give a layer")
             model.add(layer, rebuild=False)
         shape = config.get("build_input_shape")
         if model._known_input_shape() is not None:

@@ -17,11 +17,12 @@ changes it with ``assign`` / ``assign_add`` / ``assign_sub``. Those variables fo
 the built-in state in ``variables``, in creation order.
 """
 
+import math
 import warnings
 
 import numpy as np
 
-from .. import backend
+from .. import backend, safety
 from .. import initializers as _initializers
 from ..autograd.variable import Variable
 
@@ -73,6 +74,11 @@ class OptimizerVariables:
 
     def _register(self, var):
         data = var.data
+        copies = len(self._slot_kinds()) + bool(self.use_ema) + bool(self.gradient_accumulation_steps)
+        safety.charge(copies * data.nbytes,   # inside a load: before the state is allocated
+                      f"optimizer '{self.name}': {copies} state array(s) of weight "
+                      f"'{getattr(var, 'path', None) or getattr(var, 'name', '')}' of shape "
+                      f"{tuple(data.shape)}")
         self._var_index[id(var)] = len(self._vars)
         self._vars.append(var)
         self._slots[id(var)] = self._make_slots(var)
@@ -122,6 +128,8 @@ class OptimizerVariables:
         shape = tuple(int(d) for d in shape)
         dtype = np.dtype(dtype or backend.floatx())
         name = name or f"variable_{len(self._own_variables)}"
+        safety.charge(2 * math.prod(shape) * dtype.itemsize,   # the initial value and its copy
+                      f"optimizer '{self.name}': variable '{name}' of shape {shape}")
         variable = Variable(lambda s, dtype=None: init(s, dtype=dtype), shape=shape,
                             dtype=dtype, trainable=False, name=name)
         variable.path = f"{self.name}/{name}"

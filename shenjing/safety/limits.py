@@ -38,6 +38,9 @@ LIMITS = {row.name: row for row in (
           "bytes any load may materialize whatever the file's size (the floor of max_expansion)"),
     Limit("max_config_bytes", 64 * _MiB, "bytes of a model's config.json"),
     Limit("max_layers", 100_000, "layers (and other objects) that one model config may declare"),
+    Limit("max_config_depth", 100,
+          "nesting depth of the lists and dicts in one model config (a model nested in a model "
+          "adds about 3)"),
     Limit("max_h5_objects", 1_000_000, "groups and datasets walked in one HDF5 file"),
     Limit("max_download_seconds", 1800.0,
           "seconds one download may take in all (besides the per-read timeout)", float),
