@@ -90,7 +90,8 @@ def test_digits_split_is_stratified_and_deterministic():
 
 
 def test_digits_without_scikit_learn_names_the_package(monkeypatch):
-    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "sklearn" else real(name, *a))
     with pytest.raises(ImportError, match="pip install scikit-learn"):
         digits.load_data()
 
