@@ -23,15 +23,15 @@ def shape_text(item_shape):
     return "(" + ", ".join(["n", *map(str, item_shape)]) + ("" if item_shape else ",") + ")"
 
 
-def check_declared(dtype, shape, layout, path, what):
-    """Raise ``DatasetFormatError`` unless ``dtype`` and ``shape`` (as a file declares them)
-    fit ``layout``; return the number of bytes the array needs (a Python int)."""
+def check_declared(dtype, shape, layout, path, what, error=DatasetFormatError):
+    """Raise ``error`` (a ``DatasetFormatError``) unless ``dtype`` and ``shape`` (as a file
+    declares them) fit ``layout``; return the number of bytes the array needs (a Python int)."""
     dtype, shape = np.dtype(dtype), tuple(int(n) for n in shape)
     expected = f"{layout.dtype.name} {'images' if layout.item_shape else 'labels'} of shape {shape_text(layout.item_shape)}"
     if dtype != layout.dtype or len(shape) != 1 + len(layout.item_shape) or shape[1:] != layout.item_shape:
-        raise DatasetFormatError(path, f"{what}: expected {expected}, found {dtype} of shape {shape}")
+        raise error(path, f"{what}: expected {expected}, found {dtype} of shape {shape}")
     if shape[0] > layout.max_items:
-        raise DatasetFormatError(
+        raise error(
             path, f"{what}: expected {expected} with n <= {layout.max_items} (the real dataset's "
                   f"count), found n = {shape[0]}")
     return math.prod(shape) * dtype.itemsize

@@ -35,7 +35,12 @@ class _DeadlineRaw(io.RawIOBase):
         if left <= 0:
             raise DeadlinePassed()
         self._sock.settimeout(min(self._read_timeout, left))
-        return self._raw.readinto(buffer)
+        try:
+            return self._raw.readinto(buffer)
+        except TimeoutError:
+            if left < self._read_timeout:  # the wait was cut short by the deadline
+                raise DeadlinePassed() from None
+            raise
 
     def close(self):
         if not self.closed:
@@ -63,8 +68,14 @@ def _connection_class(base, deadline, read_timeout):
         def connect(self):
             if time.monotonic() >= deadline:
                 raise DeadlinePassed()
-            self.timeout = min(self.timeout or read_timeout, max(deadline - time.monotonic(), 0.001))
-            super().connect()
+            left = deadline - time.monotonic()
+            self.timeout = min(self.timeout or read_timeout, max(left, 0.001))
+            try:
+                super().connect()
+            except TimeoutError:
+                if left < read_timeout:
+                    raise DeadlinePassed() from None
+                raise
             self.sock = _DeadlineSocket(self.sock, deadline, read_timeout)
     return Connection
 

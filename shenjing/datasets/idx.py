@@ -99,7 +99,7 @@ def read_idx(path, layout=None):
 def _read(f, where, layout, file_size):
     dtype, shape, header = _read_header(f, where)
     if layout is not None:
-        check_declared(dtype, shape, layout, where, "IDX header")
+        check_declared(dtype, shape, layout, where, "IDX header", IDXError)
     return _read_body(f, dtype, shape, header, where, file_size)
 
 
