@@ -28,20 +28,21 @@ def kind_of(mode):
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
-def open_regular(path, what="dataset file"):
-    """A binary file object for the regular file at ``path``; ``DatasetFormatError`` for any
-    other kind of file, ``FileNotFoundError``/``PermissionError`` (naming ``path``) as ``open``."""
+def open_regular(path, what="a dataset file", error=DatasetFormatError):
+    """A binary file object for the regular file at ``path``; ``error`` (a DatasetFormatError)
+    for any other kind of file, ``FileNotFoundError``/``PermissionError`` (naming ``path``) as
+    ``open`` would. ``what`` names the file in messages (``'an IDX file'``)."""
     path = os.fspath(path)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except IsADirectoryError:
-        raise DatasetFormatError(path, f"expected a {what} (a regular file), found a directory") from None
+        raise error(path, f"expected {what} (a regular file), found a directory") from None
     except OSError as e:
-        raise type(e)(e.errno, f"cannot open the {what}: {e.strerror}", path) from None
+        raise type(e)(e.errno, f"cannot open {what}: {e.strerror}", path) from None
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise DatasetFormatError(path, f"expected a {what} (a regular file), found {kind_of(mode)}")
+            raise error(path, f"expected {what} (a regular file), found {kind_of(mode)}")
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")

@@ -85,7 +85,7 @@ def shape_str(shape):
 def read_npz(path, layouts):
     """``{key: array}`` for each ``key`` of ``layouts`` (``{key: _checks.Layout}``), checked
     as the module docstring says; ``DatasetFormatError`` naming ``path`` for anything else."""
-    with open_regular(path, ".npz file") as raw_file:
+    with open_regular(path, "an .npz file") as raw_file:
         with load_budget(path, os.fstat(raw_file.fileno()).st_size):
             try:
                 with zipfile.ZipFile(raw_file) as archive:

@@ -42,7 +42,7 @@ def read_csv_gz(path, rows, columns, max_text_bytes, reinstall):
     """The ``(rows, columns)`` int64 table in the gzip-compressed CSV at ``path``."""
     damaged = f"; the file is damaged: {reinstall}"
     try:
-        with open_regular(path, "CSV file") as raw, gzip.GzipFile(fileobj=raw, mode="rb") as f:
+        with open_regular(path, "a gzip-compressed CSV file") as raw, gzip.GzipFile(fileobj=raw, mode="rb") as f:
             text, at_end = read_exactly(f, max_text_bytes)
     except (OSError, EOFError, zlib.error) as e:
         if isinstance(e, (FileNotFoundError, PermissionError)):

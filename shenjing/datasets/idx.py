@@ -84,7 +84,7 @@ def read_idx(path, layout=None):
     dtype, item shape and largest count, checked from the header before reading.
     """
     path = os.fspath(path)
-    with open_regular(path, "IDX file") as raw_file:
+    with open_regular(path, "an IDX file", IDXError) as raw_file:
         file_size = os.fstat(raw_file.fileno()).st_size
         with load_budget(path, file_size):
             try:
