@@ -50,15 +50,25 @@ def _member(archive, key, path):
     return info
 
 
+def _npy_header(f, name, path):
+    """``(shape, fortran_order, dtype)`` from a member's .npy header (format 1.0 or 2.0)."""
+    try:
+        version = np.lib.format.read_magic(f)
+        if version not in ((1, 0), (2, 0)):
+            raise DatasetFormatError(path, f"{name}: .npy format version {version} (expected 1.0 or 2.0)")
+        read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        return read(f)
+    except FormatError:
+        raise
+    except _ZIP_ERRORS:  # a damaged zip entry: reported by read_npz
+        raise
+    except Exception as e:  # NumPy parses the header text with ast/tokenize, whose errors vary
+        raise DatasetFormatError(path, f"{name}: not a valid .npy header ({type(e).__name__}: {e})") from None
+
+
 def _read_member(archive, info, key, layout, path):
     with archive.open(info) as f:
-        version = np.lib.format.read_magic(f)
-        if version == (1, 0):
-            shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
-        elif version == (2, 0):
-            shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
-        else:
-            raise DatasetFormatError(path, f"{info.filename}: .npy format version {version} (expected 1.0 or 2.0)")
+        shape, fortran, dtype = _npy_header(f, info.filename, path)
         header = f.tell() if f.seekable() else None
         nbytes = check_declared(dtype, shape, layout, path, key)
         if header is not None and info.file_size != header + nbytes:
