@@ -32,8 +32,9 @@ from ._checks import check_declared
 from ._files import open_regular, read_exactly
 
 DEFLATE_MAX_RATIO = 1032  # deflate cannot expand more than this (RFC 1951: 258 bytes per 2 bits, roughly)
-_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError,
-               NotImplementedError, RuntimeError, struct.error, OverflowError)
+_ENTRY_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError)  # a damaged entry, a bad CRC
+_ZIP_ERRORS = _ENTRY_ERRORS + (zipfile.LargeZipFile, ValueError, NotImplementedError, RuntimeError,
+                               struct.error, OverflowError)
 
 
 def _member(archive, key, path):
@@ -58,9 +59,7 @@ def _npy_header(f, name, path):
             raise DatasetFormatError(path, f"{name}: .npy format version {version} (expected 1.0 or 2.0)")
         read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
         return read(f)
-    except FormatError:
-        raise
-    except _ZIP_ERRORS:  # a damaged zip entry: reported by read_npz
+    except (FormatError,) + _ENTRY_ERRORS:  # a damaged zip entry: reported by read_npz
         raise
     except Exception as e:  # NumPy parses the header text with ast/tokenize, whose errors vary
         raise DatasetFormatError(path, f"{name}: not a valid .npy header ({type(e).__name__}: {e})") from None
@@ -106,7 +105,8 @@ def read_npz(path, layouts):
                     members = {key: _member(archive, key, path) for key in layouts}
                     missing = [key for key, info in members.items() if info is None]
                     if missing:
-                        raise DatasetFormatError(path, f"missing arrays {missing} (found {sorted(names)})")
+                        found = sorted(names)[:10] + (["..."] if len(names) > 10 else [])
+                        raise DatasetFormatError(path, f"missing arrays {missing} (found {found})")
                     return {key: _read_member(archive, members[key], key, layouts[key], path) for key in layouts}
             except FormatError:  # ours, or the budget's ResourceLimitError
                 raise
