@@ -199,3 +199,12 @@ def test_part_files_newer_than_this_process_are_left_alone(tmp_path, monkeypatch
     monkeypatch.setattr(_cache, "_STARTED", time.time() - 7200)  # the file is younger than the process
     assert _cache.remove_stale_parts(tmp_path, "mnist.npz") == []
     assert stale.exists()
+
+
+def test_https_goes_through_the_same_bounded_connection(tmp_path, server):
+    # A plain-HTTP server spoken to over https: the TLS handshake fails, which must surface as
+    # the usual "cannot connect" (the https handler with its deadline-checked socket is used).
+    url = server.url.replace("http://", "https://") + "a.bin"
+    with pytest.raises(ConnectionError, match="cannot connect"):
+        _cache.download(url, tmp_path / "a.bin", "0" * 64, size=10)
+    assert list(tmp_path.iterdir()) == []
