@@ -218,6 +218,5 @@ def fetch(fname, destination, sha256, size, bases, where_hint):
 def with_cache_hint(error, path, download_hint):
     """``error`` (a FormatError about the cached file ``path``), of the same type, with the
     remedy added: delete the file and load again to download a fresh copy."""
-    remove = "rm -r" if os.path.isdir(path) and not os.path.islink(path) else "rm"
     return type(error)(error.path or path, f"{error.reason}. This cached file is damaged or not "
-                                           f"the dataset: delete it ({remove} '{path}') and {download_hint}")
+                                           f"the dataset: delete it (rm '{path}') and {download_hint}")
