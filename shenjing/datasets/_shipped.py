@@ -45,7 +45,7 @@ def read_csv_gz(path, rows, columns, max_text_bytes, reinstall):
         with open_regular(path, "a gzip-compressed CSV file") as raw, gzip.GzipFile(fileobj=raw, mode="rb") as f:
             text, at_end = read_exactly(f, max_text_bytes)
     except (OSError, EOFError, zlib.error) as e:
-        if isinstance(e, (FileNotFoundError, PermissionError)):
+        if isinstance(e, (FileNotFoundError, PermissionError, IsADirectoryError)):
             raise
         raise DatasetFormatError(path, f"cannot read the gzip-compressed CSV ({e}){damaged}") from None
     if not at_end:
