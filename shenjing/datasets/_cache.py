@@ -1,10 +1,24 @@
-"""The dataset cache and the checked download that fills it.
+"""The dataset cache and the checked, bounded download that fills it.
 
 Files live in ``$SHENJING_HOME/datasets`` (default ``~/.shenjing/datasets``).
-A file found there is trusted as the user's own copy and only checked for its
-format by the loader; a downloaded file enters the cache only after its SHA-256
-matched, through a temporary file in the same folder and ``os.replace``, so a
-failed or corrupted transfer never leaves a file behind.
+A file found there is the user's own copy and is checked for its format (not
+its hash) by the loader; a downloaded file enters the cache only after its
+SHA-256 matched, through a temporary ``.<name>.<random>.part`` file in the same
+folder and ``os.replace``, so a failed or corrupted transfer never leaves a file behind.
+
+A download is bounded in size, time and leftovers:
+
+* size: each file's loader states its real size; a server that announces more
+  than ``size + max_download_margin`` bytes (``Content-Length``) is refused
+  before anything is read, and one that sends more is cut off there;
+* time: each read waits at most ``TIMEOUT`` seconds, and the whole transfer at
+  most ``max_download_seconds`` (``shenjing.safety`` limits, each an
+  environment variable), checked between reads that return as soon as any data
+  came, so a server dripping one byte at a time is stopped too;
+* leftovers: a ``.part`` file of a killed download is removed by the next download
+  of the same file into that folder, if it is a regular file owned by this user,
+  older than this process's first import of this module, and untouched for
+  longer than any live download can be (``TIMEOUT`` plus a minute).
 
 The mirrors tried are the loader's ``MIRRORS`` list, or the base URLs in the
 environment variable ``SHENJING_DATASETS_MIRROR`` (separated by spaces or
@@ -13,18 +27,24 @@ commas) when it is set.
 
 import hashlib
 import os
+import stat
+import time
+
+from ..safety import FormatError, get_limit
 
 MIRROR_ENV = "SHENJING_DATASETS_MIRROR"
 TIMEOUT = 30.0  # seconds without data before a download is abandoned
 CHUNK = 1 << 20
+STALE_AFTER = 60.0  # seconds beyond TIMEOUT that a .part file must be untouched to count as left over
+_STARTED = time.time()  # no .part file of this process can be older than this
 
 
 class DownloadError(OSError):
-    """A download that failed or whose content did not match its SHA-256."""
+    """A download that failed, ran past its size or time limit, or did not match its SHA-256."""
 
 
-class DatasetFormatError(ValueError):
-    """A dataset file whose content is not what the loader expects."""
+class DatasetFormatError(FormatError):
+    """A dataset file whose content is not what the loader expects: ``'<path>': <reason>``."""
 
 
 def cache_root():
@@ -48,28 +68,110 @@ def sha256_of(path):
     return digest.hexdigest()
 
 
-def download(url, destination, sha256, timeout=None):
+def remove_stale_parts(folder, fname):
+    """Delete the ``.<fname>.*.part`` files a killed download left in ``folder``; return their names.
+
+    Only regular files (not links) owned by this user, last written before this
+    process started using this module and more than ``TIMEOUT + STALE_AFTER``
+    seconds ago, so that a download running in another process is never touched.
+    """
+    cutoff = min(_STARTED, time.time() - TIMEOUT - STALE_AFTER)
+    prefix, removed = f".{fname}.", []
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not (entry.name.startswith(prefix) and entry.name.endswith(".part")):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if (stat.S_ISREG(info.st_mode) and (uid is None or info.st_uid == uid)
+                    and info.st_mtime < cutoff):
+                os.remove(entry.path)
+                removed.append(entry.name)
+        except OSError:  # gone meanwhile, or not ours to remove
+            continue
+    return removed
+
+
+def _announced_length(response):
+    value = response.headers.get("Content-Length") if getattr(response, "headers", None) else None
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _too_slow(url, seconds, total, size):
+    return DownloadError(
+        f"{url}: the download took longer than {seconds:g} s (max_download_seconds) after {total} "
+        f"of {size} bytes; the partial file was deleted. Set $SHENJING_MAX_DOWNLOAD_SECONDS to "
+        f"allow more time")
+
+
+def _transfer(response, url, out, digest, size, deadline):
+    """Copy ``response`` into ``out`` within the size cap and the deadline; the bytes copied."""
+    from ._http import DeadlinePassed
+
+    cap = size + get_limit("max_download_margin")
+    announced = _announced_length(response)
+    if announced is not None and announced > cap:
+        raise DownloadError(
+            f"{url}: the server announces {announced} bytes (Content-Length), but this file has "
+            f"{size}; more than {cap} (its size + max_download_margin) is refused, nothing was saved")
+    read = getattr(response, "read1", None) or response.read  # read1: returns as soon as data came
+    total = 0
+    while True:
+        if time.monotonic() >= deadline:  # a file:// mirror has no socket to enforce it
+            raise _too_slow(url, get_limit("max_download_seconds"), total, size)
+        try:
+            chunk = read(min(CHUNK, cap + 1 - total))
+        except DeadlinePassed:
+            raise _too_slow(url, get_limit("max_download_seconds"), total, size) from None
+        if not chunk:
+            return total
+        total += len(chunk)
+        if total > cap:
+            raise DownloadError(
+                f"{url}: the server sent more than {cap} bytes for a file of {size} (its size + "
+                f"max_download_margin); stopped reading and deleted the partial file")
+        digest.update(chunk)
+        out.write(chunk)
+
+
+def download(url, destination, sha256, size, timeout=None):
     """Stream ``url`` into ``destination`` if its SHA-256 is ``sha256``; else raise ``DownloadError``.
 
-    Connection failures (refused, unreachable, timed out) are raised as
-    ``ConnectionError`` so that callers can tell "offline" from "server said no".
+    ``size`` is the file's real size in bytes: the transfer is cut off past
+    ``size + max_download_margin``. Connection failures (refused, unreachable,
+    timed out) are raised as ``ConnectionError`` so that callers can tell
+    "offline" from "server said no".
     """
     import http.client
     import tempfile
     import urllib.error
-    import urllib.request
+
+    from ._http import DeadlinePassed, deadline_opener
 
     folder = os.path.dirname(os.path.abspath(destination))
     os.makedirs(folder, exist_ok=True)
-    fd, partial = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(destination)}.", suffix=".part")
+    fname = os.path.basename(destination)
+    remove_stale_parts(folder, fname)
+    seconds = get_limit("max_download_seconds")
+    deadline = time.monotonic() + seconds
+    read_timeout = TIMEOUT if timeout is None else timeout
+    fd, partial = tempfile.mkstemp(dir=folder, prefix=f".{fname}.", suffix=".part")
     try:
         digest = hashlib.sha256()
         with os.fdopen(fd, "wb") as out:
             try:
-                with urllib.request.urlopen(url, timeout=TIMEOUT if timeout is None else timeout) as response:
-                    for chunk in iter(lambda: response.read(CHUNK), b""):
-                        digest.update(chunk)
-                        out.write(chunk)
+                opener = deadline_opener(deadline, read_timeout)
+                with opener.open(url, timeout=read_timeout) as response:
+                    _transfer(response, url, out, digest, size, deadline)
+            except DeadlinePassed:  # while connecting or reading the headers
+                raise _too_slow(url, seconds, 0, size) from None
             except urllib.error.HTTPError as e:
                 raise DownloadError(f"{url}: the server answered HTTP {e.code} {e.reason}") from None
             except urllib.error.URLError as e:
@@ -93,16 +195,15 @@ def download(url, destination, sha256, timeout=None):
     return destination
 
 
-def fetch(fname, destination, sha256, bases, where_hint):
-    """Download ``fname`` from the first of ``bases`` that serves it intact, into ``destination``.
-
-    ``where_hint`` says where the user can put the file by hand; it ends every error.
+def fetch(fname, destination, sha256, size, bases, where_hint):
+    """Download ``fname`` (``size`` bytes) from the first of ``bases`` that serves it intact,
+    into ``destination``. ``where_hint`` says how else to get the file; it ends every error.
     """
     failures = []
     for base in bases:
         url = base + fname
         try:
-            return download(url, destination, sha256)
+            return download(url, destination, sha256, size)
         except (ConnectionError, DownloadError) as e:
             failures.append(e)
     tried = "\n  ".join(str(e) for e in failures)
@@ -112,3 +213,10 @@ def fetch(fname, destination, sha256, bases, where_hint):
             f"Tried:\n  {tried}"
         )
     raise DownloadError(f"{fname} could not be downloaded.\n  {tried}\n{where_hint}")
+
+
+def with_cache_hint(error, path, download_hint):
+    """``error`` (a FormatError about the cached file ``path``), of the same type, with the
+    remedy added: delete the file and load again to download a fresh copy."""
+    return type(error)(error.path or path, f"{error.reason}. This cached file is damaged or not "
+                                           f"the dataset: delete it (rm '{path}') and {download_hint}")

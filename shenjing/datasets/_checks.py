@@ -1,30 +1,55 @@
-"""Shape checks shared by the image loaders, and the fixed split of the small embedded sets."""
+"""What the image loaders expect of a file, checked before and after reading it, and the
+fixed split of the small embedded sets.
+
+A ``Layout`` is what one array of a dataset must look like: its dtype, the
+shape of one item, and at most how many items (the real dataset's count).
+``check_declared`` compares a file's *declared* dtype and shape with it before
+a byte of data is allocated, so a file declaring 10**12 images, or dimensions
+whose product overflows int64, is refused from its header; sizes are computed
+with Python integers.
+"""
+
+import collections
+import math
 
 import numpy as np
 
 from ._cache import DatasetFormatError
 
+Layout = collections.namedtuple("Layout", "dtype item_shape max_items")
 
-def check_images_and_labels(images, labels, image_shape, num_classes, images_from, labels_from):
-    """Raise ``DatasetFormatError`` unless images are uint8 ``(n, *image_shape)``, labels uint8 ``(n,)``."""
-    if images.dtype != np.uint8 or images.ndim != 1 + len(image_shape) or images.shape[1:] != image_shape:
-        raise DatasetFormatError(
-            f"{images_from}: expected uint8 images of shape (n, {', '.join(map(str, image_shape))}), "
-            f"found {images.dtype} of shape {images.shape}"
-        )
-    if labels.dtype != np.uint8 or labels.ndim != 1:
-        raise DatasetFormatError(
-            f"{labels_from}: expected uint8 labels of shape (n,), "
-            f"found {labels.dtype} of shape {labels.shape}"
-        )
+
+def shape_text(item_shape):
+    return "(" + ", ".join(["n", *map(str, item_shape)]) + ("" if item_shape else ",") + ")"
+
+
+def check_declared(dtype, shape, layout, path, what, error=DatasetFormatError):
+    """Raise ``error`` (a ``DatasetFormatError``) unless ``dtype`` and ``shape`` (as a file
+    declares them) fit ``layout``; return the number of bytes the array needs (a Python int)."""
+    dtype, shape = np.dtype(dtype), tuple(int(n) for n in shape)
+    expected = f"{layout.dtype.name} {'images' if layout.item_shape else 'labels'} of shape {shape_text(layout.item_shape)}"
+    if dtype != layout.dtype or len(shape) != 1 + len(layout.item_shape) or shape[1:] != layout.item_shape:
+        raise error(path, f"{what}: expected {expected}, found {dtype} of shape {shape}")
+    if shape[0] > layout.max_items:
+        raise error(
+            path, f"{what}: expected {expected} with n <= {layout.max_items} (the real dataset's "
+                  f"count), found n = {shape[0]}")
+    return math.prod(shape) * dtype.itemsize
+
+
+def check_images_and_labels(images, labels, num_classes, images_at, labels_at):
+    """After reading: as many labels as images, and labels in ``0..num_classes - 1``.
+
+    ``images_at`` and ``labels_at`` are ``(path, what)``: the file and the array in it.
+    """
     if len(images) != len(labels):
         raise DatasetFormatError(
-            f"{images_from} holds {len(images)} images but {labels_from} holds {len(labels)} labels"
-        )
+            images_at[0], f"{images_at[1]} holds {len(images)} images but {labels_at[1]}"
+                          f"{'' if labels_at[0] == images_at[0] else ' in ' + repr(labels_at[0])} "
+                          f"holds {len(labels)} labels")
     if labels.size and labels.max() >= num_classes:
         raise DatasetFormatError(
-            f"{labels_from}: labels must lie in 0..{num_classes - 1}, found {int(labels.max())}"
-        )
+            labels_at[0], f"{labels_at[1]}: labels must lie in 0..{num_classes - 1}, found {int(labels.max())}")
 
 
 def stratified_split(labels, test_split, seed):

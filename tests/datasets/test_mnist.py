@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from shenjing.datasets import DatasetFormatError, mnist
+from shenjing.safety import FormatError
 
 
 def write_npz(path, **arrays):
@@ -38,10 +39,11 @@ def replace(arrays, **changes):
 
 
 @pytest.mark.parametrize("change, message", [
-    (lambda a: replace(a, x_train=a["x_train"][:, :, :27]), r"x_train\]: expected uint8 images of shape \(n, 28, 28\)"),
-    (lambda a: replace(a, x_test=a["x_test"].astype(np.float32)), r"x_test\]: expected uint8 images"),
-    (lambda a: replace(a, y_train=a["y_train"][:5]), r"x_train\] holds 6 images but .*y_train\] holds 5 labels"),
-    (lambda a: replace(a, y_test=a["y_test"][:, None]), r"y_test\]: expected uint8 labels of shape \(n,\)"),
+    (lambda a: replace(a, x_train=a["x_train"][:, :, :27]),
+     r"x_train: expected uint8 images of shape \(n, 28, 28\), found uint8 of shape \(6, 28, 27\)"),
+    (lambda a: replace(a, x_test=a["x_test"].astype(np.float32)), r"x_test: expected uint8 images.*found float32"),
+    (lambda a: replace(a, y_train=a["y_train"][:5]), r"x_train holds 6 images but y_train holds 5 labels"),
+    (lambda a: replace(a, y_test=a["y_test"][:, None]), r"y_test: expected uint8 labels of shape \(n,\)"),
     (lambda a: replace(a, y_train=np.full(6, 10, np.uint8)), r"labels must lie in 0..9, found 10"),
     (lambda a: {k: v for k, v in a.items() if k != "y_test"}, r"missing arrays \['y_test'\]"),
 ])
@@ -49,13 +51,14 @@ def test_malformed_npz_is_rejected_naming_the_file(cache, mnist_arrays, change, 
     write_npz(cache / "mnist.npz", **change(mnist_arrays))
     with pytest.raises(DatasetFormatError, match=message) as info:
         mnist.load_data()
-    assert str(cache / "mnist.npz") in str(info.value)
+    assert isinstance(info.value, FormatError) and info.value.path == str(cache / "mnist.npz")
+    assert f"rm '{cache / 'mnist.npz'}'" in str(info.value)  # the remedy for a damaged cache file
 
 
 def test_pickled_object_arrays_are_never_loaded(cache, mnist_arrays):
     objects = np.empty(6, dtype=object)
     write_npz(cache / "mnist.npz", **replace(mnist_arrays, y_train=objects))
-    with pytest.raises(DatasetFormatError, match="mnist.npz: cannot read its arrays"):
+    with pytest.raises(DatasetFormatError, match=r"mnist.npz': y_train: expected uint8 labels.*found object"):
         mnist.load_data()
 
 
