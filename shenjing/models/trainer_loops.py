@@ -14,7 +14,7 @@ from ..callbacks import CallbackList
 from .data_adapters import array_utils
 from .data_adapters import is_array_like
 from .epoch_iterator import _RAN_OUT, EpochIterator
-from .trainer_utils import (_check_batch_size, _check_validation_freq, _pythonify, _should_validate, _to_numpy,
+from .trainer_utils import (_check_batch_size, _check_epochs, _check_input_structure, _check_validation_freq, _pythonify, _should_validate, _to_numpy,
                             _unpack_validation_data, _verbose)
 
 
@@ -25,13 +25,16 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     """``Model.fit``: see its docstring."""
     model._assert_compiled("fit")
     batch_size = _check_batch_size(batch_size)
+    epochs, initial_epoch = _check_epochs(epochs, initial_epoch)
     _check_validation_freq(validation_freq)
+    _check_input_structure(model, x, "fit")
     if validation_split and validation_data is None:
         if not is_array_like(x):
             raise ValueError(
                 "`validation_split` is only supported for NumPy arrays and Tensors (or lists/dicts of "
                 f"them). Received: x of type {type(x).__name__}; pass validation_data instead")
-        x, y, sample_weight = (array_utils.to_arrays(a) for a in (x, y, sample_weight))
+        x, y, sample_weight = (array_utils.to_arrays(a, name, "fit")
+                               for a, name in ((x, "x"), (y, "y"), (sample_weight, "sample_weight")))
         n = array_utils.num_samples("fit", x=x, y=y, sample_weight=sample_weight)
         (x, y, sample_weight), validation_data = array_utils.split_validation(
             x, y, sample_weight, validation_split, n)
@@ -105,6 +108,8 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
     iterator = kwargs.pop("_epoch_iterator", None)
     if kwargs:
         raise ValueError(f"Unrecognized arguments passed to evaluate(): {sorted(kwargs)}")
+    if iterator is None:
+        _check_input_structure(model, x, "evaluate")
     in_fit = iterator is not None
     if iterator is None:
         iterator = EpochIterator(x, y, sample_weight, batch_size=_check_batch_size(batch_size),
@@ -147,6 +152,7 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
 
 def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
     """``Model.predict``: see its docstring."""
+    _check_input_structure(model, x, "predict")
     iterator = EpochIterator(x, batch_size=_check_batch_size(batch_size), steps_per_epoch=steps,
                              shuffle=False, where="predict", steps_name="steps")
     verbose = _verbose(verbose)

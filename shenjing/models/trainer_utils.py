@@ -44,7 +44,26 @@ def _unpack_validation_data(validation_data):
     """``(x, y)``/``(x, y, sample_weight)`` arrays, or data that yields its own batches."""
     if isinstance(validation_data, (tuple, list)):
         return array_utils.unpack_validation_data(validation_data)
+    if isinstance(validation_data, (numbers.Number, str, bytes)):
+        raise ValueError(
+            "Expected `validation_data` to be a tuple (x_val, y_val) or (x_val, y_val, val_sample_weight), "
+            "or data that yields (x, y) batches (a dataset, a generator, a keras.utils.PyDataset). "
+            f"Received: validation_data={validation_data!r:.100} (of type {type(validation_data).__name__})")
     return validation_data, None, None
+
+
+def _check_epochs(epochs, initial_epoch):
+    """``epochs`` an int >= 0 (0: nothing to train, as in Keras) and ``initial_epoch`` an int in
+    [0, epochs] (``initial_epoch == epochs`` resumes a finished run: nothing to do)."""
+    for name, value in (("epochs", epochs), ("initial_epoch", initial_epoch)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+            raise ValueError(f"Expected `{name}` to be a non-negative integer. Received: {name}={value!r}")
+    if initial_epoch > epochs:
+        raise ValueError(
+            "Expected `initial_epoch` <= `epochs` (`epochs` is the epoch at which training stops, "
+            "not a number of epochs to add to initial_epoch). "
+            f"Received: initial_epoch={initial_epoch}, epochs={epochs}")
+    return int(epochs), int(initial_epoch)
 
 
 def _check_validation_freq(freq):
@@ -107,3 +126,21 @@ def _serialize_loss(loss):
 
 def _serialize_metric_ids(ids):
     return _serialize_ids(ids, metrics_module.serialize)
+
+
+def _check_input_structure(model, x, where):
+    """A Sequential model whose input shape is known takes one array: a dict or a list of
+    several arrays for it is refused here, naming the shape it expects (else the first layer
+    would fail on it with an unrelated message)."""
+    known = getattr(model, "_known_input_shape", None)
+    if not callable(known) or not isinstance(x, (dict, list, tuple)):
+        return
+    shape = known()
+    if shape is None:
+        return
+    leaves = flatten(x)
+    if isinstance(x, dict) or (len(leaves) > 1 and not array_utils.is_number_list(x)):
+        got = f"a dict with keys {sorted(map(str, x))}" if isinstance(x, dict) else f"a {type(x).__name__} of {len(leaves)} arrays"
+        raise ValueError(
+            f"{where}: Sequential model '{model.name}' takes one input array of shape "
+            f"{(None,) + tuple(shape[1:])}. Received: x={got}")
