@@ -3,6 +3,8 @@ here): epochs of ``(step, data)`` from an ``EpochIterator``, each batch through 
 overridable ``train_step``/``test_step``/``predict_step``, with callbacks, validation
 (``validation_freq``: every n-th epoch or a list of 1-based epochs) and, at the end of
 ``fit``, the optimizer's ``finalize_variable_values`` (``use_ema``), as Keras ends ``fit``.
+Under ``shenjing.check_numerics()`` a NaN/inf in a batch, an op or the loss is a
+``FloatingPointError`` naming the loop, epoch and batch (``trainer_utils._run_step``).
 """
 
 import warnings
@@ -14,8 +16,9 @@ from ..callbacks import CallbackList
 from .data_adapters import array_utils
 from .data_adapters import is_array_like
 from .epoch_iterator import _RAN_OUT, EpochIterator
-from .trainer_utils import (_check_batch_size, _check_epochs, _check_input_structure, _check_validation_freq, _pythonify, _should_validate, _to_numpy,
-                            _unpack_validation_data, _verbose)
+from .trainer_utils import (_check_batch_size, _check_epochs, _check_input_structure, _check_validation_freq,
+                            _pythonify, _run_step, _should_validate, _to_numpy, _unpack_validation_data,
+                            _verbose)
 
 
 def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -67,7 +70,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
                 for step, data in batches:
                     if batch_begin:
                         cbs.on_train_batch_begin(step)
-                    logs = model.train_step(data)
+                    logs = _run_step(model.train_step, data, "fit", step, epoch, epochs)
                     if batch_end:
                         cbs.on_train_batch_end(step, _pythonify(logs))
                     if model.stop_training:
@@ -129,7 +132,7 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
         try:
             for step, data in batches:
                 cbs.on_test_batch_begin(step)
-                logs = model.test_step(data)
+                logs = _run_step(model.test_step, data, "fit (validation)" if in_fit else "evaluate", step)
                 if batch_end:
                     cbs.on_test_batch_end(step, _pythonify(logs))
         finally:
@@ -163,7 +166,7 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
     try:
         for step, data in iterator:
             cbs.on_predict_batch_begin(step)
-            out = model.predict_step(data)
+            out = _run_step(model.predict_step, data, "predict", step)
             structure = out
             outputs.append([_to_numpy(o) for o in flatten(out)])
             # Keras hands the callbacks the batch's outputs in the model's output structure.

@@ -6,7 +6,9 @@ import numpy as np
 
 from .. import losses as losses_module
 from .. import metrics as metrics_module
+from ..autograd.graph import numerics_checked
 from ..backend.tree import flatten
+from ..utils.data_utils import unpack_x_y_sample_weight
 from .data_adapters import array_utils
 
 
@@ -140,7 +142,38 @@ def _check_input_structure(model, x, where):
         return
     leaves = flatten(x)
     if isinstance(x, dict) or (len(leaves) > 1 and not array_utils.is_number_list(x)):
-        got = f"a dict with keys {sorted(map(str, x))}" if isinstance(x, dict) else f"a {type(x).__name__} of {len(leaves)} arrays"
+        got = (f"a dict with keys {sorted(map(str, x))}" if isinstance(x, dict)
+               else f"a {type(x).__name__} of {len(leaves)} arrays")
         raise ValueError(
             f"{where}: Sequential model '{model.name}' takes one input array of shape "
             f"{(None,) + tuple(shape[1:])}. Received: x={got}")
+
+
+def _where_in_loop(where, step, epoch=None, epochs=None):
+    return f"{where}: epoch {epoch + 1}/{epochs}, batch {step}" if epoch is not None else f"{where}: batch {step}"
+
+
+def _run_step(step_fn, data, where, step, epoch=None, epochs=None):
+    """``step_fn(data)``; under ``shenjing.check_numerics`` (only then: nothing is added to the
+    hot path otherwise) a NaN/inf in the batch's arrays, in any op's output or gradient, or in
+    the step's loss is a ``FloatingPointError`` that names the loop, the epoch and the batch."""
+    if not numerics_checked():
+        return step_fn(data)
+    at = _where_in_loop(where, step, epoch, epochs)
+    for name, part in zip(("x", "y", "sample_weight"), unpack_x_y_sample_weight(data)):
+        for leaf in flatten(part) if part is not None else ():
+            array = np.asarray(getattr(leaf, "data", leaf))
+            if array.dtype.kind in "fc" and not np.isfinite(array).all():
+                raise FloatingPointError(
+                    f"{at}: the batch's {name} holds {int(np.isnan(array).sum())} NaN and "
+                    f"{int(np.isinf(array).sum())} inf values (shape {array.shape}); check_numerics is on")
+    try:
+        logs = step_fn(data)
+    except FloatingPointError as error:
+        raise FloatingPointError(f"{at}: {error} (check_numerics is on)") from error
+    loss = logs.get("loss") if isinstance(logs, dict) else None
+    if loss is not None:
+        value = np.asarray(getattr(loss, "data", loss))
+        if value.dtype.kind in "fc" and not np.isfinite(value).all():
+            raise FloatingPointError(f"{at}: the loss is {value.tolist()} (check_numerics is on)")
+    return logs

@@ -328,3 +328,49 @@ def test_one_callback_outside_a_list_is_accepted_as_in_keras():
     stop = callbacks.EarlyStopping(monitor="loss", patience=0, min_delta=1e9)
     history = model().fit(X, Y, epochs=5, callbacks=stop, verbose=0)
     assert len(history.history["loss"]) == 2  # the first epoch sets the best; the second stops
+
+
+# -- NaN under check_numerics, and TerminateOnNaN (issue 10, finding 10) -----------------------------
+def _with_nan_row(row=5):
+    bad = X.copy()
+    bad[row, 1] = np.nan
+    return bad
+
+
+@pytest.mark.parametrize("where, call", [
+    (r"fit: epoch 1/2, batch 1", lambda m, bad: m.fit(bad, Y, batch_size=4, epochs=2, shuffle=False, verbose=0)),
+    (r"evaluate: batch 1", lambda m, bad: m.evaluate(bad, Y, batch_size=4, verbose=0)),
+    (r"predict: batch 1", lambda m, bad: m.predict(bad, batch_size=4, verbose=0)),
+    (r"fit \(validation\): batch 1", lambda m, bad: m.fit(X, Y, validation_data=(bad, Y), batch_size=4, verbose=0)),
+])
+def test_check_numerics_names_the_batch_that_holds_nan(where, call):
+    with shenjing.check_numerics():
+        with pytest.raises(FloatingPointError, match=where + r": the batch's x holds 1 NaN and 0 inf values "
+                                                     r"\(shape \(4, 4\)\); check_numerics is on"):
+            call(model(), _with_nan_row())
+
+
+def test_check_numerics_names_the_batch_where_an_op_makes_nan():
+    m = Sequential([layers.Input((4,)), layers.Lambda(lambda t: shenjing.math.log(t - 0.5)),
+                    layers.Dense(3, activation="softmax")])
+    m.compile("sgd", "sparse_categorical_crossentropy")
+    with shenjing.check_numerics(), np.errstate(invalid="ignore"):
+        with pytest.raises(FloatingPointError, match=r"fit: epoch 1/1, batch 0: \w+ produced \d+ NaN"):
+            m.fit(X, Y, batch_size=4, shuffle=False, verbose=0)
+
+
+def test_check_numerics_off_adds_nothing_and_nan_flows_as_in_keras():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        history = model().fit(_with_nan_row(), Y, batch_size=4, shuffle=False, verbose=0)
+    assert np.isnan(history.history["loss"][0])
+
+
+def test_terminate_on_nan_stops_training_and_says_so(capsys):
+    history = model().fit(_with_nan_row(1), Y, batch_size=4, epochs=3, shuffle=False, verbose=0,
+                          callbacks=[callbacks.TerminateOnNaN()])
+    assert len(history.history["loss"]) == 1 and np.isnan(history.history["loss"][0])
+    assert "Batch 0: Invalid loss, terminating training" in capsys.readouterr().out
+    with pytest.raises(RuntimeError, match=r"NaN or Inf loss encountered at batch 0"):
+        model().fit(_with_nan_row(1), Y, batch_size=4, epochs=3, shuffle=False, verbose=0,
+                    callbacks=[callbacks.TerminateOnNaN(raise_error=True)])
