@@ -313,7 +313,9 @@ class Trainer:
         return self._batch_result(logs, return_dict)
 
     def predict_on_batch(self, x):
-        out = self.predict_step(pack_x_y_sample_weight(array_utils.to_arrays(x, "x", "predict_on_batch")))
+        x = array_utils.to_arrays(x, "x", "predict_on_batch")
+        array_utils.check_batch("predict_on_batch", allow_empty=True, x=x)
+        out = self.predict_step(pack_x_y_sample_weight(x))
         return pack_sequence_as(out, [_to_numpy(o) for o in flatten(out)])
 
     def _batch_result(self, logs, return_dict):

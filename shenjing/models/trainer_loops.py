@@ -17,8 +17,8 @@ from .data_adapters import array_utils
 from .data_adapters import is_array_like
 from .epoch_iterator import _RAN_OUT, EpochIterator
 from .trainer_utils import (_check_batch_size, _check_epochs, _check_input_structure, _check_validation_freq,
-                            _pythonify, _run_step, _should_validate, _to_numpy, _unpack_validation_data,
-                            _verbose)
+                            _check_validation_split, _pythonify, _run_step, _should_validate, _to_numpy,
+                            _unpack_validation_data, _verbose)
 
 
 def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -30,6 +30,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     batch_size = _check_batch_size(batch_size)
     epochs, initial_epoch = _check_epochs(epochs, initial_epoch)
     _check_validation_freq(validation_freq)
+    validation_split = _check_validation_split(validation_split)
     _check_input_structure(model, x, "fit")
     if validation_split and validation_data is None:
         if not is_array_like(x):

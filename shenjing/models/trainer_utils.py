@@ -54,6 +54,17 @@ def _unpack_validation_data(validation_data):
     return validation_data, None, None
 
 
+def _check_validation_split(validation_split):
+    """A float in [0, 1) (0: no split); the split itself checks what it leaves on each side."""
+    if validation_split is None:
+        return 0.0
+    if (isinstance(validation_split, bool) or not isinstance(validation_split, numbers.Real)
+            or not 0.0 <= float(validation_split) < 1.0):
+        raise ValueError("Expected `validation_split` to be a float in [0, 1): the fraction of the samples "
+                         f"held out for validation. Received: validation_split={validation_split!r:.100}")
+    return float(validation_split)
+
+
 def _check_epochs(epochs, initial_epoch):
     """``epochs`` an int >= 0 (0: nothing to train, as in Keras) and ``initial_epoch`` an int in
     [0, epochs] (``initial_epoch == epochs`` resumes a finished run: nothing to do)."""
@@ -98,7 +109,7 @@ def _check_batch_size(batch_size, name="batch_size"):
     if (isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) and not (
             isinstance(batch_size, numbers.Real) and float(batch_size).is_integer()) or batch_size < 1):
         raise ValueError(f"Expected `{name}` to be a positive integer or None. "
-                         f"Received: {name}={batch_size!r}")
+                         f"Received: {name}={batch_size!r:.100}")
     return int(batch_size)
 
 
@@ -106,7 +117,7 @@ def _verbose(verbose):
     if verbose == "auto":
         return 1
     if verbose not in (0, 1, 2):
-        raise ValueError(f"verbose must be 'auto', 0, 1 or 2, received: verbose={verbose!r}")
+        raise ValueError(f"Expected `verbose` to be 'auto', 0, 1 or 2. Received: verbose={verbose!r:.100}")
     return verbose
 
 

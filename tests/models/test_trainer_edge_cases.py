@@ -100,9 +100,9 @@ def test_epochs_zero_and_initial_epoch_equal_to_epochs_train_nothing_as_in_keras
     assert all(np.array_equal(a, b) for a, b in zip(before, m.get_weights()))
 
 
-@pytest.mark.parametrize("split", [1.5, -0.1, 1, 1.0])
+@pytest.mark.parametrize("split", [1.5, -0.1, 1, 1.0, float("nan"), "0.2", True])
 def test_validation_split_outside_0_1_is_refused(split):
-    raises(r"validation_split must be in \(0, 1\)",
+    raises(r"Expected `validation_split` to be a float in \[0, 1\).*Received: validation_split=",
            lambda: model().fit(X, Y, validation_split=split, verbose=0))
 
 
@@ -133,8 +133,23 @@ def test_sample_weight_of_the_wrong_length():
 
 
 @pytest.mark.parametrize("method", ["train_on_batch", "test_on_batch"])
-def test_on_batch_with_zero_samples(method):
+def test_on_batch_with_zero_samples_or_no_x(method):
     raises(rf"{method}: expected at least one sample", lambda: getattr(model(), method)(X[:0], Y[:0]))
+    raises(rf"{method}: no data given\. Expected x to be .*Received: x=None", lambda: getattr(model(), method)(None, Y))
+
+
+def test_predict_on_batch_checks_x_but_allows_zero_samples_as_keras():
+    raises(r"predict_on_batch: no data given.*Received: x=None", lambda: model().predict_on_batch(None))
+    raises(r"predict_on_batch: expected `x` to hold numbers", lambda: model().predict_on_batch(np.array([["a"] * 4])))
+    assert model().predict_on_batch(X[:0]).shape == (0, 3)
+
+
+def test_verbose_and_a_positional_y_in_predict():
+    raises(r"Expected `verbose` to be 'auto', 0, 1 or 2\. Received: verbose='loud'",
+           lambda: model().fit(X, Y, verbose="loud"))
+    # predict(x, y) puts y in batch_size: the message says so, briefly.
+    raises(r"Expected `batch_size` to be a positive integer or None\. Received: batch_size=array\(\[0, 1",
+           lambda: model().predict(X, Y, verbose=0))
 
 
 # -- empty generators, datasets, PyDatasets, and empty batches ---------------------------------
@@ -290,6 +305,7 @@ def test_ragged_python_lists():
     (np.array([[1, 2, 3, 4], "ab"], dtype=object), "object"),
     (np.array([["a"] * 4] * 10), "<U1"),
     (np.array([[b"a"] * 4] * 10), "|S1"),
+    (np.ones((10, 4), dtype=complex), "complex128"),
 ])
 def test_object_or_string_arrays(bad, dtype):
     raises(rf"fit: expected `x` to hold numbers \(a bool, integer or float array\)\. Received: x of dtype "

@@ -13,7 +13,7 @@ from ... import backend
 from ...backend.tree import flatten, map_structure
 
 
-_NUMERIC_KINDS = "biufc"  # bool, signed, unsigned, float, complex
+_NUMERIC_KINDS = "biuf"  # bool, signed, unsigned, float
 
 
 def is_number_list(structure):
@@ -38,9 +38,15 @@ def to_arrays(structure, name="x", where="fit"):
             f"rows have different lengths ({error})") from None
 
 
-def check_batch(where, **structures):
-    """``num_samples`` of a batch given directly (``train_on_batch``...): at least one sample."""
+def check_batch(where, allow_empty=False, **structures):
+    """``num_samples`` of a batch given directly (``train_on_batch``...): x given, at least one
+    sample (``allow_empty``: none is fine, for ``predict_on_batch`` as in Keras)."""
+    if structures.get("x") is None:
+        raise ValueError(f"{where}: no data given. Expected x to be an array (or a list/dict of "
+                         "arrays). Received: x=None")
     n = num_samples(where, **structures)
+    if allow_empty:
+        return n
     if n == 0:
         raise ValueError(f"{where}: expected at least one sample. Received: x with 0 samples")
     return n
