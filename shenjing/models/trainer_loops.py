@@ -16,9 +16,9 @@ from ..callbacks import CallbackList
 from .data_adapters import array_utils
 from .data_adapters import is_array_like
 from .epoch_iterator import _RAN_OUT, EpochIterator
-from .trainer_utils import (_check_batch_size, _check_epochs, _check_input_structure, _check_validation_freq,
-                            _check_validation_split, _pythonify, _run_step, _should_validate, _to_numpy,
-                            _unpack_validation_data, _verbose)
+from .trainer_utils import (_check_batch_size, _check_epochs, _check_input_shapes, _check_input_structure,
+                            _check_validation_freq, _check_validation_split, _pythonify, _run_step,
+                            _should_validate, _to_numpy, _unpack_validation_data, _verbose)
 
 
 def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -32,6 +32,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     _check_validation_freq(validation_freq)
     validation_split = _check_validation_split(validation_split)
     _check_input_structure(model, x, "fit")
+    _check_input_shapes(model, x, "fit")
     if validation_split and validation_data is None:
         if not is_array_like(x):
             raise ValueError(
@@ -47,6 +48,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     val_iterator = None
     if validation_data is not None:
         val_x, val_y, val_sw = _unpack_validation_data(validation_data)
+        _check_input_shapes(model, val_x, "fit (validation_data)")
         val_iterator = EpochIterator(val_x, val_y, val_sw, batch_size=_check_batch_size(
             validation_batch_size, "validation_batch_size") or batch_size, steps_per_epoch=validation_steps, shuffle=False,
             where="fit (validation_data)", steps_name="validation_steps")
@@ -114,6 +116,7 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
         raise ValueError(f"Unrecognized arguments passed to evaluate(): {sorted(kwargs)}")
     if iterator is None:
         _check_input_structure(model, x, "evaluate")
+        _check_input_shapes(model, x, "evaluate")
     in_fit = iterator is not None
     if iterator is None:
         iterator = EpochIterator(x, y, sample_weight, batch_size=_check_batch_size(batch_size),
@@ -157,6 +160,7 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
 def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
     """``Model.predict``: see its docstring."""
     _check_input_structure(model, x, "predict")
+    _check_input_shapes(model, x, "predict")
     iterator = EpochIterator(x, batch_size=_check_batch_size(batch_size), steps_per_epoch=steps,
                              shuffle=False, where="predict", steps_name="steps")
     verbose = _verbose(verbose)

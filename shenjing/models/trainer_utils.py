@@ -188,3 +188,56 @@ def _run_step(step_fn, data, where, step, epoch=None, epochs=None):
         if value.dtype.kind in "fc" and not np.isfinite(value).all():
             raise FloatingPointError(f"{at}: the loss is {value.tolist()} (check_numerics is on)")
     return logs
+
+
+def _declared_input_shapes(model):
+    """The input shapes the model was built for ((None, ...) each), or None when unknown."""
+    known = getattr(model, "_known_input_shape", None)
+    if callable(known):
+        shape = known()
+        return None if shape is None else [(None,) + tuple(shape[1:])]
+    inputs = model.__dict__.get("inputs") if isinstance(getattr(model, "__dict__", None), dict) else None
+    if not inputs or not all(hasattr(t, "shape") for t in inputs):
+        return None
+    return [tuple(t.shape) for t in inputs]
+
+
+def _shape_fits(expected, got):
+    """Keras's model-level InputSpec check: the same rank (or one more/less trailing axis of
+    size 1, which Keras squeezes or adds), and every known axis after the batch equal."""
+    if len(got) == len(expected) + 1 and got[-1] == 1:
+        got = got[:-1]
+    elif len(expected) == len(got) + 1 and expected[-1] == 1:
+        expected = expected[:-1]
+    return len(got) == len(expected) and all(e is None or e == g for e, g in zip(expected[1:], got[1:]))
+
+
+def _check_input_shapes(model, x, where):
+    """Array data whose samples do not have the shape the model's inputs declare: one
+    ValueError before the first batch, naming the model, both shapes (Keras raises it at the
+    model's InputSpec) instead of an error from whichever layer breaks first."""
+    expected = _declared_input_shapes(model)
+    if expected is None or x is None or isinstance(x, dict):
+        return
+    if isinstance(x, (list, tuple)) and not array_utils.is_number_list(x):
+        leaves = list(x)
+    else:
+        leaves = [x]
+    if len(leaves) != len(expected):
+        return  # the model's own structure check says what it expects
+    for i, (want, leaf) in enumerate(zip(expected, leaves)):
+        shape = getattr(leaf, "shape", None)
+        if shape is None and array_utils.is_number_list(leaf):
+            try:
+                shape = np.shape(leaf)
+            except ValueError:
+                return  # ragged: the data adapter says so
+        if shape is None:
+            return  # not arrays (a generator, a dataset, a PyDataset...): its batches are not read here
+        if getattr(getattr(leaf, "dtype", None), "kind", "f") not in "biuf":
+            return  # strings or objects: the data adapter names the dtype
+        got = tuple(shape)
+        if len(got) and not _shape_fits(want, got):
+            raise ValueError(
+                f'{where}: Input {i} of model "{model.name}" is incompatible with the model: expected '
+                f"shape={want}, found shape={got}")

@@ -324,11 +324,19 @@ def test_nan_inputs_are_not_checked_on_the_hot_path_as_in_keras():
     assert np.isnan(history.history["loss"][0])
 
 
-@pytest.mark.parametrize("bad", [np.zeros((10, 5), "float32"), np.zeros((10, 4, 1), "float32")])
-def test_x_of_the_wrong_shape_names_the_layer_and_both_shapes(bad):
-    for call in (lambda m: m.fit(bad, Y, verbose=0), lambda m: m.predict(bad, verbose=0)):
-        raises(r'layer "dense.*expected axis -1 of input shape to have value 4, but received input with shape '
-               + re.escape(str(bad.shape)), lambda: call(model()))
+@pytest.mark.parametrize("bad", [np.zeros((10, 5), "float32"), np.zeros((10, 4, 3), "float32")])
+def test_x_of_the_wrong_shape_names_the_model_and_both_shapes(bad):
+    for where, call in (("fit", lambda m: m.fit(bad, Y, verbose=0)), ("predict", lambda m: m.predict(bad, verbose=0))):
+        raises(rf'{where}: Input 0 of model "sequential.*" is incompatible with the model: expected shape=\(None, 4\), '
+               rf"found shape={re.escape(str(bad.shape))}", lambda: call(model()))
+
+
+def test_a_model_without_declared_input_shape_leaves_it_to_the_layer():
+    m = Sequential([layers.Dense(3, activation="softmax")])
+    m.compile("sgd", "sparse_categorical_crossentropy")
+    m.fit(X, Y, verbose=0)  # built on (None, 4) by the first batch
+    raises(r'layer "dense.*expected axis -1 of input shape to have value 4, but received input with shape \(10, 5\)',
+           lambda: m.predict(np.zeros((10, 5), "float32"), verbose=0))
 
 
 # -- callbacks -------------------------------------------------------------------------------------
@@ -391,3 +399,42 @@ def test_terminate_on_nan_stops_training_and_says_so(capsys):
     with pytest.raises(RuntimeError, match=r"NaN or Inf loss encountered at batch 0"):
         model().fit(_with_nan_row(1), Y, batch_size=4, epochs=3, shuffle=False, verbose=0,
                     callbacks=[callbacks.TerminateOnNaN(raise_error=True)])
+
+
+# -- x whose samples do not have the model's input shape (finding 9: an 8x8 dataset into a 28x28 model) ---
+def _mnist_like():
+    m = Sequential([layers.Input((28, 28, 1)), layers.Conv2D(2, 3), layers.MaxPooling2D(2), layers.Conv2D(2, 3),
+                    layers.MaxPooling2D(2), layers.Conv2D(2, 3), layers.MaxPooling2D(2), layers.Flatten(),
+                    layers.Dense(10, activation="softmax")])
+    m.compile("sgd", "sparse_categorical_crossentropy")
+    return m
+
+
+@pytest.mark.parametrize("where, call", [
+    ("fit", lambda m, x: m.fit(x, Y[:5], verbose=0)),
+    ("evaluate", lambda m, x: m.evaluate(x, Y[:5], verbose=0)),
+    ("predict", lambda m, x: m.predict(x, verbose=0)),
+    (r"fit \(validation_data\)", lambda m, x: m.fit(np.zeros((5, 28, 28, 1), "float32"), Y[:5],
+                                                    validation_data=(x, Y[:5]), verbose=0)),
+])
+def test_an_8x8_dataset_into_a_28x28_model_names_both_shapes(where, call):
+    digits = np.zeros((5, 8, 8, 1), "float32")
+    raises(rf'{where}: Input 0 of model "sequential.*" is incompatible with the model: expected '
+           r"shape=\(None, 28, 28, 1\), found shape=\(5, 8, 8, 1\)", lambda: call(_mnist_like(), digits))
+
+
+def test_input_shape_check_for_functional_models_with_unknown_axes():
+    a, b = layers.Input((3,), name="a"), layers.Input((None, 2), name="b")
+    m = Model([a, b], layers.Dense(1)(layers.Concatenate()([a, layers.GlobalAveragePooling1D()(b)])))
+    m.compile("sgd", "mse")
+    ok = m.fit([X[:4, :3], np.zeros((4, 7, 2), "float32")], np.zeros((4, 1)), verbose=0)
+    assert np.isfinite(ok.history["loss"][0])  # the unknown axis takes any length
+    raises(r'predict: Input 1 of model ".*" is incompatible with the model: expected shape=\(None, None, 2\), '
+           r"found shape=\(4, 7, 3\)", lambda: m.predict([X[:4, :3], np.zeros((4, 7, 3), "float32")], verbose=0))
+
+
+def test_a_trailing_axis_of_one_is_left_to_the_model_as_keras_allows_it():
+    m = Sequential([layers.Input((4, 1)), layers.Flatten(), layers.Dense(3, activation="softmax")])
+    m.compile("sgd", "sparse_categorical_crossentropy")
+    assert m.predict(X[:, :, None], verbose=0).shape == (10, 3)
+    assert m.predict(X, verbose=0).shape == (10, 3)  # (10, 4) for (None, 4, 1): not refused up front
