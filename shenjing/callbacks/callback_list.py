@@ -20,12 +20,18 @@ class CallbackList(Callback):
 
     def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
         super().__init__()
+        if isinstance(callbacks, Callback):
+            callbacks = [callbacks]  # one callback, not in a list: Keras accepts it too
+        elif callbacks is not None and not isinstance(callbacks, (list, tuple)):
+            raise TypeError(
+                "Expected `callbacks` to be a list of keras.callbacks.Callback instances. "
+                f"Received: callbacks={callbacks!r:.100} (of type {type(callbacks).__name__})")
         self.callbacks = list(callbacks or [])
-        for cb in self.callbacks:
+        for i, cb in enumerate(self.callbacks):
             if not isinstance(cb, Callback):
                 raise TypeError(
-                    f"callbacks must be keras.callbacks.Callback instances, received {type(cb).__name__}"
-                )
+                    "Expected `callbacks` to be a list of keras.callbacks.Callback instances. "
+                    f"Received: callbacks[{i}]={cb!r:.100} (of type {type(cb).__name__})")
         if add_progbar and not any(isinstance(cb, ProgbarLogger) for cb in self.callbacks):
             self.callbacks.append(ProgbarLogger())
         self.history = None

@@ -1,14 +1,16 @@
 """Focal cross-entropies (Lin et al., 2017), with Keras 3's names, arguments and formulas.
 
-Binary: mean((1 - p_t)^gamma * bce, axis), p_t = t p + (1 - t)(1 - p), optionally
-times the class balance t alpha + (1 - t)(1 - alpha). Categorical:
-sum(alpha (1 - p)^gamma * (-t log p), axis), p = y_pred / sum(y_pred) clipped to
-[eps, 1 - eps]. Logits go through a sigmoid / softmax first (as Keras does).
+Binary: mean((1 - p_t)^gamma * bce, axis), p_t = t p + (1 - t)(1 - p), p = y_pred
+clipped to [eps, 1 - eps], optionally times the class balance t alpha + (1 - t)(1 - alpha).
+Categorical: sum(alpha (1 - p)^gamma * (-t log p), axis), p = y_pred / max(sum(y_pred), eps)
+clipped to [eps, 1 - eps]. Logits go through a sigmoid / softmax first (as Keras does).
+Both equal Keras's for predictions in [eps, 1 - eps]; unlike Keras, an all-zero row, a
+prediction of exactly 0 or 1, or a saturated sigmoid give a finite loss and gradient, not NaN.
 """
 
 from .. import ops
 from ..registry import keras_export
-from .functions import EPSILON, as_prediction, as_target, check_shapes, prepare
+from .functions import EPSILON, as_prediction, as_target, check_shapes, prepare, row_sum
 from .loss import LossFunctionWrapper
 
 
@@ -29,7 +31,10 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha
         y_pred = ops.sigmoid(y_pred)
     p = ops.clip(y_pred, EPSILON, 1.0 - EPSILON)
     bce = -(y_true * ops.log(p) + (1.0 - y_true) * ops.log(1.0 - p))
-    p_t = y_true * y_pred + (1.0 - y_true) * (1.0 - y_pred)
+    # p_t from the clipped p (Keras uses y_pred): the same for p in [eps, 1 - eps], and
+    # 1 - p_t >= eps for 0/1 labels, so (1 - p_t)^gamma has a finite gradient (not NaN) when
+    # a prediction is exactly 0 or 1 (a saturated sigmoid) and gamma < 1.
+    p_t = y_true * p + (1.0 - y_true) * (1.0 - p)
     focal = ops.power(1.0 - p_t, gamma) * bce
     if apply_class_balancing:
         focal = (y_true * alpha + (1.0 - y_true) * (1.0 - alpha)) * focal
@@ -49,7 +54,7 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_l
         target = target * (1.0 - label_smoothing) + label_smoothing / target.shape[-1]
     if from_logits:
         y_pred = ops.softmax(y_pred, axis=axis)
-    p = ops.clip(y_pred / ops.sum(y_pred, axis=axis, keepdims=True), EPSILON, 1.0 - EPSILON)
+    p = ops.clip(y_pred / row_sum(y_pred, axis), EPSILON, 1.0 - EPSILON)
     focal = alpha * ops.power(1.0 - p, gamma) * (-target * ops.log(p))
     return ops.sum(focal, axis=axis)
 

@@ -98,6 +98,13 @@ def _to_last_axis(x, axis):
     return ops.transpose(x, order)
 
 
+def row_sum(y_pred, axis, keepdims=True):
+    """max(sum(y_pred, axis), eps): the divisor that normalises probability rows. A row summing
+    to less than eps (all zeros) is divided by eps, not by 0, so its loss and gradient stay
+    finite (0 / 0 is NaN in Keras); eps also bounds the gradient's 1 / sum^2."""
+    return ops.maximum(ops.sum(y_pred, axis=axis, keepdims=keepdims), EPSILON)
+
+
 def _fused(name, y_pred, from_logits, activation, axis=-1):
     """``(logits, True)`` when ``y_pred`` is the direct output of a softmax (over ``axis``) or
     sigmoid, so the probability cross-entropy is computed as the fused, stable logits one
@@ -206,10 +213,13 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """-sum(t log p, axis) for one-hot (or probability) rows t.
 
-    On probabilities, p = y_pred / sum(y_pred) clipped to [eps, 1 - eps]; on
-    logits the fused, stable log-softmax cross-entropy, also used when ``y_pred`` is
-    the direct output of a softmax over ``axis`` (exact, unclipped, as Keras's TF
-    backend). ``label_smoothing`` s makes t (1 - s) + s / num_classes.
+    On probabilities, p = y_pred / max(sum(y_pred), eps) clipped to [eps, 1 - eps]: Keras's
+    formula for every row that sums to eps or more, and finite where Keras gives NaN: an
+    all-zero row has p = eps in every class, a loss of -log(eps) sum(t) (about 16.12 for
+    a one-hot t) and a zero gradient. On logits the fused, stable log-softmax
+    cross-entropy, also used when ``y_pred`` is the direct output of a softmax over
+    ``axis`` (exact, unclipped, as Keras's TF backend). ``label_smoothing`` s makes
+    t (1 - s) + s / num_classes.
     """
     name = "categorical_crossentropy"
     y_pred, from_logits = _fused(name, as_prediction(y_pred), from_logits, "softmax", axis)
@@ -223,8 +233,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
         target = target * (1.0 - label_smoothing) + label_smoothing / target.shape[-1]
     if from_logits:
         return ops.softmax_cross_entropy(_to_last_axis(target, axis), _to_last_axis(y_pred, axis))
-    p = y_pred / ops.sum(y_pred, axis=axis, keepdims=True)
-    p = ops.clip(p, EPSILON, 1.0 - EPSILON)
+    p = ops.clip(y_pred / row_sum(y_pred, axis), EPSILON, 1.0 - EPSILON)
     return -ops.sum(target * ops.log(p), axis=axis)
 
 
@@ -255,9 +264,10 @@ def _check_labels(name, labels, y_pred, ignore_class):
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
     """-log p[label]: integer labels (...,) against probabilities or logits (..., C).
 
-    On probabilities, p = y_pred / sum(y_pred) clipped to [eps, 1 - eps]; on
-    logits (or the direct output of a softmax over ``axis``, whose logits are known)
-    the fused, stable softmax cross-entropy. Entries whose label is
+    On probabilities, p = y_pred / max(sum(y_pred), eps) clipped to [eps, 1 - eps] (as
+    ``categorical_crossentropy``: an all-zero row gives -log(eps), about 16.12, and a zero
+    gradient, not NaN); on logits (or the direct output of a softmax over ``axis``, whose
+    logits are known) the fused, stable softmax cross-entropy. Entries whose label is
     ``ignore_class`` get a loss of 0.
     """
     name = "sparse_categorical_crossentropy"
@@ -281,7 +291,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         loss = ops.sparse_softmax_cross_entropy(index, y_pred)
     else:
         onehot = ops.one_hot(index, y_pred.shape[-1], dtype=y_pred.dtype)
-        picked = ops.sum(y_pred * onehot, axis=-1) / ops.sum(y_pred, axis=-1)
+        picked = ops.sum(y_pred * onehot, axis=-1) / row_sum(y_pred, -1, keepdims=False)
         loss = -ops.log(ops.clip(picked, EPSILON, 1.0 - EPSILON))
     if valid is not None:
         loss = ops.where(valid, loss, 0.0)

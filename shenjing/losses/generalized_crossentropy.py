@@ -1,7 +1,10 @@
 """Generalized cross-entropy (Zhang & Sabuncu, 2018), robust to noisy labels, as in Keras 3.
 
-loss = (1 - p[label]^q) / q for integer labels and probabilities y_pred (..., C);
-q -> 0 gives the cross-entropy, q = 1 the mean absolute error.
+loss = (1 - p^q) / q, p = y_pred[label], for integer labels and probabilities y_pred
+(..., C); q -> 0 gives the cross-entropy, q = 1 the mean absolute error. Keras's value
+everywhere; its gradient -p^(q - 1) is infinite where p is exactly 0 (an underflowed
+softmax) and NaN reaches the other classes, so here p = 0 gets the gradient 0, and a p
+below 1e-30 is read as 1e-30 with the gradient 0: finite, so training goes on.
 """
 
 from .. import backend, ops
@@ -9,10 +12,12 @@ from ..registry import keras_export
 from .functions import _check_labels, as_prediction
 from .loss import LossFunctionWrapper
 
+_TINY = 1e-30
+
 
 @keras_export("keras.losses.categorical_generalized_cross_entropy")
 def categorical_generalized_cross_entropy(y_true, y_pred, q):
-    """(1 - p[label]^q) / q, p the probabilities of y_pred (..., C), labels integers."""
+    """(1 - p^q) / q, p = y_pred[label], y_pred probabilities (..., C), labels integers."""
     name = "categorical_generalized_cross_entropy"
     y_pred = as_prediction(y_pred)
     labels = backend.xp.asarray(getattr(y_true, "data", y_true))
@@ -23,7 +28,10 @@ def categorical_generalized_cross_entropy(y_true, y_pred, q):
     _check_labels(name, labels, y_pred, None)
     onehot = ops.one_hot(labels.astype("int64"), y_pred.shape[-1], dtype=y_pred.dtype)
     p = ops.sum(y_pred * onehot, axis=-1)
-    return (1.0 - ops.power(p, q)) / q
+    # p^q, but 0 (not 0 * inf = NaN in the gradient) where p == 0, and p floored at _TINY inside
+    # the power so that q p^(q - 1) stays finite in float32.
+    powered = ops.where(p.data > 0, ops.power(ops.maximum(p, _TINY), q), 0.0)
+    return (1.0 - powered) / q
 
 
 @keras_export("keras.losses.CategoricalGeneralizedCrossEntropy")

@@ -2,7 +2,8 @@
 per-sample functions over NumPy and their ``MeanMetricWrapper`` classes.
 
 - binary_crossentropy: mean(-(y log p + (1 - y) log(1 - p))), p clipped to [eps, 1 - eps]
-- categorical_crossentropy: -sum(y log p), p = y_pred / sum(y_pred) clipped
+- categorical_crossentropy: -sum(y log p), p = y_pred / max(sum(y_pred), eps) clipped (an all-zero
+  row: -log(eps) sum(y), not NaN; as the loss)
 - sparse_categorical_crossentropy: -log p[label]
 - kl_divergence: sum(y log(y / p)), both clipped to [eps, 1]
 - poisson: mean(p - y log(p + eps))
@@ -50,7 +51,8 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     if from_logits:
         log_p = _log_softmax(y_pred, axis)
     else:
-        p = y_pred / backend.xp.sum(y_pred, axis=axis, keepdims=True)
+        # max(sum, eps) as the loss: an all-zero row gives -log(eps), not 0 / 0 = NaN
+        p = y_pred / backend.xp.maximum(backend.xp.sum(y_pred, axis=axis, keepdims=True), EPSILON)
         log_p = backend.xp.log(backend.xp.clip(p, EPSILON, 1.0 - EPSILON))
     return -backend.xp.sum(y_true * log_p, axis=axis)
 
@@ -68,7 +70,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     if from_logits:
         log_p = _log_softmax(y_pred, -1)
     else:
-        p = y_pred / backend.xp.sum(y_pred, axis=-1, keepdims=True)
+        p = y_pred / backend.xp.maximum(backend.xp.sum(y_pred, axis=-1, keepdims=True), EPSILON)
         log_p = backend.xp.log(backend.xp.clip(p, EPSILON, 1.0 - EPSILON))
     labels = y_true.astype(np.int64)
     if backend.xp.any((labels < 0) | (labels >= y_pred.shape[-1])):

@@ -11,12 +11,15 @@
   ...`` of each pass (the others go to the other processes); defaults ``0``/``1``.
 
 ``exhausted`` is set when an epoch got no batch at all (a one-shot generator read to the
-end); ``fit`` then stops.
+end); ``fit`` then stops. A batch with 0 samples (from a generator, dataset or PyDataset)
+is a ValueError naming the batch: its mean loss would be 0/0.
 """
 
 import warnings
 
-from .data_adapters import get_data_adapter
+from ..backend.tree import flatten
+from ..utils.data_utils import unpack_x_y_sample_weight
+from .data_adapters import ArrayDataAdapter, get_data_adapter
 from .trainer_utils import _check_batch_size
 
 _RAN_OUT = ("Your input ran out of data; interrupting training. Make sure that your dataset or generator "
@@ -37,6 +40,8 @@ class EpochIterator:
             x, y=y, sample_weight=sample_weight, batch_size=batch_size, steps_per_epoch=self.steps_per_epoch,
             shuffle=shuffle, class_weight=class_weight, where=where)
         self._pass_batches = self._share(self.data_adapter.num_batches)
+        self._where = where
+        self._check_batches = not isinstance(self.data_adapter, ArrayDataAdapter)  # arrays: checked once
         self._current = None  # the iterator of the pass in progress (kept across epochs with steps_per_epoch)
         self._seen_in_pass = 0
         self.exhausted = False
@@ -88,6 +93,8 @@ class EpochIterator:
                     self._current = None
                     break
                 self._seen_in_pass += 1
+                if self._check_batches:
+                    self._check_not_empty(data, step)
                 yield step, data
                 step += 1
             self.exhausted = step == 0
@@ -95,6 +102,22 @@ class EpochIterator:
                 self._current = None  # the next epoch starts a fresh pass
         finally:
             self.data_adapter.on_epoch_end()
+
+    def _check_not_empty(self, data, step):
+        if data is None:
+            raise ValueError(
+                f"{self._where}: expected each batch of the data to be x, (x, y) or (x, y, sample_weight). "
+                f"Received: None as batch {step} of the epoch")
+        try:
+            x = unpack_x_y_sample_weight(data)[0]
+        except ValueError:
+            return  # a custom train_step may read its own format: it says what it expects
+        leaves = flatten(x) if x is not None else ()
+        shape = getattr(leaves[0], "shape", None) if leaves else None
+        if shape is not None and len(shape) and shape[0] == 0:
+            raise ValueError(
+                f"{self._where}: expected every batch to hold at least one sample. Received: batch "
+                f"{step} of the epoch with x of shape {tuple(shape)} (0 samples)")
 
     def close(self):
         self._current = None

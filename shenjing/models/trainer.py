@@ -289,8 +289,9 @@ class Trainer:
         """One training step on exactly this batch; returns this batch's loss and metrics
         (the metrics are reset first, as Keras 3 does)."""
         self._assert_compiled("train_on_batch")
-        x, y, sample_weight = (array_utils.to_arrays(a) for a in (x, y, sample_weight))
-        array_utils.num_samples("train_on_batch", x=x, y=y, sample_weight=sample_weight)
+        x, y, sample_weight = (array_utils.to_arrays(a, name, "train_on_batch")
+                               for a, name in ((x, "x"), (y, "y"), (sample_weight, "sample_weight")))
+        array_utils.check_batch("train_on_batch", x=x, y=y, sample_weight=sample_weight)
         if class_weight is not None:
             if sample_weight is not None:
                 raise ValueError(
@@ -304,14 +305,17 @@ class Trainer:
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         self._assert_compiled("test_on_batch")
-        x, y, sample_weight = (array_utils.to_arrays(a) for a in (x, y, sample_weight))
-        array_utils.num_samples("test_on_batch", x=x, y=y, sample_weight=sample_weight)
+        x, y, sample_weight = (array_utils.to_arrays(a, name, "test_on_batch")
+                               for a, name in ((x, "x"), (y, "y"), (sample_weight, "sample_weight")))
+        array_utils.check_batch("test_on_batch", x=x, y=y, sample_weight=sample_weight)
         self.reset_metrics()
         logs = self.test_step(pack_x_y_sample_weight(x, y, sample_weight))
         return self._batch_result(logs, return_dict)
 
     def predict_on_batch(self, x):
-        out = self.predict_step(pack_x_y_sample_weight(array_utils.to_arrays(x)))
+        x = array_utils.to_arrays(x, "x", "predict_on_batch")
+        array_utils.check_batch("predict_on_batch", allow_empty=True, x=x)
+        out = self.predict_step(pack_x_y_sample_weight(x))
         return pack_sequence_as(out, [_to_numpy(o) for o in flatten(out)])
 
     def _batch_result(self, logs, return_dict):

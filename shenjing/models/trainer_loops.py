@@ -3,6 +3,8 @@ here): epochs of ``(step, data)`` from an ``EpochIterator``, each batch through 
 overridable ``train_step``/``test_step``/``predict_step``, with callbacks, validation
 (``validation_freq``: every n-th epoch or a list of 1-based epochs) and, at the end of
 ``fit``, the optimizer's ``finalize_variable_values`` (``use_ema``), as Keras ends ``fit``.
+Under ``shenjing.check_numerics()`` a NaN/inf in a batch, an op or the loss is a
+``FloatingPointError`` naming the loop, epoch and batch (``trainer_utils._run_step``).
 """
 
 import warnings
@@ -14,8 +16,9 @@ from ..callbacks import CallbackList
 from .data_adapters import array_utils
 from .data_adapters import is_array_like
 from .epoch_iterator import _RAN_OUT, EpochIterator
-from .trainer_utils import (_check_batch_size, _check_validation_freq, _pythonify, _should_validate, _to_numpy,
-                            _unpack_validation_data, _verbose)
+from .trainer_utils import (_check_batch_size, _check_epochs, _check_input_shapes, _check_input_structure,
+                            _check_validation_freq, _check_validation_split, _pythonify, _run_step,
+                            _should_validate, _to_numpy, _unpack_validation_data, _verbose)
 
 
 def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -25,13 +28,18 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     """``Model.fit``: see its docstring."""
     model._assert_compiled("fit")
     batch_size = _check_batch_size(batch_size)
+    epochs, initial_epoch = _check_epochs(epochs, initial_epoch)
     _check_validation_freq(validation_freq)
+    validation_split = _check_validation_split(validation_split)
+    _check_input_structure(model, x, "fit")
+    _check_input_shapes(model, x, "fit")
     if validation_split and validation_data is None:
         if not is_array_like(x):
             raise ValueError(
                 "`validation_split` is only supported for NumPy arrays and Tensors (or lists/dicts of "
                 f"them). Received: x of type {type(x).__name__}; pass validation_data instead")
-        x, y, sample_weight = (array_utils.to_arrays(a) for a in (x, y, sample_weight))
+        x, y, sample_weight = (array_utils.to_arrays(a, name, "fit")
+                               for a, name in ((x, "x"), (y, "y"), (sample_weight, "sample_weight")))
         n = array_utils.num_samples("fit", x=x, y=y, sample_weight=sample_weight)
         (x, y, sample_weight), validation_data = array_utils.split_validation(
             x, y, sample_weight, validation_split, n)
@@ -40,6 +48,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     val_iterator = None
     if validation_data is not None:
         val_x, val_y, val_sw = _unpack_validation_data(validation_data)
+        _check_input_shapes(model, val_x, "fit (validation_data)")
         val_iterator = EpochIterator(val_x, val_y, val_sw, batch_size=_check_batch_size(
             validation_batch_size, "validation_batch_size") or batch_size, steps_per_epoch=validation_steps, shuffle=False,
             where="fit (validation_data)", steps_name="validation_steps")
@@ -64,7 +73,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
                 for step, data in batches:
                     if batch_begin:
                         cbs.on_train_batch_begin(step)
-                    logs = model.train_step(data)
+                    logs = _run_step(model.train_step, data, "fit", step, epoch, epochs)
                     if batch_end:
                         cbs.on_train_batch_end(step, _pythonify(logs))
                     if model.stop_training:
@@ -105,6 +114,9 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
     iterator = kwargs.pop("_epoch_iterator", None)
     if kwargs:
         raise ValueError(f"Unrecognized arguments passed to evaluate(): {sorted(kwargs)}")
+    if iterator is None:
+        _check_input_structure(model, x, "evaluate")
+        _check_input_shapes(model, x, "evaluate")
     in_fit = iterator is not None
     if iterator is None:
         iterator = EpochIterator(x, y, sample_weight, batch_size=_check_batch_size(batch_size),
@@ -124,7 +136,7 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
         try:
             for step, data in batches:
                 cbs.on_test_batch_begin(step)
-                logs = model.test_step(data)
+                logs = _run_step(model.test_step, data, "fit (validation)" if in_fit else "evaluate", step)
                 if batch_end:
                     cbs.on_test_batch_end(step, _pythonify(logs))
         finally:
@@ -147,6 +159,8 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
 
 def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
     """``Model.predict``: see its docstring."""
+    _check_input_structure(model, x, "predict")
+    _check_input_shapes(model, x, "predict")
     iterator = EpochIterator(x, batch_size=_check_batch_size(batch_size), steps_per_epoch=steps,
                              shuffle=False, where="predict", steps_name="steps")
     verbose = _verbose(verbose)
@@ -157,7 +171,7 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
     try:
         for step, data in iterator:
             cbs.on_predict_batch_begin(step)
-            out = model.predict_step(data)
+            out = _run_step(model.predict_step, data, "predict", step)
             structure = out
             outputs.append([_to_numpy(o) for o in flatten(out)])
             # Keras hands the callbacks the batch's outputs in the model's output structure.

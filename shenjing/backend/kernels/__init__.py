@@ -13,10 +13,16 @@ NumPy float32 or float64 array; else the array-module one. Both give the same
 values, NaN included (a NaN wins a max-pool window; a NaN or inf upstream gradient
 where ReLU clipped or pooling did not pick a value gives 0, as in torch); the tests
 run every op both ways. A GPU backend adds its own implementation here.
+
+The first use on a machine compiles the loops (a few seconds; numba caches them on disk,
+next to this file or in ``NUMBA_CACHE_DIR``): one line on stderr says so when compiling,
+not loading, starts (``compile_message``); nothing is said when they load from the cache
+or are switched off.
 """
 
 import contextlib
 import os
+import sys
 import warnings
 
 import numpy as np
@@ -26,12 +32,57 @@ from . import numpy_kernels
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _state = {"enabled": os.environ.get("SHENJING_COMPILED", "1").strip().lower() not in ("0", "false", "no", "off"),
-          "module": None, "tried": False}
+          "module": None, "tried": False, "listening": False, "announced": False}
 
 
 def _import_loops():
     from . import numba_kernels
+    _announce_compiles(numba_kernels)
     return numba_kernels
+
+
+# -- the one line said when the loops are compiled (not loaded from numba's disk cache) ---------
+
+def compile_message(cache_path):
+    """The line printed to stderr when a loop starts compiling: ``cache_path`` is numba's cache
+    folder for the loops (None: numba caches nothing, so every process compiles them)."""
+    where = f"cached in {cache_path}" if cache_path else "not cached: numba has no writable cache folder"
+    return (f"shenjing: compiling the fast loops once ({where}); this takes a few seconds. "
+            "SHENJING_COMPILED=0 runs NumPy code instead.")
+
+
+def announces(event, module_name):
+    """Whether numba's compile ``event`` is the start of compiling one of our loops (and the
+    first such this process): numba raises "numba:compile" only on a cache miss, after its
+    disk cache had no entry for that signature, so a cache load says nothing."""
+    if _state["announced"] or not event.is_start:
+        return False
+    data = event.data if isinstance(event.data, dict) else {}
+    func = getattr(data.get("dispatcher"), "py_func", None)
+    return getattr(func, "__module__", None) == module_name
+
+
+def _announce_compiles(loops):
+    """Listen (once per process) for numba starting to compile a function of ``loops``."""
+    if _state["listening"]:
+        return
+    try:
+        from numba.core import event
+    except ImportError:  # an old numba without the event API: compile silently, as before
+        return
+
+    class _Announce(event.Listener):
+        def on_start(self, ev):
+            if announces(ev, loops.__name__):
+                _state["announced"] = True
+                cache = getattr(ev.data["dispatcher"], "_cache", None)
+                print(compile_message(getattr(cache, "cache_path", None)), file=sys.stderr, flush=True)
+
+        def on_end(self, ev):
+            pass
+
+    event.register("numba:compile", _Announce())
+    _state["listening"] = True
 
 
 def _load():

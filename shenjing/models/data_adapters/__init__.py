@@ -9,6 +9,7 @@ import numpy as np
 from ...backend.tree import flatten
 from ...data import Dataset
 from ...utils.py_dataset import PyDataset
+from . import array_utils
 from .array_data_adapter import ArrayDataAdapter
 from .data_adapter import DataAdapter, check_no_targets
 from .dataset_adapter import DatasetAdapter
@@ -55,6 +56,11 @@ def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps_per_e
     """The adapter for ``x`` (and ``y``, ``sample_weight``); a clear error for anything else."""
     if x is None:
         raise ValueError(f"{where}: no data given. Expected x to be {ACCEPTED_KINDS}. Received: x=None")
+    if isinstance(x, (list, tuple, dict)) and not flatten(x):
+        raise ValueError(f"{where}: no data given. Expected x to be {ACCEPTED_KINDS}. "
+                         f"Received: x={x!r:.100} (empty)")
+    if class_weight is not None:
+        array_utils.check_class_weight(class_weight)  # once, before the first batch
     if isinstance(x, PyDataset):
         check_no_targets("a keras.utils.PyDataset", y, sample_weight)
         return PyDatasetAdapter(x, shuffle=shuffle, class_weight=class_weight)

@@ -21,7 +21,8 @@ class ArrayDataAdapter(DataAdapter):
                  shuffle=False, class_weight=None, where="fit"):
         if shuffle not in (True, False, "batch"):
             raise ValueError(f'Expected `shuffle` to be a boolean or "batch". Received: shuffle={shuffle!r}')
-        x, y, sample_weight = (array_utils.to_arrays(a) for a in (x, y, sample_weight))
+        x, y, sample_weight = (array_utils.to_arrays(a, name, where)
+                               for a, name in ((x, "x"), (y, "y"), (sample_weight, "sample_weight")))
         n = array_utils.num_samples(where, x=x, y=y, sample_weight=sample_weight)
         if n == 0:
             raise ValueError(f"{where}: expected at least one sample. Received: x with 0 samples")

@@ -5,6 +5,7 @@ inputs or outputs). Every leaf must have the same number of samples.
 """
 
 import math
+import numbers
 
 import numpy as np
 
@@ -12,15 +13,52 @@ from ... import backend
 from ...backend.tree import flatten, map_structure
 
 
-def to_arrays(structure):
-    """Leaves as NumPy arrays (Tensors give their data; nested lists of numbers become one array)."""
+_NUMERIC_KINDS = "biuf"  # bool, signed, unsigned, float
+
+
+def is_number_list(structure):
+    """A non-empty (nested) list or tuple of plain numbers: one array, not several inputs."""
+    return isinstance(structure, (list, tuple)) and bool(structure) and all(
+        isinstance(leaf, (int, float, bool, np.number, np.bool_)) for leaf in flatten(structure))
+
+
+def to_arrays(structure, name="x", where="fit"):
+    """Leaves as NumPy arrays (Tensors give their data; nested lists of numbers become one
+    array); a clear error for a ragged nested list (rows of different lengths)."""
     if structure is None:
         return None
-    if isinstance(structure, (list, tuple)) and structure and all(
-        isinstance(leaf, (int, float, bool, np.number, np.bool_)) for leaf in flatten(structure)
-    ):
-        return np.asarray(structure)
-    return map_structure(lambda a: np.asarray(getattr(a, "data", a)), structure)
+    try:
+        if is_number_list(structure):
+            return np.asarray(structure)
+        return map_structure(lambda a: np.asarray(getattr(a, "data", a)), structure)
+    except ValueError as error:  # NumPy: "setting an array element with a sequence ... inhomogeneous"
+        raise ValueError(
+            f"{where}: expected `{name}` to be a rectangular array (or a list/dict of them), "
+            f"every row the same length. Received: {name}={structure!r:.100}, a nested list whose "
+            f"rows have different lengths ({error})") from None
+
+
+def check_batch(where, allow_empty=False, **structures):
+    """``num_samples`` of a batch given directly (``train_on_batch``...): x given, at least one
+    sample (``allow_empty``: none is fine, for ``predict_on_batch`` as in Keras)."""
+    if structures.get("x") is None:
+        raise ValueError(f"{where}: no data given. Expected x to be an array (or a list/dict of "
+                         "arrays). Received: x=None")
+    n = num_samples(where, **structures)
+    if allow_empty:
+        return n
+    if n == 0:
+        raise ValueError(f"{where}: expected at least one sample. Received: x with 0 samples")
+    return n
+
+
+def _labelled_leaves(name, structure):
+    """``(label, leaf)`` pairs: ``x``, ``x[0]``, ``x['image']``."""
+    if isinstance(structure, dict) and not any(isinstance(v, (list, tuple, dict)) for v in structure.values()):
+        return [(f"{name}[{k!r}]", v) for k, v in structure.items()]
+    if isinstance(structure, (list, tuple, dict)):
+        return [(f"{name}[{i}]", leaf) for i, leaf in enumerate(flatten(structure))]
+    return [(name, structure)]
 
 
 def num_samples(where, **structures):
@@ -29,12 +67,19 @@ def num_samples(where, **structures):
     for name, structure in structures.items():
         if structure is None:
             continue
-        for i, leaf in enumerate(flatten(structure)):
+        for label, leaf in _labelled_leaves(name, structure):
             if leaf.ndim == 0:
-                raise ValueError(f"{where}: {name} must have a batch axis, received a scalar")
-            sizes[f"{name}[{i}]" if isinstance(structure, (list, tuple, dict)) else name] = leaf.shape[0]
+                raise ValueError(f"{where}: expected `{label}` to have a batch axis (one row per sample). "
+                                 f"Received: {label}={leaf!r:.100}, a scalar")
+            if leaf.dtype.kind not in _NUMERIC_KINDS:
+                raise ValueError(
+                    f"{where}: expected `{label}` to hold numbers (a bool, integer or float array). "
+                    f"Received: {label} of dtype {leaf.dtype} and shape {leaf.shape}"
+                    + ("; convert it, e.g. np.asarray(x, dtype='float32')" if leaf.dtype.kind == "O" else ""))
+            sizes[label] = leaf.shape[0]
     if not sizes:
-        raise ValueError(f"{where}: no data given (x is None)")
+        raise ValueError(f"{where}: no data given. Expected x to be an array (or a list/dict of "
+                         "arrays). Received: x=None")
     if len(set(sizes.values())) > 1:
         detail = ", ".join(f"{k}: {v}" for k, v in sizes.items())
         raise ValueError(f"{where}: all arrays must have the same number of samples; received {detail}")
@@ -72,7 +117,9 @@ def unpack_validation_data(validation_data):
             + (f" of length {len(validation_data)}" if isinstance(validation_data, (tuple, list)) else "")
         )
     x, y, *rest = validation_data
-    return to_arrays(x), to_arrays(y), to_arrays(rest[0]) if rest else None
+    where = "fit (validation_data)"
+    return (to_arrays(x, "x", where), to_arrays(y, "y", where),
+            to_arrays(rest[0], "sample_weight", where) if rest else None)
 
 
 def batch_indices(n, batch_size, shuffle):
@@ -83,19 +130,41 @@ def batch_indices(n, batch_size, shuffle):
     return [slice(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
 
 
+def check_class_weight(class_weight):
+    """``class_weight`` is a dict {class index (an int >= 0): weight (a finite float >= 0)}."""
+    expected = "Expected `class_weight` to be a dict {class index (int >= 0): weight (finite float >= 0)}"
+    if not isinstance(class_weight, dict):
+        raise ValueError(f"{expected}. Received: class_weight={class_weight!r:.100} "
+                         f"(of type {type(class_weight).__name__})")
+    for key, weight in class_weight.items():
+        if isinstance(key, bool) or not (isinstance(key, numbers.Integral) or (
+                isinstance(key, numbers.Real) and float(key).is_integer())) or key < 0:
+            raise ValueError(f"{expected}. Received: the key {key!r} in class_weight={class_weight!r:.200}")
+        if (isinstance(weight, bool) or not isinstance(weight, numbers.Real)
+                or not math.isfinite(weight) or weight < 0):
+            raise ValueError(f"{expected}. Received: class_weight[{key!r}]={weight!r}")
+
+
 def class_weights_to_sample_weights(y, class_weight):
-    """A weight per sample from ``class_weight`` {class: weight}, for integer or one-hot ``y``."""
+    """A weight per sample from ``class_weight`` {class: weight}, for integer labels or one-hot
+    (or probability) rows of ``y`` (their argmax, as Keras takes it); a float label is rounded."""
+    check_class_weight(class_weight)
     leaves = flatten(y)
     if len(leaves) != 1:
         raise ValueError("class_weight is supported only for models with a single output")
-    labels = leaves[0]
+    labels = np.asarray(leaves[0])
+    keys = sorted(int(k) for k in class_weight)
     if labels.ndim > 1 and labels.shape[-1] > 1:
+        if keys and keys[-1] >= labels.shape[-1]:
+            raise ValueError(
+                f"class_weight has a weight for class {keys[-1]}, but y's rows have {labels.shape[-1]} "
+                f"classes (one-hot, indices 0..{labels.shape[-1] - 1}). Received: class_weight keys {keys}")
         labels = labels.argmax(axis=-1)
-    labels = labels.reshape(labels.shape[0], -1)[:, 0].astype(np.int64)
-    missing = sorted(set(np.unique(labels).tolist()) - set(int(k) for k in class_weight))
+    labels = np.round(labels.reshape(labels.shape[0], -1)[:, 0]).astype(np.int64)
+    missing = sorted(set(np.unique(labels).tolist()) - set(keys))
     if missing:
-        raise ValueError(f"class_weight has no weight for class(es) {missing}; it has keys {sorted(class_weight)}")
-    table = np.zeros(max(int(k) for k in class_weight) + 1, dtype=backend.floatx())
+        raise ValueError(f"class_weight has no weight for class(es) {missing}; it has keys {keys}")
+    table = np.zeros(keys[-1] + 1, dtype=backend.floatx())
     for k, w in class_weight.items():
         table[int(k)] = w
     return table[labels]

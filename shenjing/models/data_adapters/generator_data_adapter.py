@@ -40,6 +40,10 @@ class GeneratorDataAdapter(DataAdapter):
             raise ValueError(
                 f"Expected the generator to yield at least one batch. Received: x={generator!r:.100} "
                 "(it yielded nothing)") from None
+        if first is None:
+            raise ValueError(
+                "Expected the generator to yield x, (x, y) or (x, y, sample_weight). "
+                f"Received: None as its first batch (x={generator!r:.100})")
         unpack_x_y_sample_weight(first)  # a clear error for a malformed element
         self._peeked = [first]
 
