@@ -161,12 +161,13 @@ def class_weights_to_sample_weights(y, class_weight):
                 f"classes (one-hot, indices 0..{labels.shape[-1] - 1}). Received: class_weight keys {keys}")
         labels = labels.argmax(axis=-1)
     labels = np.round(labels.reshape(labels.shape[0], -1)[:, 0]).astype(np.int64)
-    missing = sorted(set(np.unique(labels).tolist()) - set(keys))
-    if missing:
-        raise ValueError(f"class_weight has no weight for class(es) {missing}; it has keys {keys}")
-    table = np.zeros(keys[-1] + 1, dtype=backend.floatx())
+    # As Keras 3: a class that class_weight does not name weighs 1.0.
+    size = max(keys[-1] if keys else 0, int(labels.max(initial=0))) + 1
+    table = np.ones(size, dtype=backend.floatx())
     for k, w in class_weight.items():
         table[int(k)] = w
+    if labels.size and labels.min() < 0:
+        raise ValueError(f"class_weight needs class indices >= 0 in y; found {int(labels.min())}")
     return table[labels]
 
 
