@@ -196,6 +196,9 @@ def _walk(h5py, root, label):
                                              f"'{path}' (weights files hold plain groups and "
                                              "datasets)")
                 item = group.get(key)
+                if item is None:
+                    raise FormatError(label, f"the hard link '{path}' leads to no readable object "
+                                             "(a corrupted file?)")
                 address = _address(h5py, item)
                 if address in seen:
                     raise FormatError(label, f"'{path}' is a second hard link to the HDF5 object "
