@@ -10,7 +10,7 @@ holding datasets ``"0"``, ``"1"``, ... Reading is lazy and bounded:
 - a dataset is read only when a layer asks for it (``groups[path][key]``), after its
   declared bytes (shape x itemsize, plus one chunk when compressed) were checked against
   what the file stores (at most ``max_expansion`` times, above ``RATIO_FLOOR_BYTES``)
-  and charged to the load's budget.
+  and charged to the load's budget (as is ``WALK_BYTES_PER_OBJECT`` per object walked).
 
 Every h5py failure while walking or reading (a corrupted file raises RuntimeError,
 OSError, KeyError, OverflowError, ...) becomes ``FormatError`` naming the file and
@@ -29,6 +29,8 @@ from ..safety.limits import LIMITS, check_limit
 # Below this many bytes a dataset may be unallocated or compress well (biases and optimizer
 # slots start at zero); above it, it must store at least 1/max_expansion of what it declares.
 RATIO_FLOOR_BYTES = 1 << 20
+# What the walk keeps per object (its path, shape and dtype), charged as it goes.
+WALK_BYTES_PER_OBJECT = 1024
 # What h5py raises on a damaged file (besides our own FormatError, a ValueError).
 H5_ERRORS = (RuntimeError, OSError, KeyError, ValueError, OverflowError, TypeError,
              SystemError, AttributeError, IndexError)
@@ -190,6 +192,7 @@ def _walk(h5py, root, label):
                 count += 1
                 check_limit("max_h5_objects", count, "the number of HDF5 groups and datasets",
                             label)
+                charge(WALK_BYTES_PER_OBJECT, f"walking the HDF5 object '{path}'")
                 link = group.get(key, getlink=True)
                 if not isinstance(link, h5py.HardLink):
                     raise FormatError(label, f"refusing the HDF5 {type(link).__name__} at "

@@ -2,12 +2,17 @@
 
 ``json.loads`` would take the last of two equal keys (other readers take the first) and
 raise RecursionError on deep nesting (``[`` x 100000); here both are a ``FormatError``
-naming the file, as are bad UTF-8 and bad JSON.
+naming the file, as are bad UTF-8 and bad JSON. Inside a load, parsing is charged to the
+budget first at ``JSON_EXPANSION`` bytes per byte of text: the Python objects ``json``
+builds take up to about 26 (``[[],[],...]``: a 56-byte list and an 8-byte pointer per 3
+bytes).
 """
 
 import json
 
-from ..safety import FormatError
+from ..safety import FormatError, charge
+
+JSON_EXPANSION = 32
 
 
 def strict_json_object(pairs):
@@ -24,6 +29,7 @@ def strict_json_object(pairs):
 def parse_json(raw, path, what):
     """The JSON value in ``raw`` (bytes): FormatError for bad UTF-8, bad JSON, a duplicated
     key or nesting too deep for the parser."""
+    charge(JSON_EXPANSION * len(raw), f"parsing {what} ({len(raw)} bytes of JSON)")
     try:
         return json.loads(raw.decode("utf-8"), object_pairs_hook=strict_json_object)
     except RecursionError:

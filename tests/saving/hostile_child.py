@@ -3,7 +3,7 @@
 ``load_in_child(action, path)`` starts ``python hostile_child.py ACTION PATH`` with
 ``RLIMIT_AS`` set and a timeout, so a regression (a bomb, a hang) fails the test instead
 of taking the machine down. The child prints one JSON line: the outcome (``ok`` or the
-exception's class and message), its peak resident memory (``ru_maxrss``, KiB) and the
+exception's class and message), its peak resident memory (``VmHWM``, KiB) and the
 seconds the load took. ``load_in_child("mutate", folder, fmt, count, seed)`` loads
 ``count`` seeded random mutations of a valid file of format ``fmt`` in one child and
 reports how each load ended.
@@ -68,6 +68,16 @@ def _run(action, path):
             raise CliExit(f"exit {code}: {err.getvalue().strip()}")
     else:
         raise SystemExit(f"unknown action {action!r}")
+
+
+def peak_rss_kib():
+    """This process's peak resident memory since its exec, KiB (``VmHWM``; ``ru_maxrss`` would
+    also count the parent's memory at the fork, which Linux carries across exec)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def mutate(data, rng):
@@ -156,7 +166,7 @@ def main(action, path, *extra):
         start = time.perf_counter()
         outcome = _mutations(fmt, int(count), int(seed), path)
         outcome["seconds"] = time.perf_counter() - start
-        outcome["maxrss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        outcome["maxrss_kib"] = peak_rss_kib()
         print(json.dumps(outcome), flush=True)
         return
 
@@ -168,7 +178,7 @@ def main(action, path, *extra):
         outcome = {"outcome": type(error).__name__, "message": str(error)[:2000],
                    "mro": [cls.__name__ for cls in type(error).__mro__]}
     outcome["seconds"] = time.perf_counter() - start
-    outcome["maxrss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    outcome["maxrss_kib"] = peak_rss_kib()
     print(json.dumps(outcome), flush=True)
 
 
