@@ -11,8 +11,8 @@ materialized is charged to the load's budget first.
 
 Zip entries: a name given twice (or twice but for case) is refused, since readers
 disagree on which one counts; an entry's declared size is charged before it is
-decompressed, may be at most ``max_expansion`` times its compressed size (above
-``RATIO_FLOOR_BYTES``), and is read with a bounded read.
+decompressed (twice: the read's peak), may be at most ``max_expansion`` times its
+compressed size (above ``RATIO_FLOOR_BYTES``), and is read with a bounded read.
 """
 
 import contextlib
@@ -78,7 +78,8 @@ def read_entry(archive, filepath, name, limit=None):
             filepath, f"'{name}' declares {declared} bytes but stores only {compressed}: more "
                       f"than {row.name}={expansion} times (a decompression bomb?); set "
                       f"${row.env} to raise it if you trust this file")
-    charge(declared, f"zip entry '{name}'")
+    # zipfile's bounded read grows its result by concatenation: twice the entry at its peak
+    charge(2 * declared, f"zip entry '{name}' ({declared} bytes, read)")
     try:
         with archive.open(info, "r") as f:
             data = f.read(declared + 1)

@@ -250,7 +250,7 @@ def test_keras_zip_bomb_is_refused_quickly(tmp_path, keras_path):
 
 def test_zip_entry_charged_against_the_budget(keras_path):
     with override_limits(min_load_bytes=100, max_expansion=0):
-        with pytest.raises(saving.ResourceLimitError, match="zip entry 'config.json' needs"):
+        with pytest.raises(saving.ResourceLimitError, match="zip entry 'config.json' .* needs"):
             saving.load_model(keras_path)
 
 
