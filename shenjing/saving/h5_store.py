@@ -187,6 +187,10 @@ def _walk(h5py, root, label):
             prefix, group = stack.pop()
             where = prefix or "/"
             for key in list(group):
+                if not isinstance(key, str):
+                    raise FormatError(label, f"the HDF5 name {key!r} in '{prefix or '/'}' is not "
+                                             "UTF-8 text (weights files name groups and datasets "
+                                             "in UTF-8)")
                 path = f"{prefix}/{key}" if prefix else key
                 where = path
                 count += 1
