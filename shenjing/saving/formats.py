@@ -1,76 +1,136 @@
 """The file formats, chosen from one table by suffix.
 
-``FORMATS`` maps a suffix to a ``WeightsFormat``: how to read a file of that kind
-into groups (``{"layers/dense/vars": {"0": array, ...}}``) and how to write the
-saver's entries (``[(group path, object name, [arrays])]``) as bytes. ``.keras``
-(the zip of Keras 3: config, metadata and ``model.weights.h5``) is read here for
-its weights; the whole model is written by ``saving_lib.save_model``. A new format
-is one more row. Every reader refuses what it cannot read safely; nothing is
-unpickled or executed.
+``FORMATS`` maps a suffix to a ``WeightsFormat``: how to open a file of that kind as
+groups (``{"layers/dense/vars": {"0": array, ...}}``, each array read when asked for)
+and how to write the saver's entries (``[(group path, object name, [arrays])]``) as
+bytes. ``.keras`` (the zip of Keras 3: config, metadata and ``model.weights.h5``) is
+read here for its weights; the whole model is written by ``saving_lib.save_model``. A
+new format is one more row. Every reader refuses what it cannot read safely (a
+``FormatError`` naming the file); nothing is unpickled or executed, and every byte
+materialized is charged to the load's budget first.
+
+Zip entries: a name given twice (or twice but for case) is refused, since readers
+disagree on which one counts; an entry's declared size is charged before it is
+decompressed (twice: the read's peak), may be at most ``max_expansion`` times its
+compressed size (above ``RATIO_FLOOR_BYTES``), and is read with a bounded read.
 """
 
+import contextlib
 import io
 import zipfile
 import zlib
 
-from .h5_store import read_h5, write_h5
-from .safetensors_store import read_safetensors, write_safetensors
+from ..safety import FormatError, ResourceLimitError, charge, get_limit, load_budget
+from ..safety.limits import LIMITS, check_limit
+from .h5_store import RATIO_FLOOR_BYTES, open_h5, write_h5
+from .safetensors_store import open_safetensors, write_safetensors
 
 WEIGHTS_FILENAME = "model.weights.h5"
-_BOMB_FLOOR_BYTES = 1 << 32
-_MAX_EXPANSION = 100
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, OSError,
+               RuntimeError, ValueError, NotImplementedError, OverflowError, KeyError)
 
 
 def open_zip(filepath):
+    """The ``ZipFile`` at ``filepath``, after refusing duplicate member names."""
     try:
-        return zipfile.ZipFile(filepath, "r")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as error:
-        raise ValueError(f"'{filepath}' is not a valid .keras file: it is not a zip archive, or "
-                         f"it is truncated or corrupted ({error})") from None
+        archive = zipfile.ZipFile(filepath, "r")
+    except FormatError:
+        raise
+    except _ZIP_ERRORS as error:
+        raise FormatError(filepath, f"not a valid .keras file: it is not a zip archive, or it "
+                                    f"is truncated or corrupted ({error})") from None
+    try:
+        _refuse_duplicates(archive, filepath)
+    except BaseException:
+        archive.close()
+        raise
+    return archive
+
+
+def _refuse_duplicates(archive, filepath):
+    seen = {}
+    for name in archive.namelist():
+        folded = name.casefold()
+        if folded in seen:
+            same = ("the same name" if seen[folded] == name
+                    else f"the name of '{seen[folded]}' but for case")
+            raise FormatError(filepath, f"the zip has two entries '{name}' ({same}); readers "
+                                        "disagree on which one counts, so this file is refused")
+        seen[folded] = name
 
 
 def read_entry(archive, filepath, name, limit=None):
-    if name not in archive.namelist():
-        raise ValueError(f"'{filepath}' is not a valid .keras file: it has no '{name}' "
-                         f"(entries: {sorted(archive.namelist())[:20]})")
-    info = archive.getinfo(name)
-    if limit is not None and info.file_size > limit:
-        raise ValueError(f"'{filepath}': '{name}' is {info.file_size} bytes, more than the limit "
-                         f"of {limit} bytes; refusing to read it")
-    if info.file_size > _BOMB_FLOOR_BYTES and info.file_size > _MAX_EXPANSION * info.compress_size:
-        raise ValueError(f"'{filepath}': '{name}' declares {info.file_size} bytes but stores "
-                         f"only {info.compress_size}; refusing a possible decompression bomb")
+    """The bytes of zip entry ``name``: its declared size checked (against ``limit``, the
+    limit's name, when given; against ``max_expansion`` x its compressed size) and charged
+    before anything is decompressed."""
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        raise FormatError(filepath, f"not a valid .keras file: it has no '{name}' "
+                                    f"(entries: {sorted(archive.namelist())[:20]})") from None
+    declared, compressed = info.file_size, info.compress_size
+    if limit is not None:
+        check_limit(limit, declared, f"the size in bytes of '{name}'", filepath)
+    expansion = get_limit("max_expansion")
+    if declared > RATIO_FLOOR_BYTES and declared > expansion * compressed:
+        row = LIMITS["max_expansion"]
+        raise ResourceLimitError(
+            filepath, f"'{name}' declares {declared} bytes but stores only {compressed}: more "
+                      f"than {row.name}={expansion} times (a decompression bomb?); set "
+                      f"${row.env} to raise it if you trust this file")
+    # zipfile's bounded read grows its result by concatenation: twice the entry at its peak
+    charge(2 * declared, f"zip entry '{name}' ({declared} bytes, read)")
     try:
         with archive.open(info, "r") as f:
-            data = f.read(info.file_size + 1)
-    except (zipfile.BadZipFile, EOFError, zlib.error, OSError, RuntimeError) as error:
-        raise ValueError(f"'{filepath}': cannot read '{name}' (truncated or corrupted "
-                         f"archive): {error}") from None
-    if len(data) != info.file_size:
-        raise ValueError(f"'{filepath}': '{name}' does not have the size its header declares")
+            data = f.read(declared + 1)
+    except _ZIP_ERRORS as error:
+        raise FormatError(filepath, f"cannot read '{name}' (truncated or corrupted archive): "
+                                    f"{type(error).__name__}: {error}") from None
+    if len(data) != declared:
+        raise FormatError(filepath, f"'{name}' does not have the size its header declares "
+                                    f"({declared} bytes)")
     return data
 
 
-def read_keras_weights_entry(data, filepath):
-    """``(groups, label)`` from the bytes of a ``.keras`` file's ``model.weights.h5``."""
-    label = f"{filepath}:{WEIGHTS_FILENAME}"
-    return read_h5(io.BytesIO(data), label), label
+def keras_weights_label(filepath):
+    return f"{filepath}:{WEIGHTS_FILENAME}"
 
 
-def _read_keras_weights(filepath):
-    with open_zip(filepath) as archive:
-        weights = read_entry(archive, filepath, WEIGHTS_FILENAME)
-    return read_keras_weights_entry(weights, filepath)
+def open_keras_weights_entry(data, filepath):
+    """``H5Weights`` over the bytes of a ``.keras`` file's ``model.weights.h5``."""
+    return open_h5(io.BytesIO(data), keras_weights_label(filepath))
+
+
+@contextlib.contextmanager
+def _open_h5_file(filepath):
+    with load_budget(filepath), open_h5(filepath, filepath) as groups:
+        yield groups, filepath
+
+
+@contextlib.contextmanager
+def _open_safetensors_file(filepath):
+    with load_budget(filepath), open_safetensors(filepath) as groups:
+        yield groups, filepath
+
+
+@contextlib.contextmanager
+def _open_keras_weights(filepath):
+    with load_budget(filepath):
+        with open_zip(filepath) as archive:
+            data = read_entry(archive, filepath, WEIGHTS_FILENAME)
+        with open_keras_weights_entry(data, filepath) as groups:
+            yield groups, keras_weights_label(filepath)
 
 
 class WeightsFormat:
-    """One row of the table: ``read(filepath) -> (groups, label)``; ``write(entries) ->
+    """One row of the table: ``open(filepath)``, a context manager giving ``(groups, label)``
+    with the file open (arrays read lazily) inside its load budget; ``write(entries) ->
     bytes`` (None when weights alone are not written in this format)."""
 
-    def __init__(self, suffix, description, read, write=None):
+    def __init__(self, suffix, description, open, write=None):
         self.suffix = suffix
         self.description = description
-        self.read = read
+        self.open = open
         self.write = write
 
     def __repr__(self):
@@ -78,13 +138,11 @@ class WeightsFormat:
 
 
 FORMATS = {
-    ".weights.h5": WeightsFormat(".weights.h5", "Keras 3 HDF5 weights",
-                                 lambda path: (read_h5(path, path), path), write_h5),
+    ".weights.h5": WeightsFormat(".weights.h5", "Keras 3 HDF5 weights", _open_h5_file, write_h5),
     ".safetensors": WeightsFormat(".safetensors", "safetensors, the group paths as keys",
-                                  lambda path: (read_safetensors(path), path),
-                                  write_safetensors),
+                                  _open_safetensors_file, write_safetensors),
     ".keras": WeightsFormat(".keras", "Keras 3 model zip (its model.weights.h5)",
-                            _read_keras_weights),
+                            _open_keras_weights),
 }
 
 

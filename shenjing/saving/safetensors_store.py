@@ -1,17 +1,27 @@
 """Weights as safetensors, keyed by Keras's paths (``layers/dense/vars/0``).
 
-The header is checked before the safetensors package reads anything: its declared
-length (at most ``MAX_HEADER_BYTES``), that it is JSON, and that every tensor's
-byte range lies inside the file.
+Written with the safetensors package; read by our own checked reader, lazily: the
+header is validated before any tensor is touched (its declared length at most
+``MAX_HEADER_BYTES`` and inside the file; JSON without duplicate keys or deep nesting;
+each tensor's dtype known, its shape non-negative integers, shape x dtype size equal to
+its byte range, the ranges contiguous and covering the data exactly, as the
+safetensors specification requires). A tensor is read (its bytes charged to the load's
+budget) only when a layer asks for it. ``BF16`` tensors are widened to float32 exactly.
 """
 
-import json
+import math
 import os
+from collections.abc import Mapping
 
 import numpy as np
 
+from ..safety import FormatError, charge, load_budget
+from .json_reader import parse_json
+
 MAX_HEADER_BYTES = 100 * 1000 * 1000
-_DTYPES = {"BOOL", "U8", "I8", "U16", "I16", "F16", "BF16", "U32", "I32", "F32", "U64", "I64", "F64"}
+_DTYPES = {"BOOL": "u1", "U8": "u1", "I8": "i1", "U16": "<u2", "I16": "<i2", "F16": "<f2",
+           "BF16": "<u2", "U32": "<u4", "I32": "<i4", "F32": "<f4", "U64": "<u8", "I64": "<i8",
+           "F64": "<f8"}
 
 
 def _safetensors_numpy():
@@ -33,53 +43,152 @@ def write_safetensors(entries):
     return _safetensors_numpy().save(tensors, metadata={"format": "keras"})
 
 
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def check_header(path):
-    """Validate the header of the safetensors file at ``path``; returns it as a dict."""
+    """Validate the header of the safetensors file at ``path``; returns ``(header, data
+    start)`` with ``header`` the tensors' entries (``__metadata__`` left out)."""
     size = os.path.getsize(path)
     with open(path, "rb") as f:
         head = f.read(8)
         if len(head) < 8:
-            raise ValueError(f"'{path}' is not a safetensors file: it is {size} bytes long "
-                             "(truncated?)")
+            raise FormatError(path, f"not a safetensors file: it is {size} bytes long "
+                                    "(truncated?)")
         length = int.from_bytes(head, "little")
         if length > MAX_HEADER_BYTES:
-            raise ValueError(f"'{path}': oversized header: the safetensors header declares "
-                             f"{length} bytes, more than the limit of {MAX_HEADER_BYTES}")
+            raise FormatError(path, f"oversized header: the safetensors header declares {length} "
+                                    f"bytes, more than the limit of {MAX_HEADER_BYTES}")
         if 8 + length > size:
-            raise ValueError(f"'{path}': the safetensors header declares {length} bytes but "
-                             f"the file has only {size - 8} after its length (truncated?)")
+            raise FormatError(path, f"the safetensors header declares {length} bytes but the "
+                                    f"file has only {size - 8} after its length (truncated?)")
         raw = f.read(length)
-    try:
-        header = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise ValueError(f"'{path}': the safetensors header is not valid JSON: {error}") from None
+    if not raw.startswith(b"{"):
+        raise FormatError(path, "the safetensors header is not a JSON object")
+    header = parse_json(raw, path, "the safetensors header")
     if not isinstance(header, dict):
-        raise ValueError(f"'{path}': the safetensors header is not a JSON object")
+        raise FormatError(path, "the safetensors header is not a JSON object")
+    metadata = header.pop("__metadata__", {})
+    if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
+        raise FormatError(path, "the safetensors '__metadata__' must map strings to strings")
     data_size = size - 8 - length
     for key, info in header.items():
-        if key == "__metadata__":
-            continue
-        if (not isinstance(info, dict) or info.get("dtype") not in _DTYPES
-                or not isinstance(info.get("shape"), list)
-                or not isinstance(info.get("data_offsets"), list)
-                or len(info["data_offsets"]) != 2):
-            raise ValueError(f"'{path}': invalid safetensors header entry for '{key}': {info!r}")
-        start, end = info["data_offsets"]
-        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= data_size):
-            raise ValueError(f"'{path}': tensor '{key}' lies outside the file "
-                             f"(bytes {start}..{end} of {data_size}; truncated?)")
-    return header
+        _check_entry(path, key, info, data_size)
+    end = 0
+    for key, info in sorted(header.items(), key=lambda item: item[1]["data_offsets"]):
+        start, stop = info["data_offsets"]
+        if start != end:
+            raise FormatError(path, f"tensor '{key}' starts at byte {start} of the data, expected "
+                                    f"{end} (safetensors tensors are contiguous, without gaps "
+                                    "or overlaps)")
+        end = stop
+    if end != data_size:
+        raise FormatError(path, f"the tensors cover {end} bytes of data but the file has "
+                                f"{data_size} (truncated, or bytes outside any tensor)")
+    return header, 8 + length
+
+
+def _check_entry(path, key, info, data_size):
+    if (not isinstance(info, dict) or not isinstance(info.get("shape"), list)
+            or not isinstance(info.get("data_offsets"), list) or len(info["data_offsets"]) != 2):
+        raise FormatError(path, f"invalid safetensors header entry for '{key}': expected "
+                                f"{{'dtype', 'shape', 'data_offsets': [start, end]}}; "
+                                f"received {str(info)[:200]}")
+    if info.get("dtype") not in _DTYPES:
+        raise FormatError(path, f"tensor '{key}' has dtype {str(info.get('dtype'))[:40]!r}; "
+                                f"expected one of {sorted(_DTYPES)}")
+    shape = info["shape"]
+    if not all(_is_int(n) and n >= 0 for n in shape):
+        raise FormatError(path, f"tensor '{key}' has shape {str(shape)[:200]}; expected "
+                                "non-negative integers")
+    start, stop = info["data_offsets"]
+    if not (_is_int(start) and _is_int(stop) and 0 <= start <= stop):
+        raise FormatError(path, f"tensor '{key}' has data_offsets {[start, stop]}; expected "
+                                "integers 0 <= start <= end")
+    if stop > data_size:
+        raise FormatError(path, f"tensor '{key}' lies outside the file (bytes {start}..{stop} of "
+                                f"{data_size}; truncated?)")
+    declared = math.prod(shape) * np.dtype(_DTYPES[info["dtype"]]).itemsize
+    if declared != stop - start:
+        raise FormatError(path, f"tensor '{key}' declares shape {shape} of {info['dtype']} "
+                                f"({declared} bytes) but its byte range holds {stop - start}")
+
+
+class SafetensorsArrays(Mapping):
+    """One group's tensors, ``{key: array}``, read from the file when asked for."""
+
+    def __init__(self, weights, entries):
+        self._weights = weights
+        self._entries = entries
+
+    def __getitem__(self, key):
+        return self._weights.read(*self._entries[key])
+
+    def __iter__(self):
+        return iter(self._entries)
+
+    def __len__(self):
+        return len(self._entries)
+
+
+class SafetensorsWeights(Mapping):
+    """``{group path: SafetensorsArrays}`` over an open file; a context manager."""
+
+    def __init__(self, path):
+        header, self._data_start = check_header(path)
+        self.label = path
+        self.failure = None
+        groups = {}
+        for key, info in header.items():
+            group, _, index = key.rpartition("/")
+            groups.setdefault(group, {})[index] = (key, info)
+        self._groups = {g: SafetensorsArrays(self, entries) for g, entries in groups.items()}
+        self._file = open(path, "rb")
+
+    def __getitem__(self, group):
+        return self._groups[group]
+
+    def __iter__(self):
+        return iter(self._groups)
+
+    def __len__(self):
+        return len(self._groups)
+
+    def close(self):
+        self._file.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def read(self, key, info):
+        start, stop = info["data_offsets"]
+        charge(stop - start, f"tensor '{key}' (shape {info['shape']}, {info['dtype']})")
+        buffer = bytearray(stop - start)
+        self._file.seek(self._data_start + start)
+        if self._file.readinto(buffer) != len(buffer):
+            error = FormatError(self.label, f"tensor '{key}' is cut short (the file shrank "
+                                            "while it was read?)")
+            self.failure = self.failure or error
+            raise error
+        array = np.frombuffer(buffer, dtype=_DTYPES[info["dtype"]]).reshape(info["shape"])
+        if info["dtype"] == "BOOL":
+            return array != 0
+        if info["dtype"] == "BF16":   # bfloat16 is the top half of a float32
+            return (array.astype("<u4") << 16).view("<f4")
+        return array.astype(array.dtype.newbyteorder("="), copy=False)
+
+
+def open_safetensors(path):
+    """The ``SafetensorsWeights`` of the file at ``path`` (header checked, nothing read)."""
+    return SafetensorsWeights(os.fspath(path))
 
 
 def read_safetensors(path):
-    """{group path: {index: array}} from a safetensors file written by ``write_safetensors``."""
-    check_header(path)
-    try:
-        tensors = _safetensors_numpy().load_file(path)
-    except Exception as error:  # the package's own errors are not one class
-        raise ValueError(f"'{path}' is not a valid safetensors file: {error}") from None
-    groups = {}
-    for key, array in tensors.items():
-        group, _, index = key.rpartition("/")
-        groups.setdefault(group, {})[index] = np.asarray(array)
-    return groups
+    """{group path: {index: array}}: every tensor of the file at ``path``, read within the
+    file's load budget."""
+    with load_budget(path), open_safetensors(path) as weights:
+        return {group: dict(arrays) for group, arrays in weights.items()}

@@ -4,7 +4,8 @@ The same layout Keras 3 writes (``keras/src/saving/saving_lib.py``), so a model 
 between shenjing and Keras in both directions. Saving writes to a temporary file in
 the target's directory and renames it into place, so a failed save leaves any earlier
 file untouched. Loading reads zip entries by exact name into memory (nothing is
-extracted to disk), refuses oversized entries, and builds the model from data alone.
+extracted to disk), refuses duplicate and oversized entries, charges what it
+materializes to the file's load budget, and builds the model from data alone.
 """
 
 import datetime
@@ -14,18 +15,20 @@ import os
 import warnings
 import zipfile
 
+from ..safety import FormatError, load_budget
+from ..safety.limits import check_limit
 from ..serialization import deserialize_keras_object, serialize_keras_object
 from ..utils.file_utils import atomic_write
-from .formats import (WEIGHTS_FILENAME, open_zip, read_entry, read_keras_weights_entry,
-                      weights_format)
+from .formats import (WEIGHTS_FILENAME, keras_weights_label, open_keras_weights_entry, open_zip,
+                      read_entry, weights_format)
 from .h5_store import write_h5
+from .json_reader import parse_json
 from .state import collect_state, load_state
 
 CONFIG_FILENAME = "config.json"
 METADATA_FILENAME = "metadata.json"
 # The Keras 3 file format written (checked against Keras 3.15.1).
 KERAS_VERSION = "3.15.1"
-MAX_CONFIG_BYTES = 64 * 1024 * 1024
 
 
 # -- writing -------------------------------------------------------------------------
@@ -90,13 +93,10 @@ def save_weights(model, filepath, overwrite=True):
 
 # -- reading -------------------------------------------------------------------------
 def _parse_config(data, filepath):
-    try:
-        config = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
-        raise ValueError(f"'{filepath}': config.json is not valid JSON: {error}") from None
+    config = parse_json(data, filepath, "config.json")
     if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(f"'{filepath}': config.json does not describe a model (expected an "
-                         "object with 'class_name' and 'config')")
+        raise FormatError(filepath, "config.json does not describe a model (expected an object "
+                                    "with 'class_name' and 'config')")
     return config
 
 
@@ -104,58 +104,81 @@ def _check_load_path(filepath):
     if not os.path.exists(filepath):
         raise ValueError(f"File not found: filepath={filepath}. Please ensure the file is an "
                          "accessible `.keras` zip file.")
+    if os.path.isdir(filepath):
+        raise ValueError(f"Expected a `.keras` file, but filepath={filepath} is a directory.")
+
+
+def _build_model(config, filepath, custom_objects, safe_mode):
+    """The model ``config`` describes; any failure of a config (a wrong argument's TypeError,
+    a missing key) is a FormatError naming ``filepath``."""
+    try:
+        return deserialize_keras_object(config, custom_objects=custom_objects,
+                                        safe_mode=safe_mode)
+    except FormatError:
+        raise
+    except RecursionError:
+        raise FormatError(filepath, "cannot build the model: config.json is nested too "
+                                    "deeply") from None
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as error:
+        raise FormatError(filepath, f"cannot build the model from its config.json "
+                                    f"({type(error).__name__}: {error})") from error
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """The model saved in a ``.keras`` file (by shenjing or Keras 3), compiled as it was saved
-    unless ``compile=False``. Nothing in the file is executed."""
+    unless ``compile=False``. Nothing in the file is executed; everything the file makes
+    shenjing allocate is charged to its load budget (``shenjing.safety``); a malformed or
+    hostile file raises ``FormatError`` (``ResourceLimitError`` past a limit)."""
     filepath = os.fspath(filepath)
     _check_load_path(filepath)
     if not filepath.endswith(".keras"):
         raise ValueError(
             f"File format not supported: filepath={filepath}. shenjing loads Keras 3 `.keras` "
             "files (legacy `.h5` model files and SavedModel directories are not supported).")
-    with open_zip(filepath) as archive:
-        config = _parse_config(read_entry(archive, filepath, CONFIG_FILENAME,
-                                           limit=MAX_CONFIG_BYTES), filepath)
-        weights = read_entry(archive, filepath, WEIGHTS_FILENAME)
-    if not compile:
-        config["compile_config"] = None
-    try:
-        model = deserialize_keras_object(config, custom_objects=custom_objects,
-                                         safe_mode=safe_mode)
-    except (ValueError, TypeError) as error:
-        raise type(error)(f"Cannot load the model in '{filepath}': {error}") from error
-    except (KeyError, IndexError, AttributeError, RecursionError) as error:
-        raise ValueError(f"Cannot load the model in '{filepath}': its config.json is invalid "
-                         f"({type(error).__name__}: {error})") from error
-    load_state(model, *read_keras_weights_entry(weights, filepath))
+    with load_budget(filepath):
+        with open_zip(filepath) as archive:
+            config = _parse_config(read_entry(archive, filepath, CONFIG_FILENAME,
+                                              limit="max_config_bytes"), filepath)
+            weights = read_entry(archive, filepath, WEIGHTS_FILENAME)
+        if not compile:
+            config["compile_config"] = None
+        model = _build_model(config, filepath, custom_objects, safe_mode)
+        with open_keras_weights_entry(weights, filepath) as groups:
+            del weights   # h5py reads from its own reference; let the bytes go with it
+            load_state(model, groups, keras_weights_label(filepath))
     return model
 
 
 def model_from_json(json_string, custom_objects=None):
-    """The model (not compiled, fresh weights) that ``model.to_json()`` describes."""
-    if len(json_string) > MAX_CONFIG_BYTES:
-        raise ValueError(f"The JSON string is {len(json_string)} characters long, more than the "
-                         f"limit of {MAX_CONFIG_BYTES}")
-    try:
-        config = json.loads(json_string)
-    except ValueError as error:
-        raise ValueError(f"model_from_json: the string is not valid JSON: {error}") from None
-    if isinstance(config, dict):
-        config["compile_config"] = None
-    return deserialize_keras_object(config, custom_objects=custom_objects)
+    """The model (not compiled, fresh weights) that ``model.to_json()`` describes. A string
+    that is not a model's JSON raises FormatError (a ValueError)."""
+    if isinstance(json_string, bytes):
+        json_string = json_string.decode("utf-8", errors="replace")
+    if not isinstance(json_string, str):
+        raise TypeError(f"model_from_json expects a JSON string. Received: "
+                        f"json_string={type(json_string).__name__}")
+    check_limit("max_config_bytes", len(json_string), "the length of the JSON string")
+    config = parse_json(json_string.encode("utf-8", errors="replace"), None,
+                        "model_from_json: the string")
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise FormatError(None, "model_from_json: the string does not describe a model "
+                                "(expected an object with 'class_name' and 'config')")
+    config["compile_config"] = None
+    return _build_model(config, None, custom_objects, True)
 
 
 def load_weights(model, filepath, skip_mismatch=False, **kwargs):
     """Read weights from ``.weights.h5``, ``.safetensors`` or ``.keras``; everything is checked
-    (names, counts, shapes) before anything is assigned."""
+    (names, counts, shapes) before anything is assigned, and only the arrays the model's
+    objects ask for are read."""
     if kwargs:
         raise ValueError(f"Invalid keyword arguments: {kwargs}")
     filepath = os.fspath(filepath)
     fmt = weights_format(filepath, "load")
     if not os.path.exists(filepath):
         raise ValueError(f"File not found: filepath={filepath}.")
+    if os.path.isdir(filepath):
+        raise ValueError(f"Expected a weights file, but filepath={filepath} is a directory.")
     _check_built(model, "loading weights into")
-    groups, label = fmt.read(filepath)
-    load_state(model, groups, label, skip_mismatch=skip_mismatch)
+    with load_budget(filepath), fmt.open(filepath) as (groups, label):
+        load_state(model, groups, label, skip_mismatch=skip_mismatch)

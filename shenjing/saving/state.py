@@ -18,6 +18,7 @@ leaves the model as it was.
 
 import contextlib
 import warnings
+from collections.abc import Mapping, MutableMapping
 
 import numpy as np
 
@@ -25,18 +26,47 @@ from ..layers.layer import Layer
 from ..layers.layer_utils import to_snake_case
 from ..metrics.metric import Metric
 from ..optimizers.optimizer import Optimizer
+from ..safety import FormatError
 
 _SAVEABLE = (Layer, Optimizer, Metric)
 
 
-class VarsStore(dict):
+class VarsStore(MutableMapping):
     """One object's variables, ``{"0": array, ...}``; ``path`` is its group in the file and
-    ``exists`` says whether the file has that group at all."""
+    ``exists`` says whether the file has that group at all. Over a file's group (a
+    read-only mapping that reads an array when asked for it), nothing is read until the
+    object's ``load_own_variables`` asks for a key."""
 
-    def __init__(self, arrays=(), path="", exists=True):
-        super().__init__(arrays)
+    def __init__(self, arrays=None, path="", exists=True):
+        if arrays is None:
+            arrays = {}
+        elif not isinstance(arrays, Mapping):
+            arrays = dict(arrays)
+        self._arrays = arrays
         self.path = path
         self.exists = exists
+
+    def __getitem__(self, key):
+        return self._arrays[key]
+
+    def __setitem__(self, key, value):
+        if not isinstance(self._arrays, MutableMapping):
+            self._arrays = dict(self._arrays)
+        self._arrays[key] = value
+
+    def __delitem__(self, key):
+        if not isinstance(self._arrays, MutableMapping):
+            self._arrays = dict(self._arrays)
+        del self._arrays[key]
+
+    def __iter__(self):
+        return iter(self._arrays)
+
+    def __len__(self):
+        return len(self._arrays)
+
+    def __repr__(self):
+        return f"VarsStore(path={self.path!r}, keys={list(self._arrays)})"
 
 
 def _join(path, name):
@@ -217,12 +247,19 @@ def _find_group(groups, group_path, top_level):
 def load_state(model, groups, source, skip_mismatch=False):
     """Load ``groups`` ({group path: {"0": array, ...}}) into ``model``'s objects.
 
-    Raises ValueError naming ``source``, the layer, the weight path and the shapes when the
-    file does not fit, and leaves the model as it was (with ``skip_mismatch``, the objects
-    that do not fit keep their state and a warning names them).
+    ``groups`` may read lazily (``H5Weights``, ``SafetensorsWeights``): only the groups an
+    object asks for are read. Raises FormatError (a ValueError) naming ``source``, the layer,
+    the weight path and the shapes when the file does not fit, and leaves the model as it was
+    (with ``skip_mismatch``, the objects that do not fit keep their state and a warning names
+    them). A file that cannot be read (FormatError from the reader) is never skipped.
     """
     with _keras_weight_order(model, build=True):
         _load_state(model, groups, source, skip_mismatch)
+
+
+def _reader_failure(groups):
+    """The FormatError a lazy reader raised (an object may have caught and re-worded it)."""
+    return getattr(groups, "failure", None)
 
 
 def _load_state(model, groups, source, skip_mismatch):
@@ -249,6 +286,12 @@ def _load_state(model, groups, source, skip_mismatch):
         try:
             obj.load_own_variables(store)
         except ValueError as error:
+            failure = _reader_failure(groups)
+            if isinstance(error, FormatError) and error.path is not None:
+                failure = failure or error
+            if failure is not None:
+                _restore(walked, kept)
+                raise failure from None
             problems.append(str(error))
             failed.append((obj, before))
         except BaseException:
@@ -256,21 +299,22 @@ def _load_state(model, groups, source, skip_mismatch):
             # object back as it was, then let the error through.
             _restore(walked, kept)
             raise
-    extra = sorted(path for path, arrays in groups.items()
-                   if arrays and path not in consumed and path.split("/")[0] in layer_tops)
+    # Which groups no object took: counted from the listing, nothing is read.
+    extra = sorted(path for path in groups
+                   if len(groups[path]) and path not in consumed
+                   and path.split("/")[0] in layer_tops)
     if extra:
         problems.append(f"the file has weights that no layer of model '{model.name}' takes: "
                         + ", ".join(f"'{p}' ({len(groups[p])} array(s))" for p in extra))
     if not problems:
         return
-    message = (f"Cannot load weights from '{source}' into model '{model.name}': "
-               + "; ".join(problems))
+    message = f"cannot load its weights into model '{model.name}': " + "; ".join(problems)
     if not skip_mismatch:
         _restore(walked, kept)
-        raise ValueError(message + ". The model's weights were left unchanged.")
+        raise FormatError(source, message + ". The model's weights were left unchanged.")
     for obj, before in failed:
         obj.load_own_variables(before)
-    warnings.warn(message + ". Those weights were skipped.", stacklevel=3)
+    warnings.warn(f"'{source}': {message}. Those weights were skipped.", stacklevel=3)
 
 
 def _restore(walked, kept):

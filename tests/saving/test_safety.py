@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from shenjing import layers, models, saving
+from shenjing.safety import override_limits
 from shenjing.saving import saving_lib
 
 from saving_helpers import mlp
@@ -95,7 +96,7 @@ def test_truncated_zip(tmp_path, saved):
     data = path.read_bytes()
     bad = tmp_path / "truncated.keras"
     bad.write_bytes(data[: len(data) // 2])
-    with pytest.raises(ValueError, match="truncated.keras' is not a valid .keras file"):
+    with pytest.raises(ValueError, match="truncated.keras': not a valid .keras file"):
         saving.load_model(bad)
 
 
@@ -122,10 +123,11 @@ def test_config_with_bad_json(tmp_path, saved):
         saving.load_model(bad)
 
 
-def test_oversized_config_is_refused(saved, monkeypatch):
+def test_oversized_config_is_refused(saved):
     _, path = saved
-    monkeypatch.setattr(saving_lib, "MAX_CONFIG_BYTES", 100)
-    with pytest.raises(ValueError, match="'config.json' is .* bytes, more than the limit of 100"):
+    with override_limits(max_config_bytes=100), pytest.raises(
+            saving.ResourceLimitError, match="'config.json' is .*, more than the limit of 100.*"
+                                             "SHENJING_MAX_CONFIG_BYTES"):
         saving.load_model(path)
 
 
@@ -240,7 +242,7 @@ def test_links_and_non_numeric_datasets_are_refused(weights_file):
 def test_not_an_h5_file(tmp_path):
     path = tmp_path / "junk.weights.h5"
     path.write_bytes(b"\x00" * 64)
-    with pytest.raises(ValueError, match="junk.weights.h5' is not a readable HDF5 weights file"):
+    with pytest.raises(ValueError, match="junk.weights.h5': not a readable HDF5 weights file"):
         mlp(compile=False).load_weights(path)
 
 
