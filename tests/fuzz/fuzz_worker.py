@@ -10,7 +10,7 @@ loader of that kind and answers one JSON line on stdout:
      "peak_rss": bytes (VmHWM, reset before each load), "base_rss": bytes before the load}
 
 Kinds: ``keras`` (``saving.load_model``), ``weights`` (``model.load_weights`` into the
-reference model of ``fuzz_harness.reference_model``), ``npz`` (``mnist.load_data`` of a
+reference model of ``fuzz_files.reference_model``), ``npz`` (``mnist.load_data`` of a
 file in the ``$SHENJING_HOME`` cache), ``idx`` (``datasets.idx.read_idx``). A child that
 dies, or does not answer in time, is the parent's to report. Three more kinds test the
 harness itself: ``_abort`` (the child dies), ``_sleep`` (seconds in ``path``) and
@@ -42,12 +42,12 @@ def _reset_peak():
 
 def _loaders():
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    import fuzz_harness
+    import fuzz_files
     import numpy as np
     from shenjing import saving
     from shenjing.datasets import idx, mnist
 
-    model = fuzz_harness.reference_model()
+    model = fuzz_files.reference_model()
 
     def load_weights(path):
         model.load_weights(path)

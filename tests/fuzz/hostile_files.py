@@ -1,7 +1,7 @@
 """Hand-made hostile files of at most 1 MB: the findings of issue 10 and their siblings.
 
 ``HOSTILE`` maps a case name to ``(fmt, build, what)``; ``build()`` returns the bytes
-(``fmt`` is a key of ``fuzz_harness.FORMATS``, which says how the file is loaded).
+(``fmt`` is a key of ``fuzz_files.FORMATS``, which says how the file is loaded).
 The fuzz test loads each under its caps; ``tools/measure_load_memory.py`` measures
 the peak memory each one makes a load use.
 
@@ -11,7 +11,6 @@ all pieces are the same bytes), and its CRC-32 is the affine map "CRC after one 
 of zeros" raised to a power.
 """
 
-import gzip
 import io
 import json
 import struct
@@ -19,7 +18,7 @@ import zlib
 
 import numpy as np
 
-import fuzz_harness as fh
+import fuzz_files as ff
 
 _MiB = 1 << 20
 
@@ -98,7 +97,7 @@ def raw_zip(entries):
 
 
 def _keras_entries():
-    return fh.zip_entries(fh.valid_file("keras"))
+    return ff.zip_entries(ff.valid_file("keras"))
 
 
 def _keras_with(**replace):
@@ -109,7 +108,7 @@ def _keras_with(**replace):
 def _h5_edit(edit, data=None):
     import h5py
 
-    buffer = io.BytesIO(fh.valid_file("weights.h5") if data is None else data)
+    buffer = io.BytesIO(ff.valid_file("weights.h5") if data is None else data)
     with h5py.File(buffer, "r+") as f:
         edit(f)
     return buffer.getvalue()
@@ -270,11 +269,11 @@ def _npy_header(shape, descr="|u1"):
 
 
 def npz_10e12_images():
-    entries = fh.zip_entries(fh.valid_file("npz"))
+    entries = ff.zip_entries(ff.valid_file("npz"))
     x = dict(entries)["x_train.npy"]
     hlen = struct.unpack("<H", x[8:10])[0]
     forged = _npy_header((10 ** 12, 28, 28)) + x[10 + hlen:]
-    return fh.zip_bytes([(n, forged if n == "x_train.npy" else d) for n, d in entries])
+    return ff.zip_bytes([(n, forged if n == "x_train.npy" else d) for n, d in entries])
 
 
 def npz_deflate_bomb():
@@ -288,8 +287,8 @@ def npz_deflate_bomb():
 
 
 def npz_duplicate_member():
-    entries = fh.zip_entries(fh.valid_file("npz"))
-    return fh.zip_bytes(entries + [("y_train.npy", dict(entries)["y_test.npy"])])
+    entries = ff.zip_entries(ff.valid_file("npz"))
+    return ff.zip_bytes(entries + [("y_train.npy", dict(entries)["y_test.npy"])])
 
 
 # -- IDX ---------------------------------------------------------------------------------------
@@ -299,7 +298,7 @@ def idx_dims_overflow_int64():
 
 def idx_largest_plain():
     """Not hostile: the largest valid IDX file under 1 MB (1,275 images), for the measurement."""
-    return fh.idx_bytes(np.zeros((1275, 28, 28), np.uint8))
+    return ff.idx_bytes(np.zeros((1275, 28, 28), np.uint8))
 
 
 def idx_gz_bomb():
