@@ -64,14 +64,15 @@ def test_a_configs_type_error_is_one_short_line(small_model, tmp_path, capsys):
     for command in (["summary", bad], ["predict", bad, "x.png"], ["evaluate", bad]):
         assert cli.main(command) == 1
         line = _one_line(capsys, command[0])
-        assert "bogus" in line and len(line) < 700 and "--debug" in line
+        # A bad config is a FormatError naming the file: the message is the whole story.
+        assert "bogus" in line and "bad.keras" in line and len(line) < 700
 
 
 def test_a_directory_a_missing_file_and_a_garbage_file(tmp_path, capsys):
     (tmp_path / "dir.keras").mkdir()
     (tmp_path / "garbage.keras").write_bytes(b"not a zip")
     assert cli.main(["summary", str(tmp_path / "dir.keras")]) == 1
-    assert "Is a directory" in _one_line(capsys, "summary")
+    assert "is a directory" in _one_line(capsys, "summary")
     assert cli.main(["summary", str(tmp_path / "missing.keras")]) == 1
     assert "missing.keras" in _one_line(capsys, "summary")
     assert cli.main(["summary", str(tmp_path / "garbage.keras")]) == 1
