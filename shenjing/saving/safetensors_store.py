@@ -95,7 +95,7 @@ def _check_entry(path, key, info, data_size):
         raise FormatError(path, f"invalid safetensors header entry for '{key}': expected "
                                 f"{{'dtype', 'shape', 'data_offsets': [start, end]}}; "
                                 f"received {str(info)[:200]}")
-    if info.get("dtype") not in _DTYPES:
+    if not isinstance(info.get("dtype"), str) or info["dtype"] not in _DTYPES:
         raise FormatError(path, f"tensor '{key}' has dtype {str(info.get('dtype'))[:40]!r}; "
                                 f"expected one of {sorted(_DTYPES)}")
     shape = info["shape"]

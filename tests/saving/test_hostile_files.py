@@ -419,6 +419,8 @@ def test_safetensors_declared_size_must_match_its_bytes(tmp_path):
     ({"dtype": "F32", "shape": [True, 2], "data_offsets": [0, 8]}, "non-negative integers"),
     ({"dtype": "F32", "shape": [2.0], "data_offsets": [0, 8]}, "non-negative integers"),
     ({"dtype": "F8_E4M3", "shape": [8], "data_offsets": [0, 8]}, "expected one of"),
+    ({"dtype": ["F32"], "shape": [2], "data_offsets": [0, 8]}, "expected one of"),  # fuzz 1085
+    ({"dtype": {"a": 1}, "shape": [2], "data_offsets": [0, 8]}, "expected one of"),
     ({"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}, "starts at byte 4"),
     ({"dtype": "F32", "shape": [2], "data_offsets": [0]}, "invalid safetensors header entry"),
     ({"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "cover 4 bytes of data but the "
