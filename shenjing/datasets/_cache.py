@@ -27,16 +27,15 @@ commas) when it is set.
 
 import hashlib
 import os
-import stat
 import time
 
 from ..safety import FormatError, get_limit
+from ..safety.files import remove_stale
 
 MIRROR_ENV = "SHENJING_DATASETS_MIRROR"
 TIMEOUT = 30.0  # seconds without data before a download is abandoned
 CHUNK = 1 << 20
 STALE_AFTER = 60.0  # seconds beyond TIMEOUT that a .part file must be untouched to count as left over
-_STARTED = time.time()  # no .part file of this process can be older than this
 
 
 class DownloadError(OSError):
@@ -69,31 +68,11 @@ def sha256_of(path):
 
 
 def remove_stale_parts(folder, fname):
-    """Delete the ``.<fname>.*.part`` files a killed download left in ``folder``; return their names.
-
-    Only regular files (not links) owned by this user, last written before this
-    process started using this module and more than ``TIMEOUT + STALE_AFTER``
-    seconds ago, so that a download running in another process is never touched.
-    """
-    cutoff = min(_STARTED, time.time() - TIMEOUT - STALE_AFTER)
-    prefix, removed = f".{fname}.", []
-    uid = os.getuid() if hasattr(os, "getuid") else None
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return removed
-    for entry in entries:
-        if not (entry.name.startswith(prefix) and entry.name.endswith(".part")):
-            continue
-        try:
-            info = entry.stat(follow_symlinks=False)
-            if (stat.S_ISREG(info.st_mode) and (uid is None or info.st_uid == uid)
-                    and info.st_mtime < cutoff):
-                os.remove(entry.path)
-                removed.append(entry.name)
-        except OSError:  # gone meanwhile, or not ours to remove
-            continue
-    return removed
+    """Delete the ``.<fname>.<random>.part`` files a killed download left in ``folder``; return
+    their names. Only regular files owned by this user, last written before this process
+    started and more than ``TIMEOUT + STALE_AFTER`` seconds ago (a download running in another
+    process writes at least every ``TIMEOUT`` seconds), as ``safety.files.remove_stale`` says."""
+    return remove_stale(folder, f".{fname}.", ".part", TIMEOUT + STALE_AFTER)
 
 
 def _announced_length(response):

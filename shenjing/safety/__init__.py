@@ -10,8 +10,8 @@ compared with the bytes of the file it came from.
 
 from .budget import LoadBudget, charge, current_budget, load_budget
 from .errors import FormatError, ResourceLimitError
-from .files import check_regular_file
+from .files import check_regular_file, open_regular, remove_stale
 from .limits import LIMITS, get_limit, override_limits
 
 __all__ = ["FormatError", "ResourceLimitError", "LIMITS", "get_limit", "override_limits",
-           "check_regular_file", "LoadBudget", "load_budget", "current_budget", "charge"]
+           "check_regular_file", "open_regular", "remove_stale", "LoadBudget", "load_budget", "current_budget", "charge"]

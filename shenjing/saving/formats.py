@@ -20,7 +20,8 @@ import io
 import zipfile
 import zlib
 
-from ..safety import FormatError, ResourceLimitError, charge, get_limit, load_budget
+from ..safety import (FormatError, ResourceLimitError, charge, check_regular_file, get_limit,
+                      load_budget)
 from ..safety.limits import LIMITS, check_limit
 from .h5_store import RATIO_FLOOR_BYTES, open_h5, write_h5
 from .safetensors_store import open_safetensors, write_safetensors
@@ -32,6 +33,8 @@ _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, O
 
 def open_zip(filepath):
     """The ``ZipFile`` at ``filepath``, after refusing duplicate member names."""
+    if isinstance(filepath, str) or hasattr(filepath, "__fspath__"):
+        check_regular_file(filepath, "a .keras file")  # not a FIFO or a device: no hang
     try:
         archive = zipfile.ZipFile(filepath, "r")
     except FormatError:

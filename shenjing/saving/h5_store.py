@@ -23,7 +23,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..safety import FormatError, ResourceLimitError, charge, get_limit
+from ..safety import FormatError, ResourceLimitError, charge, check_regular_file, get_limit
 from ..safety.limits import LIMITS, check_limit
 
 # Below this many bytes a dataset may be unallocated or compress well (biases and optimizer
@@ -163,6 +163,8 @@ def open_h5(source, label):
     """Walk the HDF5 file at ``source`` (a path or a binary file object; ``label`` names it in
     errors) and return its ``H5Weights`` (``{group path: {key: array, read lazily}}``)."""
     h5py = _h5py()
+    if isinstance(source, str) or hasattr(source, "__fspath__"):
+        check_regular_file(source, "a .weights.h5 file")  # not a FIFO or a device: no hang
     try:
         handle = h5py.File(source, "r")
     except H5_ERRORS as error:

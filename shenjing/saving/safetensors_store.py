@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..safety import FormatError, charge, load_budget
+from ..safety import FormatError, charge, load_budget, open_regular
 from .json_reader import parse_json
 
 MAX_HEADER_BYTES = 100 * 1000 * 1000
@@ -50,8 +50,8 @@ def _is_int(value):
 def check_header(path):
     """Validate the header of the safetensors file at ``path``; returns ``(header, data
     start)`` with ``header`` the tensors' entries (``__metadata__`` left out)."""
-    size = os.path.getsize(path)
-    with open(path, "rb") as f:
+    with open_regular(path, "a .safetensors file") as f:
+        size = os.fstat(f.fileno()).st_size
         head = f.read(8)
         if len(head) < 8:
             raise FormatError(path, f"not a safetensors file: it is {size} bytes long "
@@ -144,7 +144,7 @@ class SafetensorsWeights(Mapping):
             group, _, index = key.rpartition("/")
             groups.setdefault(group, {})[index] = (key, info)
         self._groups = {g: SafetensorsArrays(self, entries) for g, entries in groups.items()}
-        self._file = open(path, "rb")
+        self._file = open_regular(path, "a .safetensors file")
 
     def __getitem__(self, group):
         return self._groups[group]

@@ -18,9 +18,11 @@ file shenjing saves:
   too. Hard links are not written through: the name saved to gets a new file (the
   atomic replace cannot change the shared inode), the other names keep the old bytes.
 - **Leftovers.** A save killed before its rename leaves its temporary file. The next
-  ``atomic_write`` of the same name removes such temporaries when they are older than
-  the current process and owned by the current user (a save still running elsewhere,
-  or someone else's file, is never touched).
+  ``atomic_write`` of the same name removes such temporaries when they are named exactly
+  as ``mkstemp`` names them, owned by the current user, and last written before the
+  current process started and more than ``STALE_AFTER`` (15 minutes) ago: a save still
+  running elsewhere (a slow ``fsync``, a clock behind ours) or someone else's file is
+  never touched.
 """
 
 import errno
@@ -28,10 +30,11 @@ import os
 import stat
 import tempfile
 import threading
-import time
+
+from ..safety.files import is_mkstemp_name, process_start_time, remove_stale  # noqa: F401
 
 _UMASK_LOCK = threading.Lock()
-_IMPORT_TIME = time.time()
+STALE_AFTER = 15 * 60  # seconds since a temporary's last write before it may be a leftover
 
 
 def current_umask():
@@ -51,50 +54,15 @@ def current_umask():
     return umask
 
 
-def process_start_time():
-    """When this process started (seconds since the epoch), from /proc on Linux; elsewhere
-    the time this module was imported (later than the start: only fewer files look stale)."""
-    try:
-        with open("/proc/self/stat", encoding="ascii") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        ticks = int(fields[19])  # field 22 of stat(5): starttime, in clock ticks after boot
-        with open("/proc/stat", encoding="ascii") as f:
-            boot = next(int(line.split()[1]) for line in f if line.startswith("btime "))
-        # btime is truncated to whole seconds, so this is at most a second early: never late
-        return min(boot + ticks / os.sysconf("SC_CLK_TCK"), _IMPORT_TIME)
-    except (OSError, ValueError, IndexError, StopIteration, AttributeError):
-        return _IMPORT_TIME
-
-
 def is_temporary_of(name, basename):
     """Whether ``name`` is a temporary file that ``atomic_write`` made for ``basename``."""
-    return name.startswith(f".{basename}.") and name.endswith(".tmp")
+    return is_mkstemp_name(name, f".{basename}.", ".tmp")
 
 
 def remove_stale_temporaries(directory, basename):
-    """Remove the temporaries of ``basename`` in ``directory`` that a killed save left: regular
-    files, owned by the current user, last written before this process started. Returns the
-    names removed; a file that cannot be examined or removed is left alone."""
-    started = process_start_time()
-    uid = os.getuid() if hasattr(os, "getuid") else None
-    removed = []
-    try:
-        entries = list(os.scandir(directory))
-    except OSError:
-        return removed
-    for entry in entries:
-        if not is_temporary_of(entry.name, basename):
-            continue
-        try:
-            info = entry.stat(follow_symlinks=False)
-            if (not stat.S_ISREG(info.st_mode) or (uid is not None and info.st_uid != uid)
-                    or info.st_mtime >= started):
-                continue
-            os.remove(entry.path)
-            removed.append(entry.name)
-        except OSError:
-            continue
-    return removed
+    """Remove the temporaries of ``basename`` in ``directory`` that a killed save left (see
+    ``shenjing.safety.files.remove_stale``); returns the names removed."""
+    return remove_stale(directory, f".{basename}.", ".tmp", STALE_AFTER)
 
 
 def resolve_target(filepath):

@@ -196,7 +196,9 @@ def test_part_files_of_other_users_are_left_alone(tmp_path, monkeypatch):
 
 def test_part_files_newer_than_this_process_are_left_alone(tmp_path, monkeypatch):
     stale = part(tmp_path, ".mnist.npz.k1ll3d__.part", age=3600)
-    monkeypatch.setattr(_cache, "_STARTED", time.time() - 7200)  # the file is younger than the process
+    from shenjing.safety import files
+
+    monkeypatch.setattr(files, "process_start_time", lambda: time.time() - 7200)  # the file is younger
     assert _cache.remove_stale_parts(tmp_path, "mnist.npz") == []
     assert stale.exists()
 

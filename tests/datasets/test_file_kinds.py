@@ -75,7 +75,7 @@ def test_an_unreadable_file_names_the_path(tmp_path, monkeypatch):
             raise PermissionError(13, "Permission denied")
         return real_open(name, *args, **kwargs)
 
-    monkeypatch.setattr(_files.os, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     with pytest.raises(PermissionError, match="cannot open an .npz file: Permission denied") as info:
         mnist.load_data(path=str(path))
     assert info.value.filename == str(path)

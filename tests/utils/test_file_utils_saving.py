@@ -143,10 +143,10 @@ def _stale(path, age=3600):
 
 
 def test_the_next_save_removes_what_a_killed_save_left(tmp_path):
-    stale = _stale(tmp_path / ".model.keras.k1ll3d.tmp")
-    fresh = tmp_path / ".model.keras.running.tmp"  # written since this process started: a live save
+    stale = _stale(tmp_path / ".model.keras.k1ll3d__.tmp")
+    fresh = tmp_path / ".model.keras.running_.tmp"  # written since this process started: a live save
     fresh.write_bytes(b"in progress")
-    other_name = _stale(tmp_path / ".other.keras.k1ll3d.tmp")
+    other_name = _stale(tmp_path / ".other.keras.k1ll3d__.tmp")
     not_a_temp = _stale(tmp_path / ".model.keras.k1ll3d.bak")
     _save(_model(), tmp_path / "model.keras")
     assert not stale.exists()
@@ -155,9 +155,23 @@ def test_the_next_save_removes_what_a_killed_save_left(tmp_path):
                                                                               "model.keras")
 
 
+def test_a_save_still_writing_elsewhere_is_never_touched(tmp_path):
+    # Written before this process started but only a minute ago: another process's save may
+    # still be in its fsync (the reviewer's race); only temporaries untouched for STALE_AFTER go.
+    from shenjing.utils.file_utils import STALE_AFTER
+
+    recent = _stale(tmp_path / ".model.keras.sl0wfsyn.tmp", age=60)
+    os.utime(recent, (time.time() - 60, time.time() - 60))
+    old = _stale(tmp_path / ".model.keras.0ldk1ll3.tmp", age=STALE_AFTER + 60)
+    os.utime(old, (time.time() - STALE_AFTER - 60,) * 2)
+    users = _stale(tmp_path / ".model.keras.old.tmp")  # not a name mkstemp makes: the user's
+    _save(_model(), tmp_path / "model.keras")
+    assert recent.exists() and users.exists() and not old.exists()
+
+
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="chown needs root")
 def test_someone_elses_stale_temporary_is_left_alone(tmp_path):
-    theirs = _stale(tmp_path / ".model.weights.h5.abc.tmp")
+    theirs = _stale(tmp_path / ".model.weights.h5.abc_____.tmp")
     os.chown(theirs, 12345, 12345)
     os.utime(theirs, (time.time() - 7200, time.time() - 7200))
     assert remove_stale_temporaries(str(tmp_path), "model.weights.h5") == []
@@ -165,20 +179,20 @@ def test_someone_elses_stale_temporary_is_left_alone(tmp_path):
 
 
 def test_a_stale_symlink_or_folder_named_like_a_temporary_is_left_alone(tmp_path):
-    (tmp_path / ".m.bin.dir.tmp").mkdir()
+    (tmp_path / ".m.bin.dir_____.tmp").mkdir()
     victim = tmp_path / "victim"
     victim.write_bytes(b"keep")
-    os.symlink(victim, tmp_path / ".m.bin.link.tmp")
+    os.symlink(victim, tmp_path / ".m.bin.link____.tmp")
     then = process_start_time() - 3600
-    os.utime(tmp_path / ".m.bin.link.tmp", (then, then), follow_symlinks=False)
+    os.utime(tmp_path / ".m.bin.link____.tmp", (then, then), follow_symlinks=False)
     atomic_write(tmp_path / "m.bin", b"x")
-    assert (tmp_path / ".m.bin.dir.tmp").is_dir() and os.path.islink(tmp_path / ".m.bin.link.tmp")
+    assert (tmp_path / ".m.bin.dir_____.tmp").is_dir() and os.path.islink(tmp_path / ".m.bin.link____.tmp")
     assert victim.read_bytes() == b"keep"
 
 
 def test_stale_temporaries_of_a_symlinks_target_are_cleaned_next_to_the_target(tmp_path):
     (tmp_path / "real").mkdir()
-    stale = _stale(tmp_path / "real" / ".t.bin.old.tmp")
+    stale = _stale(tmp_path / "real" / ".t.bin.old_____.tmp")
     os.symlink(tmp_path / "real" / "t.bin", tmp_path / "link.bin")
     atomic_write(tmp_path / "link.bin", b"x")
     assert not stale.exists() and (tmp_path / "real" / "t.bin").read_bytes() == b"x"
