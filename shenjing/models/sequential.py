@@ -144,8 +144,17 @@ class Sequential(Model):
             raise
         self.output_names = [layer.name]
 
+    def input_by_name(self, inputs):
+        """``inputs[name]`` when ``inputs`` is a dict holding the input layer's name (Keras 3's
+        functional models take ``{input name: array}``); else ``inputs``."""
+        if isinstance(inputs, dict) and self._input_layer is not None:
+            name = self._input_layer.name
+            if name in inputs:
+                return inputs[name]
+        return inputs
+
     def call(self, inputs, training=None):
-        x = inputs
+        x = self.input_by_name(inputs)
         for layer in self._stack:
             x = layer(x, training=training)
         return x

@@ -151,13 +151,18 @@ def _check_input_structure(model, x, where):
     shape = known()
     if shape is None:
         return
+    x = model.input_by_name(x) if hasattr(model, "input_by_name") else x
+    if not isinstance(x, (dict, list, tuple)):
+        return
     leaves = flatten(x)
     if isinstance(x, dict) or (len(leaves) > 1 and not array_utils.is_number_list(x)):
         got = (f"a dict with keys {sorted(map(str, x))}" if isinstance(x, dict)
                else f"a {type(x).__name__} of {len(leaves)} arrays")
+        named = getattr(getattr(model, "_input_layer", None), "name", None)
+        by_name = f" (or a dict {{'{named}': array}})" if named else ""
         raise ValueError(
             f"{where}: Sequential model '{model.name}' takes one input array of shape "
-            f"{(None,) + tuple(shape[1:])}. Received: x={got}")
+            f"{(None,) + tuple(shape[1:])}{by_name}. Received: x={got}")
 
 
 def _where_in_loop(where, step, epoch=None, epochs=None):

@@ -245,8 +245,9 @@ def test_class_weight_for_a_class_that_one_hot_y_does_not_have():
     m = Sequential([layers.Input((4,)), layers.Dense(3, activation="softmax")])
     m.compile("sgd", "categorical_crossentropy")
     one_hot = np.eye(3, dtype="float32")[Y]
-    raises(r"class_weight has a weight for class 5, but y's rows have 3 classes",
-           lambda: m.fit(X, one_hot, class_weight={0: 1.0, 1: 1.0, 2: 1.0, 5: 3.0}, verbose=0))
+    # As Keras 3 (class_weight.get(label, 1.0)): a weight for a class y never has is unused.
+    history = m.fit(X, one_hot, class_weight={0: 1.0, 1: 1.0, 2: 1.0, 5: 3.0}, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
     assert np.isfinite(m.fit(X, one_hot, class_weight={0: 1.0, 1: 2.0, 2: 1.0}, verbose=0).history["loss"][0])
 
 
@@ -283,7 +284,7 @@ def _functional():
 
 
 def test_x_a_dict_for_a_sequential_model_names_the_expected_input():
-    raises(r"fit: Sequential model '.*' takes one input array of shape \(None, 4\)\. "
+    raises(r"fit: Sequential model .* takes one input array of shape \(None, 4\) \(or a dict \{.*: array\}\)\. "
            r"Received: x=a dict with keys \['foo'\]", lambda: model().fit({"foo": X}, Y, verbose=0))
     raises(r"predict: Sequential model .* Received: x=a list of 2 arrays", lambda: model().predict([X, X], verbose=0))
 
@@ -443,3 +444,14 @@ def test_a_trailing_axis_of_one_is_left_to_the_model_as_keras_allows_it():
     m.compile("sgd", "sparse_categorical_crossentropy")
     assert m.predict(X[:, :, None], verbose=0).shape == (10, 3)
     assert m.predict(X, verbose=0).shape == (10, 3)  # (10, 4) for (None, 4, 1): not refused up front
+
+
+def test_a_sequential_model_takes_a_dict_keyed_by_its_input_name_as_keras():
+    m = Sequential([layers.Input((4,), name="pixels"), layers.Dense(3)])
+    m.compile("sgd", "mse")
+    y = np.ones((10, 3), "float32")
+    assert np.isfinite(m.fit({"pixels": X}, y, verbose=0).history["loss"][0])
+    np.testing.assert_allclose(m.predict({"pixels": X}, verbose=0), m.predict(X, verbose=0))
+    raises(r"takes one input array of shape \(None, 4\) \(or a dict \{'pixels': array\}\)\. "
+           r"Received: x=a dict with keys \['other'\]",
+           lambda: m.fit({"other": X}, y, verbose=0))

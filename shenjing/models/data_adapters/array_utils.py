@@ -154,11 +154,7 @@ def class_weights_to_sample_weights(y, class_weight):
         raise ValueError("class_weight is supported only for models with a single output")
     labels = np.asarray(leaves[0])
     keys = sorted(int(k) for k in class_weight)
-    if labels.ndim > 1 and labels.shape[-1] > 1:
-        if keys and keys[-1] >= labels.shape[-1]:
-            raise ValueError(
-                f"class_weight has a weight for class {keys[-1]}, but y's rows have {labels.shape[-1]} "
-                f"classes (one-hot, indices 0..{labels.shape[-1] - 1}). Received: class_weight keys {keys}")
+    if labels.ndim > 1 and labels.shape[-1] > 1:  # a weight for a class y never has is unused
         labels = labels.argmax(axis=-1)
     labels = np.round(labels.reshape(labels.shape[0], -1)[:, 0]).astype(np.int64)
     # As Keras 3: a class that class_weight does not name weighs 1.0.
