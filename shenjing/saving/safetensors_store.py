@@ -166,7 +166,8 @@ class SafetensorsWeights(Mapping):
 
     def read(self, key, info):
         start, stop = info["data_offsets"]
-        charge(stop - start, f"tensor '{key}' (shape {info['shape']}, {info['dtype']})")
+        widened = 4 * (stop - start) if info["dtype"] == "BF16" else 0  # two float32 copies
+        charge(stop - start + widened, f"tensor '{key}' (shape {info['shape']}, {info['dtype']})")
         buffer = bytearray(stop - start)
         self._file.seek(self._data_start + start)
         if self._file.readinto(buffer) != len(buffer):

@@ -81,7 +81,27 @@ def resolve_target(filepath):
     if os.path.isdir(target):
         raise IsADirectoryError(errno.EISDIR, f"Cannot write '{filepath}': it is a directory",
                                 filepath)
+    if os.path.exists(target) and not os.path.isfile(target):
+        via = f" (a symbolic link to '{target}')" if target != path else ""
+        raise OSError(errno.EINVAL, f"Cannot write '{filepath}'{via}: it is not a regular file "
+                                    "(a device, a FIFO or a socket would be replaced by a file)",
+                      filepath)
     return target
+
+
+def _sync_folder(directory):
+    """Flush the folder's entry for the renamed file to disk (POSIX), so that after a power
+    loss the new file, not the old one, is there; a no-op where folders cannot be opened."""
+    try:
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _copy_owner_and_mode(tmp, target):
@@ -121,6 +141,7 @@ def atomic_write(filepath, data):
             os.fsync(f.fileno())
         _copy_owner_and_mode(tmp, target)
         os.replace(tmp, target)
+        _sync_folder(directory)
     except BaseException:
         try:
             os.remove(tmp)

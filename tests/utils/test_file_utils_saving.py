@@ -200,3 +200,15 @@ def test_stale_temporaries_of_a_symlinks_target_are_cleaned_next_to_the_target(t
 
 def test_the_process_start_time_is_in_the_past():
     assert 0 < process_start_time() <= time.time()
+
+
+def test_a_link_to_a_device_or_fifo_is_not_replaced_by_a_file(tmp_path):
+    os.mkfifo(tmp_path / "pipe")
+    os.symlink(tmp_path / "pipe", tmp_path / "m.weights.h5")
+    os.symlink("/dev/null", tmp_path / "n.weights.h5")
+    for name in ("pipe", "m.weights.h5", "n.weights.h5"):
+        with pytest.raises(OSError, match="not a regular file"):
+            atomic_write(tmp_path / name, b"x")
+    assert stat.S_ISFIFO(os.stat(tmp_path / "pipe").st_mode)
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert sorted(os.listdir(tmp_path)) == ["m.weights.h5", "n.weights.h5", "pipe"]
