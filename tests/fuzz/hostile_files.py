@@ -306,6 +306,115 @@ def idx_gz_bomb():
     return gzip_of_zeros(struct.pack(">HBBIII", 0, 0x08, 3, images, 28, 28), images * 784)
 
 
+# -- inside the limits: the most memory a file of at most 1 MB can make a load use ---------
+# Each of these is refused by no limit (or only after the allocation the limits allow): it
+# declares just under what max_expansion x its stored size and the load budget
+# (max(min_load_bytes, max_expansion x file size)) admit. Incompressible noise makes up the
+# stored bytes that pay for the zeros; the measurement tool reports their peaks.
+_INSIDE = 0.985        # the fraction of a limit these files declare
+
+
+def _noise(n, seed=0):
+    return np.random.default_rng(seed).integers(0, 256, n, dtype=np.uint8).tobytes()
+
+
+def h5_gzip_inside_limits():
+    """The kernel a layer reads: 90 chunks of one MiB, gzip, declaring ~98.5x what they store."""
+    n_chunks, elems = 90, _MiB // 4
+    needed = (n_chunks + 1) * _MiB                 # what the reader charges: data + one chunk
+    zero_piece = zlib.compress(bytes(_MiB), 9)
+    noise_len = int(needed / (100 * _INSIDE)) - (n_chunks - 1) * len(zero_piece) - 1024
+    first = zlib.compress(_noise(noise_len) + bytes(_MiB - noise_len), 9)
+
+    def edit(f):
+        del f["layers/dense/vars/0"]
+        ds = f.create_dataset("layers/dense/vars/0", shape=(n_chunks * elems,), dtype="f4",
+                              chunks=(elems,), compression="gzip")
+        for i in range(n_chunks):
+            ds.id.write_direct_chunk((i * elems,), first if i == 0 else zero_piece)
+    return _h5_edit(edit)
+
+
+def _padded_keras(entries, total=999_000):
+    """``raw_zip(entries)`` plus a stored member of noise that brings it to ``total`` bytes
+    (a larger file has a larger budget; no reader opens the padding)."""
+    bare = len(raw_zip(entries + [("padding.bin", b"")]))
+    return raw_zip(entries + [("padding.bin", _noise(total - bare))])
+
+
+def keras_weights_inside_limits():
+    """model.weights.h5 deflated ~98.5x (valid weights, noise, then zeros), in a 999 KB file."""
+    weights = dict(_keras_entries())["model.weights.h5"]
+    # read_entry charges twice the declared size: half the budget, less what config.json costs
+    declared = int(999_000 * 100 * _INSIDE) // 2 - 100_000
+    zeros_stored = len(deflate_zeros(b"", declared)[0])
+    noise_len = int(declared / (100 * _INSIDE)) - zeros_stored - len(deflated(weights)[0])
+    member = deflate_zeros(weights + _noise(noise_len), declared - len(weights) - noise_len)
+    entries = [(n, member if n == "model.weights.h5" else d) for n, d in _keras_entries()]
+    return _padded_keras(entries)
+
+
+def _json_of_empty_lists(n_bytes, head=b"[", tail=b"[]]"):
+    """``[[],[],...]`` (or ``head ... tail``) of about ``n_bytes``: the most Python objects
+    per byte of JSON (a 56-byte list and an 8-byte pointer per 3 bytes)."""
+    count = (n_bytes - len(head) - len(tail)) // 3
+    return head + b"[]," * count + tail
+
+
+def keras_config_inside_limits():
+    """A stored config.json of 999 KB of ``[[],[],...]`` (charged 2 + 32 bytes per byte)."""
+    entries = [(n, d) for n, d in _keras_entries() if n != "config.json"]
+    bare = len(raw_zip(entries + [("config.json", b"")]))
+    return raw_zip(entries + [("config.json", _json_of_empty_lists(999_000 - bare))])
+
+
+def keras_deflated_config_inside_limits():
+    """config.json of ``[[],[],...]`` deflated, as long as the budget of a 999 KB file admits
+    (34 bytes per byte of JSON), ending in a string of base64 noise so that it stores more
+    than 1/max_expansion of its size; the file padded with a stored member of noise."""
+    import base64
+
+    size = int(999_000 * 100 * _INSIDE) // 34
+    stored, noise = int(size / (100 * _INSIDE)), 0
+    for _ in range(3):   # base64 of n bytes of noise deflates to about 1.01 n: close in on it
+        text = _json_of_empty_lists(size, tail=b'"' + base64.b64encode(_noise(noise)) + b'"]')
+        noise += int((stored - len(deflated(text)[0])) / 1.01)
+    entries = [(n, deflated(text) if n == "config.json" else d) for n, d in _keras_entries()]
+    return _padded_keras(entries)
+
+
+def safetensors_header_inside_limits():
+    """A 999,000-byte file: its header ``{"a":[[],[],...]}``, parsed, then refused."""
+    raw = _json_of_empty_lists(999_000 - 8, head=b'{"a":[', tail=b"[]]}")
+    return struct.pack("<Q", len(raw)) + raw
+
+
+def npz_mnist_inside_limits():
+    """The real MNIST layout (60,000 + 10,000 zero images, 55 MB) deflated, with a stored
+    member of 600 KB of noise so that the budget (100 x file size) admits it."""
+    entries = []
+    for key, n in (("x_train", 60_000), ("x_test", 10_000)):
+        entries.append((f"{key}.npy", deflate_zeros(_npy_header((n, 28, 28)), n * 784)))
+    for key, n in (("y_train", 60_000), ("y_test", 10_000)):
+        entries.append((f"{key}.npy", deflate_zeros(_npy_header((n,)), n)))
+    entries.append(("padding.npy", _npy_header((600_000,)) + _noise(600_000)))
+    return raw_zip(entries)
+
+
+def idx_gz_inside_limits():
+    """A gzip IDX file of 28x28 images, the first 1,150 noise, the rest zeros: as many images
+    as the budget of its size (100 x ~990 KB) admits."""
+    prefix_images = 1_150
+    noise = _noise(prefix_images * 784)
+    n = prefix_images
+    while True:
+        data = gzip_of_zeros(struct.pack(">HBBIII", 0, 0x08, 3, n, 28, 28) + noise,
+                             (n - prefix_images) * 784)
+        if (n + 1_000) * 784 > 100 * _INSIDE * len(data):
+            return data
+        n = int(100 * _INSIDE * len(data)) // 784
+
+
 HOSTILE = {
     # the findings of issue 10
     "h5_hardlink_cycle": ("weights.h5", h5_hardlink_cycle, "a group linked to / by a hard link"),
@@ -337,4 +446,19 @@ HOSTILE = {
                                  "11,000 empty tensors in a 1 MB header"),
     "npz_deflate_bomb": ("npz", npz_deflate_bomb, "900 MiB of zero images, deflated"),
     "npz_duplicate_member": ("npz", npz_duplicate_member, "two y_train.npy members"),
+    # inside the limits: the largest allocation each format admits from <= 1 MB
+    "h5_gzip_inside_limits": ("weights.h5", h5_gzip_inside_limits,
+                              "a layer's kernel: 90 MiB of gzip-compressed zeros, 98.5x stored"),
+    "keras_weights_inside_limits": ("keras", keras_weights_inside_limits,
+                                    "model.weights.h5 deflated 98.5x, padded to 999 KB"),
+    "keras_config_inside_limits": ("keras", keras_config_inside_limits,
+                                   "a stored 999 KB config.json of [[],[],...]"),
+    "keras_deflated_config_inside_limits": ("keras", keras_deflated_config_inside_limits,
+                                            "a deflated 2.9 MB config.json of [[],[],...]"),
+    "safetensors_header_inside_limits": ("safetensors", safetensors_header_inside_limits,
+                                         "a 999 KB header {\"a\": [[],[],...]}"),
+    "npz_mnist_inside_limits": ("npz", npz_mnist_inside_limits,
+                                "60,000 + 10,000 zero images deflated, padded to 600 KB"),
+    "idx_gz_inside_limits": ("idx.gz", idx_gz_inside_limits,
+                             "~125,000 images (98 MB) gzip-compressed, 1,150 of them noise"),
 }
