@@ -19,12 +19,12 @@ the object.
 
 import io
 import math
-from collections.abc import Mapping
 
 import numpy as np
 
 from ..safety import FormatError, ResourceLimitError, charge, check_regular_file, get_limit
 from ..safety.limits import LIMITS, check_limit
+from .lazy_weights import LazyWeights
 
 # Below this many bytes a dataset may be unallocated or compress well (biases and optimizer
 # slots start at zero); above it, it must store at least 1/max_expansion of what it declares.
@@ -75,63 +75,9 @@ class _Declared:
         self.chunk_bytes = chunk_bytes
 
 
-class H5Arrays(Mapping):
-    """One group's datasets, ``{key: array}``; an array is read from the file when asked for."""
-
-    def __init__(self, weights, declared):
-        self._weights = weights
-        self._declared = declared
-
-    def __getitem__(self, key):
-        return self._weights.read(self._declared[key])
-
-    def __iter__(self):
-        return iter(self._declared)
-
-    def __len__(self):
-        return len(self._declared)
-
-    def declared(self, key):
-        """``(shape, dtype)`` of ``key`` without reading it."""
-        entry = self._declared[key]
-        return entry.shape, entry.dtype
-
-
-class H5Weights(Mapping):
-    """``{group path: H5Arrays}`` over an open HDF5 file; use it as a context manager (the
-    file stays open until the block ends). ``failure`` is the first FormatError a read
-    raised, so a caller that catches ValueError can still tell a bad file from a misfit."""
-
-    def __init__(self, handle, groups, label):
-        self._handle = handle
-        self._groups = {path: H5Arrays(self, declared) for path, declared in groups.items()}
-        self.label = label
-        self.failure = None
-
-    def __getitem__(self, path):
-        return self._groups[path]
-
-    def __iter__(self):
-        return iter(self._groups)
-
-    def __len__(self):
-        return len(self._groups)
-
-    def close(self):
-        self._handle.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def read(self, entry):
-        try:
-            return self._read(entry)
-        except FormatError as error:
-            self.failure = self.failure or error
-            raise
+class H5Weights(LazyWeights):
+    """``{group path: {key: array}}`` over an open HDF5 file, each dataset read (checked
+    against its storage and charged to the budget) when a layer asks for it."""
 
     def _read(self, entry):
         label, path = self.label, entry.path

@@ -11,11 +11,11 @@ budget) only when a layer asks for it. ``BF16`` tensors are widened to float32 e
 
 import math
 import os
-from collections.abc import Mapping
 
 import numpy as np
 
 from ..safety import FormatError, charge, load_budget, open_regular
+from .lazy_weights import LazyWeights
 from .json_reader import parse_json
 
 MAX_HEADER_BYTES = 100 * 1000 * 1000
@@ -115,66 +115,28 @@ def _check_entry(path, key, info, data_size):
                                 f"({declared} bytes) but its byte range holds {stop - start}")
 
 
-class SafetensorsArrays(Mapping):
-    """One group's tensors, ``{key: array}``, read from the file when asked for."""
-
-    def __init__(self, weights, entries):
-        self._weights = weights
-        self._entries = entries
-
-    def __getitem__(self, key):
-        return self._weights.read(*self._entries[key])
-
-    def __iter__(self):
-        return iter(self._entries)
-
-    def __len__(self):
-        return len(self._entries)
-
-
-class SafetensorsWeights(Mapping):
-    """``{group path: SafetensorsArrays}`` over an open file; a context manager."""
+class SafetensorsWeights(LazyWeights):
+    """``{group path: {index: array}}`` over an open safetensors file (header checked first);
+    a tensor is read, charged and widened (BF16) when a layer asks for it."""
 
     def __init__(self, path):
         header, self._data_start = check_header(path)
-        self.label = path
-        self.failure = None
         groups = {}
         for key, info in header.items():
             group, _, index = key.rpartition("/")
             groups.setdefault(group, {})[index] = (key, info)
-        self._groups = {g: SafetensorsArrays(self, entries) for g, entries in groups.items()}
-        self._file = open_regular(path, "a .safetensors file")
+        super().__init__(open_regular(path, "a .safetensors file"), groups, path)
 
-    def __getitem__(self, group):
-        return self._groups[group]
-
-    def __iter__(self):
-        return iter(self._groups)
-
-    def __len__(self):
-        return len(self._groups)
-
-    def close(self):
-        self._file.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def read(self, key, info):
+    def _read(self, entry):
+        key, info = entry
         start, stop = info["data_offsets"]
         widened = 4 * (stop - start) if info["dtype"] == "BF16" else 0  # two float32 copies
         charge(stop - start + widened, f"tensor '{key}' (shape {info['shape']}, {info['dtype']})")
         buffer = bytearray(stop - start)
-        self._file.seek(self._data_start + start)
-        if self._file.readinto(buffer) != len(buffer):
-            error = FormatError(self.label, f"tensor '{key}' is cut short (the file shrank "
-                                            "while it was read?)")
-            self.failure = self.failure or error
-            raise error
+        self._handle.seek(self._data_start + start)
+        if self._handle.readinto(buffer) != len(buffer):
+            raise FormatError(self.label, f"tensor '{key}' is cut short (the file shrank while "
+                                          "it was read?)")
         array = np.frombuffer(buffer, dtype=_DTYPES[info["dtype"]]).reshape(info["shape"])
         if info["dtype"] == "BOOL":
             return array != 0
