@@ -69,3 +69,12 @@ def stratified_split(labels, test_split, seed):
         train.append(members[n_test:])
     train, test = np.concatenate(train), np.concatenate(test)
     return train[rng.permutation(len(train))], test[rng.permutation(len(test))]
+
+
+_U8 = np.dtype(np.uint8)
+MNIST_LAYOUTS = {  # MNIST and Fashion-MNIST: the most each split may declare
+    "x_train": Layout(_U8, (28, 28), 60_000),
+    "y_train": Layout(_U8, (), 60_000),
+    "x_test": Layout(_U8, (28, 28), 10_000),
+    "y_test": Layout(_U8, (), 10_000),
+}

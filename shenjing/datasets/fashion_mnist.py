@@ -16,11 +16,10 @@ at most Fashion-MNIST's own count, before anything is allocated.
 
 import os
 
-import numpy as np
 
 from ..safety import FormatError
 from ._cache import cache_root, fetch, mirrors, with_cache_hint
-from ._checks import Layout, check_images_and_labels
+from ._checks import MNIST_LAYOUTS, check_images_and_labels
 from .idx import read_idx
 
 FILES = {
@@ -41,13 +40,7 @@ FILE_SIZES = {  # bytes; Debian's copies are shorter by the file name upstream's
     "t10k-images-idx3-ubyte.gz": 4_422_102,
     "t10k-labels-idx1-ubyte.gz": 5_148,
 }
-_U8 = np.dtype(np.uint8)
-LAYOUTS = {
-    "x_train": Layout(_U8, (28, 28), 60_000),
-    "y_train": Layout(_U8, (), 60_000),
-    "x_test": Layout(_U8, (28, 28), 10_000),
-    "y_test": Layout(_U8, (), 10_000),
-}
+LAYOUTS = MNIST_LAYOUTS  # 60,000 + 10,000 uint8 28x28 images and their labels
 MIRRORS = ["https://storage.googleapis.com/tensorflow/tf-keras-datasets/"]
 DEBIAN_DIR = "/usr/share/datasets/fashion-mnist"
 

@@ -16,25 +16,18 @@ count, before anything is allocated.
 
 import os
 
-import numpy as np
 
 from ..safety import FormatError
 from . import _npz
 from ._cache import cache_root, fetch, mirrors, with_cache_hint
-from ._checks import Layout, check_images_and_labels
+from ._checks import MNIST_LAYOUTS, check_images_and_labels
 
 FILE_NAME = "mnist.npz"
 FILE_HASH = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
 FILE_SIZE = 11_490_434  # bytes (the Content-Length Keras's mirror sends)
 MIRRORS = ["https://storage.googleapis.com/tensorflow/tf-keras-datasets/"]
 KEYS = ("x_train", "y_train", "x_test", "y_test")
-_U8 = np.dtype(np.uint8)
-LAYOUTS = {
-    "x_train": Layout(_U8, (28, 28), 60_000),
-    "y_train": Layout(_U8, (), 60_000),
-    "x_test": Layout(_U8, (28, 28), 10_000),
-    "y_test": Layout(_U8, (), 10_000),
-}
+LAYOUTS = MNIST_LAYOUTS  # 60,000 + 10,000 uint8 28x28 images and their labels
 
 
 def where_to_get_it(target):
