@@ -16,7 +16,6 @@ at most Fashion-MNIST's own count, before anything is allocated.
 
 import os
 
-
 from ..safety import FormatError
 from ._cache import cache_root, fetch, mirrors, with_cache_hint
 from ._checks import MNIST_LAYOUTS, check_images_and_labels

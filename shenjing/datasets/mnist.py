@@ -16,7 +16,6 @@ count, before anything is allocated.
 
 import os
 
-
 from ..safety import FormatError
 from . import _npz
 from ._cache import cache_root, fetch, mirrors, with_cache_hint
