@@ -32,6 +32,8 @@ import numpy as np
 DATASETS = ("mnist", "fashion_mnist", "mnist_sample", "digits")
 OUTPUTS = {"model": "model.keras", "csv": "history.csv", "png": "history.png"}
 MAX_MESSAGE = 600
+BATCH_SIZE = 32  # evaluate's and predict's batch (Keras's default), bounded by check_batch_size
+MNIST_LIKE = 64  # auto-inversion: 1-channel models of at most 64x64 pixels
 INPUT_CONTRACT = ("the model expects images of its input shape (resized to it), pixel values "
                   "in [0, 1] (8-bit pixels / 255), light strokes on a dark background as in MNIST")
 
@@ -134,6 +136,50 @@ def model_input_shape(model):
     return None if shape is None else tuple(shape[1:])
 
 
+def _per_sample(shape):
+    dims = tuple(shape)[1:]
+    return None if any(d is None for d in dims) else math.prod(int(d) for d in dims)
+
+
+def activation_elements(model, depth=0):
+    """The numbers one sample makes a forward pass hold: the model's inputs plus every layer's
+    outputs (a nested model's own layers counted too), from the symbolic shapes its build
+    recorded; None when they are not known (a model never built, a dimension of size None)."""
+    if getattr(model, "_functional", False):
+        tensors = [t for node in model._nodes for t in node.output_tensors]  # inputs' nodes too
+        shapes = [t.shape for t in tensors]
+    elif getattr(model, "_output_shapes", None):  # a built Sequential
+        shapes = [model.inputs_shape, *model._output_shapes.values()]
+    else:
+        return None
+    counts = [_per_sample(shape) for shape in shapes]
+    if None in counts:
+        return None
+    total = sum(counts)
+    for layer in model.layers if depth < 20 else ():  # a model used as a layer: its insides
+        inner = activation_elements(layer, depth + 1) if hasattr(layer, "layers") else None
+        total += inner or 0
+    return total
+
+
+def check_batch_size(model, batch, input_shape, path):
+    """Refuse, before anything is allocated, a batch whose inputs and layer outputs would hold
+    more numbers than ``max_input_elements`` (a 22 KB model can declare a 16 GiB activation);
+    only the inputs are counted when the layers' shapes are not known."""
+    from .safety.limits import check_limit
+
+    total = activation_elements(model)
+    if total is None:
+        if input_shape is None or None in input_shape:
+            return
+        total, counted = int(np.prod(input_shape)), "inputs"
+    else:
+        counted = "inputs and layer outputs"
+    check_limit("max_input_elements", batch * total,
+                f"the numbers in one batch's {counted} ({batch} sample(s), input shape "
+                f"{input_shape})", path)
+
+
 # -- train ------------------------------------------------------------------------------
 def prepare_out(out, overwrite):
     """Check ``--out`` before any work: a folder we can create and write into, holding no
@@ -221,7 +267,10 @@ def write_outputs(model, history, title, paths):
 def _save_to_fallback(model, history, title, error):
     """After writing into --out failed: the results in a fresh folder (the temp folder, else the
     current one), as a CLIError that says where they went."""
-    problem = f"could not write the results into --out ({_one_line(error)})"
+    if isinstance(error, KeyboardInterrupt):
+        problem = "interrupted while writing the results into --out"
+    else:
+        problem = f"could not write the results into --out ({_one_line(error)})"
     for parent in (None, os.getcwd()):
         try:
             folder = tempfile.mkdtemp(prefix="shenjing-run-", dir=parent)
@@ -267,14 +316,20 @@ def cmd_train(args):
             except OSError:
                 pass
         raise
-    loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
-    print(f"Test loss: {loss:.4f} - test accuracy: {accuracy:.4f}")
+    # the outputs first: an evaluate that fails (Ctrl-C, MemoryError) must not lose the model
     title = f"{args.model.upper()} on {name}"
     try:
         write_outputs(model, history, title, paths)
-    except Exception as error:  # noqa: BLE001 - any failure to write: keep the trained model
-        raise _save_to_fallback(model, history, title, error) from error
+    except BaseException as error:  # noqa: BLE001 - any failure to write, Ctrl-C too: keep the model
+        fallback = _save_to_fallback(model, history, title, error)
+        if isinstance(error, Exception):
+            raise fallback from error
+        if isinstance(error, KeyboardInterrupt):  # still exit 130, saying where the model went
+            raise KeyboardInterrupt(str(fallback)) from error
+        raise
     print("Wrote " + ", ".join(paths.values()))
+    loss, accuracy = model.evaluate(x_test, y_test, batch_size=BATCH_SIZE, verbose=0)
+    print(f"Test loss: {loss:.4f} - test accuracy: {accuracy:.4f}")
     return 0
 
 
@@ -303,7 +358,8 @@ def cmd_evaluate(args):
     if classes and classes[0] is not None and classes[0] > 1 and int(y_test.max()) >= classes[0]:
         raise CLIError(f"model '{args.model}' has {classes[0]} outputs, but the {name} test set has "
                        f"labels up to {int(y_test.max())}")
-    results = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
+    check_batch_size(model, min(len(x_test), BATCH_SIZE), tuple(x_test.shape[1:]), args.model)
+    results = model.evaluate(x_test, y_test, batch_size=BATCH_SIZE, verbose=0, return_dict=True)
     print(f"{name} test set: " + " - ".join(f"{k}: {v:.4f}" for k, v in results.items()))
     return 0
 
@@ -330,6 +386,7 @@ def cmd_predict(args):
                        "built for images of one fixed size (height, width[, channels])")
     check_limit("max_input_elements", len(args.images) * int(np.prod(shape)),
                 f"the input batch for {len(args.images)} image(s) of shape {shape}", args.model)
+    check_batch_size(model, min(len(args.images), BATCH_SIZE), shape, args.model)
     if len(shape) == 1:  # a flat vector (an MLP without Flatten): a square grayscale image
         side = math.isqrt(shape[0])
         if side * side != shape[0]:
@@ -342,18 +399,19 @@ def cmd_predict(args):
     if channels not in (1, 3):
         raise CLIError(f"model '{args.model}' expects {channels} channels (input shape {shape}); "
                        "predict reads grayscale (1) or RGB (3) images")
+    mnist_like = channels == 1 and height <= MNIST_LIKE and width <= MNIST_LIKE
     images = []
     for path in args.images:
         image = _read_image(path, height, width, channels)
         invert = args.invert
-        if invert is None and channels == 1 and float(image.mean()) > 0.5:
+        if invert is None and mnist_like and float(image.mean()) > 0.5:
             invert = True
             print(f"shenjing predict: '{path}' is light (mean {float(image.mean()):.2f} > 0.5), so it "
                   f"was inverted: {INPUT_CONTRACT}, here shape {shape} (--no-invert turns this off)",
                   file=sys.stderr)
         images.append(1.0 - image if invert else image)
     batch = np.stack(images).reshape((len(images),) + shape)
-    probabilities = model.predict(batch, verbose=0)
+    probabilities = model.predict(batch, batch_size=BATCH_SIZE, verbose=0)
     for path, p in zip(args.images, probabilities):
         k = int(np.argmax(p))
         print(f"{path}: class {k} (probability {float(p[k]):.3f})")
@@ -423,15 +481,16 @@ def parser():
     e.add_argument("--download", action="store_true")
     e.set_defaults(run=cmd_evaluate)
     r = sub.add_parser("predict", help="classify PNG/JPEG images with a saved model",
-                       description=f"Classify images: {INPUT_CONTRACT}. For a grayscale model, an "
-                       "image that is light on average (a dark digit on white paper) is inverted "
-                       "first, saying so on stderr.")
+                       description=f"Classify images: {INPUT_CONTRACT}. For an MNIST-like model "
+                       f"(1 channel, at most {MNIST_LIKE}x{MNIST_LIKE} pixels), an image that is "
+                       "light on average (a dark digit on white paper) is inverted first, saying "
+                       "so on stderr; other models get the images as they are.")
     r.add_argument("model")
     r.add_argument("images", nargs="+")
     r.add_argument("--invert", dest="invert", action="store_const", const=True, default=None,
                    help="invert every image (dark digit on light paper)")
     r.add_argument("--no-invert", dest="invert", action="store_const", const=False,
-                   help="never invert (default: invert light images for grayscale models)")
+                   help="never invert (default: invert light images for MNIST-like models)")
     r.set_defaults(run=cmd_predict)
     s = sub.add_parser("summary", help="print a saved model's layers and parameter counts")
     s.add_argument("model")
@@ -446,8 +505,8 @@ def main(argv=None):
     debug = args.debug or os.environ.get("SHENJING_DEBUG", "").strip() not in ("", "0")
     try:
         return args.run(args)
-    except KeyboardInterrupt as error:
-        caught, message, code = error, "interrupted", 130
+    except KeyboardInterrupt as error:  # its message, if any, says where the results went
+        caught, message, code = error, str(error) or "interrupted", 130
     except Exception as error:  # noqa: BLE001 - every error is one line (the traceback on request)
         caught, message, code = error, _one_line(error), 1
         if not isinstance(error, (CLIError, ValueError, OSError, ImportError)) and not debug:
