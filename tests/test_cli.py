@@ -76,3 +76,17 @@ def test_no_dataset_named_falls_back_to_the_offline_sample_with_a_message(tmp_pa
     assert "Falling back to mnist_sample" in said[0]
     assert x_train.shape[1:] == (28, 28, 1) and x_train.dtype == np.float32 and x_train.max() <= 1.0
     assert len(x_train) + len(x_test) == 5000 and set(np.unique(y_train)) == set(range(10))
+
+
+def test_python_dash_m_runs_the_command():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run([sys.executable, "-m", "shenjing.cli", "--version"], capture_output=True,
+                          text=True, timeout=60, env=env)
+    assert done.returncode == 0 and done.stdout.startswith("shenjing "), done.stderr[-2000:]
+    done = subprocess.run([sys.executable, "-m", "shenjing.cli", "summary", "missing.keras"],
+                          capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 1 and done.stderr.strip().splitlines()[-1].startswith("shenjing summary: ")

@@ -121,8 +121,20 @@ _HUGE = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
 from shenjing import cli
-sys.exit(cli.main(["predict", sys.argv[1], sys.argv[2]]))
+sys.exit(cli.main(sys.argv[1:]))
 """
+
+
+def _run_capped(*argv):
+    """``shenjing *argv`` in a child process capped at 3 GiB: a regression fails, not the machine."""
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+           "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run([sys.executable, "-c", _HUGE, *map(str, argv)], capture_output=True,
+                          text=True, timeout=120, env=env)
+    err = [line for line in done.stderr.strip().splitlines() if "compiling the fast loops" not in line]
+    assert done.returncode == 1 and len(err) == 1, done.stderr[-2000:]
+    assert err[0].startswith(f"shenjing {argv[0]}: ") and "Traceback" not in done.stderr
+    return err[0]
 
 
 def test_a_small_model_declaring_a_huge_input_is_refused_before_allocating(tmp_path):
@@ -130,12 +142,100 @@ def test_a_small_model_declaring_a_huge_input_is_refused_before_allocating(tmp_p
     keras.Sequential([keras.layers.Input((20000, 20000, 1)), keras.layers.Conv2D(1, 3),
                       keras.layers.GlobalMaxPooling2D(), keras.layers.Dense(10)]).save(path)
     assert os.path.getsize(path) < 64 * 1024
+    line = _run_capped("predict", path, _digit(tmp_path / "d.png", 255, 0))
+    assert "more than the limit" in line and "1 image(s) of shape (20000, 20000, 1) is 400000000" in line
+
+
+# A tiny model whose input passes the limit but whose layers' outputs do not (8192x8192x64 floats
+# is 16 GiB), or whose small input is blown up by a layer: refused before predict allocates.
+_BLOW_UPS = {
+    "conv_on_8192": lambda: [keras.layers.Input((8192, 8192, 1)), keras.layers.Conv2D(64, 3),
+                             keras.layers.GlobalMaxPooling2D(), keras.layers.Dense(10)],
+    "repeat_vector": lambda: [keras.layers.Input((4,)), keras.layers.RepeatVector(10 ** 12),
+                              keras.layers.GlobalMaxPooling1D(), keras.layers.Dense(10)],
+    "upsampling": lambda: [keras.layers.Input((8, 8, 1)), keras.layers.UpSampling2D(10 ** 5),
+                           keras.layers.GlobalMaxPooling2D(), keras.layers.Dense(10)],
+}
+_TOTALS = {"conv_on_8192": 8192 ** 2 + 64 * 8190 ** 2 + 64 + 10,
+           "repeat_vector": 4 + 4 * 10 ** 12 + 4 + 10,
+           "upsampling": 64 + 64 * 10 ** 10 + 1 + 10}
+
+
+@pytest.mark.parametrize("kind", sorted(_BLOW_UPS))
+def test_a_small_model_with_huge_layer_outputs_is_refused_before_predicting(kind, tmp_path):
+    path = tmp_path / f"{kind}.keras"
+    keras.Sequential(_BLOW_UPS[kind]()).save(path)
+    assert os.path.getsize(path) < 64 * 1024
+    line = _run_capped("predict", path, _digit(tmp_path / "d.png", 255, 0))
+    assert f"'{path}': the numbers in one batch's inputs and layer outputs (1 sample(s)" in line
+    assert f"is {_TOTALS[kind]}, more than the limit of {1 << 28}" in line
+    assert "SHENJING_MAX_INPUT_ELEMENTS" in line
+
+
+def test_the_layer_outputs_of_a_functional_model_and_a_nested_one_are_counted(tmp_path, capsys):
+    inputs = keras.Input((8, 8, 1))
+    x = keras.layers.Conv2D(2, 3)(inputs)  # (6, 6, 2): 72
+    inner = keras.Sequential([keras.layers.Input((6, 6, 2)), keras.layers.Flatten(),
+                              keras.layers.Dense(3)])  # its input 72, then 72 and 3
+    outputs = keras.layers.Dense(10, activation="softmax")(inner(x))
+    path = tmp_path / "functional.keras"
+    keras.Model(inputs, outputs).save(path)
+    per_sample = 64 + 72 + 3 + 10 + (72 + 72 + 3)
+    model = cli._load(str(path))
+    assert cli.activation_elements(model) == per_sample
     image = _digit(tmp_path / "d.png", 255, 0)
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-           "PYTHONPATH": os.pathsep.join(sys.path)}
-    done = subprocess.run([sys.executable, "-c", _HUGE, str(path), image], capture_output=True,
-                          text=True, timeout=120, env=env)
-    err = done.stderr.strip().splitlines()
-    assert done.returncode == 1 and len(err) == 1, done.stderr[-2000:]
-    assert err[0].startswith("shenjing predict: ") and "more than the limit" in err[0]
-    assert "1 image(s) of shape (20000, 20000, 1) is 400000000" in err[0]
+    with override_limits(max_input_elements=2 * per_sample - 1):
+        assert cli.main(["predict", str(path), image, image]) == 1
+    line, out = _one_line(capsys)
+    assert f"inputs and layer outputs (2 sample(s), input shape (8, 8, 1)) is {2 * per_sample}" in line
+    assert out == ""
+    with override_limits(max_input_elements=2 * per_sample):
+        assert cli.main(["predict", str(path), image, image]) == 0
+
+
+def test_evaluate_checks_the_layer_outputs_too(tmp_path, monkeypatch, capsys):
+    def tiny_data(name=None, download=False, say=print):
+        x = np.zeros((40, 8, 8, 1), np.float32)
+        return (x, np.zeros(40, np.int64)), (x, np.arange(40) % 10), "tiny"
+
+    monkeypatch.setattr(cli, "load_dataset", tiny_data)
+    path = tmp_path / "upsampling.keras"
+    keras.Sequential(_BLOW_UPS["upsampling"]()).save(path)
+    assert cli.main(["evaluate", str(path)]) == 1
+    line, _ = _one_line(capsys, "evaluate")
+    # evaluate runs batches of 32: one batch holds 32 samples' inputs and layer outputs
+    assert f"(32 sample(s), input shape (8, 8, 1)) is {32 * _TOTALS['upsampling']}" in line
+    path = tmp_path / "small.keras"
+    small = keras.Sequential([keras.layers.Input((8, 8, 1)), keras.layers.Flatten(),
+                              keras.layers.Dense(10, activation="softmax")])
+    small.compile(loss="sparse_categorical_crossentropy")
+    small.save(path)
+    with override_limits(max_input_elements=32 * (64 + 64 + 10) - 1):
+        assert cli.main(["evaluate", str(path)]) == 1
+    assert "is 4416, more than the limit of 4415" in _one_line(capsys, "evaluate")[0]
+    model = cli._load(str(path))
+    del model._output_shapes  # layer shapes unknown: the inputs alone are checked
+    monkeypatch.setattr(cli, "_load", lambda p: model)
+    with override_limits(max_input_elements=32 * 64 - 1):
+        assert cli.main(["evaluate", str(path)]) == 1
+    assert "one batch's inputs (32 sample(s), input shape (8, 8, 1)) is 2048" in \
+        _one_line(capsys, "evaluate")[0]
+    with override_limits(max_input_elements=32 * 64):
+        assert cli.main(["evaluate", str(path)]) == 0
+    assert "tiny test set: loss:" in capsys.readouterr().out
+
+
+def test_only_mnist_like_models_invert_light_images(tmp_path, capsys):
+    """Auto-inversion is for 1-channel models of at most 64x64 pixels; a larger grayscale model
+    (an X-ray, a scan) gets its images as they are."""
+    paper = _digit(tmp_path / "paper.png", ink=20, paper=240)
+    for side, inverted in ((64, True), (65, False)):
+        path = tmp_path / f"gray{side}.keras"
+        keras.Sequential([keras.layers.Input((side, side, 1)), keras.layers.GlobalAveragePooling2D(),
+                          keras.layers.Dense(2, activation="softmax")]).save(path)
+        assert cli.main(["predict", str(path), paper]) == 0
+        captured = capsys.readouterr()
+        assert ("inverted" in captured.err) is inverted, (side, captured.err)
+    with pytest.raises(SystemExit):
+        cli.main(["predict", "--help"])
+    assert "(1 channel, at most 64x64 pixels)" in " ".join(capsys.readouterr().out.split())

@@ -214,3 +214,42 @@ def test_a_named_mnist_never_trains_on_another_dataset(tmp_path, monkeypatch, ca
     monkeypatch.setattr("shenjing.datasets.fashion_mnist.DEBIAN_DIR", str(tmp_path / "none"))
     with pytest.raises(cli.CLIError, match="fashion_mnist is not in the cache.*--download"):
         cli.load_dataset("fashion_mnist", download=False)
+
+
+def _interrupt(*args, **kwargs):
+    raise KeyboardInterrupt
+
+
+def test_ctrl_c_in_the_final_evaluate_keeps_the_written_model(tiny, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "run"
+    real = cli.train_model
+
+    def train_then_break_evaluate(model, *args, **kwargs):
+        history = real(model, *args, **kwargs)
+        monkeypatch.setattr(model, "evaluate", _interrupt)
+        return history
+
+    monkeypatch.setattr(cli, "train_model", train_then_break_evaluate)
+    assert _train(out) == 130
+    assert _one_error_line(capsys) == "shenjing train: interrupted"
+    assert sorted(os.listdir(out)) == ["history.csv", "history.png", "model.keras"]
+    from shenjing.saving import load_model
+    assert load_model(str(out / "model.keras")).count_params() > 0
+
+
+def test_ctrl_c_while_writing_still_saves_the_model_to_a_fallback(tiny, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "run"
+    _fallback_here(monkeypatch, tmp_path)
+    real = cli.write_outputs
+
+    def interrupted_in_out(model, history, title, paths):
+        if os.path.dirname(paths["model"]) == str(out):
+            raise KeyboardInterrupt
+        return real(model, history, title, paths)
+
+    monkeypatch.setattr(cli, "write_outputs", interrupted_in_out)
+    assert _train(out) == 130
+    line = _one_error_line(capsys)
+    assert line.startswith("shenjing train: interrupted while writing the results into --out; ")
+    _saved_to(line)
+    assert os.listdir(out) == []

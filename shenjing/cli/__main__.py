@@ -1,0 +1,7 @@
+"""``python -m shenjing.cli``: the ``shenjing`` command."""
+
+import sys
+
+from . import main
+
+sys.exit(main())
