@@ -47,7 +47,7 @@ LIMITS = {row.name: row for row in (
     Limit("max_download_margin", 1 << 20,
           "bytes a download may run past the size its loader expects"),
     Limit("max_input_elements", 1 << 28,
-          "numbers in one input batch that the CLI builds from a model's declared input shape"),
+          "numbers one batch of `shenjing predict`/`evaluate` holds (inputs and layer outputs), from the model's declared shapes"),
 )}
 
 _OVERRIDES = contextvars.ContextVar("shenjing_limit_overrides", default={})
