@@ -159,7 +159,9 @@ def test_rms_normalization(trial):
     rng = np.random.default_rng(trial)
     axis = int(rng.choice([-1, 2])) if rng.random() < 0.6 else [1, 2]
     eps = float(rng.choice([1e-6, 1e-3]))
-    ours, theirs = L.RMSNormalization(axis, eps), keras.layers.RMSNormalization(axis, eps)
+    # Named: auto-names count the layers each library made before (test order, xdist workers).
+    ours = L.RMSNormalization(axis, eps, name="rms_norm")
+    theirs = keras.layers.RMSNormalization(axis, eps, name="rms_norm")
     x = rand(rng, 2, 3, 4)
     theirs(x)
     theirs.scale.assign(rng.standard_normal(theirs.scale.shape).astype(np.float32))
