@@ -144,17 +144,21 @@ class Sequential(Model):
             raise
         self.output_names = [layer.name]
 
-    def input_by_name(self, inputs):
-        """``inputs[name]`` when ``inputs`` is a dict holding the input layer's name (Keras 3's
-        functional models take ``{input name: array}``); else ``inputs``."""
+    def _standardize_inputs(self, inputs):
+        """The one input array, as Keras 3's functional models take it: ``inputs[name]`` when
+        ``inputs`` is a dict holding the input layer's name, ``inputs[0]`` for a list or tuple
+        of one array; else ``inputs`` as given."""
         if isinstance(inputs, dict) and self._input_layer is not None:
             name = self._input_layer.name
             if name in inputs:
                 return inputs[name]
+        if isinstance(inputs, (list, tuple)) and len(inputs) == 1 and not isinstance(
+                inputs[0], (int, float, list, tuple)):
+            return inputs[0]
         return inputs
 
     def call(self, inputs, training=None):
-        x = self.input_by_name(inputs)
+        x = self._standardize_inputs(inputs)
         for layer in self._stack:
             x = layer(x, training=training)
         return x

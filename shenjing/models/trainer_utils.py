@@ -151,7 +151,7 @@ def _check_input_structure(model, x, where):
     shape = known()
     if shape is None:
         return
-    x = model.input_by_name(x) if hasattr(model, "input_by_name") else x
+    x = model._standardize_inputs(x) if hasattr(model, "_standardize_inputs") else x
     if not isinstance(x, (dict, list, tuple)):
         return
     leaves = flatten(x)

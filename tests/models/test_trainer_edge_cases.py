@@ -455,3 +455,13 @@ def test_a_sequential_model_takes_a_dict_keyed_by_its_input_name_as_keras():
     raises(r"takes one input array of shape \(None, 4\) \(or a dict \{'pixels': array\}\)\. "
            r"Received: x=a dict with keys \['other'\]",
            lambda: m.fit({"other": X}, y, verbose=0))
+
+
+def test_a_sequential_model_takes_a_list_of_one_array_as_keras():
+    # It used to stack the list into one more axis: predictions of shape (1, n, 3).
+    m = Sequential([layers.Input((4,)), layers.Dense(3)])
+    m.compile("sgd", "mse")
+    y = np.ones((10, 3), "float32")
+    assert m.predict([X], verbose=0).shape == (10, 3)
+    np.testing.assert_allclose(m((X,)).numpy(), m(X).numpy())
+    assert np.isfinite(m.fit([X], y, verbose=0).history["loss"][0])
