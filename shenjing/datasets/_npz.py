@@ -18,23 +18,20 @@ archive of deflated zeros becomes 500 MB. Here, for each expected member:
 No pickled object is ever loaded: the dtype must be the expected plain one.
 """
 
-import collections
 import os
-import struct
 import zipfile
 import zlib
 
 import numpy as np
 
 from ..safety import FormatError, charge, load_budget
+from ..safety.zips import ZIP_ERRORS, refuse_duplicate_members
 from ._cache import DatasetFormatError
 from ._checks import check_declared
 from ._files import open_regular, read_exactly
 
 DEFLATE_MAX_RATIO = 1032  # deflate cannot expand more than this (RFC 1951: 258 bytes per 2 bits, roughly)
 _ENTRY_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError)  # a damaged entry, a bad CRC
-_ZIP_ERRORS = _ENTRY_ERRORS + (zipfile.LargeZipFile, ValueError, NotImplementedError, RuntimeError,
-                               struct.error, OverflowError)
 
 
 def _member(archive, key, path):
@@ -99,9 +96,7 @@ def read_npz(path, layouts):
             try:
                 with zipfile.ZipFile(raw_file) as archive:
                     names = [info.filename for info in archive.infolist()]
-                    repeated = sorted(name for name, count in collections.Counter(names).items() if count > 1)
-                    if repeated:
-                        raise DatasetFormatError(path, f"the archive holds duplicate entries {repeated}")
+                    refuse_duplicate_members(archive, path, DatasetFormatError)
                     members = {key: _member(archive, key, path) for key in layouts}
                     missing = [key for key, info in members.items() if info is None]
                     if missing:
@@ -110,5 +105,5 @@ def read_npz(path, layouts):
                     return {key: _read_member(archive, members[key], key, layouts[key], path) for key in layouts}
             except FormatError:  # ours, or the budget's ResourceLimitError
                 raise
-            except _ZIP_ERRORS as e:  # not a zip, a corrupted entry or header, a bad CRC
+            except ZIP_ERRORS as e:  # not a zip, a corrupted entry or header, a bad CRC
                 raise DatasetFormatError(path, f"not a readable .npz file ({type(e).__name__}: {e})") from None

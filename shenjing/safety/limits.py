@@ -85,6 +85,21 @@ def override_limits(**values):
         _OVERRIDES.reset(token)
 
 
+RATIO_FLOOR_BYTES = 1 << 20  # below this, any compression ratio is accepted
+
+
+def check_expansion(declared, stored, what, path=None):
+    """Raise ``ResourceLimitError`` when ``what`` declares more than ``max_expansion`` times the
+    bytes it ``stored`` (above ``RATIO_FLOOR_BYTES``): a compression, fill-value or shape bomb."""
+    expansion = get_limit("max_expansion")
+    if declared > RATIO_FLOOR_BYTES and declared > expansion * stored:
+        row = LIMITS["max_expansion"]
+        raise ResourceLimitError(
+            path, f"{what} declares {declared} bytes but stores only {stored}: more than "
+                  f"{row.name}={expansion} times (a compression, fill-value or shape bomb?); set "
+                  f"${row.env} to raise it if you trust this file")
+
+
 def check_limit(name, value, what, path=None):
     """Raise ``ResourceLimitError`` when ``value`` exceeds the limit ``name``."""
     limit = get_limit(name)

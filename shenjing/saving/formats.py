@@ -12,23 +12,20 @@ materialized is charged to the load's budget first.
 Zip entries: a name given twice (or twice but for case) is refused, since readers
 disagree on which one counts; an entry's declared size is charged before it is
 decompressed (twice: the read's peak), may be at most ``max_expansion`` times its
-compressed size (above ``RATIO_FLOOR_BYTES``), and is read with a bounded read.
+compressed size (above ``safety.limits.RATIO_FLOOR_BYTES``), and is read with a bounded read.
 """
 
 import contextlib
 import io
 import zipfile
-import zlib
 
-from ..safety import (FormatError, ResourceLimitError, charge, check_regular_file, get_limit,
-                      load_budget)
-from ..safety.limits import LIMITS, check_limit
-from .h5_store import RATIO_FLOOR_BYTES, open_h5, write_h5
+from ..safety import FormatError, charge, check_regular_file, load_budget
+from ..safety.limits import check_expansion, check_limit
+from ..safety.zips import ZIP_ERRORS, refuse_duplicate_members
+from .h5_store import open_h5, write_h5
 from .safetensors_store import open_safetensors, write_safetensors
 
 WEIGHTS_FILENAME = "model.weights.h5"
-_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, OSError,
-               RuntimeError, ValueError, NotImplementedError, OverflowError, KeyError)
 
 
 def open_zip(filepath):
@@ -39,27 +36,15 @@ def open_zip(filepath):
         archive = zipfile.ZipFile(filepath, "r")
     except FormatError:
         raise
-    except _ZIP_ERRORS as error:
+    except ZIP_ERRORS as error:
         raise FormatError(filepath, f"not a valid .keras file: it is not a zip archive, or it "
                                     f"is truncated or corrupted ({error})") from None
     try:
-        _refuse_duplicates(archive, filepath)
+        refuse_duplicate_members(archive, filepath)
     except BaseException:
         archive.close()
         raise
     return archive
-
-
-def _refuse_duplicates(archive, filepath):
-    seen = {}
-    for name in archive.namelist():
-        folded = name.casefold()
-        if folded in seen:
-            same = ("the same name" if seen[folded] == name
-                    else f"the name of '{seen[folded]}' but for case")
-            raise FormatError(filepath, f"the zip has two entries '{name}' ({same}); readers "
-                                        "disagree on which one counts, so this file is refused")
-        seen[folded] = name
 
 
 def read_entry(archive, filepath, name, limit=None):
@@ -74,19 +59,13 @@ def read_entry(archive, filepath, name, limit=None):
     declared, compressed = info.file_size, info.compress_size
     if limit is not None:
         check_limit(limit, declared, f"the size in bytes of '{name}'", filepath)
-    expansion = get_limit("max_expansion")
-    if declared > RATIO_FLOOR_BYTES and declared > expansion * compressed:
-        row = LIMITS["max_expansion"]
-        raise ResourceLimitError(
-            filepath, f"'{name}' declares {declared} bytes but stores only {compressed}: more "
-                      f"than {row.name}={expansion} times (a decompression bomb?); set "
-                      f"${row.env} to raise it if you trust this file")
+    check_expansion(declared, compressed, f"zip entry '{name}'", filepath)
     # zipfile's bounded read grows its result by concatenation: twice the entry at its peak
     charge(2 * declared, f"zip entry '{name}' ({declared} bytes, read)")
     try:
         with archive.open(info, "r") as f:
             data = f.read(declared + 1)
-    except _ZIP_ERRORS as error:
+    except ZIP_ERRORS as error:
         raise FormatError(filepath, f"cannot read '{name}' (truncated or corrupted archive): "
                                     f"{type(error).__name__}: {error}") from None
     if len(data) != declared:

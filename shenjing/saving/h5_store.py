@@ -9,7 +9,7 @@ holding datasets ``"0"``, ``"1"``, ... Reading is lazy and bounded:
   back up the tree, a cycle, is refused), and at most ``max_h5_objects`` are walked;
 - a dataset is read only when a layer asks for it (``groups[path][key]``), after its
   declared bytes (shape x itemsize, plus one chunk when compressed) were checked against
-  what the file stores (at most ``max_expansion`` times, above ``RATIO_FLOOR_BYTES``)
+  what the file stores (at most ``max_expansion`` times, above ``safety.limits.RATIO_FLOOR_BYTES``)
   and charged to the load's budget (as is ``WALK_BYTES_PER_OBJECT`` per object walked).
 
 Every h5py failure while walking or reading (a corrupted file raises RuntimeError,
@@ -22,13 +22,12 @@ import math
 
 import numpy as np
 
-from ..safety import FormatError, ResourceLimitError, charge, check_regular_file, get_limit
-from ..safety.limits import LIMITS, check_limit
+from ..safety import FormatError, charge, check_regular_file
+from ..safety.limits import check_expansion, check_limit
 from .lazy_weights import LazyWeights
 
 # Below this many bytes a dataset may be unallocated or compress well (biases and optimizer
 # slots start at zero); above it, it must store at least 1/max_expansion of what it declares.
-RATIO_FLOOR_BYTES = 1 << 20
 # What the walk keeps per object (its path, shape and dtype), charged as it goes.
 WALK_BYTES_PER_OBJECT = 1024
 # What h5py raises on a damaged file (besides our own FormatError, a ValueError).
@@ -87,13 +86,8 @@ class H5Weights(LazyWeights):
             stored = dataset.id.get_storage_size()
         except H5_ERRORS as error:
             raise _fail(label, f"cannot open dataset '{path}'", error) from None
-        if needed > RATIO_FLOOR_BYTES and needed > get_limit("max_expansion") * stored:
-            row = LIMITS["max_expansion"]
-            raise ResourceLimitError(
-                label, f"dataset '{path}' (shape {entry.shape}, {entry.dtype}) declares "
-                       f"{needed} bytes but stores only {stored}: more than {row.name}="
-                       f"{get_limit('max_expansion')} times (a compression or fill-value bomb?); "
-                       f"set ${row.env} to raise it if you trust this file")
+        check_expansion(needed, stored, f"dataset '{path}' (shape {entry.shape}, {entry.dtype})",
+                        label)
         charge(needed, f"dataset '{path}' (shape {entry.shape}, {entry.dtype})")
         try:
             array = np.asarray(dataset[()])

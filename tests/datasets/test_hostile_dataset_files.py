@@ -112,7 +112,7 @@ def test_duplicate_entries_are_refused(tmp_path):
     evil = bombs.npy(np.zeros((6, 28, 28), np.uint8))
     entries = [bombs.stored(f"{key}.npy", data) for key, data in good.items()] + [bombs.stored("x_train.npy", evil)]
     path = write(tmp_path / "mnist.npz", bombs.zip_archive(entries))
-    with pytest.raises(DatasetFormatError, match=r"duplicate entries \['x_train.npy'\]"):
+    with pytest.raises(DatasetFormatError, match=r"two entries 'x_train.npy' \(the same name\)"):
         mnist.load_data(path=str(path))
 
 
