@@ -34,6 +34,7 @@ import traceback
 
 import numpy as np
 
+from ..safety.files import open_regular
 from .batch_limits import BATCH_SIZE, activation_elements, check_batch_size
 from .data import DATASETS, build_model, load_dataset, model_input_shape
 from .errors import MAX_MESSAGE, CLIError, one_line
@@ -129,10 +130,10 @@ def _read_image(path, height, width, channels):
     from PIL import Image
 
     try:
-        with Image.open(path) as image:
+        with open_regular(path, "an image file") as f, Image.open(f) as image:  # a FIFO: no hang
             image = image.convert("L" if channels == 1 else "RGB").resize((width, height))
             return np.asarray(image, dtype=np.float32).reshape(height, width, channels) / 255.0
-    except (OSError, ValueError, Image.DecompressionBombError) as error:
+    except (OSError, ValueError, Image.DecompressionBombError) as error:  # FormatError too
         raise CLIError(f"cannot read image '{path}': {one_line(error)}") from None
 
 
