@@ -118,6 +118,7 @@ def _transfer(response, url, out, digest, size, deadline):
                 f"max_download_margin); stopped reading and deleted the partial file")
         digest.update(chunk)
         out.write(chunk)
+        out.flush()  # each chunk reaches the file at once: its mtime shows the download is alive
 
 
 def download(url, destination, sha256, size, timeout=None):
@@ -166,7 +167,11 @@ def download(url, destination, sha256, size, timeout=None):
             raise DownloadError(
                 f"{url}: SHA-256 mismatch, expected {sha256}, got {actual}; the download was discarded"
             )
-        os.replace(partial, destination)
+        try:
+            os.replace(partial, destination)
+        except FileNotFoundError:  # removed meanwhile by someone else: not "offline"
+            raise DownloadError(f"{url}: the partial download {partial} was removed before it "
+                                "was complete; try again") from None
     except BaseException:
         if os.path.exists(partial):
             os.remove(partial)
