@@ -12,6 +12,7 @@ import pytest
 
 import shenjing as sj
 from shenjing import ops
+from op_harness import harness_tests
 
 _R = np.random.default_rng(1234)
 CASES = []
@@ -297,46 +298,5 @@ case("global_max_pool", "1d-keepdims", lambda x: ops.global_max_pool(x, keepdims
 
 
 # -- the tests ------------------------------------------------------------------------
-@pytest.mark.parametrize("fn, inputs, tolerance", CASES)
-def test_gradcheck(fn, inputs, tolerance):
-    assert sj.gradcheck(fn, inputs, **tolerance)
-
-
-@pytest.mark.parametrize("fn, inputs, tolerance", CASES)
-def test_float32_gradients_keep_dtype_and_match_float64(fn, inputs, tolerance):
-    """The same graph in float32: every output and gradient stays float32 and agrees with float64."""
-    grads = {}
-    for dtype in (np.float64, np.float32):
-        tensors = [sj.Tensor(np.asarray(a, dtype=dtype), requires_grad=True)
-                   if np.asarray(a).dtype.kind == "f" else sj.Tensor(np.asarray(a)) for a in inputs]
-        out = fn(*tensors)
-        if dtype is np.float32:
-            assert out.dtype == np.float32, f"output dtype {out.dtype} for float32 inputs"
-        weights = np.random.default_rng(0).standard_normal(out.shape)
-        (out * weights).sum().backward()
-        grads[dtype] = [t.grad for t in tensors if t.requires_grad]
-        for t in tensors:
-            if t.requires_grad:
-                assert t.grad is not None and t.grad.dtype == dtype and t.grad.shape == t.shape
-    for g32, g64 in zip(grads[np.float32], grads[np.float64]):
-        np.testing.assert_allclose(g32, g64, rtol=2e-3, atol=2e-3 * max(1.0, np.abs(g64).max()))
-
-
-@pytest.mark.parametrize("fn, inputs, tolerance", CASES)
-def test_ops_change_neither_inputs_nor_gradients_nor_saved_values(fn, inputs, tolerance):
-    """Forward leaves its inputs alone; backward leaves the incoming gradient and what forward
-    saved alone, so a retained graph gives the same gradients twice."""
-    tensors = [sj.Tensor(np.array(a, dtype=np.float64), requires_grad=True)
-               if np.asarray(a).dtype.kind == "f" else sj.Tensor(np.array(a)) for a in inputs]
-    before = [t.data.copy() for t in tensors]
-    out = fn(*tensors)
-    g = np.random.default_rng(1).standard_normal(out.shape)
-    g_before = g.copy()
-    out.backward(g, retain_graph=True)
-    first = [None if t.grad is None else t.grad.copy() for t in tensors]
-    out.backward(g)
-    np.testing.assert_array_equal(g, g_before)
-    for t, old, grad in zip(tensors, before, first):
-        np.testing.assert_array_equal(t.data, old)
-        if grad is not None:
-            np.testing.assert_allclose(t.grad, 2 * grad, rtol=1e-12, atol=1e-12)
+(test_gradcheck, test_float32_gradients_keep_dtype_and_match_float64,
+ test_ops_change_neither_inputs_nor_gradients_nor_saved_values) = harness_tests(CASES)

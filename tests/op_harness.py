@@ -1,4 +1,4 @@
-"""The three checks every op gradient harness in tests/ops runs on its CASES, written once.
+"""The three checks every op gradient harness (tests/autograd, tests/ops) runs on its CASES, written once.
 
 ``test_gradcheck, test_float32_..., test_ops_change_... = harness_tests(CASES)`` in a
 harness module gives it the parametrized tests of tests/autograd/test_autograd_op_gradients.py:
