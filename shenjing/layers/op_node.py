@@ -24,6 +24,7 @@ import numpy as np  # dtypes and errstate only: arrays go through backend.xp
 from .. import backend
 from ..autograd import Tensor, no_grad
 from ..ops import dispatch
+from ..safety import FormatError
 from .keras_tensor import KerasTensor, Node, flatten, map_structure
 from .layer import Layer
 from .layer_utils import to_snake_case, unique_name
@@ -141,6 +142,8 @@ class OpNode(Layer):
         for size in _PROBE_SIZES:
             try:
                 results.append(self._run_on_probes(args, kwargs, size))
+            except FormatError:  # a probe over the load's budget: already says where and why
+                raise
             except Exception as error:
                 raise type(error)(f"Could not infer the output of keras.ops.{self.op.__name__} "
                                   f"(node '{self.name}') on symbolic inputs: {error}") from error

@@ -12,9 +12,7 @@ users already catch a bad file.
 class FormatError(ValueError):
     """A malformed, truncated or hostile file: ``'<path>': <reason>``."""
 
-    def __init__(self, path, reason=None):
-        if reason is None:   # FormatError(message): code that re-raises type(error)(message)
-            path, reason = None, path
+    def __init__(self, path, reason):
         self.path = None if path is None else str(path)
         self.reason = str(reason)
         super().__init__(self.reason if self.path is None else f"'{self.path}': {self.reason}")
