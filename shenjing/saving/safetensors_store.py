@@ -47,23 +47,22 @@ def _is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def check_header(path):
-    """Validate the header of the safetensors file at ``path``; returns ``(header, data
-    start)`` with ``header`` the tensors' entries (``__metadata__`` left out)."""
-    with open_regular(path, "a .safetensors file") as f:
-        size = os.fstat(f.fileno()).st_size
-        head = f.read(8)
-        if len(head) < 8:
-            raise FormatError(path, f"not a safetensors file: it is {size} bytes long "
-                                    "(truncated?)")
-        length = int.from_bytes(head, "little")
-        if length > MAX_HEADER_BYTES:
-            raise FormatError(path, f"oversized header: the safetensors header declares {length} "
-                                    f"bytes, more than the limit of {MAX_HEADER_BYTES}")
-        if 8 + length > size:
-            raise FormatError(path, f"the safetensors header declares {length} bytes but the "
-                                    f"file has only {size - 8} after its length (truncated?)")
-        raw = f.read(length)
+def check_header(f, path):
+    """Validate the header of the safetensors file open as ``f`` (``path`` names it); returns
+    ``(header, data start)`` with ``header`` the tensors' entries (``__metadata__`` left out)."""
+    size = os.fstat(f.fileno()).st_size
+    head = f.read(8)
+    if len(head) < 8:
+        raise FormatError(path, f"not a safetensors file: it is {size} bytes long "
+                                "(truncated?)")
+    length = int.from_bytes(head, "little")
+    if length > MAX_HEADER_BYTES:
+        raise FormatError(path, f"oversized header: the safetensors header declares {length} "
+                                f"bytes, more than the limit of {MAX_HEADER_BYTES}")
+    if 8 + length > size:
+        raise FormatError(path, f"the safetensors header declares {length} bytes but the "
+                                f"file has only {size - 8} after its length (truncated?)")
+    raw = f.read(length)
     if not raw.startswith(b"{"):
         raise FormatError(path, "the safetensors header is not a JSON object")
     header = parse_json(raw, path, "the safetensors header")
@@ -120,12 +119,17 @@ class SafetensorsWeights(LazyWeights):
     a tensor is read, charged and widened (BF16) when a layer asks for it."""
 
     def __init__(self, path):
-        header, self._data_start = check_header(path)
+        handle = open_regular(path, "a .safetensors file")  # opened once: the header and data
+        try:                                                 # come from the same file
+            header, self._data_start = check_header(handle, path)
+        except BaseException:
+            handle.close()
+            raise
         groups = {}
         for key, info in header.items():
             group, _, index = key.rpartition("/")
             groups.setdefault(group, {})[index] = (key, info)
-        super().__init__(open_regular(path, "a .safetensors file"), groups, path)
+        super().__init__(handle, groups, path)
 
     def _read(self, entry):
         key, info = entry
