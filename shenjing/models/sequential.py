@@ -13,6 +13,7 @@ being rebuilt from its input.
 
 from ..layers.keras_tensor import KerasTensor
 from ..layers.layer import Layer, unique_name
+from ..layers.masking_utils import attach_masks
 from ..layers import InputLayer, Input
 from ..registry import keras_export
 from ..safety import ResourceLimitError
@@ -157,8 +158,10 @@ class Sequential(Model):
             return inputs[0]
         return inputs
 
-    def call(self, inputs, training=None):
+    def call(self, inputs, training=None, mask=None):
         x = self._standardize_inputs(inputs)
+        if mask is not None:  # the first layer gets it as its input's mask (Keras 3)
+            (x,) = attach_masks([x], [mask])
         for layer in self._stack:
             x = layer(x, training=training)
         return x
