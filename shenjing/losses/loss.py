@@ -89,7 +89,13 @@ def apply_mask(weights, mask, dtype, reduction):
     if weights is None:
         return float_mask
     float_mask, weights = squeeze_or_expand_to_same_rank(float_mask, weights)
-    return weights * float_mask
+    try:
+        return weights * float_mask
+    except ValueError:
+        raise ValueError(
+            f"sample_weight of shape {tuple(weights.shape)} cannot weight the entries of a mask of "
+            f"shape {tuple(float_mask.shape)} (the mask of y_pred); give sample_weight the mask's "
+            f"shape or ({float_mask.shape[0]}, 1)") from None
 
 
 def reduce_weighted_values(values, sample_weight=None, mask=None,
