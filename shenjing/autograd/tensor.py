@@ -36,8 +36,8 @@ class Tensor:
 
     # ``_keras_logits``: set only on a softmax or sigmoid output (see ops.activation.logits_of);
     # left unset elsewhere, so read it with getattr(t, "_keras_logits", None).
-    # ``_keras_mask``: the mask a layer attached to its output (autograd.masking); ops do not
-    # copy it; unset means None: read it with get_keras_mask(t).
+    # ``_keras_mask``: the mask a layer attached to its output (autograd.masking); None on a new
+    # tensor (ops do not copy it); read it with get_keras_mask(t).
     __slots__ = ("data", "grad", "requires_grad", "_ctx", "name", "_keras_logits", "_keras_mask",
                  "__weakref__")
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
@@ -61,6 +61,7 @@ class Tensor:
         self.grad = None
         self._ctx = None
         self.name = name
+        self._keras_mask = None
         self.requires_grad_(requires_grad)
 
     # -- array facts -------------------------------------------------------
