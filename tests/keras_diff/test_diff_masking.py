@@ -116,3 +116,50 @@ def test_evaluate_with_a_masked_output_matches_keras():
     expected = theirs.evaluate(ids, y, batch_size=batch, verbose=0)
     got = ours.evaluate(ids, y, batch_size=batch, verbose=0)
     np.testing.assert_allclose(got, expected, rtol=1e-5)
+
+
+def _identity(x):
+    return x
+
+
+def _keep(inputs, mask):
+    return mask
+
+
+SUPPORTS = [  # (name, args, kwargs): the same constructor in both
+    ("Dense", (2,), {}), ("Activation", ("relu",), {}), ("ReLU", (), {}), ("LeakyReLU", (), {}),
+    ("ELU", (), {}), ("PReLU", (), {}), ("Softmax", (), {}), ("Dropout", (0.1,), {}),
+    ("SpatialDropout1D", (0.1,), {}), ("GaussianNoise", (0.1,), {}), ("GaussianDropout", (0.1,), {}),
+    ("AlphaDropout", (0.1,), {}), ("ActivityRegularization", (), {}), ("BatchNormalization", (), {}),
+    ("LayerNormalization", (), {}), ("GroupNormalization", (1,), {}), ("UnitNormalization", (), {}),
+    ("RMSNormalization", (), {}), ("Identity", (), {}), ("Masking", (), {}), ("Embedding", (3, 2), {}),
+    ("Embedding", (3, 2), {"mask_zero": True}), ("Add", (), {}), ("Concatenate", (), {}),
+    ("Multiply", (), {}), ("Dot", (1,), {}), ("GlobalAveragePooling1D", (), {}),
+    ("GlobalMaxPooling1D", (), {}), ("GlobalAveragePooling2D", (), {}), ("Flatten", (), {}),
+    ("Reshape", ((2,),), {}), ("RepeatVector", (2,), {}), ("Permute", ((1,),), {}),
+    ("Conv1D", (2, 1), {}), ("MaxPooling1D", (), {}), ("Cropping1D", (), {}),
+    ("ZeroPadding1D", (), {}), ("UpSampling1D", (), {}), ("Lambda", (_identity,), {}),
+    ("Lambda", (_identity,), {"mask": _keep}),
+]
+
+
+@pytest.mark.parametrize("name, args, kwargs", SUPPORTS, ids=[f"{s[0]}{i}" for i, s in enumerate(SUPPORTS)])
+def test_supports_masking_matches_keras(name, args, kwargs):
+    ours = getattr(L, name)(*args, **kwargs)
+    theirs = getattr(keras.layers, name)(*args, **kwargs)
+    assert ours.supports_masking == theirs.supports_masking
+
+
+@pytest.mark.parametrize("axis", [-1, 1])
+def test_merge_masks_match_keras(axis):
+    rng = np.random.default_rng(axis + 5)
+    xs = [rng.standard_normal((2, 3, 4)).astype("float32") for _ in range(2)]
+    masks = [rng.random((2, 3)) > 0.4, rng.random((2, 3)) > 0.4]
+    for name, kwargs in (("Concatenate", {"axis": axis}), ("Add", {}), ("Maximum", {})):
+        for given in (masks, [masks[0], None], [None, None]):
+            ours = getattr(L, name)(**kwargs).compute_mask([sj.Tensor(x) for x in xs], given)
+            theirs = getattr(keras.layers, name)(**kwargs).compute_mask(xs, given)
+            if theirs is None:
+                assert ours is None, (name, given)
+            else:
+                np.testing.assert_array_equal(ours.numpy(), np.asarray(theirs))
