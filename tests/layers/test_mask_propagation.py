@@ -126,7 +126,8 @@ def test_supports_masking_defaults_follow_compute_mask():
 
     assert Computes().supports_masking and not layers.Flatten().supports_masking
     assert layers.Dense(2).supports_masking and layers.Dropout(0.1).supports_masking
-    assert not layers.Embedding(3, 2).supports_masking and layers.Embedding(3, 2, mask_zero=True).supports_masking
+    assert not layers.Embedding(3, 2).supports_masking
+    assert layers.Embedding(3, 2, mask_zero=True).supports_masking
     assert not layers.GlobalMaxPooling1D().supports_masking
     layer = layers.Dense(2)
     layer.supports_masking = False
