@@ -256,3 +256,21 @@ def test_model_call_mask_argument(kind):
         y = model(x, mask=MASK)
     np.testing.assert_allclose(y.numpy(), [(TABLE[1] + TABLE[2]) / 2, TABLE[3]])
     np.testing.assert_allclose(model(TABLE[IDS]).numpy(), x.mean(1))
+
+
+def test_recurrent_shaped_call_gets_the_mask_unless_a_second_tensor_is_passed():
+    class Seq(layers.Layer):
+        supports_masking = True
+
+        def call(self, sequences, initial_state=None, mask=None, training=False):
+            self.seen = mask
+            return sequences * 1.0
+
+    h, layer = _embedding()(IDS), Seq()
+    layer(h, training=True)
+    np.testing.assert_array_equal(np.asarray(layer.seen.data), MASK)
+    # Keras 3 fills `mask` only when the call has one tensor argument (its LSTM ignores the
+    # mask when given an initial state); the output still carries the input's mask.
+    out = layer(h, initial_state=[Tensor(np.zeros((2, 2), np.float32))])
+    assert layer.seen is None
+    np.testing.assert_array_equal(_mask(out), MASK)
