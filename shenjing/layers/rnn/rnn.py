@@ -157,12 +157,7 @@ class RNN(Layer):
         initial_state = list(initial_state) if tree.is_nested(initial_state) else [initial_state]
         dtype = getattr(self.cell, "compute_dtype", self.compute_dtype)
         initial_state = tree.map_structure(lambda s: _as_state(s, dtype), initial_state)
-        expected = len(tree.flatten(self.state_size))
-        if len(tree.flatten(initial_state)) != expected:
-            raise ValueError(
-                f"Layer '{self.name}' expects {expected} initial state(s) (state_size="
-                f"{self.state_size}), but received {len(tree.flatten(initial_state))}: "
-                f"initial_state shapes {[tuple(s.shape) for s in tree.flatten(initial_state)]}")
+        self._check_initial_state(initial_state, sequences.shape[0])
         if mask is not None:
             mask = tree.flatten(mask)[0] if tree.is_nested(mask) else mask
             mask = backend.xp.asarray(getattr(mask, "data", mask)).astype(bool)
@@ -182,6 +177,17 @@ class RNN(Layer):
         if self.return_state:
             return (output, *states)
         return output
+
+    def _check_initial_state(self, initial_state, batch_size):
+        sizes = tree.flatten(self.state_size)
+        given = [tuple(s.shape) for s in tree.flatten(initial_state)]
+        fits = len(given) == len(sizes) and all(
+            shape[0] == batch_size and (not isinstance(size, int) or shape[1:] == (size,))
+            for shape, size in zip(given, sizes))
+        if not fits:
+            raise ValueError(
+                f"Layer '{self.name}' expects {len(sizes)} initial state(s) of sizes {sizes} for "
+                f"a batch of {batch_size}. Received: initial_state shapes {given}")
 
     def inner_loop(self, sequences, initial_state, mask, training=False):
         """``(last_output, outputs or None, final_states)``: where a layer may run a faster
