@@ -327,3 +327,23 @@ def test_fit_a_small_lstm_model_learns():
     losses = history.history["loss"]
     assert losses[-1] < 0.5 * losses[0]
     assert history.history["accuracy"][-1] > 0.85
+
+
+def test_stateful_sequential_with_a_declared_batch_size():
+    """Input(batch_size=4) keeps its batch size through Sequential.build, as in Keras 3, so a
+    stateful LSTM gets its states; fit(shuffle=False) carries them, reset_states clears them."""
+    model = shenjing.keras.Sequential([layers.Input((3, 2), batch_size=4),
+                                       layers.LSTM(5, stateful=True), layers.Dense(1)])
+    lstm = model.layers[0]
+    assert lstm.states[0].shape == (4, 5)
+    model.compile("adam", "mse")
+    rng = np.random.default_rng(9)
+    x, y = rng.random((8, 3, 2)).astype("float32"), rng.random((8, 1)).astype("float32")
+    model.fit(x, y, batch_size=4, shuffle=False, epochs=1, verbose=0)
+    assert lstm.states[0].numpy().any()
+    lstm.reset_states()
+    first = model.predict(x[:4], batch_size=4, verbose=0)
+    again = model.predict(x[:4], batch_size=4, verbose=0)   # starts from the carried states
+    assert not np.allclose(first, again)
+    lstm.reset_states()
+    np.testing.assert_allclose(model.predict(x[:4], batch_size=4, verbose=0), first, rtol=1e-6)
