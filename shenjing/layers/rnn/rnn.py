@@ -9,7 +9,7 @@ or every output (return_sequences, in processing order), followed by the final s
 (return_state). ``stateful`` keeps the final states as the next call's initial states.
 """
 
-import numpy as np
+import numpy as np  # dtype comparisons only: arrays go through backend.xp
 
 from ... import backend
 from ...autograd import Tensor, Variable, ops
@@ -120,7 +120,7 @@ class RNN(Layer):
 
     def _create_state_variables(self, batch_size):
         states = tree.map_structure(
-            lambda value: Variable(np.asarray(value.data if isinstance(value, Tensor) else value),
+            lambda value: Variable(value.data if isinstance(value, Tensor) else value,
                                    trainable=False, dtype=self.variable_dtype, name="rnn_state"),
             self.get_initial_state(batch_size))
         for variable in tree.flatten(states):
