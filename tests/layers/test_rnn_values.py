@@ -270,3 +270,18 @@ def test_user_cell_and_stack_of_cells():
     out, first, (h, c) = stacked(x)
     assert out.shape == (2, 2) and first.shape == (2, 4) and c.shape == (2, 2)
     np.testing.assert_array_equal(out.numpy(), h.numpy())
+
+
+def test_the_same_dropout_mask_at_every_step():
+    """kernel = I, recurrent_kernel = 0, linear: output_t = x_t * mask, so with x all ones every
+    step shows the mask; the mask is 0 or 1 / (1 - rate) and a new call draws a new one."""
+    layer = layers.SimpleRNN(6, activation=None, use_bias=False, dropout=0.5, seed=5,
+                             kernel_initializer="identity", recurrent_initializer="zeros",
+                             return_sequences=True)
+    x = np.ones((3, 4, 6), "float32")
+    out = layer(x, training=True).numpy()
+    for t in range(1, 4):
+        np.testing.assert_array_equal(out[:, t], out[:, 0])
+    assert set(np.unique(out)) == {0.0, 2.0}
+    assert not np.array_equal(layer(x, training=True).numpy(), out)
+    np.testing.assert_array_equal(layer(x).numpy(), x)
