@@ -88,3 +88,7 @@ def deserialize(config, custom_objects=None):
     from ..serialization import deserialize_keras_object
 
     return deserialize_keras_object(config, custom_objects=custom_objects)
+
+# issue 11, recurrent wrappers (branch rnn-wrappers)
+from .rnn.time_distributed import TimeDistributed  # noqa: E402
+__all__ += ["TimeDistributed"]
