@@ -150,35 +150,44 @@ class ConvLSTMCell(Layer):
     def recurrent_conv(self, x, w):
         return nn_conv.conv(x, w, strides=1, padding="same", data_format=self.data_format)
 
-    def _gates(self, inputs, h_tm1, training):
-        """z = conv(x, W) + b + conv(h, U) for the four gates, in the order i, f, c, o."""
-        drop = training and 0.0 < self.dropout < 1.0
-        rec_drop = training and 0.0 < self.recurrent_dropout < 1.0
-        if not drop and not rec_drop:
-            z = self.input_conv(inputs, self.kernel, self.bias, padding=self.padding)
-            z = z + self.recurrent_conv(h_tm1, self.recurrent_kernel)
-            return ops.split(z, 4, axis=self._channel_axis)
-        masks = self.get_dropout_mask(inputs) if drop else [None] * 4
-        rec_masks = self.get_recurrent_dropout_mask(h_tm1) if rec_drop else [None] * 4
-        kernels = ops.split(self.kernel, 4, axis=self.rank + 1)
-        recurrent_kernels = ops.split(self.recurrent_kernel, 4, axis=self.rank + 1)
-        biases = ops.split(self.bias, 4) if self.use_bias else [None] * 4
-        gates = []
-        for mask, rec_mask, w, u, b in zip(masks, rec_masks, kernels, recurrent_kernels, biases):
-            x = inputs if mask is None else inputs * mask
-            h = h_tm1 if rec_mask is None else h_tm1 * rec_mask
-            gates.append(self.input_conv(x, w, b, padding=self.padding) + self.recurrent_conv(h, u))
-        return gates
+    def _per_gate(self, x, masks, weights, conv):
+        """conv of x (times each gate's mask) with each gate's slice of ``weights``, joined on
+        the channel axis: Keras's four convolutions when each gate has its own mask."""
+        parts = ops.split(weights, 4, axis=self.rank + 1)
+        return ops.concatenate([conv(x * mask, w) for mask, w in zip(masks, parts)],
+                               axis=self._channel_axis)
 
-    def call(self, inputs, states, training=False):
+    def input_projection(self, inputs, training=False):
+        """conv(x, W, padding) + b for the four gates (4 * filters channels)."""
+        if training and 0.0 < self.dropout < 1.0:
+            z = self._per_gate(inputs, self.get_dropout_mask(inputs), self.kernel,
+                               lambda x, w: self.input_conv(x, w, padding=self.padding))
+            return z if self.bias is None else self.input_conv_bias(z)
+        return self.input_conv(inputs, self.kernel, self.bias, padding=self.padding)
+
+    def input_conv_bias(self, z):
+        shape = ((1,) * (z.ndim - 1) + (-1,) if self.data_format == "channels_last"
+                 else (1, -1) + (1,) * (z.ndim - 2))
+        return z + ops.reshape(self.bias, shape)
+
+    def step(self, z_x, states, training=False):
+        """One step from the input projection z_x: adds conv(h, U, "same"), applies the gates."""
         h_tm1, c_tm1 = states[0], states[1]
-        z_i, z_f, z_c, z_o = self._gates(inputs, h_tm1, training)
+        if training and 0.0 < self.recurrent_dropout < 1.0:
+            z_h = self._per_gate(h_tm1, self.get_recurrent_dropout_mask(h_tm1),
+                                 self.recurrent_kernel, self.recurrent_conv)
+        else:
+            z_h = self.recurrent_conv(h_tm1, self.recurrent_kernel)
+        z_i, z_f, z_c, z_o = ops.split(z_x + z_h, 4, axis=self._channel_axis)
         i = self.recurrent_activation(z_i)
         f = self.recurrent_activation(z_f)
         c = f * c_tm1 + i * self.activation(z_c)
         o = self.recurrent_activation(z_o)
         h = o * self.activation(c)
         return h, [h, c]
+
+    def call(self, inputs, states, training=False):
+        return self.step(self.input_projection(inputs, training), states, training)
 
     def compute_output_shape(self, inputs_shape, states_shape=None):
         inputs_shape = tuple(inputs_shape)
