@@ -18,23 +18,40 @@ def _listed(y):
     return list(y) if isinstance(y, (list, tuple)) else [y]
 
 
-def _keras_grads(layer, x, ws):
+# Keras's layers are made with zeros initializers (JAX compiles each eager initializer op,
+# orthogonal's QR included, which took seconds a layer) and then given random weights here.
+ZEROS = {"kernel_initializer": "zeros", "recurrent_initializer": "zeros"}
+
+
+def _keras_outputs_and_grads(layer, x, seed):
+    """Keras's layer given random weights; its outputs and the gradients of sum(Σ_k y_k * w_k)
+    (random w_k), in one jitted function: JAX compiles the whole layer once, not op by op."""
     import jax.numpy as jnp
 
+    r = np.random.default_rng(seed)
+    layer.build(x.shape)
+    layer.set_weights([r.uniform(-0.6, 0.6, w.shape).astype("float32") for w in layer.weights])
     trainable = [v.value for v in layer.trainable_variables]
     non_trainable = [v.value for v in layer.non_trainable_variables]
 
-    def loss(trainable, x):
+    def forward(trainable, x):
         y, _ = layer.stateless_call(trainable, non_trainable, x)
-        return sum(jnp.sum(a * w) for a, w in zip(_listed(y), ws))
+        return tuple(_listed(y))
 
-    gw, gx = jax.grad(loss, argnums=(0, 1))(trainable, jnp.asarray(x))
-    return np.asarray(gx), [np.asarray(g) for g in gw]
+    ws = [r.standard_normal(s.shape).astype("float32") for s in jax.eval_shape(forward, trainable, jnp.asarray(x))]
+
+    @jax.jit
+    def run(trainable, x, ws):
+        y, pullback = jax.vjp(forward, trainable, x)
+        return y, pullback(tuple(ws))
+
+    y, (gw, gx) = run(trainable, jnp.asarray(x), ws)
+    return [np.asarray(a) for a in y], ws, np.asarray(gx), [np.asarray(g) for g in gw]
 
 
 def compare(theirs, ours, x, seed=0, atol=1e-4):
     """Copy Keras's weights into ``ours`` and compare outputs and gradients; [problems]."""
-    y_keras = [np.asarray(a) for a in _listed(theirs(x))]
+    y_keras, ws, gx_keras, gw_keras = _keras_outputs_and_grads(theirs, x, seed)
     ours.build(x.shape)
     keras_weights = [np.asarray(v.numpy()) for v in theirs.weights]
     assert [tuple(v.shape) for v in ours.weights] == [w.shape for w in keras_weights]
@@ -48,10 +65,7 @@ def compare(theirs, ours, x, seed=0, atol=1e-4):
                 for k, (a, b) in enumerate(zip(y, y_keras)) if not np.allclose(a.numpy(), b, atol=atol, rtol=atol)]
     if problems:
         return problems
-    r = np.random.default_rng(seed)
-    ws = [r.standard_normal(a.shape).astype("float32") for a in y_keras]
     sum((a * shenjing.Tensor(w)).sum() for a, w in zip(y, ws)).backward()
-    gx_keras, gw_keras = _keras_grads(theirs, x, ws)
     if not np.allclose(xt.grad, gx_keras, atol=atol, rtol=1e-3):
         problems.append(f"input gradient differs by {np.abs(xt.grad - gx_keras).max():.2e}")
     for v, g in zip(ours.trainable_weights, gw_keras):
@@ -97,8 +111,8 @@ def _normalize(value):
 def test_time_distributed_dense_matches_keras():
     r = np.random.default_rng(0)
     x = r.standard_normal((3, 4, 5)).astype("float32")
-    theirs = keras.layers.TimeDistributed(keras.layers.Dense(3, activation="tanh"))
-    ours = sj_layers.TimeDistributed(sj_layers.Dense(3, activation="tanh"))
+    theirs = keras.layers.TimeDistributed(keras.layers.Dense(3, activation="tanh", kernel_initializer="zeros"))
+    ours = sj_layers.TimeDistributed(sj_layers.Dense(3, activation="tanh", kernel_initializer="zeros"))
     assert not compare(theirs, ours, x)
     assert _same_config(ours, theirs)
 
@@ -108,7 +122,7 @@ def test_time_distributed_conv2d_matches_keras(seed):
     r = np.random.default_rng(seed)
     kwargs = dict(filters=int(r.integers(1, 4)), kernel_size=int(r.integers(1, 4)),
                   padding=str(r.choice(["valid", "same"])), strides=int(r.integers(1, 3)),
-                  activation=str(r.choice(["relu", "linear"])))
+                  activation=str(r.choice(["relu", "linear"])), kernel_initializer="zeros")
     x = r.standard_normal((2, 3, 6, 5, 2)).astype("float32")
     theirs = keras.layers.TimeDistributed(keras.layers.Conv2D(**kwargs))
     ours = sj_layers.TimeDistributed(sj_layers.Conv2D(**kwargs))
@@ -116,3 +130,53 @@ def test_time_distributed_conv2d_matches_keras(seed):
     assert not problems, f"{kwargs}: {problems}"
     twin = sj_layers.TimeDistributed.from_config(_strip_axes(theirs.get_config()))
     assert twin.layer.get_config()["kernel_size"] == theirs.layer.get_config()["kernel_size"]
+
+
+# -- Bidirectional --------------------------------------------------------------------------
+BIDIRECTIONAL = [  # (recurrent class, merge_mode, return_sequences, return_state)
+    ("LSTM", "concat", True, False), ("LSTM", "sum", False, True), ("LSTM", "mul", True, True),
+    ("LSTM", "ave", False, False), ("LSTM", None, True, True),
+    ("GRU", "concat", False, True), ("GRU", "sum", True, False), ("GRU", "mul", False, False),
+    ("GRU", "ave", True, True), ("GRU", None, False, False),
+]
+
+
+@pytest.mark.parametrize("case", BIDIRECTIONAL, ids=lambda c: "-".join(map(str, c)))
+def test_bidirectional_matches_keras(case):
+    name, merge_mode, return_sequences, return_state = case
+    r = np.random.default_rng(BIDIRECTIONAL.index(case))
+    units = int(r.integers(2, 5))
+    x = r.standard_normal((2, 4, 3)).astype("float32")
+    kwargs = dict(units=units, return_sequences=return_sequences, return_state=return_state, **ZEROS)
+    theirs = keras.layers.Bidirectional(getattr(keras.layers, name)(**kwargs), merge_mode=merge_mode)
+    ours = sj_layers.Bidirectional(getattr(sj_layers, name)(**kwargs), merge_mode=merge_mode)
+    problems = compare(theirs, ours, x, seed=r.integers(100))
+    assert not problems, f"{case} units={units}: {problems}"
+    assert _same_config(ours, theirs)
+    twin = sj_layers.Bidirectional.from_config(_strip_axes(theirs.get_config()))
+    assert twin.forward_layer.name == theirs.forward_layer.name
+    assert twin.backward_layer.name == theirs.backward_layer.name and twin.backward_layer.go_backwards
+    assert ours.compute_output_shape((2, 4, 3)) == tuple(
+        tuple(s) if isinstance(s, (tuple, list)) else s for s in theirs.compute_output_shape((2, 4, 3)))
+
+
+# -- ConvLSTM2D -----------------------------------------------------------------------------
+CONV_LSTM = [("same", True), ("valid", True), ("same", False), ("valid", False)]
+
+
+@pytest.mark.parametrize("padding, return_sequences", CONV_LSTM)
+def test_conv_lstm2d_matches_keras(padding, return_sequences):
+    r = np.random.default_rng(10 + CONV_LSTM.index((padding, return_sequences)))
+    kwargs = dict(filters=int(r.integers(1, 4)), kernel_size=tuple(int(v) for v in r.integers(1, 4, 2)),
+                  padding=padding, return_sequences=return_sequences,
+                  return_state=bool(r.random() < 0.5), go_backwards=bool(r.random() < 0.3), **ZEROS)
+    if r.random() < 0.5:
+        kwargs["strides"] = 2
+    x = r.standard_normal((2, 3, 5, 6, 2)).astype("float32")
+    theirs = keras.layers.ConvLSTM2D(**kwargs)
+    ours = sj_layers.ConvLSTM2D(**kwargs)
+    problems = compare(theirs, ours, x, seed=r.integers(100))
+    assert not problems, f"{kwargs}: {problems}"
+    assert _same_config(ours, theirs)
+    twin = sj_layers.ConvLSTM2D.from_config(_strip_axes(theirs.get_config()))
+    assert twin.get_config()["kernel_size"] == tuple(theirs.get_config()["kernel_size"])

@@ -10,7 +10,7 @@ shape of the input convolution's output. Without dropout both convolutions run o
 all four gates; with dropout each gate sees its own mask (Keras's ``dropout_mask_count=4``).
 """
 
-import numpy as np  # argument checks and the seeded host generator of the dropout masks
+import numpy as np  # argument checks
 
 from ... import activations, backend, constraints, initializers, ops, regularizers
 from ...autograd.ops.conv import output_length
@@ -19,13 +19,14 @@ from ..convolutional import standardize_data_format, standardize_padding, standa
 from ..input_spec import InputSpec
 from ..layer import Layer
 from ..layer_utils import serialize_constraint, serialize_regularizer
+from .dropout_rnn_cell import DropoutRNNCell
 
 
 def _rate(value):
     return min(1.0, max(0.0, float(value)))
 
 
-class ConvLSTMCell(Layer):
+class ConvLSTMCell(Layer, DropoutRNNCell):
     """``ConvLSTMCell(rank, filters, kernel_size, ...)``: ``call(inputs, states, training)``
     returns ``(h, [h, c])``; inputs are one timestep, (batch, *spatial, channels)."""
 
@@ -45,7 +46,6 @@ class ConvLSTMCell(Layer):
         self.rank = rank
         self.filters = int(filters)
         self.seed = seed
-        self._generator = None if seed is None else np.random.default_rng(seed)
         self.kernel_size = standardize_tuple(kernel_size, rank, "kernel_size")
         self.strides = standardize_tuple(strides, rank, "strides", allow_zero=True)
         self.padding = standardize_padding(padding)
@@ -72,9 +72,8 @@ class ConvLSTMCell(Layer):
         self.recurrent_dropout = _rate(recurrent_dropout)
         self.dropout_mask_count = 4
         self.input_spec = InputSpec(ndim=rank + 2)
-        self.state_size = -1  # the state's shape depends on the input's: see get_initial_state
-        self._dropout_mask = None
-        self._recurrent_dropout_mask = None
+        # Two states (h, c) whose shapes follow the input's: see get_initial_state (Keras: -1).
+        self.state_size = [-1, -1]
 
     @property
     def _channel_axis(self):
@@ -114,28 +113,6 @@ class ConvLSTMCell(Layer):
             self.bias = self.add_weight(shape=(self.filters * 4,), name="bias",
                                         initializer=bias_initializer, regularizer=self.bias_regularizer,
                                         constraint=self.bias_constraint)
-
-    # -- dropout masks: drawn on the first step of a sequence, reused on every step ------
-    def _masks(self, like, rate):
-        rng = backend.rng() if self._generator is None else self._generator
-        ones = ops.ones_like(like)
-        return [ops.dropout(ones, rate, seed=rng) for _ in range(self.dropout_mask_count)]
-
-    def get_dropout_mask(self, step_input):
-        if self._dropout_mask is None and self.dropout > 0:
-            self._dropout_mask = self._masks(step_input, self.dropout)
-        return self._dropout_mask
-
-    def get_recurrent_dropout_mask(self, step_input):
-        if self._recurrent_dropout_mask is None and self.recurrent_dropout > 0:
-            self._recurrent_dropout_mask = self._masks(step_input, self.recurrent_dropout)
-        return self._recurrent_dropout_mask
-
-    def reset_dropout_mask(self):
-        self._dropout_mask = None
-
-    def reset_recurrent_dropout_mask(self):
-        self._recurrent_dropout_mask = None
 
     # -- the step -------------------------------------------------------------------------
     def input_conv(self, x, w, b=None, padding="valid"):
