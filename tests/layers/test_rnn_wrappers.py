@@ -244,3 +244,24 @@ def test_conv_lstm_dropout_trains_and_config_matches_keras_keys():
         layers.ConvLSTM2D(2, 3).build((None, 3, None, 5, 1))
     with pytest.raises(ValueError, match="strides > 1"):
         layers.ConvLSTM2D(2, 3, strides=2, dilation_rate=2)
+
+
+def test_bidirectional_stateful_keeps_and_resets_both_directions():
+    x = np.random.default_rng(9).standard_normal((3, 4, 2)).astype("float32")
+    bi = layers.Bidirectional(layers.LSTM(2, stateful=True))
+    first = bi(x).numpy()
+    assert len(bi.states) == 4  # forward (h, c) then backward (h, c)
+    assert not np.allclose(bi(x).numpy(), first)  # the second call starts from the kept states
+    bi.reset_states()
+    np.testing.assert_allclose(bi(x).numpy(), first, atol=1e-6)
+    with pytest.raises(AttributeError, match="stateful"):
+        layers.Bidirectional(layers.LSTM(2)).reset_state()
+
+
+def test_time_distributed_over_a_recurrent_layer():
+    x = np.random.default_rng(10).standard_normal((2, 3, 4, 5)).astype("float32")
+    td = layers.TimeDistributed(layers.GRU(2))
+    y = td(x).numpy()
+    assert y.shape == (2, 3, 2)
+    for t in range(3):
+        np.testing.assert_allclose(y[:, t], td.layer(x[:, t]).numpy(), rtol=1e-5, atol=1e-6)
