@@ -169,10 +169,12 @@ def test_conv_lstm2d_matches_keras(padding, return_sequences):
     r = np.random.default_rng(10 + CONV_LSTM.index((padding, return_sequences)))
     kwargs = dict(filters=int(r.integers(1, 4)), kernel_size=tuple(int(v) for v in r.integers(1, 4, 2)),
                   padding=padding, return_sequences=return_sequences,
-                  return_state=bool(r.random() < 0.5), go_backwards=bool(r.random() < 0.3), **ZEROS)
+                  return_state=bool(r.random() < 0.5), go_backwards=bool(r.random() < 0.3) and not return_sequences, **ZEROS)
     if r.random() < 0.5:
         kwargs["strides"] = 2
-    x = r.standard_normal((2, 3, 5, 6, 2)).astype("float32")
+    kwargs["data_format"] = str(r.choice(["channels_last", "channels_first"]))
+    shape = (2, 3, 5, 6, 2) if kwargs["data_format"] == "channels_last" else (2, 3, 2, 5, 6)
+    x = r.standard_normal(shape).astype("float32")
     theirs = keras.layers.ConvLSTM2D(**kwargs)
     ours = sj_layers.ConvLSTM2D(**kwargs)
     problems = compare(theirs, ours, x, seed=r.integers(100))
