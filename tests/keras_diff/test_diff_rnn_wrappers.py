@@ -182,3 +182,19 @@ def test_conv_lstm2d_matches_keras(padding, return_sequences):
     assert _same_config(ours, theirs)
     twin = sj_layers.ConvLSTM2D.from_config(_strip_axes(theirs.get_config()))
     assert twin.get_config()["kernel_size"] == tuple(theirs.get_config()["kernel_size"])
+
+
+@pytest.mark.parametrize("return_sequences", [True, False])
+def test_bidirectional_with_a_mask_matches_keras(return_sequences):
+    r = np.random.default_rng(20 + return_sequences)
+    x = r.standard_normal((3, 5, 2)).astype("float32")
+    mask = np.array([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1], [1, 0, 0, 0, 0]], bool)
+    kwargs = dict(units=3, return_sequences=return_sequences, **ZEROS)
+    theirs = keras.layers.Bidirectional(keras.layers.LSTM(**kwargs))
+    theirs.build(x.shape)
+    theirs.set_weights([r.uniform(-0.6, 0.6, w.shape).astype("float32") for w in theirs.weights])
+    ours = sj_layers.Bidirectional(sj_layers.LSTM(**kwargs))
+    ours.build(x.shape)
+    ours.set_weights([np.asarray(w.numpy()) for w in theirs.weights])
+    np.testing.assert_allclose(ours(x, mask=mask).numpy(), np.asarray(theirs(x, mask=mask)),
+                               rtol=1e-5, atol=1e-5)
