@@ -162,3 +162,17 @@ def test_configs_equal_both_ways(kind):
     assert _plain(cls.from_config(_plain(theirs_config)).get_config()) == theirs_config
     keras_cls = getattr(keras.layers, kind)
     assert _plain(keras_cls.from_config(_plain(ours_config)).get_config()) == ours_config
+
+
+@pytest.mark.parametrize("kind", ["SimpleRNNCell", "LSTMCell", "GRUCell"])
+def test_cell_configs_equal_both_ways(kind):
+    kwargs = {"dropout": 0.5, "seed": 2, "kernel_initializer": "he_normal", "name": "c"}
+    ours, theirs = getattr(L, kind)(3, **kwargs), getattr(keras.layers, kind)(3, **kwargs)
+    ours.build((2, 4))
+    theirs.build((2, 4))
+    assert _plain(ours.get_config()) == _plain(theirs.get_config())
+    assert [w.shape for w in ours.weights] == [tuple(w.shape) for w in theirs.weights]
+    config = _plain(theirs.get_config())
+    assert _plain(getattr(L, kind).from_config(config).get_config()) == config
+    assert _plain(getattr(keras.layers, kind).from_config(_plain(ours.get_config()))
+                  .get_config()) == _plain(ours.get_config())
