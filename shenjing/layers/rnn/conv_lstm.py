@@ -137,32 +137,31 @@ for _name in _CELL_ARGUMENTS:
 del _name
 
 
-def _ranked(rank, doc):
-    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
-                 dilation_rate=1, **kwargs):
-        ConvLSTM.__init__(self, rank, filters, kernel_size, strides=strides, padding=padding,
-                          data_format=data_format, dilation_rate=dilation_rate, **kwargs)
-
-    __init__.__doc__ = doc
-    return __init__
-
-
 @keras_export("keras.layers.ConvLSTM1D")
 class ConvLSTM1D(ConvLSTM):
     """1-D convolutional LSTM: inputs (batch, time, steps, channels); kernel (k, channels, 4 * filters)."""
 
-    __init__ = _ranked(1, "ConvLSTM1D(filters, kernel_size, ...): ConvLSTM's arguments with rank 1.")
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, **kwargs):
+        super().__init__(1, filters, kernel_size, strides=strides, padding=padding,
+                         data_format=data_format, dilation_rate=dilation_rate, **kwargs)
 
 
 @keras_export("keras.layers.ConvLSTM2D")
 class ConvLSTM2D(ConvLSTM):
     """2-D convolutional LSTM: inputs (batch, time, rows, cols, channels); kernel (kh, kw, channels, 4 * filters)."""
 
-    __init__ = _ranked(2, "ConvLSTM2D(filters, kernel_size, ...): ConvLSTM's arguments with rank 2.")
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, **kwargs):
+        super().__init__(2, filters, kernel_size, strides=strides, padding=padding,
+                         data_format=data_format, dilation_rate=dilation_rate, **kwargs)
 
 
 @keras_export("keras.layers.ConvLSTM3D")
 class ConvLSTM3D(ConvLSTM):
     """3-D convolutional LSTM: inputs (batch, time, d1, d2, d3, channels); kernel (k1, k2, k3, channels, 4 * filters)."""
 
-    __init__ = _ranked(3, "ConvLSTM3D(filters, kernel_size, ...): ConvLSTM's arguments with rank 3.")
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, **kwargs):
+        super().__init__(3, filters, kernel_size, strides=strides, padding=padding,
+                         data_format=data_format, dilation_rate=dilation_rate, **kwargs)
