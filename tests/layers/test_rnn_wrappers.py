@@ -265,3 +265,17 @@ def test_time_distributed_over_a_recurrent_layer():
     assert y.shape == (2, 3, 2)
     for t in range(3):
         np.testing.assert_allclose(y[:, t], td.layer(x[:, t]).numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_conv_lstm_stateful_and_inside_bidirectional():
+    x = np.random.default_rng(11).standard_normal((2, 3, 5, 5, 2)).astype("float32")
+    conv = layers.ConvLSTM2D(2, 3, stateful=True)
+    first = conv(x).numpy()
+    assert not np.allclose(conv(x).numpy(), first)
+    conv.reset_states()
+    np.testing.assert_allclose(conv(x).numpy(), first, atol=1e-6)
+    bi = layers.Bidirectional(layers.ConvLSTM2D(2, 3, padding="same", return_sequences=True,
+                                                return_state=True))
+    out = bi(x)
+    assert [tuple(t.shape) for t in out] == [(2, 3, 5, 5, 4)] + [(2, 5, 5, 2)] * 4
+    assert bi.compute_output_shape(x.shape) == tuple(tuple(t.shape) for t in out)
