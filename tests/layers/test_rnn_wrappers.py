@@ -279,3 +279,19 @@ def test_conv_lstm_stateful_and_inside_bidirectional():
     out = bi(x)
     assert [tuple(t.shape) for t in out] == [(2, 3, 5, 5, 4)] + [(2, 5, 5, 2)] * 4
     assert bi.compute_output_shape(x.shape) == tuple(tuple(t.shape) for t in out)
+
+
+def test_gradcheck_conv_lstm_and_bidirectional_float64():
+    rng = np.random.default_rng(12)
+    x = rng.standard_normal((2, 3, 4, 2))
+    mask = np.array([[True, True, False], [False, True, True]])
+    conv = layers.ConvLSTM1D(2, 3, padding="same", return_sequences=True, dtype="float64")
+    conv(x)
+    init = [rng.standard_normal((2, 4, 2)) for _ in range(2)]
+    assert shenjing.gradcheck(lambda t, h, c: conv(t, initial_state=[h, c], mask=mask), [x, *init])
+    bi = layers.Bidirectional(layers.GRU(2, return_sequences=True, dtype="float64"), merge_mode="mul",
+                              dtype="float64")
+    seq = rng.standard_normal((2, 3, 2))
+    bi(seq)
+    states = [rng.standard_normal((2, 2)) for _ in range(2)]
+    assert shenjing.gradcheck(lambda t, a, b: bi(t, initial_state=[a, b], mask=mask), [seq, *states])
