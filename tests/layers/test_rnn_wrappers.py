@@ -244,6 +244,8 @@ def test_conv_lstm_dropout_trains_and_config_matches_keras_keys():
         layers.ConvLSTM2D(2, 3).build((None, 3, None, 5, 1))
     with pytest.raises(ValueError, match="strides > 1"):
         layers.ConvLSTM2D(2, 3, strides=2, dilation_rate=2)
+    with pytest.raises(ValueError, match=r"2 initial states \(h, c\) of shape \(2, 4, 2\)"):
+        conv(x, initial_state=[np.zeros((2, 4, 2), "float32")])
 
 
 def test_bidirectional_stateful_keeps_and_resets_both_directions():
