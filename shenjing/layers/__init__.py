@@ -95,3 +95,9 @@ from .rnn import (GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell,  
 
 __all__ += ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "SimpleRNN", "SimpleRNNCell",
             "StackedRNNCells"]
+
+# issue 11, recurrent wrappers (branch rnn-wrappers)
+from .rnn.bidirectional import Bidirectional  # noqa: E402
+from .rnn.conv_lstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D  # noqa: E402
+from .rnn.time_distributed import TimeDistributed  # noqa: E402
+__all__ += ["Bidirectional", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "TimeDistributed"]

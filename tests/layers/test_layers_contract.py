@@ -90,6 +90,9 @@ def test_every_exported_layer_class_is_covered():
     # Dot (a list of inputs), Lambda (a function), Wrapper and SpectralNormalization (a layer
     # argument): test_misc_layers.py covers them.
     covered |= {layers.Dot, layers.Lambda, layers.Wrapper, layers.SpectralNormalization}
+    # Recurrent wrappers and ConvLSTM (a layer argument, a cell): test_rnn_wrappers.py covers them.
+    covered |= {getattr(layers, n) for n in ("TimeDistributed", "Bidirectional", "ConvLSTM1D",
+                                             "ConvLSTM2D", "ConvLSTM3D") if hasattr(layers, n)}
     covered |= {case[0] for case in RNN_CASES + RNN_CELL_CASES}  # test_rnn_contract.py
     exported = {getattr(layers, n) for n in layers.__all__}
     layer_classes = {c for c in exported if isinstance(c, type) and issubclass(c, layers.Layer)}
