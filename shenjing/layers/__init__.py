@@ -88,3 +88,6 @@ def deserialize(config, custom_objects=None):
     from ..serialization import deserialize_keras_object
 
     return deserialize_keras_object(config, custom_objects=custom_objects)
+
+from .preprocessing import IntegerLookup, StringLookup, TextVectorization  # noqa: E402
+__all__ += ["IntegerLookup", "StringLookup", "TextVectorization"]
