@@ -169,6 +169,10 @@ class TextVectorization(Layer):
             if len(input_shape) <= 1:
                 input_shape = input_shape + (1,)
         else:
+            # The strings of (batch,) or (batch, 1) become (batch, tokens) before the lookup
+            # (Keras 3 says (batch, 1, depth) here for (batch, 1), which its call does not give).
+            if len(input_shape) > 1 and input_shape[-1] == 1:
+                input_shape = input_shape[:-1]
             input_shape = input_shape + (None,)
         return self._lookup_layer.compute_output_shape(input_shape)
 

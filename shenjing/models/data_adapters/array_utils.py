@@ -71,7 +71,8 @@ def num_samples(where, **structures):
             if leaf.ndim == 0:
                 raise ValueError(f"{where}: expected `{label}` to have a batch axis (one row per sample). "
                                  f"Received: {label}={leaf!r:.100}, a scalar")
-            if leaf.dtype.kind not in _NUMERIC_KINDS:
+            # Text inputs (NumPy str arrays) feed TextVectorization/StringLookup as in Keras.
+            if leaf.dtype.kind not in _NUMERIC_KINDS + ("US" if name == "x" else ""):
                 raise ValueError(
                     f"{where}: expected `{label}` to hold numbers (a bool, integer or float array). "
                     f"Received: {label} of dtype {leaf.dtype} and shape {leaf.shape}"
