@@ -89,5 +89,12 @@ def deserialize(config, custom_objects=None):
 
     return deserialize_keras_object(config, custom_objects=custom_objects)
 
+
+from .rnn import (GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell,  # noqa: E402
+                  StackedRNNCells)
+
+__all__ += ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "SimpleRNN", "SimpleRNNCell",
+            "StackedRNNCells"]
+
 from .preprocessing import IntegerLookup, StringLookup, TextVectorization  # noqa: E402
 __all__ += ["IntegerLookup", "StringLookup", "TextVectorization"]
