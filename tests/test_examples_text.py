@@ -1,0 +1,39 @@
+"""The text examples run offline on the corpus scikit-learn ships, for a few steps."""
+
+import importlib.util
+import pathlib
+
+import numpy as np
+import pytest
+
+EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples"
+
+
+def load(name):
+    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_char_lstm_trains_and_prints_samples(capsys):
+    pytest.importorskip("sklearn")
+    history, samples = load("char_lstm").main(short=True, epochs=1, steps=3, verbose=0)
+    losses = history.history["loss"]
+    assert len(losses) == 1 and np.isfinite(losses[0])
+    assert losses[0] < np.log(200)   # below a uniform guess over far more ids than the corpus has
+    assert len(samples) == 1 and len(samples[0]) == 60
+    printed = capsys.readouterr().out
+    assert "-- epoch 1: seed" in printed and repr(samples[0]) in printed
+
+
+def test_char_lstm_vectorization_round_trips_the_corpus():
+    pytest.importorskip("sklearn")
+    module = load("char_lstm")
+    corpus = module.load_corpus()[:500]
+    vectorizer, to_chars, x, y = module.vectorize(corpus, seq_len=10, stride=7)
+    assert x.shape[1] == 10 and len(x) == len(y)
+    ids = vectorizer(np.array([corpus])).numpy()[0]
+    assert "".join(to_chars(ids).tolist()) == corpus
+    np.testing.assert_array_equal(x[1], ids[7:17])
+    assert y[1] == ids[17]
