@@ -37,3 +37,18 @@ def test_char_lstm_vectorization_round_trips_the_corpus():
     assert "".join(to_chars(ids).tolist()) == corpus
     np.testing.assert_array_equal(x[1], ids[7:17])
     assert y[1] == ids[17]
+
+
+def test_text_classification_beats_chance_and_saves_with_its_vocabulary(tmp_path):
+    pytest.importorskip("sklearn")
+    from shenjing import saving
+
+    model, accuracy, names = load("text_classification").main(epochs=10, verbose=0)
+    assert len(names) == 6
+    assert accuracy > 0.6   # chance (the largest class of the held-out quarter) is about 0.46
+    lines = np.array([["sepal length and petal width"], ["a line of text"]])
+    path = tmp_path / "classifier.keras"
+    model.save(path)
+    again = saving.load_model(path)
+    np.testing.assert_allclose(again.predict(lines, verbose=0), model.predict(lines, verbose=0),
+                               rtol=1e-5, atol=1e-6)
