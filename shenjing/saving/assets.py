@@ -8,8 +8,8 @@ loading hands ``load_assets(dir_path)`` that folder back (None when the file has
 Loading never extracts the archive: each object gets a fresh private temporary folder
 holding only its own members, whose names are checked first (relative, no ``..``, no
 backslash or NUL) and whose bytes go through ``read_entry`` (declared size and compression
-ratio checked, charged to the load's budget) before anything is written; the folder is
-removed as soon as ``load_assets`` returns.
+ratio checked, charged to the load's budget, plus 1 KiB per member) before anything is
+written; the folder is removed as soon as ``load_assets`` returns.
 """
 
 import os
@@ -17,11 +17,14 @@ import shutil
 import stat
 import tempfile
 
-from ..safety import FormatError
+from ..safety import FormatError, charge
 from .formats import read_entry
 from .state import saveables
 
 ASSETS_DIRNAME = "assets"
+# Each member written charges this much besides its bytes (a file made on disk, even if empty:
+# a small archive of many empty members must not make thousands of files).
+MEMBER_CHARGE = 1024
 
 
 def _prefix(path):
@@ -80,6 +83,7 @@ def load_assets(model, archive, filepath):
         try:
             for name in names:
                 parts = _checked_relative(name[len(_prefix(path)):], filepath)
+                charge(MEMBER_CHARGE, f"asset entry '{name}'")
                 data = read_entry(archive, filepath, name)
                 target = os.path.join(folder, *parts)
                 os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)

@@ -143,3 +143,18 @@ def test_vocabulary_path_in_a_config_is_not_read_while_loading(tmp_path):
              replace={"config.json": json.dumps(config)})
     with pytest.raises(FormatError, match="vocabulary file"):
         saving.load_model(path)
+
+
+def test_many_empty_asset_members_are_charged(tmp_path):
+    """Each asset member written costs 1 KiB of the budget: 3,000 empty members (about 90
+    bytes of zip each) ask for 3 MB, past a budget of 5x the file that the same file without
+    them stays within."""
+    from shenjing.safety import ResourceLimitError, override_limits
+
+    path = tmp_path / "many.keras"
+    _rewrite(FIXTURES / "keras_text_int.keras", path,
+             add={f"assets/layers/text_vectorization/f{i}.txt": b"" for i in range(3000)})
+    with override_limits(max_expansion=5, min_load_bytes=1 << 20):
+        saving.load_model(FIXTURES / "keras_text_int.keras")
+        with pytest.raises(ResourceLimitError, match="asset entry"):
+            saving.load_model(path)
