@@ -10,7 +10,8 @@ from .index_lookup import IndexLookup
 class IntegerLookup(IndexLookup):
     """Integers to int64 indices ``[mask?, OOV..., tokens...]`` (or one_hot/multi_hot/count/
     tf_idf rows). With ``num_oov_indices > 1`` an unknown value ``v`` takes OOV index
-    ``v mod num_oov_indices`` (Keras's default ``oov_method="floormod"``)."""
+    ``v mod num_oov_indices`` (Keras's default ``oov_method="floormod"``), or with
+    ``oov_method="farmhash"`` FarmHash64 of its decimal text mod ``num_oov_indices``."""
 
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token=-1,
                  vocabulary=None, vocabulary_dtype="int64", idf_weights=None, invert=False,
@@ -25,10 +26,12 @@ class IntegerLookup(IndexLookup):
         if vocabulary_dtype != "int64":
             raise ValueError("Only `vocabulary_dtype='int64'` is supported at this time. "
                              f"Received: vocabulary_dtype={vocabulary_dtype}")
-        if oov_method != "floormod" or salt is not None:
-            raise ValueError("IntegerLookup: only `oov_method='floormod'` without `salt` is "
-                             f"supported by shenjing. Received: oov_method={oov_method}, "
-                             f"salt={salt}")
+        if oov_method not in ("floormod", "farmhash"):
+            raise ValueError("Invalid value for argument oov_method. Expected one of "
+                             f"('floormod', 'farmhash'). Received: oov_method={oov_method}")
+        if salt is not None:
+            raise ValueError("IntegerLookup: `salt` (a SipHash key) is not supported by "
+                             f"shenjing. Received: salt={salt}")
         self.oov_method = oov_method
         self.salt = salt
         super().__init__(max_tokens=max_tokens, num_oov_indices=num_oov_indices,
@@ -55,6 +58,12 @@ class IntegerLookup(IndexLookup):
         return x
 
     def _oov_indices(self, values):
+        if self.oov_method == "farmhash":   # TF: to_hash_bucket_fast(as_string(v))
+            from .farmhash import fingerprint64
+
+            return np.array([fingerprint64(str(int(v)).encode()) % self.num_oov_indices
+                             for v in values.reshape(-1).tolist()],
+                            dtype=np.int64).reshape(values.shape)
         return np.mod(values.astype(np.int64), self.num_oov_indices)
 
     def get_config(self):
