@@ -261,6 +261,12 @@ def test_string_inputs_in_functional_and_sequential_models():
                       layers.StringLookup(vocabulary=["a", "b"], output_mode="one_hot"),
                       layers.Dense(2)])
     assert seq(np.array([["a"], ["z"]])).shape == (2, 2)
+    assert seq.predict_on_batch(np.array([["a"], ["z"], ["b"]])).shape == (3, 2)
+    model.train_on_batch(texts[:2, None], np.array([1, 0], "float32"))
+    # a model without a string input still refuses text, naming the call
+    numeric = Sequential([Input(shape=(2,)), layers.Dense(1)])
+    with pytest.raises(ValueError, match="predict_on_batch: expected `x` to hold numbers"):
+        numeric.predict_on_batch(np.array([["a", "b"]]))
 
 
 def test_keras_file_round_trip_keeps_vocabularies(tmp_path):
