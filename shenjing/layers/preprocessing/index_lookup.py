@@ -9,7 +9,6 @@ their mean. Inputs are NumPy arrays (strings or integers); outputs are Tensors o
 (``"int"``) or float32 (the other modes); ``invert=True`` gives NumPy tokens back.
 """
 
-import collections
 import os
 
 import numpy as np
@@ -18,12 +17,14 @@ from ...autograd import Tensor
 from ...safety import current_budget
 from ..layer import Layer
 from . import encoding
-from .lookup_state import AdaptState, check_arguments, idf_weights_from, vocabulary_file_lines
+from .lookup_saving import LookupSaving
+from .lookup_state import (AdaptState, check_arguments, idf_weights_from, split_vocabulary,
+                           vocabulary_file_lines)
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 
 
-class IndexLookup(Layer):
+class IndexLookup(LookupSaving, Layer):
     """Maps tokens to indices (or back, with ``invert``); the base of the lookup layers."""
 
     _autocast_inputs = False
@@ -115,23 +116,8 @@ class IndexLookup(Layer):
         token_start = self._token_start_index()
         special = ([self.mask_token] * self._oov_start_index()
                    + [self.oov_token] * self.num_oov_indices)
-        found_special = vocabulary[:token_start] == special
-        tokens = vocabulary[token_start:] if found_special else vocabulary
-        repeated = [t for t, n in collections.Counter(tokens).items() if n > 1]
-        if repeated:
-            raise ValueError("The passed vocabulary has at least one repeated term. Please "
-                             f"uniquify your dataset. The repeated terms are: {repeated}")
-        for label, token in (("mask_token", self.mask_token),
-                             ("oov_token", self.oov_token if self.invert else None)):
-            if token is not None and token in tokens:
-                where = [i for i, t in enumerate(vocabulary) if t == token][-1]
-                raise ValueError(
-                    f"Found reserved {'mask' if label == 'mask_token' else 'OOV'} token at "
-                    "unexpected location in `vocabulary`. Note that passed `vocabulary` does "
-                    "not need to include the OOV and mask tokens. Either remove all mask and "
-                    "OOV tokens, or include them only at the start of the vocabulary in "
-                    f"precisely this order: {special}. Received: {label}={token} at "
-                    f"vocabulary index [{where}]")
+        tokens, found_special = split_vocabulary(vocabulary, special, self.mask_token,
+                                                 self.oov_token if self.invert else None)
         size = token_start + len(tokens)
         if self.max_tokens is not None and size > self.max_tokens:
             raise ValueError("Attempted to set a vocabulary larger than the maximum vocab size. "
@@ -308,39 +294,6 @@ class IndexLookup(Layer):
             "vocabulary_size": self._frozen_vocab_size,
         }
         return {**super().get_config(), **config}
-
-    # -- saving: idf weights as variables, the vocabulary as an asset (Keras 3's layout) ---
-    def save_own_variables(self, store):
-        if self.output_mode == "tf_idf" and self.idf_weights is not None:
-            store["idf_weights"] = np.array(self.idf_weights, dtype=np.float32)
-
-    def load_own_variables(self, store):
-        if self.output_mode == "tf_idf" and "idf_weights" in store:
-            weights = np.asarray(store["idf_weights"])
-            if weights.ndim != 1:
-                raise ValueError(f"layer '{self.name}': idf_weights must be 1-D; found shape "
-                                 f"{weights.shape} at '{getattr(store, 'path', '')}'")
-            self.idf_weights = weights.astype(np.float32)
-
-    def save_assets(self, dir_path):
-        if self.input_vocabulary is not None:
-            return  # the vocabulary is in the config
-        with open(os.path.join(dir_path, "vocabulary.txt"), "w", encoding="utf-8") as f:
-            f.write("\n".join(str(w) for w in self.get_vocabulary(include_special_tokens=True)))
-
-    def load_assets(self, dir_path):
-        if self.input_vocabulary is not None:
-            return
-        path = None if dir_path is None else os.path.join(dir_path, "vocabulary.txt")
-        if path is None or not os.path.isfile(path):
-            raise ValueError(f"layer '{self.name}': the file has no vocabulary.txt asset for it")
-        values = vocabulary_file_lines(path, self.vocabulary_dtype, strip_blank_tail=True)
-        if not values:
-            return  # saved before adapt: nothing to restore
-        weights = None
-        if self.output_mode == "tf_idf":   # saved padded to max_tokens with pad_to_max_tokens
-            weights = None if self.idf_weights is None else self.idf_weights[:len(values)]
-        self.set_vocabulary(values, idf_weights=weights)
 
 
 def _listify(x):

@@ -35,6 +35,27 @@ def check_arguments(caller, max_tokens, num_oov_indices, output_mode, invert, sp
                          f"Received: idf_weights={idf_weights} and output_mode={output_mode}")
 
 
+def split_vocabulary(vocabulary, special, mask_token, reserved_oov):
+    """(tokens, whether ``vocabulary`` began with the ``special`` tokens), after Keras's checks:
+    no repeated token, no mask token (nor, when inverting, OOV token) among the tokens."""
+    found_special = vocabulary[:len(special)] == special
+    tokens = vocabulary[len(special):] if found_special else vocabulary
+    repeated = [t for t, n in collections.Counter(tokens).items() if n > 1]
+    if repeated:
+        raise ValueError("The passed vocabulary has at least one repeated term. Please "
+                         f"uniquify your dataset. The repeated terms are: {repeated}")
+    for label, token in (("mask_token", mask_token), ("oov_token", reserved_oov)):
+        if token is not None and token in tokens:
+            where = [i for i, t in enumerate(vocabulary) if t == token][-1]
+            raise ValueError(
+                f"Found reserved {'mask' if label == 'mask_token' else 'OOV'} token at "
+                "unexpected location in `vocabulary`. Note that passed `vocabulary` does not "
+                "need to include the OOV and mask tokens. Either remove all mask and OOV "
+                "tokens, or include them only at the start of the vocabulary in precisely this "
+                f"order: {special}. Received: {label}={token} at vocabulary index [{where}]")
+    return tokens, found_special
+
+
 class AdaptState:
     """Token counts (and, for TF-IDF, document counts) accumulated over ``update_state`` calls."""
 
