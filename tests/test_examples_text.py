@@ -18,10 +18,11 @@ def load(name):
 
 def test_char_lstm_trains_and_prints_samples(capsys):
     pytest.importorskip("sklearn")
-    history, samples = load("char_lstm").main(short=True, epochs=1, steps=3, verbose=0)
+    module = load("char_lstm")
+    history, samples = module.main(short=True, epochs=1, steps=8, verbose=0)
     losses = history.history["loss"]
-    assert len(losses) == 1 and np.isfinite(losses[0])
-    assert losses[0] < np.log(200)   # below a uniform guess over far more ids than the corpus has
+    ids = len(set(module.load_corpus())) + 2   # the characters, padding and unknown
+    assert len(losses) == 1 and losses[0] < np.log(ids) - 0.3   # learning: below a uniform guess
     assert len(samples) == 1 and len(samples[0]) == 60
     printed = capsys.readouterr().out
     assert "-- epoch 1: seed" in printed and repr(samples[0]) in printed
