@@ -270,6 +270,10 @@ def test_errors_name_the_layer():
     layer = layers.LSTM(2, name="enc")
     with pytest.raises(ValueError, match="'enc' expects 2 initial state"):
         layer(np.zeros((1, 3, 2), "float32"), initial_state=[np.zeros((1, 2), "float32")])
+    with pytest.raises(ValueError, match="expects 2 initial state"):   # symbolic too
+        layers.LSTM(3)(layers.Input((5, 4)), initial_state=[layers.Input((3,))])
+    with pytest.raises(ValueError, match="sizes \\[2\\]"):
+        layers.GRU(2)(layers.Input((5, 4)), initial_state=layers.Input((3,)))
     with pytest.raises(ValueError, match="rank"):
         layers.RNN(layers.SimpleRNNCell(2))(np.zeros((2, 3), "float32"))
 
