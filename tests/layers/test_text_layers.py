@@ -218,6 +218,9 @@ def test_text_vectorization_modes_and_errors():
     count = layers.TextVectorization(vocabulary=vocab, output_mode="count", pad_to_max_tokens=True,
                                      max_tokens=6)
     np.testing.assert_array_equal(count(np.array([["the cat the dog"]])).numpy(), [[1, 2, 1, 0, 0, 0]])
+    np.testing.assert_array_equal(multi(np.array("the dog")).numpy(), [1, 1, 0, 0])  # one string
+    np.testing.assert_array_equal(layers.TextVectorization(vocabulary=vocab)(np.array("cat the")).numpy(),
+                                  [3, 2])
     with pytest.raises(ValueError, match="the last shape dimension must be 1"):
         multi(np.array([["a", "b"]]))
     with pytest.raises(ValueError, match="`output_sequence_length` must not be set"):

@@ -152,6 +152,8 @@ class TextVectorization(Layer):
         return np.asarray(getattr(x, "data", x))
 
     def call(self, inputs):
+        if np.ndim(inputs) == 0:   # one string: the output of a batch of one, unbatched
+            return Tensor(self.call(np.asarray(inputs)[None]).data[0])
         length = self._output_sequence_length if self._output_mode == "int" else None
         tokens = self._preprocess(inputs, length)
         if self._output_mode == "int" and length is not None and tokens.shape[-1] != length:
