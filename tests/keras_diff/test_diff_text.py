@@ -207,3 +207,22 @@ def test_our_keras_file_loads_in_keras(keras_module, tmp_path):
     with zipfile.ZipFile(path) as z:
         config = json.loads(z.read("config.json"))
     assert config["config"]["layers"][0]["config"]["dtype"] == "string"
+
+
+def test_vocabulary_files_are_read_as_keras_reads_them(keras_module, tmp_path):
+    """Every line a token (special tokens included), lines ending at \\n with \\r dropped."""
+    path = tmp_path / "vocab.txt"
+    path.write_bytes("[UNK]\r\nfish\nbi\x85rd\nä\n".encode())
+    batch = np.array([["fish", "[UNK]", "zz"], ["ä", "bi\x85rd", ""]])
+    for kwargs in (dict(), dict(mask_token="", num_oov_indices=2)):
+        theirs = keras_module.layers.StringLookup(vocabulary=str(path), **kwargs)
+        ours = sk.layers.StringLookup(vocabulary=str(path), **kwargs)
+        assert ours.get_vocabulary() == keras_vocab(theirs)
+        np.testing.assert_array_equal(to_numpy(ours(batch)), to_numpy(theirs(batch)))
+    ints = tmp_path / "ints.txt"
+    ints.write_text("7\n-1\n3\n")
+    theirs = keras_module.layers.IntegerLookup(vocabulary=str(ints))
+    ours = sk.layers.IntegerLookup(vocabulary=str(ints))
+    assert ours.get_vocabulary() == keras_vocab(theirs)
+    np.testing.assert_array_equal(to_numpy(ours(np.array([3, 7, 5]))),
+                                  to_numpy(theirs(np.array([3, 7, 5]))))

@@ -147,8 +147,17 @@ def test_vocabulary_file_set_vocabulary_and_adapt_sources(tmp_path):
     path = tmp_path / "vocab.txt"
     path.write_text("[UNK]\nfish\nbird\n", encoding="utf-8")
     layer = layers.StringLookup(vocabulary=str(path))
-    assert layer.get_vocabulary() == ["[UNK]", "fish", "bird"]
+    # every line is a token, "[UNK]" included (TF's TextFileInitializer), as in Keras
+    assert layer.get_vocabulary() == ["[UNK]", "[UNK]", "fish", "bird"]
+    np.testing.assert_array_equal(layer(np.array(["fish", "[UNK]", "zz"])).numpy(), [2, 1, 0])
     assert layer.get_config()["vocabulary"] is None  # a path travels as an asset, as in Keras
+    crlf = tmp_path / "crlf.txt"
+    crlf.write_bytes("a\r\nb\x85c\nd\n".encode())   # TF: lines end at \n only, \r dropped
+    assert layers.StringLookup(vocabulary=str(crlf)).get_vocabulary() == ["[UNK]", "a", "b\x85c", "d"]
+    blank = tmp_path / "blank.txt"
+    blank.write_text("a\n\nb\n")
+    with pytest.raises(ValueError, match="empty line found"):
+        layers.StringLookup(vocabulary=str(blank))
     layer.set_vocabulary(["x", "y"])
     assert layer.get_vocabulary(include_special_tokens=False) == ["x", "y"]
     from_dataset = layers.StringLookup()

@@ -109,15 +109,20 @@ class IndexLookup(LookupSaving, Layer):
             if self.output_mode == "tf_idf":
                 raise ValueError("output_mode `'tf_idf'` does not support loading a vocabulary "
                                  "from file.")
-            vocabulary = vocabulary_file_lines(vocabulary, self.vocabulary_dtype)
+            # Every line is a token from index token_start on (TF's TextFileInitializer):
+            # special tokens in the file are not recognised as such.
+            from_file, vocabulary = True, vocabulary_file_lines(vocabulary, self.vocabulary_dtype)
+        else:
+            from_file = False
         vocabulary = [self._convert_token(t) for t in np.asarray(vocabulary).reshape(-1).tolist()]
         if not vocabulary:
             raise ValueError(f"Cannot set an empty vocabulary. Received: vocabulary={vocabulary}")
         token_start = self._token_start_index()
         special = ([self.mask_token] * self._oov_start_index()
                    + [self.oov_token] * self.num_oov_indices)
-        tokens, found_special = split_vocabulary(vocabulary, special, self.mask_token,
-                                                 self.oov_token if self.invert else None)
+        tokens, found_special = split_vocabulary(
+            vocabulary, [] if from_file else special, None if from_file else self.mask_token,
+            self.oov_token if self.invert and not from_file else None)
         size = token_start + len(tokens)
         if self.max_tokens is not None and size > self.max_tokens:
             raise ValueError("Attempted to set a vocabulary larger than the maximum vocab size. "

@@ -37,7 +37,7 @@ class LookupSaving:
         path = None if dir_path is None else os.path.join(dir_path, "vocabulary.txt")
         if path is None or not os.path.isfile(path):
             raise ValueError(f"layer '{self.name}': the file has no vocabulary.txt asset for it")
-        values = vocabulary_file_lines(path, self.vocabulary_dtype, strip_blank_tail=True)
+        values = vocabulary_file_lines(path, self.vocabulary_dtype, asset=True)
         if not values:
             return  # saved before adapt: nothing to restore
         weights = None

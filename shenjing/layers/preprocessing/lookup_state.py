@@ -112,18 +112,32 @@ def idf_weights_from(idf_weights, vocabulary_length, found_special, token_start,
     return padded.astype(np.float32)
 
 
-def vocabulary_file_lines(path, vocabulary_dtype, strip_blank_tail=False):
-    """The tokens of a vocabulary file, one per line (UTF-8; Python's ``splitlines``, as Keras's
-    ``load_assets``); integers for IntegerLookup. What it takes in memory is charged to the
-    current load's budget (nothing outside a load)."""
+def vocabulary_file_lines(path, vocabulary_dtype, asset=False):
+    """The tokens of a vocabulary file, one per line (UTF-8); integers for IntegerLookup.
+
+    A user's file is read as TensorFlow's TextFileInitializer reads it for Keras: lines end at
+    "\n" (a "\r" before it is dropped) and an empty line is an error. An asset
+    (``asset=True``) is read as Keras's ``load_assets`` reads it: Python's ``splitlines``,
+    trailing empty lines dropped (the mask token "" may be the first line). What it takes in
+    memory is charged to the current load's budget (nothing outside a load)."""
     with open(path, "rb") as f:
         data = f.read()
     # The text and its lines as Python strings (about 64 bytes of object per line).
     charge(len(data) * 2 + 64 * (data.count(b"\n") + 1), f"vocabulary file '{path}'")
-    lines = data.decode("utf-8").splitlines()
-    if strip_blank_tail:
+    text = data.decode("utf-8")
+    if asset:
+        lines = text.splitlines()
         while lines and lines[-1] == "":
             lines.pop()
+    else:
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+        if "" in lines:
+            position = len("\n".join(lines[:lines.index("")]))
+            raise ValueError(f"Invalid content in {path}: empty line found at position "
+                             f"{position + 1}.")
     if vocabulary_dtype == "string":
         return lines
     try:
