@@ -158,3 +158,26 @@ def test_many_empty_asset_members_are_charged(tmp_path):
         saving.load_model(FIXTURES / "keras_text_int.keras")
         with pytest.raises(ResourceLimitError, match="asset entry"):
             saving.load_model(path)
+
+
+def test_mutated_vocabulary_assets_load_or_raise_format_error(tmp_path):
+    """Random bytes, invalid UTF-8, repeated or reserved tokens, a wrong token count for the
+    TF-IDF weights: each file loads or raises FormatError, nothing else."""
+    rng = np.random.default_rng(0)
+    member = "assets/layers/text_vectorization/vocabulary.txt"
+    with zipfile.ZipFile(FIXTURES / "keras_text_tfidf.keras") as z:
+        original = z.read(member)
+    variants = [b"\xff\xfe\x00bad", b"a\na\nb", b"[UNK]\n[UNK]\n[UNK]", b"", b"\n\n\n",
+                original + b"\nextra", original[: len(original) // 2], b"x" * 100000]
+    variants += [bytes(rng.integers(0, 256, size=int(rng.integers(1, 200)), dtype=np.uint8))
+                 for _ in range(8)]
+    outcomes = set()
+    for i, data in enumerate(variants):
+        path = tmp_path / f"mutated{i}.keras"
+        _rewrite(FIXTURES / "keras_text_tfidf.keras", path, replace={member: data})
+        try:
+            saving.load_model(path)
+            outcomes.add("loaded")
+        except FormatError:
+            outcomes.add("refused")
+    assert "refused" in outcomes
