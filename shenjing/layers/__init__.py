@@ -101,3 +101,5 @@ from .rnn.bidirectional import Bidirectional  # noqa: E402
 from .rnn.conv_lstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D  # noqa: E402
 from .rnn.time_distributed import TimeDistributed  # noqa: E402
 __all__ += ["Bidirectional", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "TimeDistributed"]
+from .preprocessing import IntegerLookup, StringLookup, TextVectorization  # noqa: E402
+__all__ += ["IntegerLookup", "StringLookup", "TextVectorization"]
