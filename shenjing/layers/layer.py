@@ -495,13 +495,18 @@ class Layer(masking_utils.MaskingMixin, Tracker):
         """Call on KerasTensors: build, infer the output shape, and record a Node."""
         shapes = _symbolic_shapes(inputs)
         self._maybe_build(shapes)
-        if not any_symbolic((args, kwargs)):
+        overridden = type(self).compute_output_shape is not Layer.compute_output_shape
+        call_kwargs = kwargs
+        if self._call_mask_spec is not None and not overridden:  # call(x, mask) sees x's mask
+            call_kwargs = dict(kwargs)
+            masking_utils.populate_masks(self, inputs, args, call_kwargs)
+        if not any_symbolic((args, call_kwargs)):
             out_shapes = self.compute_output_shape(shapes)
-        elif type(self).compute_output_shape is not Layer.compute_output_shape:
+        elif overridden:
             out_shapes = self._overridden_output_shape(shapes, args, kwargs)
-        else:  # layer(logits, targets): infer from every tensor argument
+        else:  # layer(logits, targets), or a symbolic mask: infer from every tensor argument
             try:
-                out_shapes = self._output_shape_of_call(shapes, args, kwargs)
+                out_shapes = self._output_shape_of_call(shapes, args, call_kwargs)
             except NotImplementedError:  # unknown sizes in an extra argument: the first decides
                 out_shapes = self.compute_output_shape(shapes)
         dtype = self.compute_dtype
@@ -510,28 +515,82 @@ class Layer(masking_utils.MaskingMixin, Tracker):
         else:
             outputs = map_shape_structure(lambda s: KerasTensor(s, dtype=dtype), out_shapes)
         Node(self, (inputs,) + tuple(args), kwargs, outputs)
+        self._symbolic_masks(inputs, outputs)
         return outputs
+
+    def _symbolic_masks(self, inputs, outputs):
+        """Keras 3's mask metadata on symbolic outputs: ``compute_mask`` on the KerasTensors,
+        so ``x._keras_mask`` can be read while a functional model is built. Informational
+        only (a model recomputes masks when it runs), so a ``compute_mask`` that cannot run
+        symbolically leaves the outputs without one."""
+        previous = map_structure(lambda t: getattr(t, "_keras_mask", None), inputs)
+        if not self.supports_masking or (
+                all(m is None for m in flatten(previous)) and not self._overrides_compute_mask):
+            return
+        if not isinstance(inputs, (list, tuple, dict)):
+            previous = getattr(inputs, "_keras_mask", None)
+        try:
+            masks = self.compute_mask(inputs, previous)
+        except Exception:  # noqa: BLE001  a mask needing concrete values: none symbolically
+            return
+        if masks is None:
+            return
+        for tensor, mask in zip(flatten(outputs), flatten(masks)):
+            if isinstance(tensor, KerasTensor) and isinstance(mask, KerasTensor):
+                tensor._keras_mask = mask
 
     def compute_output_shape(self, input_shape):
         """The output shape for ``input_shape``; by default found by running ``call`` on zeros."""
         shapes = standardize_shape(input_shape)
-        inputs = map_shape_structure(
-            lambda s: None if s is None else self._zeros_like_shape(s, None, "input shape"), shapes)
         with no_grad():
             if not self.built:
                 self.build(shapes)
-        return self._output_shapes_on_zeros(shapes, inputs, (), {})
+        return self._infer_on_zeros(shapes, (), {}, "input shape")
 
-    def _zeros_like_shape(self, shape, dtype, what):
-        """A Tensor of zeros of ``shape`` (an unknown batch size: 1) to run ``call`` on."""
-        if any(d is None for d in shape[1:]):
+    def _zeros_like_shape(self, shape, dtype, what, fill=None):
+        """A Tensor of zeros of ``shape`` (an unknown batch size: 1; other unknown sizes:
+        ``fill``) to run ``call`` on."""
+        if fill is None and any(d is None for d in shape[1:]):
             raise NotImplementedError(
                 f"Layer {type(self).__name__} ('{self.name}') cannot infer its output shape for "
                 f"{what} {shape} with unknown non-batch sizes; implement compute_output_shape.")
-        size = (1 if shape[0] is None else shape[0],) + tuple(shape[1:])
+        size = (1 if shape[0] is None else shape[0],) + tuple(fill if d is None else d for d in shape[1:])
         check_transient(math.prod(size) * np.dtype(dtype or self.compute_dtype).itemsize,
                         f"layer '{self.name}': zeros of {what} {shape} to infer its output")
+        if np.dtype(dtype or self.compute_dtype) == np.bool_:  # a mask: keep every entry
+            return Tensor(backend.xp.ones(size, np.bool_))
         return Tensor(backend.xp.zeros(size, dtype or self.compute_dtype))
+
+    def _infer_on_zeros(self, shapes, args, kwargs, what):
+        """Output shapes of ``call`` on zeros of ``shapes`` (and of the symbolic ``args`` /
+        ``kwargs``). Unknown non-batch sizes are probed as Keras's JAX backend does: ``call``
+        runs twice, with every unknown size 83 and then 89; an output size that differs
+        between the two runs is unknown (None)."""
+        def attempt(fill):
+            def dummy(t):
+                if not isinstance(t, KerasTensor):
+                    return t
+                return self._zeros_like_shape(tuple(t.shape), t.dtype, what, fill)
+            inputs = map_shape_structure(
+                lambda s: None if s is None else self._zeros_like_shape(s, None, what, fill), shapes)
+            return self._output_shapes_on_zeros(shapes, inputs, [map_structure(dummy, a) for a in args],
+                                                {k: map_structure(dummy, v) for k, v in kwargs.items()})
+
+        every = [s for s in flatten_shapes(shapes) if s is not None]
+        every += [tuple(t.shape) for t in flatten((args, kwargs)) if isinstance(t, KerasTensor)]
+        if not any(d is None for s in every for d in s[1:]):
+            return attempt(None)
+        try:
+            first, second = attempt(83), attempt(89)
+        except Exception as error:
+            raise NotImplementedError(
+                f"Layer {type(self).__name__} ('{self.name}') cannot infer its output shape for "
+                f"{what} {every} with unknown non-batch sizes (running call on zeros with them "
+                f"set to 83 failed: {error}); implement compute_output_shape.") from error
+        seconds = iter(flatten_shapes(second))
+        return map_shape_structure(
+            lambda a: None if a is None else tuple(
+                x if x == y else None for x, y in zip(a, next(seconds))), first)
 
     def _output_shapes_on_zeros(self, shapes, inputs, args, kwargs):
         """The output shapes of ``call`` on zeros, with the batch size of the first input shape."""
@@ -561,19 +620,9 @@ class Layer(masking_utils.MaskingMixin, Tracker):
     def _output_shape_of_call(self, shapes, args, kwargs):
         """Output shapes of ``call(inputs, *args, **kwargs)`` when more than the first argument
         is symbolic (Keras's ``compute_output_spec``): ``call`` runs on zeros of every shape."""
-        def dummy(t):
-            if not isinstance(t, KerasTensor):
-                return t
-            return self._zeros_like_shape(tuple(t.shape), t.dtype, "an argument of shape")
-
-        inputs = map_shape_structure(
-            lambda s: None if s is None else self._zeros_like_shape(s, None, "an argument of shape"),
-            shapes)
-        args = [map_structure(dummy, a) for a in args]
-        kwargs = {k: map_structure(dummy, v) for k, v in kwargs.items()}
         if not self._call_has_training:
-            kwargs.pop("training", None)
-        return self._output_shapes_on_zeros(shapes, inputs, args, kwargs)
+            kwargs = {k: v for k, v in kwargs.items() if k != "training"}
+        return self._infer_on_zeros(shapes, args, kwargs, "an argument of shape")
 
     # -- config ---------------------------------------------------------------------
     def get_config(self):
