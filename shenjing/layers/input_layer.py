@@ -65,8 +65,7 @@ class InputLayer(Layer):
         self.ragged = False
         self.optional = optional
         self.built = True
-        self.output = KerasTensor(self.batch_shape, dtype=self._input_dtype, name=self.name)
-        Node(self, (), {}, self.output)
+        Node(self, (), {}, KerasTensor(self.batch_shape, dtype=self._input_dtype, name=self.name))
 
     @property
     def dtype(self):

@@ -518,6 +518,23 @@ class Layer(masking_utils.MaskingMixin, Tracker):
         self._symbolic_masks(inputs, outputs)
         return outputs
 
+    @property
+    def input(self):
+        """The input tensor(s) of the first call on symbolic tensors (Keras's ``Operation.input``)."""
+        return self._first_node_tensors("input_tensors", "input")
+
+    @property
+    def output(self):
+        """The output tensor(s) of the first call on symbolic tensors (Keras's ``Operation.output``)."""
+        return self._first_node_tensors("output_tensors", "output")
+
+    def _first_node_tensors(self, attr, what):
+        if not self._inbound_nodes:
+            raise AttributeError(f"The layer {self.name} has never been called and thus has no "
+                                 f"defined {what}.")
+        values = getattr(self._inbound_nodes[0], attr)
+        return values[0] if len(values) == 1 else values
+
     def _symbolic_masks(self, inputs, outputs):
         """Keras 3's mask metadata on symbolic outputs: ``compute_mask`` on the KerasTensors,
         so ``x._keras_mask`` can be read while a functional model is built. Informational

@@ -125,6 +125,16 @@ class Model(Trainer, Layer):
         return values
 
     @property
+    def input(self):
+        """A functional model's inputs as given to its constructor (Keras's Functional)."""
+        return self._inputs_struct if self._functional else super().input
+
+    @property
+    def output(self):
+        """A functional model's outputs as given to its constructor (Keras's Functional)."""
+        return self._outputs_struct if self._functional else super().output
+
+    @property
     def input_shape(self):
         """A functional model's input shape (a list for several inputs), as Keras's Functional."""
         return self._io_shape("inputs", "input")
