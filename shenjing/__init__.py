@@ -24,7 +24,7 @@ _LAZY = ("activations", "initializers", "layers", "losses", "optimizers", "regul
 
 
 # The TensorFlow-style namespaces (tf.nn, tf.math, ...) live in shenjing/tf/ (floor 8).
-_TF_FACES = ("nn", "math", "linalg", "image", "dtypes", "config", "train")
+_TF_FACES = ("nn", "math", "linalg", "image", "dtypes", "config", "train", "strings", "nest")
 
 
 def __getattr__(name):

@@ -12,6 +12,7 @@ code would tell).
 import threading
 
 from . import cardinality as card
+from .eager import eager_element
 from .structure import check_int, spec_of
 
 
@@ -19,7 +20,8 @@ class Dataset:
     """The base class; build one with ``Dataset.from_tensor_slices``, ``range``, ``zip``, ..."""
 
     def __iter__(self):
-        return self._iterate()
+        """One pass; each leaf an ``EagerArray`` (an ndarray with TF's ``.numpy()``)."""
+        return map(eager_element, self._iterate())
 
     def _iterate(self):
         raise NotImplementedError(f"{type(self).__name__} must define _iterate()")
@@ -76,8 +78,8 @@ class Dataset:
         return f"<{type(self).__name__}{extra}>"
 
     def as_numpy_iterator(self):
-        """An iterator of the elements as NumPy arrays (they already are)."""
-        return iter(self)
+        """An iterator of the elements as plain NumPy arrays and scalars."""
+        return self._iterate()
 
     # -- sources -----------------------------------------------------------------------------
 

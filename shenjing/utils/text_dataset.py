@@ -1,0 +1,167 @@
+"""``keras.utils.text_dataset_from_directory``: a ``shenjing.data.Dataset`` of
+``(texts, labels)`` batches read from ``.txt`` files, with Keras 3's contract.
+
+``labels="inferred"``: one class per subdirectory (sorted, or ``class_names``' order); files
+are found recursively (``follow_links`` to enter linked directories), sorted. Files are
+shuffled once with ``RandomState(seed)`` before ``validation_split`` takes the last
+``int(validation_split * n)`` for ``subset="validation"`` (the rest for ``"training"``;
+``"both"`` returns both). Labels: ``label_mode="int"`` int32 ``(batch,)``, ``"binary"`` float32
+``(batch, 1)``, ``"categorical"`` float32 one-hot ``(batch, num_classes)``, None none.
+``max_length`` keeps the first ``max_length`` bytes of each file (as ``tf.strings.substr``).
+The datasets carry ``class_names``.
+"""
+
+import os
+
+import numpy as np
+
+from ..data import Dataset
+
+
+def _check_split(validation_split, subset, shuffle, seed):
+    if validation_split and not 0 < validation_split < 1:
+        raise ValueError(f"`validation_split` must be between 0 and 1, received: {validation_split}")
+    if (validation_split or subset) and not (validation_split and subset):
+        raise ValueError("If `subset` is set, `validation_split` must be set, and inversely.")
+    if subset not in ("training", "validation", "both", None):
+        raise ValueError(f'`subset` must be either "training", "validation" or "both", '
+                         f"received: {subset}")
+    if validation_split and shuffle and seed is None:
+        raise ValueError("If using `validation_split` and shuffling the data, you must provide a "
+                         "`seed` argument, to make sure that there is no overlap between the "
+                         "training and validation subset.")
+
+
+def _files_under(directory, follow_links):
+    out = []
+    for root, _, files in sorted(os.walk(directory, followlinks=follow_links), key=lambda w: w[0]):
+        out += [os.path.join(root, f) for f in sorted(files) if f.lower().endswith(".txt")]
+    return out
+
+
+def _index(directory, labels, class_names, follow_links):
+    """(file paths, int labels or None, class names) as Keras's ``index_directory`` finds them."""
+    if labels == "inferred":
+        subdirs = [d for d in sorted(os.listdir(directory))
+                   if os.path.isdir(os.path.join(directory, d)) and not d.startswith(".")]
+        if class_names is not None:
+            if not set(class_names).issubset(subdirs):
+                raise ValueError("The `class_names` passed did not match the names of the "
+                                 f"subdirectories of the target directory. Expected: {subdirs} "
+                                 f"(or a subset of it), but received: class_names={class_names}")
+            subdirs = list(class_names)
+        paths, found = [], []
+        for index, subdir in enumerate(subdirs):
+            files = _files_under(os.path.join(directory, subdir), follow_links)
+            paths += files
+            found += [index] * len(files)
+        return paths, np.asarray(found, dtype="int32"), subdirs
+    if class_names is not None:
+        raise ValueError("When `labels=None` (no labels), argument `class_names` cannot be "
+                         "specified." if labels is None else "When argument `labels` is "
+                         "specified, argument `class_names` cannot be specified (the "
+                         "`class_names` will be the sorted list of labels).")
+    paths = _files_under(directory, follow_links)
+    if labels is None:
+        return paths, None, None
+    if len(labels) != len(paths):
+        raise ValueError(f"Expected the lengths of `labels` to match the number of files in the "
+                         f"target directory. len(labels) is {len(labels)} while we found "
+                         f"{len(paths)} files in directory {directory}.")
+    return paths, np.asarray(labels), [str(label) for label in sorted(set(labels))]
+
+
+def _split(paths, labels, validation_split, subset):
+    if not validation_split:
+        return paths, labels
+    n_val = int(validation_split * len(paths))
+    if subset == "training":
+        print(f"Using {len(paths) - n_val} files for training.")
+        return paths[:len(paths) - n_val], None if labels is None else labels[:len(paths) - n_val]
+    print(f"Using {n_val} files for validation.")
+    return paths[len(paths) - n_val:], None if labels is None else labels[len(paths) - n_val:]
+
+
+def _read_text(path, max_length):
+    with open(str(path), "rb") as handle:
+        data = handle.read() if max_length is None else handle.read(max_length)
+    return data.decode("utf-8", errors="replace")
+
+
+def _dataset(paths, labels, label_mode, num_classes, max_length, shuffle, buffer, seed, batch_size):
+    if not paths:
+        raise ValueError("No text files found in directory. Allowed format: .txt")
+    path_ds = Dataset.from_tensor_slices(np.asarray(paths))
+    if label_mode is None:
+        ds = path_ds
+    else:
+        if label_mode == "binary":
+            targets = labels.astype("float32")[:, None]
+        elif label_mode == "categorical":
+            targets = np.eye(num_classes, dtype="float32")[labels]
+        else:
+            targets = labels.astype("int32")
+        ds = Dataset.zip((path_ds, Dataset.from_tensor_slices(targets)))
+    if shuffle:
+        ds = ds.shuffle(buffer_size=buffer, seed=seed)
+    if label_mode is None:
+        ds = ds.map(lambda p: _read_text(p, max_length))
+    else:
+        ds = ds.map(lambda p, y: (_read_text(p, max_length), y))
+    if batch_size is not None:
+        ds = ds.batch(batch_size)
+    return ds
+
+
+def text_dataset_from_directory(directory, labels="inferred", label_mode="int", class_names=None,
+                                batch_size=32, max_length=None, shuffle=True, seed=None,
+                                validation_split=None, subset=None, follow_links=False,
+                                format="tf", verbose=True):
+    """A Dataset of ``(texts, labels)`` from ``directory`` (see the module docstring); a list
+    ``[train, validation]`` for ``subset="both"``."""
+    if labels not in ("inferred", None):
+        if not isinstance(labels, (list, tuple)):
+            raise ValueError("`labels` argument should be a list/tuple of integer labels, of the "
+                             "same size as the number of text files in the target directory. "
+                             'Pass `labels="inferred"` to infer them from the subdirectory names, '
+                             f"or `labels=None` for texts only. Received: labels={labels}")
+        if class_names:
+            raise ValueError(f'You can only pass `class_names` if `labels="inferred"`. '
+                             f"Received: labels={labels}, and class_names={class_names}")
+    if label_mode not in {"int", "categorical", "binary", None}:
+        raise ValueError('`label_mode` argument must be one of "int", "categorical", "binary", '
+                         f"or None. Received: label_mode={label_mode}")
+    if format != "tf":
+        raise ValueError(f'`format` "grain" is not supported by shenjing; use "tf" (a '
+                         f"shenjing.data.Dataset). Received: format={format}")
+    if labels is None or label_mode is None:
+        labels = label_mode = None
+    _check_split(validation_split, subset, shuffle, seed)
+    if seed is None:
+        seed = np.random.randint(1e6)
+    paths, found, names = _index(directory, labels, class_names, follow_links)
+    if verbose:
+        print(f"Found {len(paths)} files." if found is None else
+              f"Found {len(paths)} files belonging to {len(names)} classes.")
+    if shuffle:
+        np.random.RandomState(seed).shuffle(paths)
+        if found is not None:
+            np.random.RandomState(seed).shuffle(found)
+    if label_mode == "binary" and len(names) != 2:
+        raise ValueError('When passing `label_mode="binary"`, there must be exactly 2 '
+                         f"class_names. Received: class_names={names}")
+    buffer = batch_size * 8 if batch_size is not None else 1024
+    num_classes = len(names) if names else 0
+    subsets = ["training", "validation"] if subset == "both" else [subset]
+    out = []
+    for part in subsets:
+        part_paths, part_labels = _split(paths, found, validation_split, part)
+        ds = _dataset(part_paths, part_labels, label_mode, num_classes, max_length,
+                      shuffle and part != "validation" if subset == "both" else shuffle,
+                      buffer, seed, batch_size)
+        ds.class_names = names
+        out.append(ds)
+    return out if subset == "both" else out[0]
+
+
+__all__ = ["text_dataset_from_directory"]
