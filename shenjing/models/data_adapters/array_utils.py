@@ -86,6 +86,12 @@ def _labelled_leaves(name, structure):
     return [(name, structure)]
 
 
+def _is_string_objects(leaf):
+    """An object array of Python strings (bytes or str), as Keras 3 takes for text models."""
+    return leaf.dtype.kind == "O" and leaf.size > 0 and all(
+        isinstance(item, (str, bytes)) for item in leaf.flat)
+
+
 def num_samples(where, **structures):
     """The common length of every leaf; a clear error naming the argument that differs."""
     sizes = {}
@@ -97,7 +103,9 @@ def num_samples(where, **structures):
                 raise ValueError(f"{where}: expected `{label}` to have a batch axis (one row per sample). "
                                  f"Received: {label}={leaf!r:.100}, a scalar")
             text_ok = name == "x" and _TEXT_INPUTS.get()   # a model with a string input
-            if leaf.dtype.kind not in _NUMERIC_KINDS + ("US" if text_ok else ""):
+            if name == "x" and _is_string_objects(leaf):  # Keras takes an object array of str
+                text_ok = True
+            if leaf.dtype.kind not in _NUMERIC_KINDS + ("USO" if text_ok else ""):
                 raise ValueError(
                     f"{where}: expected `{label}` to hold numbers (a bool, integer or float array). "
                     f"Received: {label} of dtype {leaf.dtype} and shape {leaf.shape}"
