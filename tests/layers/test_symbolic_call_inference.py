@@ -75,3 +75,14 @@ def test_call_with_mask_gets_it_while_building():
     assert out.shape == (2, 3, 1)
     np.testing.assert_allclose(out[0, :2, 0], 1.0, rtol=1e-6)  # masked steps are 0/0, as in Keras
     np.testing.assert_allclose(out[1, :1, 0], 1.0, rtol=1e-6)
+
+
+class FixedReshape(keras.layers.Layer):
+    def call(self, inputs):
+        return ops.reshape(inputs, (-1, 4, 4))
+
+
+def test_a_call_that_fails_on_the_probe_sizes_asks_for_compute_output_shape():
+    x = keras.Input(shape=(None,))
+    with pytest.raises(NotImplementedError, match="implement compute_output_shape"):
+        FixedReshape()(x)
