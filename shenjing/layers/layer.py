@@ -581,8 +581,9 @@ class Layer(masking_utils.MaskingMixin, Tracker):
     def _infer_on_zeros(self, shapes, args, kwargs, what):
         """Output shapes of ``call`` on zeros of ``shapes`` (and of the symbolic ``args`` /
         ``kwargs``). Unknown non-batch sizes are probed as Keras's JAX backend does: ``call``
-        runs twice, with every unknown size 83 and then 89; an output size that differs
-        between the two runs is unknown (None)."""
+        runs twice, with every unknown size 83 and then 89 (2 and 3 when that fails, e.g. a
+        position table shorter than 83); an output size that differs between the two runs is
+        unknown (None)."""
         def attempt(fill):
             def dummy(t):
                 if not isinstance(t, KerasTensor):
@@ -599,11 +600,15 @@ class Layer(masking_utils.MaskingMixin, Tracker):
             return attempt(None)
         try:
             first, second = attempt(83), attempt(89)
-        except Exception as error:
-            raise NotImplementedError(
-                f"Layer {type(self).__name__} ('{self.name}') cannot infer its output shape for "
-                f"{what} {every} with unknown non-batch sizes (running call on zeros with them "
-                f"set to 83 failed: {error}); implement compute_output_shape.") from error
+        except Exception as error:  # noqa: BLE001  e.g. a position table shorter than 83
+            try:
+                first, second = attempt(2), attempt(3)
+            except Exception:  # noqa: BLE001  report the first failure
+                raise NotImplementedError(
+                    f"Layer {type(self).__name__} ('{self.name}') cannot infer its output shape "
+                    f"for {what} {every} with unknown non-batch sizes (running call on zeros "
+                    f"with them set to 83 failed: {error}); implement compute_output_shape."
+                ) from error
         seconds = iter(flatten_shapes(second))
         return map_shape_structure(
             lambda a: None if a is None else tuple(

@@ -86,3 +86,21 @@ def test_a_call_that_fails_on_the_probe_sizes_asks_for_compute_output_shape():
     x = keras.Input(shape=(None,))
     with pytest.raises(NotImplementedError, match="implement compute_output_shape"):
         FixedReshape()(x)
+
+
+class PositionalEmbedding(keras.layers.Layer):
+    """The NMT example's layer: a position table of a fixed length (20 < the probe size 83)."""
+
+    def __init__(self, sequence_length, vocab_size, embed_dim, **kwargs):
+        super().__init__(**kwargs)
+        self.tokens = layers.Embedding(vocab_size, embed_dim)
+        self.positions = layers.Embedding(sequence_length, embed_dim)
+
+    def call(self, inputs):
+        length = ops.shape(inputs)[-1]
+        return self.tokens(inputs) + self.positions(ops.arange(0, length))
+
+
+def test_probe_falls_back_to_small_sizes():
+    x = keras.Input(shape=(None,), dtype="int64")
+    assert PositionalEmbedding(20, 50, 8)(x).shape == (None, None, 8)
