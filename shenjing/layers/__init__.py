@@ -88,3 +88,8 @@ def deserialize(config, custom_objects=None):
     from ..serialization import deserialize_keras_object
 
     return deserialize_keras_object(config, custom_objects=custom_objects)
+
+from .einsum_dense import EinsumDense  # noqa: E402
+from .attention import AdditiveAttention, Attention, MultiHeadAttention  # noqa: E402
+
+__all__ += ["EinsumDense", "AdditiveAttention", "Attention", "MultiHeadAttention"]

@@ -1,0 +1,59 @@
+"""Keras's einsum equations for MultiHeadAttention's projections, and the masks and
+symbolic outputs the attention layers share."""
+
+import string
+
+import numpy as np  # boolean masks built on the host from shapes
+
+from ...autograd import Tensor
+from ..keras_tensor import KerasTensor, Node
+
+
+def build_proj_equation(free_dims, bound_dims, output_dims):
+    """(equation, bias axes, output rank) of a projection: ``free_dims`` batch-like axes
+    kept, ``bound_dims`` summed against the kernel, ``output_dims`` new axes from it."""
+    letters = string.ascii_lowercase
+    free = letters[:free_dims]
+    bound = letters[free_dims:free_dims + bound_dims]
+    new = letters[free_dims + bound_dims:free_dims + bound_dims + output_dims]
+    return f"{free}{bound},{bound}{new}->{free}{new}", new, free_dims + output_dims
+
+
+def get_output_shape(output_rank, known_last_dims):
+    return [None] * (output_rank - len(known_last_dims)) + list(known_last_dims)
+
+
+def as_bool(mask):
+    """A mask (Tensor, array, list; nonzero = keep) as a host boolean array, or None."""
+    if mask is None:
+        return None
+    return np.asarray(getattr(mask, "data", mask)).astype(bool, copy=False)
+
+
+def causal_mask(q_len, v_len):
+    """(1, T, S): query t attends keys s <= t (Keras: cumsum row index >= column index)."""
+    return np.tril(np.ones((q_len, v_len), dtype=bool))[None]
+
+
+def keras_mask(tensor):
+    return getattr(tensor, "_keras_mask", None)
+
+
+def set_keras_mask(tensor, mask):
+    try:
+        tensor._keras_mask = mask
+    except AttributeError:  # a Tensor class without the slot: no mask to carry
+        pass
+
+
+def symbolic_call_with_scores(layer, inputs, args, kwargs, output_shape, scores_shape):
+    """A call on KerasTensors that returns (output, scores): both KerasTensors, one Node."""
+    dtype = layer.compute_dtype
+    outputs = (KerasTensor(tuple(output_shape), dtype=dtype),
+               KerasTensor(tuple(scores_shape), dtype=dtype))
+    Node(layer, (inputs,) + tuple(args), kwargs, outputs)
+    return outputs
+
+
+def is_tensor_like(x):
+    return isinstance(x, (Tensor, KerasTensor, np.ndarray))
