@@ -220,8 +220,14 @@ class EinsumDense(Layer):
         return self.activation(x) if self.activation is not None else x
 
     def compute_output_shape(self, input_shape):
-        return tuple(analyze_einsum_string(self.equation, self.bias_axes, input_shape,
-                                           self.partial_output_shape)[2])
+        """Keras's output shape, with the sizes an output axis shares with the input filled
+        in (Keras leaves them None where ``output_shape`` does)."""
+        input_shape = tuple(input_shape)
+        shape = analyze_einsum_string(self.equation, self.bias_axes, input_shape,
+                                      self.partial_output_shape)[2]
+        inp, _, out, _ = _split_equation(self.equation, len(input_shape))
+        return tuple(input_shape[inp.index(c)] if d is None and c in inp else d
+                     for c, d in zip(out, shape))
 
     def get_config(self):
         return {

@@ -89,6 +89,9 @@ def test_every_exported_layer_class_is_covered():
     # Dot (a list of inputs), Lambda (a function), Wrapper and SpectralNormalization (a layer
     # argument): test_misc_layers.py covers them.
     covered |= {layers.Dot, layers.Lambda, layers.Wrapper, layers.SpectralNormalization}
+    # EinsumDense and the attention layers (several inputs): test_attention_layers.py.
+    covered |= {layers.EinsumDense, layers.Attention, layers.AdditiveAttention,
+                layers.MultiHeadAttention}
     exported = {getattr(layers, n) for n in layers.__all__}
     layer_classes = {c for c in exported if isinstance(c, type) and issubclass(c, layers.Layer)}
     assert layer_classes - covered == {layers.Layer, layers.BaseConv, layers.InputLayer}

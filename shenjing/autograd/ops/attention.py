@@ -63,7 +63,8 @@ class ScaledDotProductAttention(Function):
         return gq, gk, gv
 
 
-def scaled_dot_product_attention(q, k, v, keep=None, scale=1.0, zero_masked=False, drop=None):
+def scaled_dot_product_attention(q, k, v, keep=None, scale=1.0, zero_masked=False, drop=None,
+                                 fill=LARGE_NEGATIVE):
     """softmax(scale q kᵀ, masked) v (see ``ScaledDotProductAttention``); ``keep`` and
     ``drop`` are arrays (no gradient)."""
     q = as_tensor(q)
@@ -74,4 +75,4 @@ def scaled_dot_product_attention(q, k, v, keep=None, scale=1.0, zero_masked=Fals
     if drop is not None:
         drop = xp.asarray(getattr(drop, "data", drop)).astype(q.dtype, copy=False)
     return ScaledDotProductAttention.apply(q, k, v, keep=keep, scale=scale,
-                                           zero_masked=zero_masked, drop=drop)
+                                           zero_masked=zero_masked, drop=drop, fill=fill)
