@@ -13,6 +13,16 @@ from ..tensor import as_tensor
 LARGE_NEGATIVE = -1e9  # Keras's Softmax layer's fill for masked logits (float32 and up)
 
 
+def _row_max(x):
+    """x.max(axis=-1, keepdims=True), by halving the last axis with elementwise maxima first
+    (NumPy's max over short rows is several times slower than a vectorised maximum)."""
+    xp = backend.xp
+    while x.shape[-1] > 8 and x.shape[-1] % 2 == 0:
+        half = x.shape[-1] // 2
+        x = xp.maximum(x[..., :half], x[..., half:])
+    return x.max(axis=-1, keepdims=True)
+
+
 class ScaledDotProductAttention(Function):
     """l = scale q kᵀ, masked to ``fill`` where not ``keep``;  p = softmax(l) (times ``keep``
     when ``zero_masked``: a query with no key left gets zeros, not a uniform average);
@@ -26,17 +36,22 @@ class ScaledDotProductAttention(Function):
         logits = xp.matmul(q, xp.swapaxes(k, -1, -2))
         if scale != 1.0:
             logits *= logits.dtype.type(scale)
+        # A query row with no key left: its softmax is uniform over the fill values, and the
+        # logits' gradient must be masked explicitly (elsewhere exp(fill - max) is exactly 0).
+        empty_rows = False
         if keep is not None:
-            logits = xp.where(keep, logits, logits.dtype.type(fill))
-        logits -= logits.max(axis=-1, keepdims=True)
+            xp.copyto(logits, logits.dtype.type(fill), where=~keep)
+            empty_rows = not keep.any(axis=-1).all()
+        logits -= _row_max(logits)
         p = xp.exp(logits, out=logits)
         p /= p.sum(axis=-1, keepdims=True)
-        if keep is not None and zero_masked:
+        if empty_rows and zero_masked:
             p *= keep
         weights = p if drop is None else p * drop
         if self.requires_grad:
             self.q, self.k, self.v, self.p, self.weights = q, k, v, p, weights
-            self.keep, self.scale, self.zero_masked, self.drop = keep, scale, zero_masked, drop
+            self.keep = keep if empty_rows else None
+            self.scale, self.zero_masked, self.drop = scale, zero_masked, drop
         return xp.matmul(weights, v)
 
     def backward(self, g):
