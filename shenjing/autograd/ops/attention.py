@@ -17,7 +17,7 @@ def _row_max(x):
     """x.max(axis=-1, keepdims=True), by halving the last axis with elementwise maxima first
     (NumPy's max over short rows is several times slower than a vectorised maximum)."""
     xp = backend.xp
-    while x.shape[-1] > 8 and x.shape[-1] % 2 == 0:
+    while x.shape[-1] > 1 and x.shape[-1] % 2 == 0:
         half = x.shape[-1] // 2
         x = xp.maximum(x[..., :half], x[..., half:])
     return x.max(axis=-1, keepdims=True)
@@ -28,14 +28,14 @@ class ScaledDotProductAttention(Function):
     when ``zero_masked``: a query with no key left gets zeros, not a uniform average);
     y = (p * drop) v, ``drop`` the dropout's scaled keep mask (or None).
     Backward:  dv = (p drop)ᵀ g;  dp = (g vᵀ) drop (times keep);  dl = p (dp - Σ_s dp p),
-    zero where masked;  dq = scale dl k;  dk = scale dlᵀ q."""
+    zero where masked;  dq = scale dl k;  dk = dlᵀ (scale q)."""
 
     def forward(self, q, k, v, keep=None, scale=1.0, zero_masked=False, drop=None,
                 fill=LARGE_NEGATIVE):
         xp = backend.xp
+        if scale != 1.0:  # scale q (T x H) rather than the logits (T x S)
+            q = q * q.dtype.type(scale)
         logits = xp.matmul(q, xp.swapaxes(k, -1, -2))
-        if scale != 1.0:
-            logits *= logits.dtype.type(scale)
         # A query row with no key left: its softmax is uniform over the fill values, and the
         # logits' gradient must be masked explicitly (elsewhere exp(fill - max) is exactly 0).
         empty_rows = False
@@ -67,14 +67,16 @@ class ScaledDotProductAttention(Function):
             dp *= self.keep
         p = self.p
         dl = dp
-        dl -= (dp * p).sum(axis=-1, keepdims=True)
+        dl -= xp.einsum("...ts,...ts->...t", dp, p)[..., None]
         dl *= p
         if self.keep is not None:
             dl = xp.where(self.keep, dl, dl.dtype.type(0))
-        if self.scale != 1.0:
-            dl *= dl.dtype.type(self.scale)
-        gq = xp.matmul(dl, self.k) if need_q else None
-        gk = xp.matmul(xp.swapaxes(dl, -1, -2), self.q) if need_k else None
+        gq = None
+        if need_q:
+            gq = xp.matmul(dl, self.k)
+            if self.scale != 1.0:
+                gq *= gq.dtype.type(self.scale)
+        gk = xp.matmul(xp.swapaxes(dl, -1, -2), self.q) if need_k else None  # q is scaled
         return gq, gk, gv
 
 
