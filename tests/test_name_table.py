@@ -50,6 +50,7 @@ ARGS.update({"Conv3D": (2, 3), "Conv1DTranspose": (2, 3), "Conv2DTranspose": (2,
              "Conv3DTranspose": (2, 3), "DepthwiseConv1D": (3,), "DepthwiseConv2D": (3,),
              "SeparableConv1D": (2, 3), "SeparableConv2D": (2, 3)})
 KWARGS = {"InputLayer": {"shape": (3,)}, "Optimizer": {"learning_rate": 0.01}}
+ARGS.update({"EinsumDense": ("ab,bc->ac", 3), "MultiHeadAttention": (2, 4)})  # attention
 MODULE = {"DTypePolicy": "keras"}   # as Keras writes it
 # Abstract bases and specs: they resolve by name but have no config of their own.
 NO_CONFIG = {"BaseConv", "InputSpec", "LearningRateSchedule", "Regularizer",

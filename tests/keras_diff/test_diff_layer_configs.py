@@ -38,6 +38,9 @@ MERGES = {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Conca
 # Not built from defaults: the base, the input, and layers whose argument is a function or a layer
 # (their configs are compared in test_diff_misc_layers.py).
 SKIP = {"Layer", "InputLayer", "Wrapper", "Lambda", "SpectralNormalization"}
+# Called on several tensors: their configs are compared in test_diff_attention.py.
+SKIP |= {"Attention", "AdditiveAttention", "MultiHeadAttention"}
+ARGS["EinsumDense"] = ("ab,bc->ac", 3)
 
 
 def _shared_classes():
