@@ -170,7 +170,7 @@ class EinsumDense(Layer):
         if not isinstance(equation, str):
             raise ValueError(f"Layer '{self.name}': expected `equation` to be a string such as "
                              f"'ab,bc->ac'. Received: equation={equation!r}")
-        _split_equation(equation, equation.count(",") + 2)  # the form is checked here already
+        _split_equation(equation, 0)  # the form is checked when the layer is made
         self.equation = equation
         self.partial_output_shape = ((output_shape,) if isinstance(output_shape, int)
                                      else tuple(output_shape))

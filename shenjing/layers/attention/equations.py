@@ -5,7 +5,6 @@ import string
 
 import numpy as np  # boolean masks built on the host from shapes
 
-from ...autograd import Tensor
 from ..keras_tensor import KerasTensor, Node
 
 
@@ -35,6 +34,31 @@ def causal_mask(q_len, v_len):
     return np.tril(np.ones((q_len, v_len), dtype=bool))[None]
 
 
+def combine_masks(q_len, v_len, query_mask=None, value_mask=None, key_mask=None,
+                  attention_mask=None, use_causal_mask=False, sliding_window=None):
+    """MultiHeadAttention's mask (Keras's ``_compute_attention_mask``): query_mask[..., None]
+    & value_mask[..., None, :] & key_mask[..., None, :] & causal & |t - s| < sliding_window,
+    then & attention_mask; None when nothing masks."""
+    parts = []
+    if query_mask is not None:
+        parts.append(as_bool(query_mask)[..., :, None])
+    for mask in (value_mask, key_mask):
+        if mask is not None:
+            parts.append(as_bool(mask)[..., None, :])
+    if use_causal_mask:
+        parts.append(causal_mask(q_len, v_len))
+    if sliding_window is not None:
+        rows, cols = np.arange(q_len)[:, None], np.arange(v_len)[None, :]
+        parts.append((np.abs(rows - cols) < sliding_window)[None])
+    auto = None
+    for part in parts:
+        auto = part if auto is None else auto & part
+    attention_mask = as_bool(attention_mask)
+    if auto is not None:
+        attention_mask = auto if attention_mask is None else attention_mask & auto
+    return attention_mask
+
+
 def keras_mask(tensor):
     return getattr(tensor, "_keras_mask", None)
 
@@ -53,7 +77,3 @@ def symbolic_call_with_scores(layer, inputs, args, kwargs, output_shape, scores_
                KerasTensor(tuple(scores_shape), dtype=dtype))
     Node(layer, (inputs,) + tuple(args), kwargs, outputs)
     return outputs
-
-
-def is_tensor_like(x):
-    return isinstance(x, (Tensor, KerasTensor, np.ndarray))

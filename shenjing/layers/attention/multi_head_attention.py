@@ -19,8 +19,8 @@ from ..layer import Layer
 from ..regularization import Dropout
 from ..layer_utils import serialize_constraint, serialize_regularizer
 from ...registry import keras_export
-from .equations import (as_bool, build_proj_equation, causal_mask, get_output_shape,
-                        keras_mask, set_keras_mask, symbolic_call_with_scores)
+from .equations import (as_bool, build_proj_equation, causal_mask, combine_masks,
+                        get_output_shape, keras_mask, set_keras_mask, symbolic_call_with_scores)
 
 
 def _positive_int(value, name, allow_none=False):
@@ -202,25 +202,8 @@ class MultiHeadAttention(Layer):
                                 key_mask=None, attention_mask=None, use_causal_mask=False):
         """Keras's combination: query_mask (B, T, 1) & value_mask (B, 1, S) & key_mask
         (B, 1, S) & causal (1, T, S) & sliding window, then & attention_mask (B, T, S)."""
-        auto = None
-        parts = []
-        if query_mask is not None:
-            parts.append(as_bool(query_mask)[..., :, None])
-        for mask in (value_mask, key_mask):
-            if mask is not None:
-                parts.append(as_bool(mask)[..., None, :])
-        t, s = query.shape[1], value.shape[1]
-        if use_causal_mask:
-            parts.append(causal_mask(t, s))
-        if self._sliding_window is not None:
-            rows, cols = np.arange(t)[:, None], np.arange(s)[None, :]
-            parts.append((np.abs(rows - cols) < self._sliding_window)[None])
-        for part in parts:
-            auto = part if auto is None else auto & part
-        attention_mask = as_bool(attention_mask)
-        if auto is not None:
-            attention_mask = auto if attention_mask is None else attention_mask & auto
-        return attention_mask
+        return combine_masks(query.shape[1], value.shape[1], query_mask, value_mask, key_mask,
+                             attention_mask, use_causal_mask, self._sliding_window)
 
     def _compute_attention(self, query, key, value, attention_mask=None, training=None,
                            return_attention_scores=False, use_causal_mask=False):
