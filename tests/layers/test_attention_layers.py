@@ -196,3 +196,21 @@ def test_multi_head_attention_in_a_model_saves_and_loads(tmp_path):
                                rtol=1e-5, atol=1e-6)
     config = loaded.get_layer("mha").get_build_config()
     assert config == {"shapes_dict": {"query_shape": (None, 6, 8), "value_shape": (None, 6, 8)}}
+
+
+def test_masks_from_embedding_reach_the_attention_layers():
+    """Layer.__call__ fills query_mask / value_mask (and Attention's mask list) from the
+    tensors' _keras_mask, as Keras does; the output carries the query's mask."""
+    ids = np.array([[3, 4, 0, 0, 0, 0], [5, 1, 2, 6, 0, 0]])
+    mask = ids != 0
+    x = layers.Embedding(8, 8, mask_zero=True)(ids)
+    plain = shenjing.Tensor(x.numpy())
+    mha = layers.MultiHeadAttention(2, 4)
+    auto = mha(x, x)
+    np.testing.assert_allclose(auto.numpy(), mha(plain, plain, query_mask=mask, value_mask=mask).numpy(),
+                               rtol=1e-6, atol=1e-6)
+    assert not np.allclose(auto.numpy(), mha(plain, plain).numpy(), atol=1e-4)
+    np.testing.assert_array_equal(np.asarray(getattr(auto._keras_mask, "data", auto._keras_mask)), mask)
+    attention = layers.Attention()
+    np.testing.assert_allclose(attention([x, x]).numpy(),
+                               attention([plain, plain], mask=[mask, mask]).numpy(), rtol=1e-6, atol=1e-6)

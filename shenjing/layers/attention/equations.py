@@ -59,17 +59,6 @@ def combine_masks(q_len, v_len, query_mask=None, value_mask=None, key_mask=None,
     return attention_mask
 
 
-def keras_mask(tensor):
-    return getattr(tensor, "_keras_mask", None)
-
-
-def set_keras_mask(tensor, mask):
-    try:
-        tensor._keras_mask = mask
-    except AttributeError:  # a Tensor class without the slot: no mask to carry
-        pass
-
-
 def symbolic_call_with_scores(layer, inputs, args, kwargs, output_shape, scores_shape):
     """A call on KerasTensors that returns (output, scores): both KerasTensors, one Node."""
     dtype = layer.compute_dtype

@@ -19,8 +19,9 @@ from ..layer import Layer
 from ..regularization import Dropout
 from ..layer_utils import serialize_constraint, serialize_regularizer
 from ...registry import keras_export
+from ...autograd.masking import get_keras_mask, set_keras_mask
 from .equations import (as_bool, build_proj_equation, causal_mask, combine_masks,
-                        get_output_shape, keras_mask, set_keras_mask, symbolic_call_with_scores)
+                        get_output_shape, symbolic_call_with_scores)
 
 
 def _positive_int(value, name, allow_none=False):
@@ -180,7 +181,7 @@ class MultiHeadAttention(Layer):
              use_causal_mask=False):
         key = value if key is None else key
         if query_mask is None:
-            query_mask = keras_mask(query)
+            query_mask = get_keras_mask(query)
         causal_only = (use_causal_mask and query_mask is None and value_mask is None
                        and key_mask is None and attention_mask is None
                        and self._sliding_window is None)
