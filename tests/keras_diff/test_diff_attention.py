@@ -178,7 +178,7 @@ def test_multi_head_attention(kwargs, call, q_shape, v_shape, k_shape):
         assert ours_config[key] == theirs_config[key], key
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(4))
 def test_dot_product_attention(seed):
     r = np.random.default_rng(seed)
     b, t, s, n, h = 2, int(r.integers(1, 5)), int(r.integers(1, 5)), 4, int(r.integers(1, 4))
@@ -188,7 +188,7 @@ def test_dot_product_attention(seed):
     kwargs = {"is_causal": seed % 2 == 1, "scale": None if seed % 3 else 0.4}
     if seed % 3 != 2:
         kwargs["mask"] = r.random((b, n if seed % 2 else 1, t, s)) > 0.3
-    if seed >= 4:
+    if seed >= 2:
         kwargs["bias"] = r.standard_normal((b, 1, t, s)).astype("float32")
     w = r.standard_normal((b, t, n, h)).astype("float32")
     expected = np.asarray(keras.ops.dot_product_attention(q, k, v, **kwargs))
