@@ -51,6 +51,9 @@ SKIP |= {"TimeDistributed", "Bidirectional"}
 # Called on several tensors: their configs are compared in test_diff_attention.py.
 SKIP |= {"Attention", "AdditiveAttention", "MultiHeadAttention"}
 ARGS["EinsumDense"] = ("ab,bc->ac", 3)
+# Keras's TextVectorization cannot be made without TensorFlow; test_diff_text.py compares it
+# where TensorFlow is installed.
+SKIP |= {"TextVectorization"}
 
 
 def _shared_classes():
