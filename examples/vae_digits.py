@@ -18,6 +18,9 @@ of points of the 2-D latent space. Data: the 5,000 real MNIST digits that the ml
 ships (offline).
 
 Run: python examples/vae_digits.py [--epochs 15] [--steps N] [--out DIR] [--short]
+
+The defaults (15 epochs of 63 steps) take about 65 s of one core and give a grid of clear
+digits (0, 1, 2, 3, 6, 7, 8, 9 blend into one another); ``--short`` takes under half a minute.
 """
 
 import argparse
