@@ -135,10 +135,11 @@ def load_digits():
             np.expand_dims(x_test, -1).astype("float32") / 255.0)
 
 
-def main(epochs=15, steps=None, batch_size=64, latent_dim=2, out_dir="vae_samples", grid=15,
+def main(epochs=15, steps=None, batch_size=64, latent_dim=2, out_dir=None, grid=15,
          seed=0, verbose="auto"):
-    """Train; returns the History (keys total_loss, reconstruction_loss, kl_loss); saves the
-    latent grid (when latent_dim is 2) as ``out_dir/vae_latent_grid.png``."""
+    """Train; returns the History (keys total_loss, reconstruction_loss, kl_loss); with an
+    ``out_dir`` (the command line's default: vae_samples) and latent_dim 2, saves the latent
+    grid as ``out_dir/vae_latent_grid.png``."""
     tf.random.set_seed(seed)
     x_train, x_test = load_digits()
     vae = VAE(build_encoder(latent_dim), build_decoder(latent_dim))
@@ -148,7 +149,7 @@ def main(epochs=15, steps=None, batch_size=64, latent_dim=2, out_dir="vae_sample
                       verbose=verbose)
     print(f"trained in {time.perf_counter() - start:.0f} s")
     print("test:", vae.evaluate(x_test, batch_size=256, verbose=0, return_dict=True))
-    if latent_dim == 2:
+    if out_dir is not None and latent_dim == 2:
         out_dir = pathlib.Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
         path = out_dir / "vae_latent_grid.png"
