@@ -8,3 +8,4 @@ from .variable import Variable
 from .tape import GradientTape
 from .tape_arguments import UnconnectedGradients
 from .gradcheck import gradcheck, numerical_gradient
+from .masking import get_keras_mask, set_keras_mask

@@ -46,6 +46,7 @@ class Function:
         out.data = data
         out.grad = None
         out.name = None
+        out._keras_mask = None  # set, not left unset: reading an unset slot raises (~0.7 us)
         if requires_grad:
             fn.inputs = inputs
             fn.needs_input_grad = tuple(t.requires_grad for t in inputs)

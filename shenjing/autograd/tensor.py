@@ -36,7 +36,10 @@ class Tensor:
 
     # ``_keras_logits``: set only on a softmax or sigmoid output (see ops.activation.logits_of);
     # left unset elsewhere, so read it with getattr(t, "_keras_logits", None).
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "name", "_keras_logits", "__weakref__")
+    # ``_keras_mask``: the mask a layer attached to its output (autograd.masking); None on a new
+    # tensor (ops do not copy it); read it with get_keras_mask(t).
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "name", "_keras_logits", "_keras_mask",
+                 "__weakref__")
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         """NumPy meets a Tensor. ``ndarray <op> Tensor`` (the Tensor second) goes to the Tensor's
         reflected operator and stays a differentiable Tensor, as TensorFlow's tensors win over
@@ -58,6 +61,7 @@ class Tensor:
         self.grad = None
         self._ctx = None
         self.name = name
+        self._keras_mask = None
         self.requires_grad_(requires_grad)
 
     # -- array facts -------------------------------------------------------

@@ -88,3 +88,18 @@ def deserialize(config, custom_objects=None):
     from ..serialization import deserialize_keras_object
 
     return deserialize_keras_object(config, custom_objects=custom_objects)
+
+
+from .rnn import (GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell,  # noqa: E402
+                  StackedRNNCells)
+
+__all__ += ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "SimpleRNN", "SimpleRNNCell",
+            "StackedRNNCells"]
+
+# issue 11, recurrent wrappers (branch rnn-wrappers)
+from .rnn.bidirectional import Bidirectional  # noqa: E402
+from .rnn.conv_lstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D  # noqa: E402
+from .rnn.time_distributed import TimeDistributed  # noqa: E402
+__all__ += ["Bidirectional", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "TimeDistributed"]
+from .preprocessing import IntegerLookup, StringLookup, TextVectorization  # noqa: E402
+__all__ += ["IntegerLookup", "StringLookup", "TextVectorization"]

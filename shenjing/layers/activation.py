@@ -2,7 +2,7 @@
 
 import warnings
 
-from .. import activations, constraints, initializers, ops, regularizers
+from .. import activations, backend, constraints, initializers, ops, regularizers
 from .input_spec import InputSpec
 from .layer import Layer
 from .layer_utils import serialize_constraint, serialize_regularizer
@@ -12,6 +12,8 @@ from ..registry import keras_export
 @keras_export("keras.layers.Activation")
 class Activation(Layer):
     """Apply an activation function (a name such as "relu", or a callable) elementwise."""
+
+    supports_masking = True
 
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
@@ -30,6 +32,8 @@ class Activation(Layer):
 @keras_export("keras.layers.ReLU")
 class ReLU(Layer):
     """y = min(max_value, x) for x >= threshold, else negative_slope * (x - threshold)."""
+
+    supports_masking = True
 
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
         super().__init__(**kwargs)
@@ -61,6 +65,8 @@ class ReLU(Layer):
 class LeakyReLU(Layer):
     """y = x if x > 0 else negative_slope * x (Keras's default slope is 0.3)."""
 
+    supports_masking = True
+
     def __init__(self, negative_slope=0.3, **kwargs):
         if "alpha" in kwargs:
             negative_slope = kwargs.pop("alpha")
@@ -81,16 +87,35 @@ class LeakyReLU(Layer):
         return {**super().get_config(), "negative_slope": self.negative_slope}
 
 
+def _softmax_mask(mask, inputs):
+    """``mask`` as booleans (values > 0.5 keep), checked to broadcast to ``inputs``."""
+    data = backend.xp.asarray(getattr(mask, "data", mask))
+    shape, target = tuple(data.shape), tuple(inputs.shape)
+    if len(shape) > len(target) or any(m != 1 and m != i for m, i in zip(shape[::-1], target[::-1])):
+        raise ValueError("The `mask` must be broadcastable to `inputs`: each mask dimension must be "
+                         f"1 or match the corresponding input dimension. Received: "
+                         f"inputs.shape={target}, mask.shape={shape}")
+    return data if data.dtype == bool else data > 0.5
+
+
 @keras_export("keras.layers.Softmax")
 class Softmax(Layer):
     """y = exp(x) / sum(exp(x)) along ``axis``."""
+
+    supports_masking = True
 
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
         self.axis = axis
 
-    def call(self, inputs):
-        return ops.softmax(inputs, axis=self.axis)
+    def call(self, inputs, mask=None):
+        """With ``mask`` (True = keep; it broadcasts to ``inputs`` from the right), masked
+        positions get -1e9 before the softmax and 0 after it, as Keras's layer does."""
+        if mask is not None:
+            mask = _softmax_mask(mask, inputs)
+            inputs = ops.where(mask, inputs, -3e4 if inputs.dtype == "float16" else -1e9)
+        outputs = ops.softmax(inputs, axis=self.axis)
+        return outputs if mask is None else ops.where(mask, outputs, 0.0)
 
     def compute_output_shape(self, input_shape):
         return input_shape
@@ -102,6 +127,8 @@ class Softmax(Layer):
 @keras_export("keras.layers.ELU")
 class ELU(Layer):
     """y = x if x > 0 else alpha * (exp(x) - 1)."""
+
+    supports_masking = True
 
     def __init__(self, alpha=1.0, **kwargs):
         super().__init__(**kwargs)
@@ -120,6 +147,8 @@ class ELU(Layer):
 @keras_export("keras.layers.PReLU")
 class PReLU(Layer):
     """y = x if x > 0 else alpha * x, with a learned ``alpha`` per value (shared along ``shared_axes``)."""
+
+    supports_masking = True
 
     def __init__(self, alpha_initializer="Zeros", alpha_regularizer=None, alpha_constraint=None,
                  shared_axes=None, **kwargs):

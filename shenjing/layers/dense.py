@@ -13,6 +13,8 @@ from ..registry import keras_export
 class Dense(Layer):
     """Just your regular densely-connected layer, on inputs of any rank >= 2."""
 
+    supports_masking = True
+
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None,

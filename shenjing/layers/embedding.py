@@ -41,6 +41,7 @@ class Embedding(Layer):
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
         self.embeddings_constraint = constraints.get(embeddings_constraint)
         self.mask_zero = mask_zero
+        self.supports_masking = bool(mask_zero)
         if weights is not None:
             self.build()
             self.set_weights(weights if isinstance(weights, (list, tuple)) else [weights])

@@ -28,6 +28,11 @@ def _checked_shape(shape):
     return tuple(None if d is None else int(d) for d in shape)
 
 
+def _is_string_dtype(dtype):
+    """Keras's "string" dtype (also ``str``/"str"): text inputs, held as NumPy str arrays."""
+    return dtype is str or (isinstance(dtype, str) and dtype in ("string", "str"))
+
+
 @keras_export("keras.layers.InputLayer")
 class InputLayer(Layer):
     """Holds ``batch_shape`` = (batch_size, *shape) and the KerasTensor ``output`` fed to the model."""
@@ -54,7 +59,8 @@ class InputLayer(Layer):
             batch_shape = (batch_size,) + shape
         super().__init__(name=name, **kwargs)
         self.batch_shape = _checked_shape(batch_shape)
-        self._input_dtype = np.dtype(dtype or backend.floatx()).name
+        self._input_dtype = ("string" if _is_string_dtype(dtype)
+                             else np.dtype(dtype or backend.floatx()).name)
         self.sparse = False
         self.ragged = False
         self.optional = optional

@@ -22,6 +22,7 @@ from .input_spec import (InputSpec, assert_input_compatibility, flatten_shapes, 
 from .keras_tensor import KerasTensor, Node, any_symbolic, flatten, map_structure
 from .layer_utils import DTypePolicy, get_dtype_policy, reset_name_counters  # noqa: F401  (re-exported)
 from .layer_utils import to_snake_case, unique_name
+from . import masking_utils
 from .tracking import Tracker, bump_tracking_version
 from .weight_budget import charge_weight, check_transient, check_weight_shape
 from ..registry import keras_export
@@ -83,7 +84,7 @@ def _wrap_build(build):
 
 
 @keras_export("keras.layers.Layer")
-class Layer(Tracker):
+class Layer(masking_utils.MaskingMixin, Tracker):
     """Base class: ``Layer(trainable=True, name=None, dtype=None, **kwargs)``.
 
     ``kwargs`` may be ``input_shape``, ``batch_input_shape``, ``input_dim`` or
@@ -142,6 +143,7 @@ class Layer(Tracker):
         self._in_build = False
         params = inspect.signature(self.call).parameters
         self._call_has_training = "training" in params
+        self._call_mask_spec = masking_utils.call_mask_spec(self.call)
         # A layer that does not override build has nothing to build.
         self.built = type(self).build is Layer.build
 
@@ -435,7 +437,7 @@ class Layer(Tracker):
             x = Tensor(backend.xp.asarray(x))
         if (self._autocast_inputs and self.autocast and x.dtype.kind in "fiub"
                 and x.dtype != np.dtype(self.compute_dtype)):
-            x = ops.cast(x, self.compute_dtype)
+            x = masking_utils.keep_mask(x, ops.cast(x, self.compute_dtype))
         return x
 
     def _assert_input_compatibility(self, shapes):
@@ -472,7 +474,10 @@ class Layer(Tracker):
         try:
             if self._call_has_training and training is not None:
                 kwargs["training"] = bool(training)
+            previous_mask = masking_utils.populate_masks(self, inputs, args, kwargs)
             outputs = self.call(inputs, *args, **kwargs)
+            if previous_mask is not None or self._overrides_compute_mask:
+                masking_utils.set_output_masks(self, inputs, outputs, previous_mask)
             if self.activity_regularizer is not None:
                 for output in flatten(outputs):
                     if isinstance(output, Tensor):

@@ -3,13 +3,67 @@ Maximum, Minimum, Concatenate), plus Keras's lowercase functional forms."""
 
 import numpy as np
 
-from .. import ops
+from .. import backend, ops
+from ..autograd import Tensor
 from .layer import Layer
 from ..registry import keras_export
 
 
+def _mask_array(mask):
+    return backend.xp.asarray(getattr(mask, "data", mask)).astype(bool)
+
+
+def _check_mask_list(inputs, mask):
+    if not isinstance(mask, (tuple, list)):
+        raise ValueError(f"`mask` should be a list. Received: mask={mask}")
+    if not isinstance(inputs, (tuple, list)):
+        raise ValueError(f"`inputs` should be a list. Received: inputs={inputs}")
+    if len(mask) != len(inputs):
+        raise ValueError("The lists `inputs` and `mask` should have the same length. Received: "
+                         f"inputs of length {len(inputs)}, and mask of length {len(mask)}")
+
+
+def merge_masks(inputs, mask):
+    """Keras's ``Merge.compute_mask``: OR of the masks; None when any of them is None."""
+    if mask is None:
+        return None
+    _check_mask_list(inputs, mask)
+    if any(m is None for m in mask):
+        return None
+    out = _mask_array(mask[0])
+    for m in mask[1:]:
+        out = backend.xp.logical_or(out, _mask_array(m))
+    return Tensor(out)
+
+
+def concatenate_masks(inputs, mask, axis):
+    """Keras's ``Concatenate.compute_mask``: each mask (all True for an input without one)
+    broadcast to its input's shape, joined along ``axis``, then any() over the last axis."""
+    if mask is None:
+        return None
+    _check_mask_list(inputs, mask)
+    if all(m is None for m in mask):
+        return None
+    xp, masks = backend.xp, []
+    for x, m in zip(inputs, mask):
+        shape = tuple(x.shape)
+        if m is None:
+            masks.append(xp.ones(shape, dtype=bool))
+            continue
+        m = _mask_array(m)
+        masks.append(xp.broadcast_to(m[..., None], shape) if m.ndim < len(shape) else m)
+    return Tensor(xp.any(xp.concatenate(masks, axis=axis), axis=-1))
+
+
 class Merge(Layer):
-    """Base: takes a list of at least two tensors whose shapes broadcast together."""
+    """Base: takes a list of at least two tensors whose shapes broadcast together.
+
+    Masks: the output's is the OR of the inputs' masks, None when any input has none."""
+
+    supports_masking = True
+
+    def compute_mask(self, inputs, mask=None):
+        return merge_masks(inputs, mask)
 
     def build(self, input_shape):
         if not isinstance(input_shape, (list, tuple)) or not input_shape or not isinstance(input_shape[0], (list, tuple)):
@@ -118,6 +172,9 @@ class Concatenate(Merge):
 
     def call(self, inputs):
         return ops.concatenate(list(inputs), axis=self.axis)
+
+    def compute_mask(self, inputs, mask=None):
+        return concatenate_masks(inputs, mask, self.axis)
 
     def compute_output_shape(self, input_shape):
         rank = len(input_shape[0])

@@ -50,7 +50,10 @@ class BatchNormalization(Layer):
 
     Weights, in Keras's order: gamma, beta (trainable), moving_mean, moving_variance (not).
     A layer with ``trainable = False`` always runs in inference mode, as in Keras 3.
+    With a mask (propagated or given), training statistics use the unmasked steps only.
     """
+
+    supports_masking = True
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones", moving_mean_initializer="zeros",
@@ -126,18 +129,33 @@ class BatchNormalization(Layer):
         self._reduction_axes = tuple(a for a in range(ndim) if a != axis)
         self._broadcast = tuple(size if a == axis else 1 for a in range(ndim))
 
-    def call(self, inputs, training=None):
+    def _moments(self, inputs, mask):
+        """The batch mean and variance (kept dims); with ``mask`` (one axis fewer than the
+        inputs), over the unmasked positions only: sum(m x) / (sum(m) + 1e-7), as Keras."""
+        axes = self._reduction_axes
+        if mask is None:
+            return (ops.mean(inputs, axis=axes, keepdims=True),
+                    ops.var(inputs, axis=axes, keepdims=True))
+        keep = backend.xp.broadcast_to(
+            backend.xp.asarray(getattr(mask, "data", mask)).astype(bool)[..., None], inputs.shape)
+        weights = keep.astype(inputs.dtype).sum(axis=axes, keepdims=True) + 1e-7
+        mean = ops.sum(ops.where(keep, inputs, 0.0), axis=axes, keepdims=True) / weights
+        squares = ops.square(ops.where(keep, inputs - mean, 0.0))
+        return mean, ops.sum(squares, axis=axes, keepdims=True) / weights
+
+    def call(self, inputs, training=None, mask=None):
         def shaped(w):
             return w if self._axis == inputs.ndim - 1 else ops.reshape(w, self._broadcast)
 
+        if mask is not None and len(mask.shape) != inputs.ndim - 1:
+            raise ValueError("The mask provided should be one dimension less than the inputs. "
+                             f"Received: mask.shape={tuple(mask.shape)}, inputs.shape={tuple(inputs.shape)}")
         gamma, beta = self.gamma, self.beta
         if training and self.trainable and self.renorm:
-            mean = ops.mean(inputs, axis=self._reduction_axes, keepdims=True)
-            variance = ops.var(inputs, axis=self._reduction_axes, keepdims=True)
+            mean, variance = self._moments(inputs, mask)
             gamma, beta = self._renorm_transform(mean.data.reshape(-1), variance.data.reshape(-1))
         elif training and self.trainable:
-            mean = ops.mean(inputs, axis=self._reduction_axes, keepdims=True)
-            variance = ops.var(inputs, axis=self._reduction_axes, keepdims=True)
+            mean, variance = self._moments(inputs, mask)
             m = self.momentum
             self.moving_mean.assign(self.moving_mean.data * m + mean.data.reshape(-1) * (1 - m))
             self.moving_variance.assign(self.moving_variance.data * m + variance.data.reshape(-1) * (1 - m))
@@ -206,6 +224,8 @@ class LayerNormalization(Layer):
 
     With ``rms_scaling=True``: y = gamma x / sqrt(mean(x^2) + eps) (no centering, no beta).
     """
+
+    supports_masking = True
 
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling=False,
                  beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,

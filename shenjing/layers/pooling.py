@@ -4,7 +4,7 @@ windows, and global pooling.
 Output length per spatial axis: 'valid' floor((L - pool) / stride) + 1, 'same' ceil(L / stride).
 """
 
-from .. import ops
+from .. import backend, ops
 from ..ops import nn_conv
 from .convolutional import standardize_data_format, standardize_padding, standardize_tuple
 from .input_spec import InputSpec
@@ -120,10 +120,28 @@ class BaseGlobalPooling(Layer):
 
 @keras_export("keras.layers.GlobalAveragePooling1D", "keras.layers.GlobalAvgPool1D")
 class GlobalAveragePooling1D(BaseGlobalPooling):
-    """Mean over the steps: (batch, steps, channels) -> (batch, channels)."""
+    """Mean over the steps: (batch, steps, channels) -> (batch, channels).
+
+    With a mask (batch, steps): sum(m x) / sum(m) over the unmasked steps only (0 / 0 = nan
+    for a sample with every step masked, as in Keras); the output carries no mask."""
+
+    supports_masking = True
 
     def __init__(self, data_format=None, keepdims=False, **kwargs):
         super().__init__(1, "average", data_format, keepdims, **kwargs)
+
+    def call(self, inputs, mask=None):
+        if mask is None:
+            return super().call(inputs)
+        first = self.data_format == "channels_first"
+        keep = backend.xp.expand_dims(
+            backend.xp.asarray(getattr(mask, "data", mask)).astype(bool), 1 if first else 2)
+        steps = 2 if first else 1
+        counts = keep.astype(inputs.dtype).sum(axis=steps, keepdims=self.keepdims)
+        return ops.sum(ops.where(keep, inputs, 0.0), axis=steps, keepdims=self.keepdims) / counts
+
+    def compute_mask(self, inputs, mask=None):
+        return None
 
 
 @keras_export("keras.layers.GlobalAveragePooling2D", "keras.layers.GlobalAvgPool2D")

@@ -36,6 +36,8 @@ class Dropout(_Random):
     """Training: zero each value with probability ``rate`` and scale the rest by 1 / (1 - rate).
     Inference: the identity. ``noise_shape`` (None entries = the input's size) shares one mask."""
 
+    supports_masking = True
+
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
         self.rate = _check_rate(rate)
@@ -114,6 +116,8 @@ class SpatialDropout3D(SpatialDropout2D):
 class GaussianNoise(_Random):
     """Training: y = x + noise, noise ~ N(0, stddev^2). Inference: the identity."""
 
+    supports_masking = True
+
     def __init__(self, stddev, seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
         if not 0 <= stddev:
@@ -137,6 +141,8 @@ class GaussianNoise(_Random):
 @keras_export("keras.layers.GaussianDropout")
 class GaussianDropout(_Random):
     """Training: y = x * noise, noise ~ N(1, rate / (1 - rate)). Inference: the identity."""
+
+    supports_masking = True
 
     def __init__(self, rate, seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)

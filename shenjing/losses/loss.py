@@ -7,6 +7,10 @@ with ``call``, multiplies them by ``sample_weight`` and reduces them:
 - ``"sum"``: sum(loss * w)
 - ``"mean_with_sample_weight"``: sum(loss * w) / sum(w)
 - ``"none"`` or None: the weighted per-sample values.
+
+A mask on ``y_pred`` (``_keras_mask``: padding steps of a sequence model) is folded into the
+weights, as Keras's ``apply_mask`` does: masked entries weigh 0, and for the two mean
+reductions the valid ones weigh size / valid, so the mean is over the valid entries only.
 """
 
 import re
@@ -15,6 +19,7 @@ import numpy as np  # broadcast_shapes on shape tuples only: arrays go through b
 
 from .. import backend, ops
 from .functions import as_prediction
+from ..autograd.masking import get_keras_mask
 from ..autograd.tensor import Tensor
 from ..registry import keras_export
 
@@ -54,7 +59,19 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
     return x1, x2
 
 
-def _merge_mask(weights, mask, dtype, reduction):
+def combine_masks(*masks):
+    """The AND of the masks that are not None (Keras's ``in_mask & out_mask``), as a boolean
+    array; None when all are None."""
+    out = None
+    for mask in masks:
+        if mask is None:
+            continue
+        mask = backend.xp.asarray(getattr(mask, "data", mask)).astype(bool)
+        out = mask if out is None else out & mask
+    return out
+
+
+def apply_mask(weights, mask, dtype, reduction):
     """Keras's ``apply_mask``: the mask folded into the sample weights.
 
     For the mean reductions valid entries weigh total / valid (0 when none is valid),
@@ -62,7 +79,7 @@ def _merge_mask(weights, mask, dtype, reduction):
     """
     if mask is None:
         return weights
-    mask = backend.xp.asarray(mask)
+    mask = backend.xp.asarray(getattr(mask, "data", mask))
     if reduction in ("mean", "sum_over_batch_size"):
         valid = float(mask.astype(dtype).sum())
         scale = mask.size / valid if valid else 0.0
@@ -72,7 +89,13 @@ def _merge_mask(weights, mask, dtype, reduction):
     if weights is None:
         return float_mask
     float_mask, weights = squeeze_or_expand_to_same_rank(float_mask, weights)
-    return weights * float_mask
+    try:
+        return weights * float_mask
+    except ValueError:
+        raise ValueError(
+            f"sample_weight of shape {tuple(weights.shape)} cannot weight the entries of a mask of "
+            f"shape {tuple(float_mask.shape)} (the mask of y_pred); give sample_weight the mask's "
+            f"shape or ({float_mask.shape[0]}, 1)") from None
 
 
 def reduce_weighted_values(values, sample_weight=None, mask=None,
@@ -89,7 +112,7 @@ def reduce_weighted_values(values, sample_weight=None, mask=None,
     weights = None
     if sample_weight is not None:
         weights = backend.xp.asarray(getattr(sample_weight, "data", sample_weight), dtype=values.dtype)
-    weights = _merge_mask(weights, mask, values.dtype, reduction)
+    weights = apply_mask(weights, mask, values.dtype, reduction)
     if weights is not None:
         values, weights = squeeze_or_expand_to_same_rank(values, weights)
         try:
@@ -128,9 +151,11 @@ class Loss:
         self.dtype = dtype
 
     def __call__(self, y_true, y_pred, sample_weight=None):
+        in_mask = get_keras_mask(y_pred)  # a sequence model's padding: those steps do not count
         y_pred = as_prediction(y_pred, self.dtype)
         losses = self.call(y_true, y_pred)
-        mask = self.compute_mask(y_true, y_pred, losses)
+        mask = combine_masks(in_mask, get_keras_mask(losses),
+                             self.compute_mask(y_true, y_pred, losses))
         return reduce_weighted_values(losses, sample_weight, mask, self.reduction, self.name)
 
     def call(self, y_true, y_pred):

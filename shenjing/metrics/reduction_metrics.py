@@ -8,7 +8,9 @@ reduced to the weights' rank, weighted, then reduced to one value per sample;
 import numpy as np  # dtypes only: arrays go through backend.xp
 
 from .. import backend
+from ..autograd.masking import get_keras_mask
 from ..autograd.ops.activation import logits_of
+from ..losses.loss import apply_mask
 
 from .metric import (Metric, as_result, deserialize_function, divide_no_nan,
                      serialize_function, squeeze_or_expand_to_same_rank, to_array)
@@ -24,10 +26,14 @@ LOWER_IS_BETTER = {
 
 
 def reduce_to_samplewise_values(values, sample_weight, reduce_fn, name="metric"):
-    """``(values, weights)``: the weighted values of rank <= 1 and the per-sample weights."""
+    """``(values, weights)``: the weighted values of rank <= 1 and the per-sample weights.
+    A mask on ``values`` multiplies given weights (Keras reads it only when there are some)."""
+    mask = get_keras_mask(values)
     values = to_array(values, np.float64)
     if sample_weight is not None:
         sample_weight = to_array(sample_weight, np.float64)
+        if mask is not None:
+            sample_weight = apply_mask(sample_weight, mask, np.float64, "sum")
         values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
         w_ndim, v_ndim = sample_weight.ndim, values.ndim
         if v_ndim > w_ndim:
@@ -94,7 +100,10 @@ class Mean(Metric):
 
 @keras_export("keras.metrics.MeanMetricWrapper")
 class MeanMetricWrapper(Mean):
-    """The mean of ``fn(y_true, y_pred, **kwargs)``, a function of per-sample values."""
+    """The mean of ``fn(y_true, y_pred, **kwargs)``, a function of per-sample values.
+
+    A mask on ``y_pred`` (``_keras_mask``) weighs its masked entries 0: the mean is over the
+    unmasked ones (times ``sample_weight`` when given), as Keras's wrapper does."""
 
     def __init__(self, fn, name=None, dtype=None, **kwargs):
         if not callable(fn):
@@ -109,6 +118,11 @@ class MeanMetricWrapper(Mean):
             self._direction = "down"
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        mask = get_keras_mask(y_pred)
+        if mask is not None:
+            sample_weight = apply_mask(
+                None if sample_weight is None else to_array(sample_weight, np.float64),
+                mask, np.float64, "sum")
         kwargs = self._fn_kwargs
         activation = getattr(self._fn, "logits_activation", None)
         if activation is not None and not kwargs.get("from_logits"):

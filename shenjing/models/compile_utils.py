@@ -191,7 +191,9 @@ class CompileMetrics:
             if output >= len(ys):
                 raise ValueError(
                     f"Metric '{metric.name}' is for output {output}, but y has {len(ys)} array(s)")
-            pred = preds[output] if takes_tensor else getattr(preds[output], "data", preds[output])
+            pred = preds[output]
+            if not takes_tensor and getattr(pred, "_keras_mask", None) is None:
+                pred = getattr(pred, "data", pred)  # a masked output stays a Tensor: its mask counts
             metric.update_state(ys[output], pred, sample_weight=sws[output] if weighted else None)
 
     def result(self):

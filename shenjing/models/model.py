@@ -12,6 +12,7 @@ import numpy as np
 from ..autograd import no_grad
 from ..layers.keras_tensor import any_symbolic, flatten, map_structure
 from ..layers.layer import Layer, unique_name
+from ..layers.masking_utils import attach_masks
 from ..registry import keras_export
 from ..serialization import serialize_keras_object
 from . import functional
@@ -84,13 +85,17 @@ class Model(Trainer, Layer):
                     if not getattr(layer, "_is_operation", False)]
         return list(self._layers)
 
-    def call(self, inputs, training=None):
+    def call(self, inputs, training=None, mask=None):
+        """Run the graph on ``inputs``; ``mask`` (one per input, or None) is attached to them
+        first, and the layers pass it on as Keras 3's Functional does."""
         if not self._functional:
             raise NotImplementedError(
                 f"Model '{self.name}' has no call(): subclass Model and define call(self, inputs), "
                 "or build it functionally with Model(inputs, outputs)"
             )
         values = self._flatten_inputs(inputs)
+        if mask is not None:
+            values = attach_masks(values, flatten(mask))
         env = functional.run_nodes(self._nodes, self.inputs, values, training)
         outs = [env[id(t)] for t in self.outputs]
         if len(outs) == 1 and not isinstance(self._outputs_struct, (list, tuple, dict)):

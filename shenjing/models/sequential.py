@@ -13,6 +13,7 @@ being rebuilt from its input.
 
 from ..layers.keras_tensor import KerasTensor
 from ..layers.layer import Layer, unique_name
+from ..layers.masking_utils import attach_masks
 from ..layers import InputLayer, Input
 from ..registry import keras_export
 from ..safety import ResourceLimitError
@@ -109,8 +110,9 @@ class Sequential(Model):
     def build(self, input_shape=None):
         """Run the stack on a symbolic input of ``input_shape``, building every layer."""
         shape = tuple(input_shape) if input_shape is not None else self._known_input_shape()
-        if shape is not None:
-            shape = (None,) + tuple(shape[1:])
+        if shape is not None:  # a batch size declared by the input stays (stateful RNNs need it)
+            declared = self._known_input_shape()
+            shape = (declared[0] if declared is not None else None,) + tuple(shape[1:])
         if shape is None:
             raise ValueError(f"Sequential model '{self.name}' cannot be built without an input shape")
         x = Input(batch_shape=shape)
@@ -157,8 +159,10 @@ class Sequential(Model):
             return inputs[0]
         return inputs
 
-    def call(self, inputs, training=None):
+    def call(self, inputs, training=None, mask=None):
         x = self._standardize_inputs(inputs)
+        if mask is not None:  # the first layer gets it as its input's mask (Keras 3)
+            (x,) = attach_masks([x], [mask])
         for layer in self._stack:
             x = layer(x, training=training)
         return x

@@ -265,6 +265,7 @@ class Trainer:
         return values[0] if len(values) == 1 else values
 
     # -- fit / evaluate / predict ------------------------------------------------------------
+    @array_utils.accepts_text
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
@@ -275,16 +276,19 @@ class Trainer:
                          shuffle, class_weight, sample_weight, initial_epoch, steps_per_epoch, validation_steps,
                          validation_batch_size, validation_freq)
 
+    @array_utils.accepts_text
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False, **kwargs):
         """The loss and metrics over the data: a float, ``[loss, *metrics]`` or a dict."""
         return loops.evaluate(self, x, y, batch_size, verbose, sample_weight, steps, callbacks, return_dict,
                               **kwargs)
 
+    @array_utils.accepts_text
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs as NumPy arrays (one per output, in the outputs' structure)."""
         return loops.predict(self, x, batch_size, verbose, steps, callbacks)
 
+    @array_utils.accepts_text
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One training step on exactly this batch; returns this batch's loss and metrics
         (the metrics are reset first, as Keras 3 does)."""
@@ -303,6 +307,7 @@ class Trainer:
         logs = self.train_step(pack_x_y_sample_weight(x, y, sample_weight))
         return self._batch_result(logs, return_dict)
 
+    @array_utils.accepts_text
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         self._assert_compiled("test_on_batch")
         x, y, sample_weight = (array_utils.to_arrays(a, name, "test_on_batch")
@@ -312,6 +317,7 @@ class Trainer:
         logs = self.test_step(pack_x_y_sample_weight(x, y, sample_weight))
         return self._batch_result(logs, return_dict)
 
+    @array_utils.accepts_text
     def predict_on_batch(self, x):
         x = array_utils.to_arrays(x, "x", "predict_on_batch")
         array_utils.check_batch("predict_on_batch", allow_empty=True, x=x)

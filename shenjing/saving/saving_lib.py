@@ -1,4 +1,5 @@
-"""The ``.keras`` file: a zip of ``metadata.json``, ``config.json`` and ``model.weights.h5``.
+"""The ``.keras`` file: a zip of ``metadata.json``, ``config.json``, ``model.weights.h5`` and
+``assets/`` (files such as a lookup layer's ``vocabulary.txt``; see ``assets.py``).
 
 The same layout Keras 3 writes (``keras/src/saving/saving_lib.py``), so a model moves
 between shenjing and Keras in both directions. Saving writes to a temporary file in
@@ -19,6 +20,7 @@ from ..safety import FormatError, load_budget
 from ..safety.limits import check_limit
 from ..serialization import deserialize_keras_object, serialize_keras_object
 from ..utils.file_utils import atomic_write
+from .assets import collect_assets, load_assets
 from .formats import (WEIGHTS_FILENAME, keras_weights_label, open_keras_weights_entry, open_zip,
                       read_entry, weights_format)
 from .h5_store import write_h5
@@ -66,11 +68,14 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
         "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
     })
     weights = write_h5(collect_state(model))
+    assets = collect_assets(model)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as zf:
         zf.writestr(METADATA_FILENAME, metadata_json)
         zf.writestr(CONFIG_FILENAME, config_json)
         zf.writestr(WEIGHTS_FILENAME, weights)
+        for name, data in assets:
+            zf.writestr(name, data)
     atomic_write(filepath, buffer.getvalue())
 
 
@@ -135,17 +140,18 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         raise ValueError(
             f"File format not supported: filepath={filepath}. shenjing loads Keras 3 `.keras` "
             "files (legacy `.h5` model files and SavedModel directories are not supported).")
-    with load_budget(filepath):
-        with open_zip(filepath) as archive:
-            config = _parse_config(read_entry(archive, filepath, CONFIG_FILENAME,
-                                              limit="max_config_bytes"), filepath)
-            weights = read_entry(archive, filepath, WEIGHTS_FILENAME)
+    with load_budget(filepath), open_zip(filepath) as archive:
+        config = _parse_config(read_entry(archive, filepath, CONFIG_FILENAME,
+                                          limit="max_config_bytes"), filepath)
+        weights = read_entry(archive, filepath, WEIGHTS_FILENAME)
         if not compile:
             config["compile_config"] = None
         model = _build_model(config, filepath, custom_objects, safe_mode)
         with open_keras_weights_entry(weights, filepath) as groups:
             del weights   # h5py reads from its own reference; let the bytes go with it
             load_state(model, groups, keras_weights_label(filepath))
+        # After the variables, as Keras does; from the same open archive (one file, one view).
+        load_assets(model, archive, filepath)
     return model
 
 

@@ -11,3 +11,4 @@ from .py_dataset import PyDataset, Sequence
 from .timeseries import timeseries_dataset_from_array
 from .model_visualization import model_to_dot, plot_model
 from .image_utils import array_to_img, img_to_array, load_img, save_img
+from .sequence_utils import pad_sequences

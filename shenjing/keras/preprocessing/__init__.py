@@ -1,6 +1,6 @@
 """``keras.preprocessing``: Keras 3 keeps ``keras.preprocessing.image``'s array/PIL helpers
-(the same functions as ``keras.utils``)."""
+(the same functions as ``keras.utils``) and ``keras.preprocessing.sequence.pad_sequences``."""
 
-from . import image
+from . import image, sequence
 
-__all__ = ["image"]
+__all__ = ["image", "sequence"]

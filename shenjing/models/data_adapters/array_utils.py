@@ -4,6 +4,8 @@
 inputs or outputs). Every leaf must have the same number of samples.
 """
 
+import contextvars
+import functools
 import math
 import numbers
 
@@ -14,6 +16,29 @@ from ...backend.tree import flatten, map_structure
 
 
 _NUMERIC_KINDS = "biuf"  # bool, signed, unsigned, float
+_TEXT_INPUTS = contextvars.ContextVar("shenjing_text_inputs", default=False)
+
+
+def _takes_text(model):
+    """Whether ``model`` has a string input (``keras.Input(shape, dtype="string")``)."""
+    inputs = getattr(model, "inputs", None)
+    if inputs is None:
+        first = getattr(model, "_input_layer", None)   # a Sequential model's Input
+        inputs = [first.output] if first is not None else []
+    return any(getattr(t, "dtype", None) == "string" for t in flatten(inputs))
+
+
+def accepts_text(method):
+    """Decorate a Model method taking ``x``: while it runs, ``x`` may hold strings (NumPy str
+    arrays) when the model has a string input, as for Keras's TextVectorization/StringLookup."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        token = _TEXT_INPUTS.set(_takes_text(self))
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            _TEXT_INPUTS.reset(token)
+    return wrapper
 
 
 def is_number_list(structure):
@@ -71,7 +96,8 @@ def num_samples(where, **structures):
             if leaf.ndim == 0:
                 raise ValueError(f"{where}: expected `{label}` to have a batch axis (one row per sample). "
                                  f"Received: {label}={leaf!r:.100}, a scalar")
-            if leaf.dtype.kind not in _NUMERIC_KINDS:
+            text_ok = name == "x" and _TEXT_INPUTS.get()   # a model with a string input
+            if leaf.dtype.kind not in _NUMERIC_KINDS + ("US" if text_ok else ""):
                 raise ValueError(
                     f"{where}: expected `{label}` to hold numbers (a bool, integer or float array). "
                     f"Received: {label} of dtype {leaf.dtype} and shape {leaf.shape}"

@@ -1,0 +1,13 @@
+"""Preprocessing layers for text: ``TextVectorization``, ``StringLookup``, ``IntegerLookup``.
+
+They work on NumPy arrays of strings or integers (shenjing's Tensors hold numbers) and
+give Tensors of indices or of bag-of-tokens rows; their vocabulary is saved in ``.keras``
+files as Keras 3 saves it (``assets/<layer path>/vocabulary.txt``).
+"""
+
+from .index_lookup import IndexLookup
+from .integer_lookup import IntegerLookup
+from .string_lookup import StringLookup
+from .text_vectorization import TextVectorization
+
+__all__ = ["IndexLookup", "IntegerLookup", "StringLookup", "TextVectorization"]

@@ -1,0 +1,42 @@
+"""Index arrays -> one_hot / multi_hot / count rows (Keras 3's ``encode_categorical_inputs``).
+
+``ids`` are the indices a lookup gave; ``drop`` marks positions that count for nothing (the
+mask token, which Keras maps to an index past ``depth`` so that its bincount drops it).
+"""
+
+import numpy as np
+
+
+def _rank_error(output_mode, shape, rank):
+    return ValueError(
+        "When output_mode is not `'int'`, maximum supported output rank is 2. Received "
+        f"output_mode {output_mode} and input shape {tuple(shape)}, which would result in "
+        f"output rank {rank}.")
+
+
+def encode(ids, drop, output_mode, depth):
+    """float32 array: one_hot gives ``ids.shape (+ depth)`` with a trailing axis of 1 squeezed
+    first; multi_hot and count reduce the last axis (a 1-D input is one sample; a 0-D one is
+    a sample of one). Indices past ``depth`` (and dropped ones) set nothing."""
+    ids = np.asarray(ids, dtype=np.int64)
+    drop = np.asarray(drop, dtype=bool)
+    if ids.ndim == 0:
+        ids, drop = ids[None], drop[None]
+    keep = ~drop & (ids >= 0) & (ids < depth)
+    if output_mode == "one_hot":
+        if ids.ndim > 1 and ids.shape[-1] == 1:
+            ids, keep = ids[..., 0], keep[..., 0]
+        out = np.zeros(ids.shape + (depth,), dtype=np.float32)
+        rows = np.nonzero(keep)
+        out[rows + (ids[rows],)] = 1.0
+        return out
+    if ids.ndim > 2:
+        raise _rank_error(output_mode, ids.shape, ids.ndim)
+    flat = ids.reshape(-1, ids.shape[-1]) if ids.ndim == 2 else ids[None]
+    keep = keep.reshape(flat.shape)
+    out = np.zeros((flat.shape[0], depth), dtype=np.float32)
+    rows = np.broadcast_to(np.arange(flat.shape[0])[:, None], flat.shape)
+    np.add.at(out, (rows[keep], flat[keep]), 1.0)
+    if output_mode == "multi_hot":
+        np.minimum(out, 1.0, out=out)
+    return out if ids.ndim == 2 else out[0]
