@@ -103,3 +103,8 @@ from .rnn.time_distributed import TimeDistributed  # noqa: E402
 __all__ += ["Bidirectional", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "TimeDistributed"]
 from .preprocessing import IntegerLookup, StringLookup, TextVectorization  # noqa: E402
 __all__ += ["IntegerLookup", "StringLookup", "TextVectorization"]
+# issue 11, attention (branch attention)
+from .einsum_dense import EinsumDense  # noqa: E402
+from .attention import AdditiveAttention, Attention, MultiHeadAttention  # noqa: E402
+
+__all__ += ["EinsumDense", "AdditiveAttention", "Attention", "MultiHeadAttention"]

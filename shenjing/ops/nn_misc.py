@@ -6,6 +6,7 @@ import numpy as np  # dtype limits only
 from .. import backend
 from ..autograd.ops import activation as _act
 from ..autograd.ops import arithmetic as _ar
+from ..autograd.ops import attention as _attention
 from ..autograd.ops import linalg as _lin
 from ..autograd.ops import shape as _shape
 from ..autograd.tensor import Tensor, as_tensor
@@ -24,6 +25,18 @@ def _grouped(t, name, n_heads, shape):
         raise ValueError(f"Expected `{name}` to have shape (B, 1, T, S) or (B, N, T, S) with "
                          f"N={n_heads} but got {t.shape}.")
     return _shape.broadcast_to(data, shape) if isinstance(data, Tensor) else data
+
+
+def _keep_mask(mask, is_causal, n_heads, shape):
+    """The boolean (B, N, T, S) keep mask of ``mask`` and ``is_causal``, or None."""
+    keep = None
+    if mask is not None:
+        m = backend.xp.asarray(getattr(mask, "data", mask)).astype(bool)
+        keep = backend.xp.broadcast_to(_grouped(Tensor(m), "mask", n_heads, shape).data, shape)
+    if is_causal:
+        causal = backend.xp.tril(backend.xp.ones(shape[-2:], dtype=bool))
+        keep = causal if keep is None else keep & causal
+    return keep
 
 
 @keras_op("dot_product_attention", module="nn")
@@ -55,20 +68,19 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
         key, value = _shape.take(key, heads, axis=2), _shape.take(value, heads, axis=2)
     scale = 1.0 / np.sqrt(h) if scale is None else scale
     q = _shape.transpose(query, (0, 2, 1, 3))               # (B, N, T, H)
+    if bias is None and attn_logits_soft_cap is None:       # the fused op: one graph node
+        keep = _keep_mask(mask, is_causal, n, (b, n, t, s))
+        out = _attention.scaled_dot_product_attention(
+            q, _shape.transpose(key, (0, 2, 1, 3)), _shape.transpose(value, (0, 2, 1, 3)),
+            keep=keep, scale=float(scale), fill=-0.7 * float(np.finfo(query.dtype).max))
+        return _shape.transpose(out, (0, 2, 1, 3))
     kt = _shape.transpose(key, (0, 2, 3, 1))                # (B, N, H, S)
     logits = _lin.matmul(q, kt) * scale                      # (B, N, T, S)
     if bias is not None:
         logits = logits + _grouped(as_tensor(bias, like=query), "bias", n, logits.shape)
     if attn_logits_soft_cap is not None:
         logits = logits / (1.0 + _ar.abs(logits) / attn_logits_soft_cap)
-    keep = None
-    if mask is not None:
-        m = backend.xp.asarray(getattr(mask, "data", mask)).astype(bool)
-        keep = _grouped(Tensor(m), "mask", n, logits.shape).data
-        keep = backend.xp.broadcast_to(keep, logits.shape)
-    if is_causal:
-        causal = backend.xp.tril(backend.xp.ones((t, s), dtype=bool))
-        keep = causal if keep is None else keep & causal
+    keep = _keep_mask(mask, is_causal, n, logits.shape)
     if keep is not None:
         large_negative = -0.7 * float(np.finfo(logits.dtype).max)
         logits = _ar.where(backend.xp.broadcast_to(keep, logits.shape), logits,

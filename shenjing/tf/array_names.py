@@ -23,7 +23,7 @@ from .math import (abs, add, argmax, argmin, cumsum, divide, equal, exp, floor, 
 __all__ = ["add_n", "argsort", "boolean_mask", "clip_by_value", "concat", "einsum", "expand_dims",
            "eye", "fill", "one_hot", "gather", "gather_nd", "linspace", "matmul", "newaxis", "norm", "ones",
            "ones_like", "pad", "range", "rank", "reshape", "reverse", "shape", "size", "sort",
-           "split", "squeeze", "stack", "tensordot", "tile", "transpose", "unstack", "where",
+           "split", "squeeze", "stack", "tensordot", "tile", "repeat", "transpose", "unstack", "where",
            "zeros", "zeros_like",
            "abs", "add", "argmax", "argmin", "cumsum", "divide", "equal", "exp", "floor", "greater",
            "greater_equal", "less", "less_equal", "log", "logical_and", "logical_not", "logical_or",
@@ -157,6 +157,11 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
 
 def tile(input, multiples, name=None):  # noqa: A002
     return knp.tile(input, multiples.tolist() if isinstance(multiples, Tensor) else multiples)
+
+
+def repeat(input, repeats, axis=None, name=None):  # noqa: A002
+    """``tf.repeat``: NumPy's ``repeat`` (axis None: of the flattened input)."""
+    return knp.repeat(input, repeats.tolist() if isinstance(repeats, Tensor) else repeats, axis=axis)
 
 
 def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):

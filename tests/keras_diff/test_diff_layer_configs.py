@@ -48,6 +48,12 @@ SKIP |= {"RNN", "StackedRNNCells", "SimpleRNNCell", "LSTMCell", "GRUCell"}
 ARGS.update({"ConvLSTM1D": (2, 3), "ConvLSTM2D": (2, 3), "ConvLSTM3D": (2, 3)})
 SHAPES.update({"ConvLSTM1D": (2, 3, 5, 2), "ConvLSTM2D": (2, 3, 5, 5, 2), "ConvLSTM3D": (2, 2, 4, 4, 4, 1)})
 SKIP |= {"TimeDistributed", "Bidirectional"}
+# Called on several tensors: their configs are compared in test_diff_attention.py.
+SKIP |= {"Attention", "AdditiveAttention", "MultiHeadAttention"}
+ARGS["EinsumDense"] = ("ab,bc->ac", 3)
+# Keras's TextVectorization cannot be made without TensorFlow; test_diff_text.py compares it
+# where TensorFlow is installed.
+SKIP |= {"TextVectorization"}
 
 
 def _shared_classes():

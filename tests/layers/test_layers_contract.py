@@ -97,6 +97,9 @@ def test_every_exported_layer_class_is_covered():
     # String/integer lookups and TextVectorization (string inputs, no weights):
     # test_text_layers.py runs them through the harness.
     covered |= {layers.StringLookup, layers.IntegerLookup, layers.TextVectorization}
+    # EinsumDense and the attention layers (several inputs): test_attention_layers.py.
+    covered |= {layers.EinsumDense, layers.Attention, layers.AdditiveAttention,
+                layers.MultiHeadAttention}
     exported = {getattr(layers, n) for n in layers.__all__}
     layer_classes = {c for c in exported if isinstance(c, type) and issubclass(c, layers.Layer)}
     assert layer_classes - covered == {layers.Layer, layers.BaseConv, layers.InputLayer}
