@@ -507,8 +507,11 @@ class Layer(masking_utils.MaskingMixin, Tracker):
         else:  # layer(logits, targets), or a symbolic mask: infer from every tensor argument
             try:
                 out_shapes = self._output_shape_of_call(shapes, args, call_kwargs)
-            except NotImplementedError:  # unknown sizes in an extra argument: the first decides
-                out_shapes = self.compute_output_shape(shapes)
+            except NotImplementedError as error:  # unknown sizes in an extra argument:
+                try:                                # the first decides
+                    out_shapes = self.compute_output_shape(shapes)
+                except Exception:  # noqa: BLE001  the call with every argument says more
+                    raise error from error.__cause__
         dtype = self.compute_dtype
         if is_shape(out_shapes):
             outputs = KerasTensor(out_shapes, dtype=dtype)

@@ -104,3 +104,14 @@ class PositionalEmbedding(keras.layers.Layer):
 def test_probe_falls_back_to_small_sizes():
     x = keras.Input(shape=(None,), dtype="int64")
     assert PositionalEmbedding(20, 50, 8)(x).shape == (None, None, 8)
+
+
+class NeedsBoth(keras.layers.Layer):
+    def call(self, inputs, other):
+        raise RuntimeError("user bug inside call")
+
+
+def test_a_failing_two_argument_call_reports_its_own_error():
+    a, b = keras.Input(shape=(None, 4)), keras.Input(shape=(None, 4))
+    with pytest.raises(NotImplementedError, match="user bug inside call"):
+        NeedsBoth()(a, b)
