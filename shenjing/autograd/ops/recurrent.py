@@ -24,7 +24,6 @@ from ...backend.kernels import recurrent as kernels
 from ...backend.kernels.recurrent_numpy import ACTIVATIONS
 from ..function import Function
 from ..tensor import as_tensor
-from .linalg import column_sums
 
 ACTIVATION_NAMES = tuple(ACTIVATIONS)  # plus None, the same as "linear"
 
@@ -44,11 +43,15 @@ class Recurrence(Function):
         xp = backend.xp
         self.go_backwards, self.zero_output = go_backwards, zero_output_for_mask
         seq = x[:, ::-1] if go_backwards else x
-        self.x_t = xp.ascontiguousarray(seq.transpose(1, 0, 2))  # (T, B, D)
-        t, b, d = self.x_t.shape
-        p = (self.x_t.reshape(t * b, d) @ w).reshape(t, b, w.shape[1])
+        t, b, d = seq.shape[1], seq.shape[0], seq.shape[2]
+        # The bias rides in the product: x gets a column of ones and W the bias as a last row,
+        # so that p = [x 1] [W; b] and, backward, [dW; db] = [x 1]^T dp (one product each).
+        self.x_t = xp.empty((t, b, d + (bias is not None)), dtype=x.dtype)  # (T, B, D [+ 1])
+        self.x_t[:, :, :d] = seq.transpose(1, 0, 2)
         if bias is not None:
-            p += bias
+            self.x_t[:, :, d] = 1
+            w = xp.concatenate([w, bias.reshape(1, -1)])
+        p = (self.x_t.reshape(t * b, -1) @ w).reshape(t, b, w.shape[1])
         self.mask = None
         if mask is not None:
             mask = xp.asarray(mask, dtype=bool)
@@ -84,18 +87,20 @@ class Recurrence(Function):
         return dy, [xp.array(g[:, t + i]) for i in range(g.shape[1] - t)]
 
     def input_grads(self, dp, w, with_bias):
-        """dx (B, T, D) in the input's order, dW, db from dp (T, B, kU) = d(p)."""
+        """dx (B, T, D) in the input's order, dW, db (of the input projection's bias) from
+        dp (T, B, kU) = d(p)."""
         need = self.needs_input_grad
         t, b, k = dp.shape
+        d = w.shape[0]
         dp2 = dp.reshape(t * b, k)
         dx = dw = db = None
         if need[0]:
-            dx = (dp2 @ w.T).reshape(t, b, -1).transpose(1, 0, 2)
+            dx = (dp2 @ w.T).reshape(t, b, d).transpose(1, 0, 2)
             dx = backend.xp.ascontiguousarray(dx[:, ::-1] if self.go_backwards else dx)
-        if need[1]:
-            dw = self.x_t.reshape(t * b, -1).T @ dp2
-        if with_bias and need[-1]:
-            db = column_sums(dp2)
+        if need[1] or (with_bias and need[-1]):
+            dwb = self.x_t.reshape(t * b, -1).T @ dp2
+            dw = dwb[:d] if need[1] else None
+            db = dwb[d] if with_bias and need[-1] else None
         return dx, dw, db
 
 
@@ -140,8 +145,10 @@ class SimpleRNNSequence(Recurrence):
         return (dx, dw, dr, dh) + ((db,) if self.with_bias else ())
 
 
-def recurrent_kernel_grad(h_prev, da):
-    """sum_t h_{t-1}^T da_t as one (U, T*B) @ (T*B, k) product."""
+def recurrent_kernel_grad(h_prev, da, h0_zero=False):
+    """sum_t h_{t-1}^T da_t as one (U, T*B) @ (T*B, k) product (from t = 2 when h_0 = 0)."""
+    if h0_zero:
+        h_prev, da = h_prev[1:], da[1:]
     u, k = h_prev.shape[-1], da.shape[-1]
     return h_prev.reshape(-1, u).T @ da.reshape(-1, k)
 

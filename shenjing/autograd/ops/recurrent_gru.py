@@ -83,7 +83,7 @@ class GRUSequence(Recurrence):
                 k.gru_before_backward_zr(drh, gates[t], h[t], self.act, self.ract, dp[t], direct)
                 dh = dp[t, :, :2 * u] @ rt_zr
                 dh += direct
-        dx, dw, db = self.input_grads(dp, self.w, False)
+        dx, dw, db_in = self.input_grads(dp, self.w, self.with_bias)
         need = self.needs_input_grad
         dr = None
         if need[2] and self.reset_after:
@@ -96,13 +96,10 @@ class GRUSequence(Recurrence):
             return dx, dw, dr, dh
         if not need[4]:
             return dx, dw, dr, dh, None
-        t, b = dp.shape[:2]
-        if self.reset_after:
-            db = xp.stack([xp.ones(t * b, dtype=dp.dtype) @ dp.reshape(t * b, -1),
-                           xp.ones(t * b, dtype=dp.dtype) @ dq.reshape(t * b, -1)])
-        else:
-            db = xp.ones(t * b, dtype=dp.dtype) @ dp.reshape(t * b, -1)
-        return dx, dw, dr, dh, db
+        if not self.reset_after:
+            return dx, dw, dr, dh, db_in
+        t, b = dq.shape[:2]
+        return dx, dw, dr, dh, xp.stack([db_in, xp.ones(t * b, dtype=dq.dtype) @ dq.reshape(t * b, -1)])
 
 
 def gru_sequence(inputs, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None,

@@ -29,10 +29,13 @@ class LSTMSequence(Recurrence):
         self.act, self.ract = activation_code(activation), activation_code(recurrent_activation)
         k = kernels.steps(z, h, c, r)
         q = xp.empty_like(z[0])
+        self.h0_zero = not h0.any()  # then the first step's h_0 R is 0 and adds nothing to dR
         for t in range(steps):
-            xp.matmul(h[t], r, out=q)
-            z[t] += q
-            k.lstm_forward_step(z[t], c[t], h[t], self.step_mask(k, t), self.act, self.ract,
+            if t or not self.h0_zero:
+                xp.matmul(h[t], r, out=q)
+            else:
+                q.fill(0)
+            k.lstm_forward_step(z[t], q, c[t], h[t], self.step_mask(k, t), self.act, self.ract,
                                 c[t + 1], tc[t], h[t + 1])
         if self.requires_grad:
             self.w, self.r, self.z, self.h, self.c, self.tc = w, r, z, h, c, tc
@@ -54,11 +57,13 @@ class LSTMSequence(Recurrence):
             k.lstm_backward_step(dh, dc, z[t], c[t], tc[t], self.step_mask(k, t), self.act,
                                  self.ract, dz[t], dc_prev, passed)
             dc, dc_prev = dc_prev, dc
+            if t == 0 and not self.needs_input_grad[3]:
+                break
             dh = dz[t] @ rt
             if self.mask is not None:
                 dh += passed
         dx, dw, db = self.input_grads(dz, self.w, self.with_bias)
-        dr = recurrent_kernel_grad(h[:-1], dz) if self.needs_input_grad[2] else None
+        dr = recurrent_kernel_grad(h[:-1], dz, self.h0_zero) if self.needs_input_grad[2] else None
         return (dx, dw, dr, dh, dc) + ((db,) if self.with_bias else ())
 
 

@@ -65,8 +65,10 @@ def _only(g, m):
 
 # -- LSTM: z = [i, f, g, o] (B, 4U);  c = f c_prev + i g;  h = o act(c) ---------------------------
 
-def lstm_forward_step(z, c_prev, h_prev, m, act, ract, c, tc, h):
+def lstm_forward_step(z, q, c_prev, h_prev, m, act, ract, c, tc, h):
+    """z = p_t on entry (the input projection), q = h_prev R."""
     u = c.shape[1]
+    z += q
     activate(z[:, :2 * u], ract)
     activate(z[:, 2 * u:3 * u], act)
     activate(z[:, 3 * u:], ract)
