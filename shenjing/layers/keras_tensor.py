@@ -181,7 +181,10 @@ class Node:
         self.call_args = tuple(call_args)
         self.call_kwargs = dict(call_kwargs or {})
         self.outputs = outputs
-        self.input_tensors = [t for t in flatten(self.call_args) if isinstance(t, KerasTensor)]
+        # Tensors in keyword arguments (an RNN's initial_state) are inputs too, as in Keras 3.
+        kwargs_leaves = flatten([self.call_kwargs[k] for k in sorted(self.call_kwargs)])
+        self.input_tensors = [t for t in flatten(self.call_args) + kwargs_leaves
+                              if isinstance(t, KerasTensor)]
         self.output_tensors = [t for t in flatten(outputs) if isinstance(t, KerasTensor)]
         self.parent_nodes = []
         for t in self.input_tensors:

@@ -4,6 +4,7 @@ import pytest
 
 from layer_harness import run_layer_test
 from test_conv_family import CASES as CONV_FAMILY_CASES
+from test_rnn_contract import CASES as RNN_CASES, CELL_CASES as RNN_CELL_CASES
 from shenjing import layers
 
 CASES = [
@@ -89,6 +90,7 @@ def test_every_exported_layer_class_is_covered():
     # Dot (a list of inputs), Lambda (a function), Wrapper and SpectralNormalization (a layer
     # argument): test_misc_layers.py covers them.
     covered |= {layers.Dot, layers.Lambda, layers.Wrapper, layers.SpectralNormalization}
+    covered |= {case[0] for case in RNN_CASES + RNN_CELL_CASES}  # test_rnn_contract.py
     exported = {getattr(layers, n) for n in layers.__all__}
     layer_classes = {c for c in exported if isinstance(c, type) and issubclass(c, layers.Layer)}
     assert layer_classes - covered == {layers.Layer, layers.BaseConv, layers.InputLayer}
