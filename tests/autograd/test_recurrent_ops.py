@@ -76,6 +76,18 @@ case("gru_after-nobias-linear", gru_case(True, act=None, ract="sigmoid", bias=Fa
 case("gru_before-relu-hardsig", gru_case(False, MASK, act="relu", ract="hard_sigmoid"))
 case("simple-relu-nobias", simple_case(act="relu", bias=False))
 
+
+def zero_state_case(sequence, k, bias_shape, mask=None):
+    """No initial state: zeros, where the ops skip h_0 R and its share of dR."""
+    def fn(x, w, r, b):
+        return flat(*sequence(x, w, r, b, mask=mask, go_backwards=True))
+    return fn, [randn(B, T, D), randn(D, k * U), randn(U, k * U), randn(*bias_shape)]
+
+
+case("lstm-zero-state", zero_state_case(lstm_sequence, 4, (4 * U,), MASK))
+case("gru_after-zero-state", zero_state_case(gru_sequence, 3, (2, 3 * U)))
+case("simple-zero-state", zero_state_case(simple_rnn_sequence, 1, (U,), MASK))
+
 test_gradcheck, test_float32_gradients, test_no_mutation = harness_tests(CASES)
 
 
