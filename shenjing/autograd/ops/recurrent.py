@@ -117,9 +117,11 @@ class SimpleRNNSequence(Recurrence):
         k = kernels.steps(a, h, r)
         self.act = activation_code(activation)
         q = xp.empty_like(h0)
+        self.h0_zero = not h0.any()  # then h_0 R = 0: the first product is skipped
         for t in range(steps):
-            xp.matmul(h[t], r, out=q)
-            a[t] += q
+            if t or not self.h0_zero:
+                xp.matmul(h[t], r, out=q)
+                a[t] += q
             k.simple_forward_step(a[t], h[t], self.step_mask(k, t), self.act, h[t + 1])
         self.w, self.r, self.h, self.with_bias, self.units = w, r, h, bias is not None, u
         return self.pack(h, h[steps])
@@ -137,11 +139,14 @@ class SimpleRNNSequence(Recurrence):
             dh += dy[t]
             m = self.step_mask(k, t)
             k.simple_backward_step(dh, h[t + 1], m, self.act, da[t], passed)
+            if t == 0 and not self.needs_input_grad[3]:  # dh_0 unused
+                break
             dh = da[t] @ rt
             if self.mask is not None:
                 dh += passed
         dx, dw, db = self.input_grads(da, self.w, self.with_bias)
-        dr = recurrent_kernel_grad(h[:-1], da) if self.needs_input_grad[2] else None
+        dr = recurrent_kernel_grad(h[:-1], da, self.h0_zero) if self.needs_input_grad[2] else None
+        dh = dh if self.needs_input_grad[3] else None
         return (dx, dw, dr, dh) + ((db,) if self.with_bias else ())
 
 

@@ -33,10 +33,14 @@ class GRUSequence(Recurrence):
         gates = xp.empty_like(p)
         self.act, self.ract = activation_code(activation), activation_code(recurrent_activation)
         k = kernels.steps(p, h, r, gates)
+        self.h0_zero = not h0.any()  # then the first step's products are 0: skipped
         if reset_after:
             q = xp.empty_like(p)  # kept: backward needs q_h
             for t in range(steps):
-                xp.matmul(h[t], r, out=q[t])
+                if t or not self.h0_zero:
+                    xp.matmul(h[t], r, out=q[t])
+                else:
+                    q[t].fill(0)
                 if bias is not None:
                     q[t] += bias[1]
                 k.gru_after_forward_step(p[t], q[t], h[t], self.step_mask(k, t), self.act, self.ract,
@@ -47,9 +51,10 @@ class GRUSequence(Recurrence):
             q, qh = xp.empty((x.shape[0], 2 * u), dtype=x.dtype), xp.empty_like(h0)
             rh = xp.empty((steps,) + h0.shape, dtype=x.dtype)
             for t in range(steps):
-                xp.matmul(h[t], r_zr, out=q)
+                skip = t == 0 and self.h0_zero
+                q.fill(0) if skip else xp.matmul(h[t], r_zr, out=q)
                 k.gru_before_gates_step(p[t], q, h[t], self.act, self.ract, gates[t], rh[t])
-                xp.matmul(rh[t], r_h, out=qh)
+                qh.fill(0) if skip else xp.matmul(rh[t], r_h, out=qh)
                 k.gru_before_forward_step(p[t], qh, h[t], self.step_mask(k, t), self.act, self.ract,
                                           gates[t], h[t + 1])
             self.rh, self.r_zr, self.r_h = rh, r_zr, r_h
@@ -64,6 +69,8 @@ class GRUSequence(Recurrence):
         dp = xp.empty_like(gates)
         direct = xp.empty_like(dh)
         k = kernels.steps(dy, dp, h, r, gates)
+        need = self.needs_input_grad
+        last = 0 if need[3] else 1  # dh_0 unused: the first step's products back are skipped
         if self.reset_after:
             dq = xp.empty_like(gates)
             rt = xp.ascontiguousarray(r.T)
@@ -71,6 +78,8 @@ class GRUSequence(Recurrence):
                 dh += dy[t]
                 k.gru_after_backward_step(dh, gates[t], self.q[t], h[t], self.step_mask(k, t),
                                           self.act, self.ract, dp[t], dq[t], direct)
+                if t < last:
+                    break
                 dh = dq[t] @ rt
                 dh += direct
         else:
@@ -79,19 +88,23 @@ class GRUSequence(Recurrence):
                 dh += dy[t]
                 k.gru_before_backward_hh(dh, gates[t], h[t], self.step_mask(k, t), self.act, self.ract,
                                          dp[t], direct)
-                drh = dp[t, :, 2 * u:] @ rt_h
+                # d(r h_0) matters for dr only where h_0 != 0, and for dh_0 only if it is used
+                zero = t < last and self.h0_zero
+                drh = xp.zeros_like(dh) if zero else dp[t, :, 2 * u:] @ rt_h
                 k.gru_before_backward_zr(drh, gates[t], h[t], self.act, self.ract, dp[t], direct)
+                if t < last:
+                    break
                 dh = dp[t, :, :2 * u] @ rt_zr
                 dh += direct
         dx, dw, db_in = self.input_grads(dp, self.w, self.with_bias)
-        need = self.needs_input_grad
+        dh = dh if need[3] else None
         dr = None
         if need[2] and self.reset_after:
-            dr = recurrent_kernel_grad(h[:-1], dq)
+            dr = recurrent_kernel_grad(h[:-1], dq, self.h0_zero)
         elif need[2]:
             dr = xp.empty_like(r)
-            dr[:, :2 * u] = recurrent_kernel_grad(h[:-1], dp[:, :, :2 * u])
-            dr[:, 2 * u:] = recurrent_kernel_grad(self.rh, dp[:, :, 2 * u:])
+            dr[:, :2 * u] = recurrent_kernel_grad(h[:-1], dp[:, :, :2 * u], self.h0_zero)
+            dr[:, 2 * u:] = recurrent_kernel_grad(self.rh, dp[:, :, 2 * u:], self.h0_zero)
         if not self.with_bias:
             return dx, dw, dr, dh
         if not need[4]:

@@ -57,14 +57,15 @@ class LSTMSequence(Recurrence):
             k.lstm_backward_step(dh, dc, z[t], c[t], tc[t], self.step_mask(k, t), self.act,
                                  self.ract, dz[t], dc_prev, passed)
             dc, dc_prev = dc_prev, dc
-            if t == 0 and not self.needs_input_grad[3]:
+            if t == 0 and not self.needs_input_grad[3]:  # dh_0 unused
                 break
             dh = dz[t] @ rt
             if self.mask is not None:
                 dh += passed
         dx, dw, db = self.input_grads(dz, self.w, self.with_bias)
         dr = recurrent_kernel_grad(h[:-1], dz, self.h0_zero) if self.needs_input_grad[2] else None
-        return (dx, dw, dr, dh, dc) + ((db,) if self.with_bias else ())
+        need = self.needs_input_grad
+        return (dx, dw, dr, dh if need[3] else None, dc if need[4] else None) + ((db,) if self.with_bias else ())
 
 
 def lstm_sequence(inputs, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None,
