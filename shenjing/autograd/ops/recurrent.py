@@ -114,7 +114,7 @@ class SimpleRNNSequence(Recurrence):
         steps, u = a.shape[0], r.shape[0]
         h = xp.empty((steps + 1,) + h0.shape, dtype=x.dtype)
         h[0] = h0
-        k = kernels.steps(a, h, r)
+        k = kernels.steps(a, h)
         self.act = activation_code(activation)
         q = xp.empty_like(h0)
         self.h0_zero = not h0.any()  # then h_0 R = 0: the first product is skipped
@@ -132,7 +132,7 @@ class SimpleRNNSequence(Recurrence):
         h, r = self.h, self.r
         steps = dy.shape[0]
         da = xp.empty((steps,) + dh.shape, dtype=dh.dtype)
-        k = kernels.steps(dy, da, h, r)
+        k = kernels.steps(dy, da, h)
         rt = xp.ascontiguousarray(r.T)
         passed = xp.empty_like(dh)
         for t in range(steps - 1, -1, -1):

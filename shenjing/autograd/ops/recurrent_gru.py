@@ -32,7 +32,7 @@ class GRUSequence(Recurrence):
         h[0] = h0
         gates = xp.empty_like(p)
         self.act, self.ract = activation_code(activation), activation_code(recurrent_activation)
-        k = kernels.steps(p, h, r, gates)
+        k = kernels.steps(p, h, gates)
         self.h0_zero = not h0.any()  # then the first step's products are 0: skipped
         if reset_after:
             q = xp.empty_like(p)  # kept: backward needs q_h
@@ -68,7 +68,7 @@ class GRUSequence(Recurrence):
         steps, u = dy.shape[0], r.shape[0]
         dp = xp.empty_like(gates)
         direct = xp.empty_like(dh)
-        k = kernels.steps(dy, dp, h, r, gates)
+        k = kernels.steps(dy, dp, h, gates)
         need = self.needs_input_grad
         last = 0 if need[3] else 1  # dh_0 unused: the first step's products back are skipped
         if self.reset_after:

@@ -27,7 +27,7 @@ class LSTMSequence(Recurrence):
         tc = xp.empty((steps,) + h0.shape, dtype=x.dtype)
         h[0], c[0] = h0, c0
         self.act, self.ract = activation_code(activation), activation_code(recurrent_activation)
-        k = kernels.steps(z, h, c, r)
+        k = kernels.steps(z, h, c)
         q = xp.empty_like(z[0])
         self.h0_zero = not h0.any()  # then the first step's h_0 R is 0 and adds nothing to dR
         for t in range(steps):
@@ -48,7 +48,7 @@ class LSTMSequence(Recurrence):
         z, h, c, tc, r = self.z, self.h, self.c, self.tc, self.r
         steps = dy.shape[0]
         dz = xp.empty_like(z)
-        k = kernels.steps(dy, dz, h, c, r)
+        k = kernels.steps(dy, dz, h, c)
         rt = xp.ascontiguousarray(r.T)
         dh = dh_last
         dc_prev, passed = xp.empty_like(dc), xp.empty_like(dc)
