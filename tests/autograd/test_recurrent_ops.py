@@ -167,3 +167,21 @@ class _nothing:
 
     def __exit__(self, *exc):
         return False
+
+
+def test_the_compiled_steps_run_whatever_the_weights_layout(monkeypatch):
+    """The step loops touch only the op's own buffers: a transposed (F-ordered) recurrent
+    kernel, as an initializer may give, must not send the op to the NumPy steps."""
+    if not kernels.available():
+        pytest.skip("the compiled loops are off or numba is missing")
+    from shenjing.backend.kernels import recurrent as switch, recurrent_numpy
+    chosen = []
+    real = switch.steps
+    monkeypatch.setattr(switch, "steps", lambda *a: chosen.append(real(*a)) or chosen[-1])
+    r = np.asfortranarray(randn(U, 4 * U).astype(np.float32))
+    w = randn(D, 4 * U).astype(np.float32)
+    import shenjing as sj
+    y, h, c = lstm_sequence(randn(B, T, D).astype(np.float32), sj.Tensor(w, requires_grad=True),
+                            sj.Tensor(r, requires_grad=True))
+    h.sum().backward()
+    assert len(chosen) == 2 and recurrent_numpy not in chosen
