@@ -49,6 +49,9 @@ ARGS.update({"IoU": (3, [0, 1]), "MeanIoU": (3,), "OneHotIoU": (3, [1]), "OneHot
 ARGS.update({"Conv3D": (2, 3), "Conv1DTranspose": (2, 3), "Conv2DTranspose": (2, 3),  # the conv family
              "Conv3DTranspose": (2, 3), "DepthwiseConv1D": (3,), "DepthwiseConv2D": (3,),
              "SeparableConv1D": (2, 3), "SeparableConv2D": (2, 3)})
+ARGS.update({"SimpleRNN": (3,), "LSTM": (3,), "GRU": (3,), "SimpleRNNCell": (3,),  # recurrent
+             "LSTMCell": (3,), "GRUCell": (3,), "RNN": (layers.LSTMCell(2),),
+             "StackedRNNCells": ([layers.SimpleRNNCell(2), layers.GRUCell(3)],)})
 KWARGS = {"InputLayer": {"shape": (3,)}, "Optimizer": {"learning_rate": 0.01}}
 MODULE = {"DTypePolicy": "keras"}   # as Keras writes it
 # Abstract bases and specs: they resolve by name but have no config of their own.

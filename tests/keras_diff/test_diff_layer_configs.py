@@ -38,6 +38,11 @@ MERGES = {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Conca
 # Not built from defaults: the base, the input, and layers whose argument is a function or a layer
 # (their configs are compared in test_diff_misc_layers.py).
 SKIP = {"Layer", "InputLayer", "Wrapper", "Lambda", "SpectralNormalization"}
+# Recurrent layers: sequences in; the cells (called with states) and RNN/StackedRNNCells (a cell
+# argument) are compared in test_diff_rnn.py.
+ARGS.update({"SimpleRNN": (3,), "LSTM": (3,), "GRU": (3,)})
+SHAPES.update({"SimpleRNN": (2, 3, 4), "LSTM": (2, 3, 4), "GRU": (2, 3, 4)})
+SKIP |= {"RNN", "StackedRNNCells", "SimpleRNNCell", "LSTMCell", "GRUCell"}
 
 
 def _shared_classes():

@@ -6,7 +6,7 @@ Their arguments (units, activation, the initializers, regularizers and constrain
 Keras's order, zero initial states, and the common part of ``get_config``.
 """
 
-import numpy as np
+import numpy as np  # argument type checks only
 
 from ... import activations, backend, constraints, initializers, regularizers
 from ...autograd import Tensor

@@ -13,7 +13,7 @@ from .rnn import RNN
 
 def check_use_cudnn(use_cudnn):
     if use_cudnn not in ("auto", True, False):
-        raise ValueError("Invalid valid received for argument `use_cudnn`. Expected one of "
+        raise ValueError("Invalid value received for argument `use_cudnn`. Expected one of "
                          f"{{'auto', True, False}}. Received: use_cudnn={use_cudnn}")
     return use_cudnn
 

@@ -9,7 +9,7 @@ or every output (return_sequences, in processing order), followed by the final s
 (return_state). ``stateful`` keeps the final states as the next call's initial states.
 """
 
-import numpy as np
+import numpy as np  # dtype comparisons only: arrays go through backend.xp
 
 from ... import backend
 from ...autograd import Tensor, Variable, ops
@@ -22,6 +22,13 @@ from .stacked_rnn_cells import StackedRNNCells, check_cell
 def _as_state(value, dtype):
     value = value if isinstance(value, Tensor) else Tensor(backend.xp.asarray(value))
     return value if value.dtype == np.dtype(dtype) else ops.cast(value, dtype)
+
+
+def _flat_shapes(structure):
+    """The shape tuples in a nesting of lists of shapes."""
+    if isinstance(structure, (list, tuple)) and all(d is None or isinstance(d, int) for d in structure):
+        return [tuple(structure)]
+    return [shape for item in structure for shape in _flat_shapes(item)]
 
 
 def _keep_where(keep, new, old):
@@ -62,6 +69,8 @@ class RNN(Layer):
     # -- shapes and masks ---------------------------------------------------------------
     def compute_output_shape(self, sequences_shape, initial_state_shape=None):
         batch_size, length = sequences_shape[0], sequences_shape[1]
+        if initial_state_shape is not None:
+            self._check_state_shapes(initial_state_shape, batch_size)
         states_shape = []
         for state_size in self.state_size:
             if isinstance(state_size, int):
@@ -111,7 +120,7 @@ class RNN(Layer):
 
     def _create_state_variables(self, batch_size):
         states = tree.map_structure(
-            lambda value: Variable(np.asarray(value.data if isinstance(value, Tensor) else value),
+            lambda value: Variable(value.data if isinstance(value, Tensor) else value,
                                    trainable=False, dtype=self.variable_dtype, name="rnn_state"),
             self.get_initial_state(batch_size))
         for variable in tree.flatten(states):
@@ -179,10 +188,18 @@ class RNN(Layer):
         return output
 
     def _check_initial_state(self, initial_state, batch_size):
+        self._check_state_shapes([tuple(s.shape) for s in tree.flatten(initial_state)], batch_size)
+
+    def _check_state_shapes(self, shapes, batch_size):
+        """One (batch, size) shape per state (None matches any batch). A cell whose state_size
+        is not a positive integer per state (ConvLSTM's -1) checks its own states."""
+        given = _flat_shapes(shapes)
         sizes = tree.flatten(self.state_size)
-        given = [tuple(s.shape) for s in tree.flatten(initial_state)]
+        if not all(isinstance(size, int) and size > 0 for size in sizes):
+            return
         fits = len(given) == len(sizes) and all(
-            shape[0] == batch_size and (not isinstance(size, int) or shape[1:] == (size,))
+            (shape[0] is None or batch_size is None or shape[0] == batch_size)
+            and (not isinstance(size, int) or shape[1:] == (size,))
             for shape, size in zip(given, sizes))
         if not fits:
             raise ValueError(
