@@ -6,6 +6,7 @@ every weight, zero biases; torch's own default is kaiming_uniform), Adam with
 lr 1e-3 and Keras's epsilon 1e-7, 2 threads.
 """
 
+import os
 import time
 
 import numpy as np
@@ -17,6 +18,29 @@ import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
 IMPORT_SECONDS = time.perf_counter() - _t0
+
+
+class LastStep(nn.Module):
+    """A recurrent module's output at the last step, as Keras's return_sequences=False."""
+
+    def __init__(self, rnn):
+        super().__init__()
+        self.rnn = rnn
+
+    def forward(self, x):
+        return self.rnn(x)[0][:, -1]
+
+
+def init_recurrent(rnn, units):
+    """Keras's defaults: glorot_uniform kernel, orthogonal recurrent kernel, zero biases, and
+    for an LSTM the forget gate's bias at 1 (unit_forget_bias; torch's gate order i, f, g, o)."""
+    nn.init.xavier_uniform_(rnn.weight_ih_l0)  # fan_in D, fan_out k*U, as Keras's (D, k*U)
+    nn.init.orthogonal_(rnn.weight_hh_l0)
+    nn.init.zeros_(rnn.bias_ih_l0)
+    nn.init.zeros_(rnn.bias_hh_l0)
+    if isinstance(rnn, nn.LSTM):
+        with torch.no_grad():
+            rnn.bias_ih_l0[units:2 * units] = 1.0
 
 
 def build_model(workload):
@@ -45,6 +69,11 @@ def build_model(workload):
             features = layer[1]
         elif kind == "dropout":
             modules.append(nn.Dropout(layer[1]))
+        elif kind in ("lstm", "gru"):  # rows of the image are the timesteps
+            rnn = (nn.LSTM if kind == "lstm" else nn.GRU)(w * c, layer[1], batch_first=True)
+            init_recurrent(rnn, layer[1])
+            modules.append(LastStep(rnn))
+            features = layer[1]
     model = nn.Sequential(*modules)
     for module in model.modules():
         if isinstance(module, (nn.Conv2d, nn.Linear)):
@@ -67,12 +96,14 @@ class TorchWorker:
     def setup(self):
         args = self.args
         spec = workloads.WORKLOADS[args.workload]
-        torch.set_num_threads(2)
+        # 2 threads, as NumPy's BLAS; SHENJING_BENCH_TORCH_THREADS=1 matches OPENBLAS_NUM_THREADS=1
+        torch.set_num_threads(int(os.environ.get("SHENJING_BENCH_TORCH_THREADS", "2")))
         torch.manual_seed(args.seed)
         x, y, x_test, y_test = workloads.load_prepared(args.data, spec["image_shape"], args.limit,
                                                        args.test_limit)
-        self.x, self.y = to_nchw(x), torch.from_numpy(y)
-        self.x_test, self.y_test = to_nchw(x_test), torch.from_numpy(y_test)
+        to_input = (lambda a: torch.from_numpy(a)) if spec.get("sequence") else to_nchw
+        self.x, self.y = to_input(x), torch.from_numpy(y)
+        self.x_test, self.y_test = to_input(x_test), torch.from_numpy(y_test)
         del x, x_test
         self.batch_size = spec["batch_size"]
         self.model = build_model(args.workload)

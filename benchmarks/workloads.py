@@ -42,6 +42,16 @@ WORKLOADS = {
 }
 
 
+# The recurrent workloads (issue 11): each image read as a sequence of 28 rows of 28 pixels.
+WORKLOADS.update({
+    "lstm": {"layers": [("lstm", 128), ("dense", 10, None)], "batch_size": 64, "image_shape": (28, 28),
+             "sequence": True, "title": "LSTM(128) - Dense(10) over 28 rows of 28 pixels, batch 64"},
+    "gru": {"layers": [("gru", 128), ("dense", 10, None)], "batch_size": 64, "image_shape": (28, 28),
+            "sequence": True, "title": "GRU(128) - Dense(10) over 28 rows of 28 pixels, batch 64"},
+})
+RECURRENT_GATES = {"lstm": 4, "gru": 3}
+
+
 def outputs_probabilities(workload):
     """Whether the model ends in a softmax and the loss takes probabilities (else logits)."""
     return WORKLOADS[workload].get("probabilities", False)
@@ -111,6 +121,17 @@ def gemm_shapes(workload, batch_size=None):
             h, w = h // p, w // p
         elif kind == "flatten":
             features = h * w * c
+        elif kind in RECURRENT_GATES:
+            # The fused op: every step's input product at once (the bias as a row of ones),
+            # one h R per step (none for h_0 = 0); backward dh R^T per step, then dR and dW
+            # over all steps at once (no dx: the first layer's input needs no gradient).
+            steps, d, u, ku = h, w * c, layer[1], RECURRENT_GATES[kind] * layer[1]
+            shapes.append((f"{kind} x W fwd", b * steps, d + 1, ku, 1, ""))
+            shapes.append((f"{kind} h R fwd", b, u, ku, steps - 1, ""))
+            shapes.append((f"{kind} dh R^T", b, ku, u, steps - 1, "B^T"))
+            shapes.append((f"{kind} dR", u, b * (steps - 1), ku, 1, "A^T"))
+            shapes.append((f"{kind} dW", d + 1, b * steps, ku, 1, "A^T"))
+            features, first = u, False
         elif kind == "dense":
             units = layer[1]
             shapes.append((f"dense {features}->{units} fwd", b, features, units, 1, ""))

@@ -260,7 +260,8 @@ class Orthogonal(RandomInitializer):
         q *= np.sign(np.diag(r))  # makes the decomposition unique (uniform over rotations)
         if rows < cols:
             q = q.T
-        return (self.gain * q).reshape(shape).astype(dtype)
+        # C order: q.T is a transposed view, and the compiled loops (Adam's update) take C-contiguous arrays
+        return np.ascontiguousarray((self.gain * q).reshape(shape), dtype=dtype)
 
     def get_config(self):
         return {"seed": self.seed, "gain": self.gain}

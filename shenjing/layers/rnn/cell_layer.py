@@ -7,6 +7,7 @@ flat in place of the cell's config (Keras 3's layout), so ``from_config`` is ``c
 
 from ..input_spec import InputSpec
 from ..layer_utils import serialize_regularizer
+from . import fused
 from .rnn import RNN
 
 
@@ -40,6 +41,13 @@ class CellLayer(RNN):
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+    def inner_loop(self, sequences, initial_state, mask, training=False):
+        """The whole sequence in one fused op where it applies (``fused.run``), else the loop."""
+        result = fused.run(self, sequences, initial_state, mask, training)
+        if result is None:
+            result = super().inner_loop(sequences, initial_state, mask, training)
+        return result
 
 
 def cell_property(name):
