@@ -85,16 +85,25 @@ def load_assets(model, archive, filepath):
                 parts = _checked_relative(name[len(_prefix(path)):], filepath)
                 charge(MEMBER_CHARGE, f"asset entry '{name}'")
                 data = read_entry(archive, filepath, name)
-                target = os.path.join(folder, *parts)
-                os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
-                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
+                _write_member(os.path.join(folder, *parts), data, name, filepath)
                 del data
             _load_one(obj, folder, path, filepath)
         finally:
             if folder is not None:
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+def _write_member(target, data, name, filepath):
+    """Write one member; a name that clashes with another (``a`` and ``a/b``) is refused."""
+    try:
+        os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except (FileExistsError, NotADirectoryError, IsADirectoryError):
+        raise FormatError(filepath, f"the asset entry '{name}' clashes with another entry "
+                                    "(a file and a folder of the same name); this file is "
+                                    "refused") from None
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
 
 
 def _load_one(obj, folder, path, filepath):

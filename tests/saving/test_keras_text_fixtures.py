@@ -103,6 +103,15 @@ def test_asset_names_that_leave_their_folder_are_refused(tmp_path, bad_name):
     assert not (tmp_path / "evil.txt").exists()
 
 
+@pytest.mark.parametrize("names", [("c", "c/x"), ("c/x", "c")])
+def test_asset_names_that_clash_as_file_and_folder_are_refused(tmp_path, names):
+    path = tmp_path / "clash.keras"
+    prefix = "assets/layers/text_vectorization/"
+    _rewrite(FIXTURES / "keras_text_int.keras", path, add={prefix + n: b"x" for n in names})
+    with pytest.raises(FormatError, match="clashes with another entry"):
+        saving.load_model(path)
+
+
 def test_missing_vocabulary_asset_is_a_format_error(tmp_path):
     path = tmp_path / "novocab.keras"
     _rewrite(FIXTURES / "keras_text_int.keras", path,
