@@ -62,6 +62,17 @@ def _checked_relative(name, filepath):
     return parts
 
 
+def _owner(name, paths):
+    """The deepest object path in ``paths`` whose folder holds member ``name`` (or None): its
+    folders tried from the deepest up, so the cost is the name's depth, not len(paths)."""
+    folders = name[len(ASSETS_DIRNAME) + 1:].split("/")[:-1]
+    for depth in range(len(folders), -1, -1):
+        path = "/".join(folders[:depth])
+        if path in paths:
+            return path
+    return None
+
+
 def load_assets(model, archive, filepath):
     """Give every object of ``model`` that has ``load_assets`` its members of ``archive``."""
     members = [n for n in archive.namelist()
@@ -70,11 +81,10 @@ def load_assets(model, archive, filepath):
               if callable(getattr(obj, "load_assets", None))]
     if not walked:
         return
-    all_paths = [path for path, _ in saveables(model)]
+    all_paths = {path for path, _ in saveables(model)}
     owners = {}
     for name in members:
-        # The member belongs to the deepest walked object whose folder holds it.
-        owner = max((p for p in all_paths if name.startswith(_prefix(p))), key=len, default=None)
+        owner = _owner(name, all_paths)
         if owner is not None:
             owners.setdefault(owner, []).append(name)
     for path, obj in walked:
