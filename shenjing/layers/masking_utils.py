@@ -100,7 +100,7 @@ def _fill_mask_arguments(spec, inputs, args, kwargs):
             and not any(map(_is_tensor_argument, kwargs.values()))):
         # The common call, layer(x, training=...): x is the one tensor argument. Binding the
         # signature costs ~5 us a call; the answer is known without it.
-        mask = kwargs["mask"] = inputs._keras_mask
+        mask = kwargs["mask"] = getattr(inputs, "_keras_mask", None)
         return mask
     try:
         bound = spec.signature.bind(inputs, *args, **kwargs)
