@@ -34,8 +34,9 @@ def test_self_attention_layer_is_the_formula():
 
 
 def test_self_attention_example_trains():
-    accuracy = load("self_attention").main(epochs=1, steps=5, n_train=640)
-    assert 0.0 <= accuracy <= 1.0
+    # ~1 s: enough training to beat chance (0.5) clearly; 0.77 measured.
+    accuracy = load("self_attention").main(epochs=6, n_train=3000)
+    assert accuracy > 0.65
 
 
 def test_transformer_decoder_is_causal_and_the_example_trains():

@@ -96,6 +96,12 @@ def _masks_of(value):
 def _fill_mask_arguments(spec, inputs, args, kwargs):
     """Fill ``kwargs`` with the masks ``call`` takes and the caller left None; the ``mask``
     argument as it will be passed (None when neither given nor filled)."""
+    if (not args and spec.has_mask and isinstance(inputs, Tensor) and "mask" not in kwargs
+            and not any(map(_is_tensor_argument, kwargs.values()))):
+        # The common call, layer(x, training=...): x is the one tensor argument. Binding the
+        # signature costs ~5 us a call; the answer is known without it.
+        mask = kwargs["mask"] = getattr(inputs, "_keras_mask", None)
+        return mask
     try:
         bound = spec.signature.bind(inputs, *args, **kwargs)
     except TypeError:

@@ -62,6 +62,17 @@ def _checked_relative(name, filepath):
     return parts
 
 
+def _owner(name, paths):
+    """The deepest object path in ``paths`` whose folder holds member ``name`` (or None): its
+    folders tried from the deepest up, so the cost is the name's depth, not len(paths)."""
+    folders = name[len(ASSETS_DIRNAME) + 1:].split("/")[:-1]
+    for depth in range(len(folders), -1, -1):
+        path = "/".join(folders[:depth])
+        if path in paths:
+            return path
+    return None
+
+
 def load_assets(model, archive, filepath):
     """Give every object of ``model`` that has ``load_assets`` its members of ``archive``."""
     members = [n for n in archive.namelist()
@@ -70,11 +81,10 @@ def load_assets(model, archive, filepath):
               if callable(getattr(obj, "load_assets", None))]
     if not walked:
         return
-    all_paths = [path for path, _ in saveables(model)]
+    all_paths = {path for path, _ in saveables(model)}
     owners = {}
     for name in members:
-        # The member belongs to the deepest walked object whose folder holds it.
-        owner = max((p for p in all_paths if name.startswith(_prefix(p))), key=len, default=None)
+        owner = _owner(name, all_paths)
         if owner is not None:
             owners.setdefault(owner, []).append(name)
     for path, obj in walked:
@@ -85,16 +95,25 @@ def load_assets(model, archive, filepath):
                 parts = _checked_relative(name[len(_prefix(path)):], filepath)
                 charge(MEMBER_CHARGE, f"asset entry '{name}'")
                 data = read_entry(archive, filepath, name)
-                target = os.path.join(folder, *parts)
-                os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
-                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
+                _write_member(os.path.join(folder, *parts), data, name, filepath)
                 del data
             _load_one(obj, folder, path, filepath)
         finally:
             if folder is not None:
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+def _write_member(target, data, name, filepath):
+    """Write one member; a name that clashes with another (``a`` and ``a/b``) is refused."""
+    try:
+        os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except (FileExistsError, NotADirectoryError, IsADirectoryError):
+        raise FormatError(filepath, f"the asset entry '{name}' clashes with another entry "
+                                    "(a file and a folder of the same name); this file is "
+                                    "refused") from None
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
 
 
 def _load_one(obj, folder, path, filepath):

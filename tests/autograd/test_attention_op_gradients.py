@@ -41,3 +41,15 @@ def test_values_match_the_formula():
     out = sdpa(q, k, v, keep=_KEEP, zero_masked=True, drop=_DROP, scale=0.3).numpy()
     np.testing.assert_allclose(out, expected, rtol=1e-10, atol=1e-12)
     assert np.all(out[:, 1] == 0)  # the query with no key left
+
+
+def test_float16_query_with_no_key_left_is_finite():
+    # -1e9 is -inf in float16: the fill must stay finite, or a fully masked row is NaN.
+    q, k, v = randn(2, 3, 5), randn(2, 4, 5), randn(2, 4, 3)
+    ref = sdpa(q, k, v, keep=_KEEP, scale=0.3).numpy()
+    for zero_masked in (False, True):
+        out = sdpa(q.astype(np.float16), k.astype(np.float16), v.astype(np.float16),
+                   keep=_KEEP, scale=0.3, zero_masked=zero_masked).numpy()
+        assert out.dtype == np.float16
+        expected = ref * (_KEEP.any(-1)[:, None] if zero_masked else 1)
+        np.testing.assert_allclose(out, expected, atol=2e-2, rtol=2e-2)

@@ -217,3 +217,16 @@ def test_masks_from_embedding_reach_the_attention_layers():
     attention = layers.Attention()
     np.testing.assert_allclose(attention([x, x]).numpy(),
                                attention([plain, plain], mask=[mask, mask]).numpy(), rtol=1e-6, atol=1e-6)
+
+
+def test_multi_head_attention_on_masked_inputs_does_not_warn():
+    """The projections see the masked query/value; the masks are the layer's own business
+    (Keras strips them first), so no "destroys the mask" warning comes from them."""
+    import warnings
+    from shenjing import keras
+    x = keras.layers.Embedding(5, 4, mask_zero=True)(np.array([[1, 2, 0], [3, 0, 0]]))
+    mha = keras.layers.MultiHeadAttention(2, 3, use_gate=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = mha(x, x)
+    np.testing.assert_array_equal(np.asarray(out._keras_mask), [[1, 1, 0], [1, 0, 0]])

@@ -103,6 +103,15 @@ def test_asset_names_that_leave_their_folder_are_refused(tmp_path, bad_name):
     assert not (tmp_path / "evil.txt").exists()
 
 
+@pytest.mark.parametrize("names", [("c", "c/x"), ("c/x", "c")])
+def test_asset_names_that_clash_as_file_and_folder_are_refused(tmp_path, names):
+    path = tmp_path / "clash.keras"
+    prefix = "assets/layers/text_vectorization/"
+    _rewrite(FIXTURES / "keras_text_int.keras", path, add={prefix + n: b"x" for n in names})
+    with pytest.raises(FormatError, match="clashes with another entry"):
+        saving.load_model(path)
+
+
 def test_missing_vocabulary_asset_is_a_format_error(tmp_path):
     path = tmp_path / "novocab.keras"
     _rewrite(FIXTURES / "keras_text_int.keras", path,
@@ -181,3 +190,31 @@ def test_mutated_vocabulary_assets_load_or_raise_format_error(tmp_path):
         except FormatError:
             outcomes.add("refused")
     assert "refused" in outcomes
+
+
+
+def _own_tf_idf_lookup(tmp_path):
+    from shenjing import keras
+    inputs = keras.Input(shape=(1,), dtype="string")
+    lookup = keras.layers.StringLookup(vocabulary=["a", "b"], idf_weights=[1.0, 2.0], max_tokens=10,
+                                       output_mode="tf_idf", pad_to_max_tokens=True)
+    path = tmp_path / "tf_idf.keras"
+    keras.Model(inputs, lookup(inputs)).save(path)
+    return path
+
+
+@pytest.mark.parametrize("layer, changes", [("StringLookup", {"num_oov_indices": 3_000_000}),
+                                            ("tf_idf", {"max_tokens": 2_000_000})])
+def test_config_sizes_of_lookups_are_charged_to_the_load(tmp_path, layer, changes):
+    """A few bytes of config.json must not make lists of num_oov_indices OOV tokens or
+    max_tokens padded idf_weights beyond the load's budget (16 MiB for a small file)."""
+    source = (_own_tf_idf_lookup(tmp_path) if layer == "tf_idf"
+              else FIXTURES / "keras_text_lookups.keras")
+    config = json.loads(zipfile.ZipFile(source).read("config.json"))
+    for item in config["config"]["layers"]:
+        if item["class_name"] == "StringLookup":
+            item["config"].update(changes)
+    path = tmp_path / "big.keras"
+    _rewrite(source, path, replace={"config.json": json.dumps(config)})
+    with pytest.raises(FormatError, match="special indices"):
+        saving.load_model(path)

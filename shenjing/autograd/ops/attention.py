@@ -40,6 +40,8 @@ class ScaledDotProductAttention(Function):
         # logits' gradient must be masked explicitly (elsewhere exp(fill - max) is exactly 0).
         empty_rows = False
         if keep is not None:
+            if logits.dtype.itemsize < 4:  # -1e9 is -inf in float16: a row of it gives NaN
+                fill = max(fill, -0.7 * float(xp.finfo(logits.dtype).max))
             xp.copyto(logits, logits.dtype.type(fill), where=~keep)
             empty_rows = not keep.any(axis=-1).all()
         logits -= _row_max(logits)

@@ -119,6 +119,7 @@ class MultiHeadAttention(Layer):
         layer = EinsumDense(equation, output_shape=get_output_shape(out_rank - 1, last_dims),
                             bias_axes=bias_axes if self._use_bias else None, name=name,
                             **extra, **self._sublayer_kwargs())
+        layer.supports_masking = True  # the masks are this layer's: no "destroys the mask" warning
         layer.build(shape)
         return layer, out_rank
 

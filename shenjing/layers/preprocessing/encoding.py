@@ -32,7 +32,7 @@ def encode(ids, drop, output_mode, depth):
         return out
     if ids.ndim > 2:
         raise _rank_error(output_mode, ids.shape, ids.ndim)
-    flat = ids.reshape(-1, ids.shape[-1]) if ids.ndim == 2 else ids[None]
+    flat = ids if ids.ndim == 2 else ids[None]  # (batch, 0) too: a batch of empty strings
     keep = keep.reshape(flat.shape)
     out = np.zeros((flat.shape[0], depth), dtype=np.float32)
     rows = np.broadcast_to(np.arange(flat.shape[0])[:, None], flat.shape)

@@ -14,7 +14,7 @@ import os
 import numpy as np
 
 from ...autograd import Tensor
-from ...safety import current_budget
+from ...safety import charge, current_budget
 from ..layer import Layer
 from . import encoding
 from .lookup_saving import LookupSaving
@@ -118,6 +118,10 @@ class IndexLookup(LookupSaving, Layer):
         if not vocabulary:
             raise ValueError(f"Cannot set an empty vocabulary. Received: vocabulary={vocabulary}")
         token_start = self._token_start_index()
+        # Sizes from a loaded config become lists and arrays here: charged to the load first.
+        padded = self.max_tokens if self.output_mode == "tf_idf" and self.pad_to_max_tokens else 0
+        charge(16 * token_start + 12 * (padded or 0),
+               f"layer '{self.name}': {token_start} special indices and {padded or 0} idf_weights")
         special = ([self.mask_token] * self._oov_start_index()
                    + [self.oov_token] * self.num_oov_indices)
         tokens, found_special = split_vocabulary(

@@ -57,6 +57,8 @@ def split(strings, how):
 
 def ngrams(tokens, widths):
     """The n-grams of one token list for each width of ``widths``, width by width."""
+    if isinstance(widths, range):  # 1..n: widths past the row's length give nothing
+        widths = widths[:len(tokens)]
     out = []
     for width in widths:
         out.extend(" ".join(tokens[i:i + width]) for i in range(len(tokens) - width + 1))

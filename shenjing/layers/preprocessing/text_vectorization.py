@@ -67,7 +67,8 @@ class TextVectorization(Layer):
         self._standardize = standardize
         self._split = split
         self._ngrams_arg = ngrams
-        self._ngrams = tuple(range(1, ngrams + 1)) if isinstance(ngrams, int) else ngrams
+        # A range, not a tuple: ngrams=10**9 in a loaded config must not build 10**9 ints.
+        self._ngrams = range(1, ngrams + 1) if isinstance(ngrams, int) else ngrams
         self._output_mode = output_mode
         self._output_sequence_length = output_sequence_length
         self._encoding = encoding
