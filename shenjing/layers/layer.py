@@ -31,6 +31,12 @@ from ..registry import keras_export
 _SHAPE_INFERENCE = threading.local()  # depth of compute_output_shape's calls on zeros, per thread
 
 
+def inferring_shapes():
+    """Whether ``call`` is running on zeros to infer output shapes (a state-changing layer, such
+    as a stateful RNN, keeps its state: Keras traces these calls without side effects)."""
+    return bool(getattr(_SHAPE_INFERENCE, "depth", 0))
+
+
 class _Current(threading.local):
     context = None
 

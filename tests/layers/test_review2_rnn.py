@@ -1,0 +1,28 @@
+"""Review regressions for the recurrent layers (review2)."""
+
+import numpy as np
+
+from shenjing import layers as L
+
+
+class _WrappedStatefulRNN(L.Layer):
+    """A layer without compute_output_shape: its output shape comes from call on zeros."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.rnn = L.SimpleRNN(3, stateful=True, bias_initializer="ones")
+
+    def call(self, x):
+        return self.rnn(x)
+
+
+def test_shape_inference_on_zeros_leaves_stateful_states_alone():
+    # Keras traces these calls without side effects: the states stay zero until a real call.
+    layer = _WrappedStatefulRNN()
+    out = layer(L.Input(batch_shape=(2, None, 4)))  # probes 83 and 89 timesteps on zeros
+    assert out.shape == (2, 3)
+    np.testing.assert_array_equal(layer.rnn.states[0].numpy(), np.zeros((2, 3), "float32"))
+    layer.compute_output_shape((2, 5, 4))
+    np.testing.assert_array_equal(layer.rnn.states[0].numpy(), np.zeros((2, 3), "float32"))
+    y = layer(np.ones((2, 5, 4), "float32")).numpy()  # a real call still keeps its states
+    np.testing.assert_allclose(layer.rnn.states[0].numpy(), y)
