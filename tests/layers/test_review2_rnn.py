@@ -26,3 +26,15 @@ def test_shape_inference_on_zeros_leaves_stateful_states_alone():
     np.testing.assert_array_equal(layer.rnn.states[0].numpy(), np.zeros((2, 3), "float32"))
     y = layer(np.ones((2, 5, 4), "float32")).numpy()  # a real call still keeps its states
     np.testing.assert_allclose(layer.rnn.states[0].numpy(), y)
+
+
+def test_stacked_cells_of_a_float64_rnn_run_in_float64():
+    # A list of cells becomes StackedRNNCells with the layer's dtype; a float32 stack would
+    # round every step's input to float32 before the float64 cells see it.
+    layer = L.RNN([L.LSTMCell(3, dtype="float64"), L.GRUCell(2, dtype="float64")], dtype="float64")
+    assert layer.cell.dtype_policy.name == "float64"
+    x = np.random.default_rng(0).standard_normal((2, 4, 3))
+    y = layer(x).numpy()
+    y_nudged = layer(x + 1e-12).numpy()  # below float32's resolution, above float64's
+    assert y.dtype == np.float64 and 0 < np.abs(y_nudged - y).max() < 1e-10
+    assert L.RNN.from_config(layer.get_config()).cell.dtype_policy.name == "float64"

@@ -44,8 +44,8 @@ class RNN(Layer):
 
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
                  stateful=False, unroll=False, zero_output_for_mask=False, **kwargs):
-        if isinstance(cell, (list, tuple)):
-            cell = StackedRNNCells(cell)
+        if isinstance(cell, (list, tuple)):  # the layer's dtype: a float64 RNN keeps float64 steps
+            cell = StackedRNNCells(cell, dtype=kwargs.get("dtype"))
         check_cell(cell, type(self).__name__)
         super().__init__(**kwargs)
         self.zero_output_for_mask = bool(zero_output_for_mask)
