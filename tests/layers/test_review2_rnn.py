@@ -2,6 +2,7 @@
 
 import numpy as np
 
+import shenjing as sj
 from shenjing import layers as L
 
 
@@ -38,3 +39,22 @@ def test_stacked_cells_of_a_float64_rnn_run_in_float64():
     y_nudged = layer(x + 1e-12).numpy()  # below float32's resolution, above float64's
     assert y.dtype == np.float64 and 0 < np.abs(y_nudged - y).max() < 1e-10
     assert L.RNN.from_config(layer.get_config()).cell.dtype_policy.name == "float64"
+
+
+class _WrappedRegularizedLSTM(L.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.rnn = L.LSTM(2, activity_regularizer="l2", bias_initializer="ones")
+
+    def call(self, x):
+        self.add_loss(sj.ops.sum(x) * 0.0 + 1.0)
+        return self.rnn(x)
+
+
+def test_shape_inference_on_zeros_adds_no_losses():
+    # Keras traces compute_output_spec in a stateless scope: its losses are dropped.
+    layer = _WrappedRegularizedLSTM()
+    model = sj.keras.Model(*(lambda i: (i, layer(i)))(L.Input((None, 3))))
+    assert model.losses == [] and layer.rnn.losses == []
+    model(np.ones((2, 4, 3), "float32"))
+    assert len(model.losses) == 2  # a real call's: add_loss and the activity regularizer
