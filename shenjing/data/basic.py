@@ -29,7 +29,7 @@ class FilterDataset(InputDataset):
         return bool(array)
 
     def _iterate(self):
-        for element in self._input:
+        for element in self._input._iterate():
             if self._keep(element):
                 yield element
 
@@ -48,7 +48,7 @@ class RepeatDataset(InputDataset):
         done = 0
         while self._count < 0 or done < self._count:
             produced = False
-            for element in self._input:
+            for element in self._input._iterate():
                 produced = True
                 yield element
             if not produced:  # an empty pass: repeating it forever would spin forever
@@ -67,9 +67,9 @@ class TakeDataset(InputDataset):
 
     def _iterate(self):
         if self._count < 0:
-            yield from self._input
+            yield from self._input._iterate()
         else:
-            yield from itertools.islice(self._input, self._count)  # reads no element past them
+            yield from itertools.islice(self._input._iterate(), self._count)  # reads no element past them
 
     def _cardinality(self):
         return card.take(self._input._cardinality(), self._count)
@@ -86,10 +86,10 @@ class SkipDataset(InputDataset):
             if self._input._cardinality() == card.INFINITE_CARDINALITY:
                 raise ValueError("skip(-1) of an infinite dataset would never end. Expected a "
                                  "finite dataset or a count >= 0. Received: count=-1")
-            for _ in self._input:
+            for _ in self._input._iterate():
                 pass
             return
-        yield from itertools.islice(self._input, self._count, None)
+        yield from itertools.islice(self._input._iterate(), self._count, None)
 
     def _cardinality(self):
         return card.skip(self._input._cardinality(), self._count)
@@ -102,7 +102,7 @@ class EnumerateDataset(InputDataset):
         self._input, self._start = dataset, check_int(start, "start")
 
     def _iterate(self):
-        for i, element in enumerate(self._input, self._start):
+        for i, element in enumerate(self._input._iterate(), self._start):
             yield np.int64(i), element
 
     def _spec(self):

@@ -73,7 +73,7 @@ class BatchDataset(Dataset):
     def _iterate(self):
         if type(self._input) is sources.TensorSlicesDataset:  # slice the arrays directly
             return self._input.batches(self._size, self._drop)
-        groups = _groups(self._input, self._size, self._drop)
+        groups = _groups(self._input._iterate(), self._size, self._drop)
         return ordered_map(groups, stack, self._workers, "shenjing-data-batch")
 
     def _cardinality(self):
@@ -96,7 +96,7 @@ class UnbatchDataset(Dataset):
 
     def _iterate(self):
         plan = None
-        for element in self._input:
+        for element in self._input._iterate():
             try:
                 leaves = plan.flatten(element)
             except (AttributeError, StructureMismatch):  # the first element, or a new nesting

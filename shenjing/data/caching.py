@@ -32,7 +32,7 @@ class CacheDataset(InputDataset):
             yield from elements
             return
         seen = []
-        for element in self._input:
+        for element in self._input._iterate():
             seen.append(element)
             yield element
         with self._lock:

@@ -21,7 +21,7 @@ class ZipDataset(Dataset):
 
     def _iterate(self):
         plan = Plan(self._structure)
-        iterators = [iter(d) for d in self._inputs]
+        iterators = [d._iterate() for d in self._inputs]
         while True:
             row = []
             for iterator in iterators:
@@ -55,11 +55,11 @@ class ConcatenateDataset(Dataset):
 
     def _iterate(self):
         reference = None
-        for element in self._first:
+        for element in self._first._iterate():
             reference = reference if reference is not None else element
             yield element
         plan = None if reference is None else Plan(reference)
-        for element in self._second:
+        for element in self._second._iterate():
             if plan is not None:
                 try:
                     plan.flatten(element)

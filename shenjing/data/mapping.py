@@ -86,7 +86,7 @@ class MapDataset(Dataset):
         return to_element(value, self._where, lists="tuple")
 
     def _iterate(self):
-        return ordered_map(self._input, self._apply, self._workers, "shenjing-data-map")
+        return ordered_map(self._input._iterate(), self._apply, self._workers, "shenjing-data-map")
 
     def _cardinality(self):
         return self._input._cardinality()

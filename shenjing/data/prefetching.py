@@ -33,7 +33,7 @@ def _put(channel, message, stop):
 
 
 def _produce(dataset, channel, stop):
-    iterator = iter(dataset)
+    iterator = dataset._iterate()
     try:
         for element in iterator:
             if not _put(channel, (_ITEM, element), stop):
@@ -62,7 +62,7 @@ class PrefetchDataset(InputDataset):
 
     def _iterate(self):
         if self._size == 0:
-            yield from self._input
+            yield from self._input._iterate()
             return
         channel, stop = queue.Queue(maxsize=self._size), threading.Event()
         thread = threading.Thread(target=_produce, args=(self._input, channel, stop),

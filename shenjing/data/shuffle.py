@@ -55,7 +55,7 @@ class ShuffleDataset(InputDataset):
     def _iterate(self):
         uniforms = _uniforms(self._pass_rng())
         buffer = []
-        for element in self._input:
+        for element in self._input._iterate():
             if len(buffer) < self._size:
                 buffer.append(element)
                 continue

@@ -111,6 +111,8 @@ def _plain_list(value):
         item = stack.pop()
         if isinstance(item, list) or type(item) is tuple:
             stack.extend(item)
+        elif isinstance(item, np.ndarray) and item.ndim == 0:
+            continue  # a 0-d array (an iterated element, an EagerArray) is a number, as in TF
         elif not isinstance(item, (numbers.Number, str, bytes)) or (
                 isinstance(item, np.generic) and item.ndim != 0):
             return False
@@ -122,7 +124,7 @@ def _has_numpy_scalars(value):
         items = np.asarray(value, dtype=object).flat
     except ValueError:  # ragged: to_array reports it
         return False
-    return any(isinstance(item, np.generic) for item in items)
+    return any(isinstance(item, (np.generic, np.ndarray)) for item in items)
 
 
 def to_array(value, where):

@@ -31,6 +31,12 @@ from ..registry import keras_export
 _SHAPE_INFERENCE = threading.local()  # depth of compute_output_shape's calls on zeros, per thread
 
 
+def inferring_shapes():
+    """Whether ``call`` is running on zeros to infer output shapes (a state-changing layer, such
+    as a stateful RNN, keeps its state: Keras traces these calls without side effects)."""
+    return bool(getattr(_SHAPE_INFERENCE, "depth", 0))
+
+
 class _Current(threading.local):
     context = None
 
@@ -621,6 +627,7 @@ class Layer(masking_utils.MaskingMixin, Tracker):
         """The output shapes of ``call`` on zeros, with the batch size of the first input shape."""
         first = shapes if is_shape(shapes) else next(s for s in flatten_shapes(shapes) if s is not None)
         batch = first[0]
+        kept_losses = [(layer, list(layer._losses)) for layer in self._flatten_layers()]
         with no_grad():
             depth = getattr(_SHAPE_INFERENCE, "depth", 0)
             _SHAPE_INFERENCE.depth = depth + 1  # add_metric skips these zeros
@@ -628,6 +635,8 @@ class Layer(masking_utils.MaskingMixin, Tracker):
                 outputs = self.call(inputs, *args, **kwargs)
             finally:
                 _SHAPE_INFERENCE.depth = depth
+                for layer, losses in kept_losses:  # losses of the zeros are no one's losses
+                    layer._losses = losses
         return map_structure(lambda t: (batch,) + tuple(t.shape[1:]), outputs)
 
     def _overridden_output_shape(self, shapes, args, kwargs):

@@ -109,10 +109,12 @@ class Sequential(Model):
 
     def build(self, input_shape=None):
         """Run the stack on a symbolic input of ``input_shape``, building every layer."""
+        # The batch size stays, as in Keras 3: a stateful RNN needs it; other batch sizes still
+        # run (the model's input check ignores the batch axis).
         shape = tuple(input_shape) if input_shape is not None else self._known_input_shape()
-        if shape is not None:  # a batch size declared by the input stays (stateful RNNs need it)
-            declared = self._known_input_shape()
-            shape = (declared[0] if declared is not None else None,) + tuple(shape[1:])
+        declared = self._known_input_shape()
+        if shape is not None and shape[0] is None and declared is not None:
+            shape = (declared[0],) + tuple(shape[1:])
         if shape is None:
             raise ValueError(f"Sequential model '{self.name}' cannot be built without an input shape")
         x = Input(batch_shape=shape)

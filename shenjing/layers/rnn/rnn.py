@@ -14,7 +14,7 @@ import numpy as np  # dtype comparisons only: arrays go through backend.xp
 from ... import backend
 from ...autograd import Tensor, Variable, ops
 from ...backend import tree
-from ..layer import Layer
+from ..layer import Layer, inferring_shapes
 from ...registry import keras_export
 from .stacked_rnn_cells import StackedRNNCells, check_cell
 
@@ -44,8 +44,8 @@ class RNN(Layer):
 
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
                  stateful=False, unroll=False, zero_output_for_mask=False, **kwargs):
-        if isinstance(cell, (list, tuple)):
-            cell = StackedRNNCells(cell)
+        if isinstance(cell, (list, tuple)):  # the layer's dtype: a float64 RNN keeps float64 steps
+            cell = StackedRNNCells(cell, dtype=kwargs.get("dtype"))
         check_cell(cell, type(self).__name__)
         super().__init__(**kwargs)
         self.zero_output_for_mask = bool(zero_output_for_mask)
@@ -179,7 +179,7 @@ class RNN(Layer):
             last_output, outputs, states = self.inner_loop(sequences, initial_state, mask, training)
         finally:
             self._reset_dropout_masks(self.cell)
-        if self.stateful:
+        if self.stateful and not inferring_shapes():  # shape inference's zeros leave no trace
             for variable, state in zip(tree.flatten(self.states), tree.flatten(states)):
                 variable.assign(state.data)
         output = outputs if self.return_sequences else last_output
