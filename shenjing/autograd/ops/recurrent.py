@@ -51,7 +51,7 @@ class Recurrence(Function):
         if bias is not None:
             self.x_t[:, :, d] = 1
             w = xp.concatenate([w, bias.reshape(1, -1)])
-        p = (self.x_t.reshape(t * b, -1) @ w).reshape(t, b, w.shape[1])
+        p = (self.x_t.reshape(t * b, w.shape[0]) @ w).reshape(t, b, w.shape[1])
         self.mask = None
         if mask is not None:
             mask = xp.asarray(mask, dtype=bool)
@@ -98,7 +98,7 @@ class Recurrence(Function):
             dx = (dp2 @ w.T).reshape(t, b, d).transpose(1, 0, 2)
             dx = backend.xp.ascontiguousarray(dx[:, ::-1] if self.go_backwards else dx)
         if need[1] or (with_bias and need[-1]):
-            dwb = self.x_t.reshape(t * b, -1).T @ dp2
+            dwb = self.x_t.reshape(t * b, self.x_t.shape[2]).T @ dp2
             dw = dwb[:d] if need[1] else None
             db = dwb[d] if with_bias and need[-1] else None
         return dx, dw, db

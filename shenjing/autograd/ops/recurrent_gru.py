@@ -112,7 +112,7 @@ class GRUSequence(Recurrence):
         if not self.reset_after:
             return dx, dw, dr, dh, db_in
         t, b = dq.shape[:2]
-        return dx, dw, dr, dh, xp.stack([db_in, xp.ones(t * b, dtype=dq.dtype) @ dq.reshape(t * b, -1)])
+        return dx, dw, dr, dh, xp.stack([db_in, xp.ones(t * b, dtype=dq.dtype) @ dq.reshape(t * b, dq.shape[2])])
 
 
 def gru_sequence(inputs, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None,

@@ -1,0 +1,63 @@
+"""Review 3 of the fused recurrent ops: regression tests for the defects found."""
+
+import numpy as np
+import pytest
+
+import shenjing as sj
+from shenjing import layers
+from shenjing.autograd.ops.recurrent import gru_sequence, lstm_sequence, simple_rnn_sequence
+from shenjing.layers.rnn import fused
+
+U, D, T = 2, 3, 4
+
+
+def _op_case(kind, reset_after, use_bias, batch):
+    rng = np.random.default_rng(0)
+    k = {"lstm": 4, "gru": 3, "simple": 1}[kind]
+    x = rng.standard_normal((batch, T, D))
+    w, r = rng.standard_normal((D, k * U)), rng.standard_normal((U, k * U))
+    b = None
+    if use_bias:
+        b = rng.standard_normal((2, k * U) if kind == "gru" and reset_after else (k * U,))
+    states = [rng.standard_normal((batch, U)) for _ in range(2 if kind == "lstm" else 1)]
+    return [x, w, r] + states + ([b] if use_bias else [])
+
+
+@pytest.mark.parametrize("kind, reset_after", [("lstm", True), ("gru", True), ("gru", False),
+                                               ("simple", True)])
+@pytest.mark.parametrize("use_bias", [True, False])
+def test_an_empty_batch_runs_forward_and_backward(kind, reset_after, use_bias):
+    """B = 0 (e.g. the empty tail of a dataset) used to fail in reshape(0, -1)."""
+    arrays = _op_case(kind, reset_after, use_bias, batch=0)
+    tensors = [sj.Tensor(a, requires_grad=True) for a in arrays]
+    x, w, r = tensors[:3]
+    b = tensors[-1] if use_bias else None
+    mask = np.zeros((0, T), bool)
+    if kind == "lstm":
+        outs = lstm_sequence(x, w, r, b, tensors[3:5], mask=mask, go_backwards=True)
+    elif kind == "gru":
+        outs = gru_sequence(x, w, r, b, tensors[3], mask=mask, reset_after=reset_after)
+    else:
+        outs = simple_rnn_sequence(x, w, r, b, tensors[3], mask=mask)
+    assert outs[0].shape == (0, T, U)
+    assert all(o.shape == (0, U) for o in outs[1:])
+    sum(o.sum() for o in outs).backward()
+    for t, a in zip(tensors, arrays):
+        assert t.grad.shape == a.shape
+        np.testing.assert_array_equal(t.grad, np.zeros_like(a))
+
+
+@pytest.mark.parametrize("cls", [layers.SimpleRNN, layers.LSTM, layers.GRU])
+def test_an_empty_batch_gives_the_generic_loop_result(cls):
+    x = np.zeros((0, T, D), dtype="float32")
+    results = []
+    for enabled in (True, False):
+        sj.set_random_seed(1)
+        layer = cls(U, return_sequences=True, return_state=True)
+        previous = fused.set_enabled(enabled)
+        try:
+            results.append([o.numpy() for o in layer(x)])
+        finally:
+            fused.set_enabled(previous)
+    for a, b in zip(*results):
+        assert a.shape == b.shape and a.dtype == b.dtype
