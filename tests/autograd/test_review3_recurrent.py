@@ -61,3 +61,17 @@ def test_an_empty_batch_gives_the_generic_loop_result(cls):
             fused.set_enabled(previous)
     for a, b in zip(*results):
         assert a.shape == b.shape and a.dtype == b.dtype
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda x: lstm_sequence(x, np.ones((D, 8)), np.ones((U, 8)), np.ones(5)), "bias of shape"),
+    (lambda x: simple_rnn_sequence(x, np.ones((D, U)), np.ones((U, U)), np.ones((2, U))),
+     "bias of shape"),
+    (lambda x: lstm_sequence(x, np.ones((D, 8)), np.ones((U, 6))), "kernel"),
+    (lambda x: gru_sequence(x, np.ones((D, 6)), np.ones((U, 8))), "kernel"),
+    (lambda x: simple_rnn_sequence(x, np.ones((D, U)), np.ones((U, 3))), "kernel"),
+])
+def test_weights_of_the_wrong_shape_raise_a_clear_error(call, message):
+    """These used to fail inside concatenate / matmul with NumPy's message."""
+    with pytest.raises(ValueError, match=message):
+        call(np.zeros((2, T, D)))

@@ -158,16 +158,21 @@ def recurrent_kernel_grad(h_prev, da, h0_zero=False):
     return h_prev.reshape(-1, u).T @ da.reshape(-1, k)
 
 
-def sequence_arguments(inputs, kernel, recurrent_kernel, bias, initial_states, units, where):
-    """Tensors of one float dtype; zeros for missing initial states; shape checks."""
+def sequence_arguments(inputs, kernel, recurrent_kernel, bias, initial_states, units, where,
+                       gates=1, bias_shape="default"):
+    """Tensors of one float dtype; zeros for missing initial states; shape checks (kernel
+    (D, gates*U), recurrent_kernel (U, gates*U), bias ``bias_shape``: (gates*U,) by default,
+    None to leave it to the caller)."""
     x = as_tensor(inputs)
     if x.ndim != 3:
         raise ValueError(f"{where}: expected inputs of rank 3 (batch, timesteps, features). "
                          f"Received: inputs.shape={x.shape}")
     w, r = as_tensor(kernel, like=x), as_tensor(recurrent_kernel, like=x)
-    if w.shape[0] != x.shape[2] or r.shape[0] * (w.shape[1] // r.shape[0]) != w.shape[1]:
-        raise ValueError(f"{where}: expected kernel (features={x.shape[2]}, k*units) and "
-                         f"recurrent_kernel (units, k*units). Received: kernel.shape={w.shape}, "
+    if w.ndim != 2 or r.ndim != 2 or w.shape != (x.shape[2], gates * units) \
+            or r.shape != (units, gates * units):
+        raise ValueError(f"{where}: expected kernel (features, {gates}*units) = "
+                         f"{(x.shape[2], gates * units)} and recurrent_kernel (units, {gates}*units) = "
+                         f"{(units, gates * units)}. Received: kernel.shape={w.shape}, "
                          f"recurrent_kernel.shape={r.shape}")
     states = []
     for s in initial_states:
@@ -179,6 +184,9 @@ def sequence_arguments(inputs, kernel, recurrent_kernel, bias, initial_states, u
                              f"Received: {s.shape}")
         states.append(s)
     b = None if bias is None else as_tensor(bias, like=x)
+    expected = (gates * units,) if bias_shape == "default" else bias_shape
+    if b is not None and expected is not None and b.shape != expected:
+        raise ValueError(f"{where}: expected a bias of shape {expected}. Received: bias.shape={b.shape}")
     return x, w, r, states, b
 
 

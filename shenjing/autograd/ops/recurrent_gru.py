@@ -126,7 +126,8 @@ def gru_sequence(inputs, kernel, recurrent_kernel, bias=None, initial_state=None
     if isinstance(initial_state, (list, tuple)):
         (initial_state,) = initial_state
     x, w, r, (h0,), b = sequence_arguments(inputs, kernel, recurrent_kernel, bias, [initial_state],
-                                           units, "gru_sequence")
+                                           units, "gru_sequence", gates=3,
+                                           bias_shape=None)
     check_activation(activation, "gru_sequence")
     check_activation(recurrent_activation, "gru_sequence")
     expected = (2, 3 * units) if reset_after else (3 * units,)

@@ -78,7 +78,7 @@ def lstm_sequence(inputs, kernel, recurrent_kernel, bias=None, initial_state=Non
     units = recurrent_kernel.shape[0]
     h0, c0 = initial_state if initial_state is not None else (None, None)
     x, w, r, (h0, c0), b = sequence_arguments(inputs, kernel, recurrent_kernel, bias, [h0, c0],
-                                              units, "lstm_sequence")
+                                              units, "lstm_sequence", gates=4)
     check_activation(activation, "lstm_sequence")
     check_activation(recurrent_activation, "lstm_sequence")
     extra = () if b is None else (b,)
