@@ -75,3 +75,18 @@ def test_weights_of_the_wrong_shape_raise_a_clear_error(call, message):
     """These used to fail inside concatenate / matmul with NumPy's message."""
     with pytest.raises(ValueError, match=message):
         call(np.zeros((2, T, D)))
+
+
+@pytest.mark.parametrize("module", ["recurrent_lstm", "recurrent_gru", "recurrent"])
+def test_each_recurrent_module_imports_first_in_a_fresh_interpreter(module):
+    """recurrent.py re-exported lstm_sequence / gru_sequence by importing them at its end, so
+    importing recurrent_lstm (or _gru) before recurrent failed with a circular ImportError."""
+    import os
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    code = (f"import shenjing.autograd.ops.{module}\n"
+            "from shenjing.autograd.ops.recurrent import gru_sequence, lstm_sequence\n")
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]

@@ -221,5 +221,13 @@ def check_activation(name, where):
     return name
 
 
-from .recurrent_lstm import lstm_sequence  # noqa: E402,F401
-from .recurrent_gru import gru_sequence  # noqa: E402,F401
+def __getattr__(name):
+    """``lstm_sequence`` and ``gru_sequence`` are re-exported lazily: an import at the end of
+    this module made ``import ...recurrent_lstm`` (or ``_gru``) fail when it came first."""
+    if name == "lstm_sequence":
+        from .recurrent_lstm import lstm_sequence
+        return lstm_sequence
+    if name == "gru_sequence":
+        from .recurrent_gru import gru_sequence
+        return gru_sequence
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
