@@ -90,3 +90,21 @@ def test_each_recurrent_module_imports_first_in_a_fresh_interpreter(module):
             "from shenjing.autograd.ops.recurrent import gru_sequence, lstm_sequence\n")
     run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-2000:]
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru", "simple"])
+def test_backward_leaves_the_incoming_gradient_alone(kind):
+    """With B = 1 the time-major dy was a view of the incoming gradient, and
+    zero_output_for_mask zeroed its masked steps in place."""
+    from shenjing.autograd.ops.recurrent import SimpleRNNSequence
+    from shenjing.autograd.ops.recurrent_gru import GRUSequence
+    from shenjing.autograd.ops.recurrent_lstm import LSTMSequence
+    cls = {"lstm": LSTMSequence, "gru": GRUSequence, "simple": SimpleRNNSequence}[kind]
+    arrays = _op_case(kind, True, False, batch=1)
+    tensors = [sj.Tensor(a, requires_grad=True) for a in arrays]
+    packed = cls.apply(*tensors, mask=np.array([[True, False, True, False]]),
+                       zero_output_for_mask=True)
+    g = np.random.default_rng(2).standard_normal(packed.shape)
+    before = g.copy()
+    packed.backward(g)
+    np.testing.assert_array_equal(g, before)

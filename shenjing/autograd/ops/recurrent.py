@@ -81,7 +81,7 @@ class Recurrence(Function):
         """dy (T, B, U) in walking order, and the final states' gradients."""
         xp = backend.xp
         t = self.x_t.shape[0]
-        dy = xp.ascontiguousarray(g[:, :t].transpose(1, 0, 2))
+        dy = xp.array(g[:, :t].transpose(1, 0, 2), order="C")  # a copy even for B = 1: masked below
         if self.zero_output and self.mask is not None:
             dy *= self.mask[:, :, None]
         return dy, [xp.array(g[:, t + i]) for i in range(g.shape[1] - t)]
