@@ -108,3 +108,33 @@ def test_backward_leaves_the_incoming_gradient_alone(kind):
     before = g.copy()
     packed.backward(g)
     np.testing.assert_array_equal(g, before)
+
+
+def _fused_and_loop(make, x, training):
+    """(outputs, the next random draw) with the fused path on, then off."""
+    results = []
+    for enabled in (True, False):
+        sj.set_random_seed(3)
+        layer = make()
+        layer.build(x.shape)
+        if results:
+            layer.set_weights(weights)
+        weights = layer.get_weights()
+        previous = fused.set_enabled(enabled)
+        try:
+            out = layer(x, training=training).numpy()
+        finally:
+            fused.set_enabled(previous)
+        results.append((out, sj.random.uniform((3,)).numpy()))
+    return results
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_simple_rnn_with_recurrent_dropout_one_matches_the_loop(training):
+    """SimpleRNNCell applies its recurrent mask whenever one exists in training (Keras 3), also
+    for recurrent_dropout=1.0, where the fused path's 0 < rate < 1 test let it run without it."""
+    x = np.random.default_rng(0).standard_normal((2, 3, 4)).astype("float32")
+    (out_f, draw_f), (out_l, draw_l) = _fused_and_loop(
+        lambda: layers.SimpleRNN(2, recurrent_dropout=1.0, seed=1), x, training)
+    np.testing.assert_allclose(out_f, out_l, rtol=1e-6, atol=1e-7)
+    np.testing.assert_array_equal(draw_f, draw_l)

@@ -62,7 +62,9 @@ def run(layer, sequences, initial_state, mask, training):
     x = sequences
     if kind is SimpleRNNCell:  # its call asks for both masks at every step, training or not
         dp = cell.get_dropout_mask(sequences[:, 0])
-        cell.get_recurrent_dropout_mask(initial_state[0])
+        rec = cell.get_recurrent_dropout_mask(initial_state[0])
+        if training and rec is not None:
+            return None  # recurrent_dropout=1.0: its cell applies the mask (the loop reuses it)
         dp = dp if training else None
     else:
         dp = cell.get_dropout_mask(sequences[:, 0]) if _active(cell.dropout, training) else None
