@@ -138,3 +138,33 @@ def test_simple_rnn_with_recurrent_dropout_one_matches_the_loop(training):
         lambda: layers.SimpleRNN(2, recurrent_dropout=1.0, seed=1), x, training)
     np.testing.assert_allclose(out_f, out_l, rtol=1e-6, atol=1e-7)
     np.testing.assert_array_equal(draw_f, draw_l)
+
+
+@pytest.mark.parametrize("cls, extra", [(layers.LSTM, {}), (layers.GRU, {}),
+                                        (layers.GRU, {"reset_after": False}), (layers.SimpleRNN, {})])
+@pytest.mark.parametrize("numpy_steps", [False, True])
+def test_nan_or_inf_on_masked_steps_changes_nothing(cls, extra, numpy_steps, monkeypatch):
+    """A masked step's input reaches no output, so NaN / inf padding there must give the same
+    outputs and gradients as zero padding. The NumPy steps made NaN gradients of it (0 * NaN)
+    while the compiled steps gave finite ones; both fed it into dW."""
+    from shenjing.backend.kernels import recurrent as steps, recurrent_numpy
+    if numpy_steps:
+        monkeypatch.setattr(steps, "steps", lambda *arrays: recurrent_numpy)
+    rng = np.random.default_rng(5)
+    clean = rng.standard_normal((2, T, D))
+    mask = np.ones((2, T), bool)
+    mask[0, 3] = mask[1, 0] = False
+    dirty = clean.copy()
+    dirty[0, 3], dirty[1, 0] = np.nan, np.inf
+    clean[~mask] = 0
+    results = []
+    for x in (dirty, clean):
+        sj.set_random_seed(0)
+        layer = cls(U, dtype="float64", return_sequences=True, go_backwards=True, **extra)
+        layer.build(x.shape)
+        tensor = sj.Tensor(x, requires_grad=True)
+        out = layer(tensor, mask=mask)
+        (out * np.linspace(-1, 1, out.size).reshape(out.shape)).sum().backward()
+        results.append([out.numpy(), tensor.grad] + [w.grad for w in layer.trainable_weights])
+    for a, b in zip(*results):
+        np.testing.assert_array_equal(a, b)

@@ -51,7 +51,6 @@ class Recurrence(Function):
         if bias is not None:
             self.x_t[:, :, d] = 1
             w = xp.concatenate([w, bias.reshape(1, -1)])
-        p = (self.x_t.reshape(t * b, w.shape[0]) @ w).reshape(t, b, w.shape[1])
         self.mask = None
         if mask is not None:
             mask = xp.asarray(mask, dtype=bool)
@@ -60,7 +59,10 @@ class Recurrence(Function):
                                  f"inputs of shape {x.shape}. Received: mask.shape={mask.shape}")
             if not bool(mask.all()):
                 self.mask = xp.ascontiguousarray((mask[:, ::-1] if go_backwards else mask).T)
-        return p
+                # A masked step's input reaches nothing: zeroed, a NaN or inf there (padding)
+                # cannot turn its zero gradients into NaN (on the NumPy steps) or reach dW.
+                self.x_t[~self.mask] = 0
+        return (self.x_t.reshape(t * b, w.shape[0]) @ w).reshape(t, b, w.shape[1])
 
     def step_mask(self, k, t):
         return k.NO_MASK if self.mask is None else self.mask[t]
