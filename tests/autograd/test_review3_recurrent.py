@@ -112,14 +112,14 @@ def test_backward_leaves_the_incoming_gradient_alone(kind):
 
 def _fused_and_loop(make, x, training):
     """(outputs, the next random draw) with the fused path on, then off."""
-    results = []
+    results, weights = [], None
     for enabled in (True, False):
         sj.set_random_seed(3)
         layer = make()
         layer.build(x.shape)
-        if results:
-            layer.set_weights(weights)
-        weights = layer.get_weights()
+        if weights is None:
+            weights = layer.get_weights()
+        layer.set_weights(weights)
         previous = fused.set_enabled(enabled)
         try:
             out = layer(x, training=training).numpy()
