@@ -11,75 +11,10 @@ shuffled once with ``RandomState(seed)`` before ``validation_split`` takes the l
 The datasets carry ``class_names``.
 """
 
-import os
-
 import numpy as np
 
 from ..data import Dataset
-
-
-def _check_split(validation_split, subset, shuffle, seed):
-    if validation_split and not 0 < validation_split < 1:
-        raise ValueError(f"`validation_split` must be between 0 and 1, received: {validation_split}")
-    if (validation_split or subset) and not (validation_split and subset):
-        raise ValueError("If `subset` is set, `validation_split` must be set, and inversely.")
-    if subset not in ("training", "validation", "both", None):
-        raise ValueError(f'`subset` must be either "training", "validation" or "both", '
-                         f"received: {subset}")
-    if validation_split and shuffle and seed is None:
-        raise ValueError("If using `validation_split` and shuffling the data, you must provide a "
-                         "`seed` argument, to make sure that there is no overlap between the "
-                         "training and validation subset.")
-
-
-def _files_under(directory, follow_links):
-    out = []
-    for root, _, files in sorted(os.walk(directory, followlinks=follow_links), key=lambda w: w[0]):
-        out += [os.path.join(root, f) for f in sorted(files) if f.lower().endswith(".txt")]
-    return out
-
-
-def _index(directory, labels, class_names, follow_links):
-    """(file paths, int labels or None, class names) as Keras's ``index_directory`` finds them."""
-    if labels == "inferred":
-        subdirs = [d for d in sorted(os.listdir(directory))
-                   if os.path.isdir(os.path.join(directory, d)) and not d.startswith(".")]
-        if class_names is not None:
-            if not set(class_names).issubset(subdirs):
-                raise ValueError("The `class_names` passed did not match the names of the "
-                                 f"subdirectories of the target directory. Expected: {subdirs} "
-                                 f"(or a subset of it), but received: class_names={class_names}")
-            subdirs = list(class_names)
-        paths, found = [], []
-        for index, subdir in enumerate(subdirs):
-            files = _files_under(os.path.join(directory, subdir), follow_links)
-            paths += files
-            found += [index] * len(files)
-        return paths, np.asarray(found, dtype="int32"), subdirs
-    if class_names is not None:
-        raise ValueError("When `labels=None` (no labels), argument `class_names` cannot be "
-                         "specified." if labels is None else "When argument `labels` is "
-                         "specified, argument `class_names` cannot be specified (the "
-                         "`class_names` will be the sorted list of labels).")
-    paths = _files_under(directory, follow_links)
-    if labels is None:
-        return paths, None, None
-    if len(labels) != len(paths):
-        raise ValueError(f"Expected the lengths of `labels` to match the number of files in the "
-                         f"target directory. len(labels) is {len(labels)} while we found "
-                         f"{len(paths)} files in directory {directory}.")
-    return paths, np.asarray(labels), [str(label) for label in sorted(set(labels))]
-
-
-def _split(paths, labels, validation_split, subset):
-    if not validation_split:
-        return paths, labels
-    n_val = int(validation_split * len(paths))
-    if subset == "training":
-        print(f"Using {len(paths) - n_val} files for training.")
-        return paths[:len(paths) - n_val], None if labels is None else labels[:len(paths) - n_val]
-    print(f"Using {n_val} files for validation.")
-    return paths[len(paths) - n_val:], None if labels is None else labels[len(paths) - n_val:]
+from ._dataset_index import check_split, index_directory, label_array, shuffle_index, split
 
 
 def _read_text(path, max_length):
@@ -95,12 +30,7 @@ def _dataset(paths, labels, label_mode, num_classes, max_length, shuffle, buffer
     if label_mode is None:
         ds = path_ds
     else:
-        if label_mode == "binary":
-            targets = labels.astype("float32")[:, None]
-        elif label_mode == "categorical":
-            targets = np.eye(num_classes, dtype="float32")[labels]
-        else:
-            targets = labels.astype("int32")
+        targets = label_array(labels, label_mode, num_classes)
         ds = Dataset.zip((path_ds, Dataset.from_tensor_slices(targets)))
     if shuffle:
         ds = ds.shuffle(buffer_size=buffer, seed=seed)
@@ -136,17 +66,16 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int", 
                          f"shenjing.data.Dataset). Received: format={format}")
     if labels is None or label_mode is None:
         labels = label_mode = None
-    _check_split(validation_split, subset, shuffle, seed)
+    check_split(validation_split, subset, shuffle, seed)
     if seed is None:
         seed = np.random.randint(1e6)
-    paths, found, names = _index(directory, labels, class_names, follow_links)
+    paths, found, names = index_directory(directory, labels, class_names,
+                                           follow_links, (".txt",))
     if verbose:
         print(f"Found {len(paths)} files." if found is None else
               f"Found {len(paths)} files belonging to {len(names)} classes.")
     if shuffle:
-        np.random.RandomState(seed).shuffle(paths)
-        if found is not None:
-            np.random.RandomState(seed).shuffle(found)
+        shuffle_index(paths, found, seed)
     if label_mode == "binary" and len(names) != 2:
         raise ValueError('When passing `label_mode="binary"`, there must be exactly 2 '
                          f"class_names. Received: class_names={names}")
@@ -155,7 +84,7 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int", 
     subsets = ["training", "validation"] if subset == "both" else [subset]
     out = []
     for part in subsets:
-        part_paths, part_labels = _split(paths, found, validation_split, part)
+        part_paths, part_labels = split(paths, found, validation_split, part)
         ds = _dataset(part_paths, part_labels, label_mode, num_classes, max_length,
                       shuffle and part != "validation" if subset == "both" else shuffle,
                       buffer, seed, batch_size)

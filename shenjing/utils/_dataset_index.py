@@ -1,0 +1,89 @@
+"""What ``text_dataset_from_directory`` and ``image_dataset_from_directory`` share, as Keras's
+``dataset_utils``: argument checks, the directory index (files with one of ``formats``, sorted,
+recursively; labels inferred from the subdirectories or given) and the validation split (the
+last ``int(validation_split * n)`` files are the validation subset)."""
+
+import os
+
+import numpy as np
+
+
+def check_split(validation_split, subset, shuffle, seed):
+    if validation_split and not 0 < validation_split < 1:
+        raise ValueError("`validation_split` must be between 0 and 1, "
+                         f"received: {validation_split}")
+    if (validation_split or subset) and not (validation_split and subset):
+        raise ValueError("If `subset` is set, `validation_split` must be set, and inversely.")
+    if subset not in ("training", "validation", "both", None):
+        raise ValueError(f'`subset` must be either "training", "validation" or "both", '
+                         f"received: {subset}")
+    if validation_split and shuffle and seed is None:
+        raise ValueError("If using `validation_split` and shuffling the data, you must provide a "
+                         "`seed` argument, to make sure that there is no overlap between the "
+                         "training and validation subset.")
+
+
+def _files_under(directory, follow_links, formats):
+    out = []
+    for root, _, files in sorted(os.walk(directory, followlinks=follow_links), key=lambda w: w[0]):
+        out += [os.path.join(root, f) for f in sorted(files) if f.lower().endswith(formats)]
+    return out
+
+
+def index_directory(directory, labels, class_names, follow_links, formats):
+    """(file paths, int labels or None, class names) as Keras's ``index_directory`` finds them."""
+    if labels == "inferred":
+        subdirs = [d for d in sorted(os.listdir(directory))
+                   if os.path.isdir(os.path.join(directory, d)) and not d.startswith(".")]
+        if class_names is not None:
+            if not set(class_names).issubset(subdirs):
+                raise ValueError("The `class_names` passed did not match the names of the "
+                                 f"subdirectories of the target directory. Expected: {subdirs} "
+                                 f"(or a subset of it), but received: class_names={class_names}")
+            subdirs = list(class_names)
+        paths, found = [], []
+        for index, subdir in enumerate(subdirs):
+            files = _files_under(os.path.join(directory, subdir), follow_links, formats)
+            paths += files
+            found += [index] * len(files)
+        return paths, np.asarray(found, dtype="int32"), subdirs
+    if class_names is not None:
+        raise ValueError("When `labels=None` (no labels), argument `class_names` cannot be "
+                         "specified." if labels is None else "When argument `labels` is "
+                         "specified, argument `class_names` cannot be specified (the "
+                         "`class_names` will be the sorted list of labels).")
+    paths = _files_under(directory, follow_links, formats)
+    if labels is None:
+        return paths, None, None
+    if len(labels) != len(paths):
+        raise ValueError(f"Expected the lengths of `labels` to match the number of files in the "
+                         f"target directory. len(labels) is {len(labels)} while we found "
+                         f"{len(paths)} files in directory {directory}.")
+    return paths, np.asarray(labels), [str(label) for label in sorted(set(labels))]
+
+
+def split(paths, labels, validation_split, subset):
+    if not validation_split:
+        return paths, labels
+    n_val = int(validation_split * len(paths))
+    if subset == "training":
+        print(f"Using {len(paths) - n_val} files for training.")
+        return paths[:len(paths) - n_val], None if labels is None else labels[:len(paths) - n_val]
+    print(f"Using {n_val} files for validation.")
+    return paths[len(paths) - n_val:], None if labels is None else labels[len(paths) - n_val:]
+
+
+def shuffle_index(paths, labels, seed):
+    """Shuffle ``paths`` and ``labels`` in place with ``RandomState(seed)``, as Keras does."""
+    np.random.RandomState(seed).shuffle(paths)
+    if labels is not None:
+        np.random.RandomState(seed).shuffle(labels)
+
+
+def label_array(labels, label_mode, num_classes):
+    """int32 ``(n,)`` for "int", float32 ``(n, 1)`` for "binary", one-hot for "categorical"."""
+    if label_mode == "binary":
+        return labels.astype("float32")[:, None]
+    if label_mode == "categorical":
+        return np.eye(num_classes, dtype="float32")[labels]
+    return labels.astype("int32")
