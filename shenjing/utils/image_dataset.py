@@ -1,0 +1,184 @@
+"""``keras.utils.image_dataset_from_directory``: a ``shenjing.data.Dataset`` of
+``(images, labels)`` batches read from ``.bmp/.gif/.jpeg/.jpg/.png`` files, with Keras 3's
+contract.
+
+Files are indexed, shuffled and split as ``text_dataset_from_directory`` does (see
+``_dataset_index``). Each image is decoded with Pillow (first frame of an animation),
+converted to ``color_mode`` ("grayscale" 1, "rgb" 3, "rgba" 4 channels; colour PNGs to gray
+with libpng's weights, as TF decodes them) and resized to
+``image_size`` = (height, width) with ``keras.ops.image.resize`` (no antialiasing, as
+``tf.image.resize``): float32 values in 0..255, or uint8 for ``interpolation="nearest"``
+(``tf.image.resize`` keeps the dtype for nearest). ``crop_to_aspect_ratio`` takes the largest
+centred window of the target's aspect ratio first; ``pad_to_aspect_ratio`` resizes to fit
+inside the target and pads with zeros, as ``tf.image.resize_with_pad``. The datasets carry
+``class_names`` and ``file_paths`` (the subset's paths, in their shuffled order).
+"""
+
+import math
+
+import numpy as np
+
+from ..data import Dataset
+from ..ops import image as image_ops
+from ._dataset_index import check_split, index_directory, label_array, shuffle_index, split
+from .image_utils import load_img
+
+ALLOWLIST_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
+_CHANNELS = {"grayscale": 1, "rgb": 3, "rgba": 4}
+_KERAS_ONLY = ("area", "gaussian", "mitchellcubic")
+
+
+def _resize_with_pad(img, height, width, interpolation):
+    """``tf.image.resize_with_pad``: resize to fit inside (height, width), keeping the aspect
+    ratio, then pad with zeros (the image's top-left at the floored half margins)."""
+    h, w = img.shape[0], img.shape[1]
+    ratio = max(w / width, h / height)
+    new_h, new_w = int(h / ratio), int(w / ratio)
+    top = max(0, int(math.floor((height - h / ratio) / 2)))
+    left = max(0, int(math.floor((width - w / ratio) / 2)))
+    resized = np.asarray(image_ops.resize(img, (new_h, new_w), interpolation=interpolation))
+    out = np.zeros((height, width, img.shape[2]), dtype=resized.dtype)
+    out[top:top + new_h, left:left + new_w] = resized
+    return out
+
+
+def _png_gray(rgb):
+    """libpng's RGB to gray as TF asks for it: (9798 R + 19235 G + 3735 B) >> 15 (Pillow's
+    "L" rounds with slightly different weights; gray sources come back unchanged)."""
+    rgb = rgb.astype("int64")
+    gray = (9798 * rgb[..., 0] + 19235 * rgb[..., 1] + 3735 * rgb[..., 2]) >> 15
+    return gray.astype("uint8")
+
+
+def load_image(path, image_size, color_mode, interpolation, data_format,
+               crop_to_aspect_ratio=False, pad_to_aspect_ratio=False):
+    """One image file as a (H, W, C) (or (C, H, W)) array, as Keras's ``_load_image_tf``."""
+    if color_mode == "grayscale" and path.lower().endswith(".png"):
+        img = _png_gray(np.asarray(load_img(path, color_mode="rgb")))
+    else:
+        img = np.asarray(load_img(path, color_mode=color_mode))
+    img = img[:, :, None] if img.ndim == 2 else img
+    if interpolation != "nearest":
+        img = img.astype("float32")
+    if pad_to_aspect_ratio:
+        img = _resize_with_pad(img, image_size[0], image_size[1], interpolation)
+    else:
+        img = np.asarray(image_ops.resize(img, image_size, interpolation=interpolation,
+                                          crop_to_aspect_ratio=crop_to_aspect_ratio))
+    return img.transpose(2, 0, 1) if data_format == "channels_first" else img
+
+
+def _dataset(paths, labels, label_mode, num_classes, load, shuffle, buffer, seed, batch_size):
+    path_ds = Dataset.from_tensor_slices(np.asarray(paths))
+    if label_mode is None:
+        ds = path_ds
+    else:
+        targets = Dataset.from_tensor_slices(label_array(labels, label_mode, num_classes))
+        ds = Dataset.zip((path_ds, targets))
+    if shuffle:
+        ds = ds.shuffle(buffer_size=buffer, seed=seed)
+    if label_mode is None:
+        ds = ds.map(lambda p: load(_as_str(p)))
+    else:
+        ds = ds.map(lambda p, y: (load(_as_str(p)), y))
+    return ds.batch(batch_size) if batch_size is not None else ds
+
+
+def _as_str(path):
+    path = path.numpy() if hasattr(path, "numpy") else path
+    path = path.item() if isinstance(path, np.ndarray) else path
+    return path.decode() if isinstance(path, bytes) else str(path)
+
+
+def _check_args(labels, label_mode, class_names, color_mode, image_size, interpolation,
+                crop_to_aspect_ratio, pad_to_aspect_ratio, format):
+    if labels not in ("inferred", None):
+        if not isinstance(labels, (list, tuple)):
+            raise ValueError("`labels` argument should be a list/tuple of integer labels, of the "
+                             "same size as the number of image files in the target directory. "
+                             'Pass `labels="inferred"` to infer them from the subdirectory names, '
+                             f"or `labels=None` for images only. Received: labels={labels}")
+        if class_names:
+            raise ValueError(f'You can only pass `class_names` if `labels="inferred"`. '
+                             f"Received: labels={labels}, and class_names={class_names}")
+    if label_mode not in {"int", "categorical", "binary", None}:
+        raise ValueError('`label_mode` argument must be one of "int", "categorical", "binary", '
+                         f"or None. Received: label_mode={label_mode}")
+    if color_mode not in _CHANNELS:
+        raise ValueError('`color_mode` must be one of {"rgb", "rgba", "grayscale"}. '
+                         f"Received: color_mode={color_mode}")
+    if isinstance(image_size, int):
+        image_size = (image_size, image_size)
+    elif not isinstance(image_size, (list, tuple)) or len(image_size) != 2:
+        raise ValueError("Invalid `image_size` value. Expected a tuple of 2 integers. "
+                         f"Received: image_size={image_size}")
+    interpolation = interpolation.lower()
+    if interpolation in _KERAS_ONLY:
+        raise ValueError(f"`interpolation={interpolation!r}` (a tf.image.resize method) is not "
+                         "supported by shenjing; use one of "
+                         f"{image_ops._INTERPOLATIONS}.")
+    if interpolation not in image_ops._INTERPOLATIONS:
+        raise ValueError(f"Argument `interpolation` should be one of {image_ops._INTERPOLATIONS}. "
+                         f"Received: interpolation={interpolation}")
+    if crop_to_aspect_ratio and pad_to_aspect_ratio:
+        raise ValueError("Only one of `pad_to_aspect_ratio`, `crop_to_aspect_ratio` can be set "
+                         "to `True`.")
+    if format != "tf":
+        raise ValueError(f'`format` "grain" is not supported by shenjing; use "tf" (a '
+                         f"shenjing.data.Dataset). Received: format={format}")
+    return tuple(int(s) for s in image_size), interpolation
+
+
+def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
+                                 class_names=None, color_mode="rgb", batch_size=32,
+                                 image_size=(256, 256), shuffle=True, seed=None,
+                                 validation_split=None, subset=None, interpolation="bilinear",
+                                 follow_links=False, crop_to_aspect_ratio=False,
+                                 pad_to_aspect_ratio=False, data_format=None, format="tf",
+                                 verbose=True):
+    """A Dataset of ``(images, labels)`` from ``directory`` (see the module docstring); a list
+    ``[train, validation]`` for ``subset="both"``."""
+    image_size, interpolation = _check_args(labels, label_mode, class_names, color_mode,
+                                            image_size, interpolation, crop_to_aspect_ratio,
+                                            pad_to_aspect_ratio, format)
+    data_format = image_ops._data_format(data_format)
+    if labels is None or label_mode is None:
+        labels = label_mode = None
+    check_split(validation_split, subset, shuffle, seed)
+    if seed is None:
+        seed = np.random.randint(1e6)
+    paths, found, names = index_directory(directory, labels, class_names, follow_links,
+                                          ALLOWLIST_FORMATS)
+    if verbose:
+        print(f"Found {len(paths)} files." if found is None else
+              f"Found {len(paths)} files belonging to {len(names)} classes.")
+    if shuffle:
+        shuffle_index(paths, found, seed)
+    if label_mode == "binary" and len(names) != 2:
+        raise ValueError('When passing `label_mode="binary"`, there must be exactly 2 '
+                         f"class_names. Received: class_names={names}")
+
+    def load(path):
+        return load_image(path, image_size, color_mode, interpolation, data_format,
+                          crop_to_aspect_ratio, pad_to_aspect_ratio)
+
+    buffer = batch_size * 8 if batch_size is not None else 1024
+    num_classes = len(names) if names else 0
+    subsets = ["training", "validation"] if subset == "both" else [subset]
+    out = []
+    for part in subsets:
+        part_paths, part_labels = split(paths, found, validation_split, part)
+        if not part_paths:
+            which = f"{part} " if subset == "both" else ""
+            raise ValueError(f"No {which}images found in directory {directory}. "
+                             f"Allowed formats: {ALLOWLIST_FORMATS}")
+        ds = _dataset(part_paths, part_labels, label_mode, num_classes, load,
+                      shuffle and part != "validation" if subset == "both" else shuffle,
+                      buffer, seed, batch_size)
+        ds.class_names = names
+        ds.file_paths = list(part_paths)
+        out.append(ds)
+    return out if subset == "both" else out[0]
+
+
+__all__ = ["image_dataset_from_directory"]
