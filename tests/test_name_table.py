@@ -56,6 +56,7 @@ ARGS.update({"TimeDistributed": (layers.Dense(2),), "Bidirectional": (layers.LST
              "ConvLSTM1D": (2, 3), "ConvLSTM2D": (2, 3), "ConvLSTM3D": (2, 3)})
 KWARGS = {"InputLayer": {"shape": (3,)}, "Optimizer": {"learning_rate": 0.01}}
 ARGS.update({"EinsumDense": ("ab,bc->ac", 3), "MultiHeadAttention": (2, 4)})  # attention
+ARGS.update({"Rescaling": (0.5,), "Resizing": (3, 4), "CenterCrop": (3, 4)})  # image preprocessing
 MODULE = {"DTypePolicy": "keras"}   # as Keras writes it
 # Abstract bases and specs: they resolve by name but have no config of their own.
 NO_CONFIG = {"BaseConv", "InputSpec", "LearningRateSchedule", "Regularizer",

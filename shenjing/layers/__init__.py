@@ -108,3 +108,7 @@ from .einsum_dense import EinsumDense  # noqa: E402
 from .attention import AdditiveAttention, Attention, MultiHeadAttention  # noqa: E402
 
 __all__ += ["EinsumDense", "AdditiveAttention", "Attention", "MultiHeadAttention"]
+# issue 12, image preprocessing layers (branch pre)
+from .preprocessing import CenterCrop, Normalization, Rescaling, Resizing  # noqa: E402
+
+__all__ += ["CenterCrop", "Normalization", "Rescaling", "Resizing"]

@@ -54,6 +54,10 @@ ARGS["EinsumDense"] = ("ab,bc->ac", 3)
 # Keras's TextVectorization cannot be made without TensorFlow; test_diff_text.py compares it
 # where TensorFlow is installed.
 SKIP |= {"TextVectorization"}
+# Image preprocessing layers (issue 12): images in.
+ARGS.update({"Rescaling": (0.5,), "Resizing": (3, 4), "CenterCrop": (3, 4)})
+SHAPES.update({"Rescaling": (2, 5, 6, 3), "Resizing": (2, 5, 6, 3), "CenterCrop": (2, 5, 6, 3),
+               "Normalization": (2, 5, 3)})
 
 
 def _shared_classes():

@@ -11,3 +11,11 @@ from .string_lookup import StringLookup
 from .text_vectorization import TextVectorization
 
 __all__ = ["IndexLookup", "IntegerLookup", "StringLookup", "TextVectorization"]
+
+# Image and numeric preprocessing (issue 12).
+from .center_crop import CenterCrop  # noqa: E402
+from .normalization import Normalization  # noqa: E402
+from .rescaling import Rescaling  # noqa: E402
+from .resizing import Resizing  # noqa: E402
+
+__all__ += ["CenterCrop", "Normalization", "Rescaling", "Resizing"]
