@@ -8,6 +8,48 @@ import os
 import numpy as np
 
 
+def check_labels(labels, label_mode, class_names, format, what):
+    """Keras's checks of ``labels``, ``label_mode``, ``class_names`` and ``format`` for a
+    loader of ``what`` files ("text", "image")."""
+    if labels not in ("inferred", None):
+        if not isinstance(labels, (list, tuple)):
+            raise ValueError("`labels` argument should be a list/tuple of integer labels, of the "
+                             f"same size as the number of {what} files in the target directory. "
+                             'Pass `labels="inferred"` to infer them from the subdirectory names, '
+                             f"or `labels=None` for {what}s only. Received: labels={labels}")
+        if class_names:
+            raise ValueError(f'You can only pass `class_names` if `labels="inferred"`. '
+                             f"Received: labels={labels}, and class_names={class_names}")
+    if label_mode not in {"int", "categorical", "binary", None}:
+        raise ValueError('`label_mode` argument must be one of "int", "categorical", "binary", '
+                         f"or None. Received: label_mode={label_mode}")
+    if format != "tf":
+        raise ValueError(f'`format` "grain" is not supported by shenjing; use "tf" (a '
+                         f"shenjing.data.Dataset). Received: format={format}")
+
+
+def prepare_index(directory, labels, label_mode, class_names, follow_links, formats,
+                  validation_split, subset, shuffle, seed, verbose):
+    """The steps both loaders take before making datasets: the split check, the seed, the
+    index, Keras's "Found ..." line, the seeded shuffle and the binary check. Returns
+    ``(paths, labels, class_names, label_mode, seed)``; no labels means label_mode None."""
+    if labels is None or label_mode is None:
+        labels = label_mode = None
+    check_split(validation_split, subset, shuffle, seed)
+    if seed is None:
+        seed = np.random.randint(1e6)
+    paths, found, names = index_directory(directory, labels, class_names, follow_links, formats)
+    if verbose:
+        print(f"Found {len(paths)} files." if found is None else
+              f"Found {len(paths)} files belonging to {len(names)} classes.")
+    if shuffle:
+        shuffle_index(paths, found, seed)
+    if label_mode == "binary" and len(names) != 2:
+        raise ValueError('When passing `label_mode="binary"`, there must be exactly 2 '
+                         f"class_names. Received: class_names={names}")
+    return paths, found, names, label_mode, seed
+
+
 def check_split(validation_split, subset, shuffle, seed):
     if validation_split and not 0 < validation_split < 1:
         raise ValueError("`validation_split` must be between 0 and 1, "

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..data import Dataset
 from ..ops import image as image_ops
-from ._dataset_index import check_split, index_directory, label_array, shuffle_index, split
+from ._dataset_index import check_labels, label_array, prepare_index, split
 from .image_utils import load_img
 
 ALLOWLIST_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
@@ -92,18 +92,7 @@ def _as_str(path):
 
 def _check_args(labels, label_mode, class_names, color_mode, image_size, interpolation,
                 crop_to_aspect_ratio, pad_to_aspect_ratio, format):
-    if labels not in ("inferred", None):
-        if not isinstance(labels, (list, tuple)):
-            raise ValueError("`labels` argument should be a list/tuple of integer labels, of the "
-                             "same size as the number of image files in the target directory. "
-                             'Pass `labels="inferred"` to infer them from the subdirectory names, '
-                             f"or `labels=None` for images only. Received: labels={labels}")
-        if class_names:
-            raise ValueError(f'You can only pass `class_names` if `labels="inferred"`. '
-                             f"Received: labels={labels}, and class_names={class_names}")
-    if label_mode not in {"int", "categorical", "binary", None}:
-        raise ValueError('`label_mode` argument must be one of "int", "categorical", "binary", '
-                         f"or None. Received: label_mode={label_mode}")
+    check_labels(labels, label_mode, class_names, format, "image")
     if color_mode not in _CHANNELS:
         raise ValueError('`color_mode` must be one of {"rgb", "rgba", "grayscale"}. '
                          f"Received: color_mode={color_mode}")
@@ -123,9 +112,6 @@ def _check_args(labels, label_mode, class_names, color_mode, image_size, interpo
     if crop_to_aspect_ratio and pad_to_aspect_ratio:
         raise ValueError("Only one of `pad_to_aspect_ratio`, `crop_to_aspect_ratio` can be set "
                          "to `True`.")
-    if format != "tf":
-        raise ValueError(f'`format` "grain" is not supported by shenjing; use "tf" (a '
-                         f"shenjing.data.Dataset). Received: format={format}")
     return tuple(int(s) for s in image_size), interpolation
 
 
@@ -142,21 +128,9 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
                                             image_size, interpolation, crop_to_aspect_ratio,
                                             pad_to_aspect_ratio, format)
     data_format = image_ops._data_format(data_format)
-    if labels is None or label_mode is None:
-        labels = label_mode = None
-    check_split(validation_split, subset, shuffle, seed)
-    if seed is None:
-        seed = np.random.randint(1e6)
-    paths, found, names = index_directory(directory, labels, class_names, follow_links,
-                                          ALLOWLIST_FORMATS)
-    if verbose:
-        print(f"Found {len(paths)} files." if found is None else
-              f"Found {len(paths)} files belonging to {len(names)} classes.")
-    if shuffle:
-        shuffle_index(paths, found, seed)
-    if label_mode == "binary" and len(names) != 2:
-        raise ValueError('When passing `label_mode="binary"`, there must be exactly 2 '
-                         f"class_names. Received: class_names={names}")
+    paths, found, names, label_mode, seed = prepare_index(
+        directory, labels, label_mode, class_names, follow_links, ALLOWLIST_FORMATS,
+        validation_split, subset, shuffle, seed, verbose)
 
     def load(path):
         return load_image(path, image_size, color_mode, interpolation, data_format,

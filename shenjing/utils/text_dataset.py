@@ -14,7 +14,7 @@ The datasets carry ``class_names``.
 import numpy as np
 
 from ..data import Dataset
-from ._dataset_index import check_split, index_directory, label_array, shuffle_index, split
+from ._dataset_index import check_labels, label_array, prepare_index, split
 
 
 def _read_text(path, max_length):
@@ -49,36 +49,10 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int", 
                                 format="tf", verbose=True):
     """A Dataset of ``(texts, labels)`` from ``directory`` (see the module docstring); a list
     ``[train, validation]`` for ``subset="both"``."""
-    if labels not in ("inferred", None):
-        if not isinstance(labels, (list, tuple)):
-            raise ValueError("`labels` argument should be a list/tuple of integer labels, of the "
-                             "same size as the number of text files in the target directory. "
-                             'Pass `labels="inferred"` to infer them from the subdirectory names, '
-                             f"or `labels=None` for texts only. Received: labels={labels}")
-        if class_names:
-            raise ValueError(f'You can only pass `class_names` if `labels="inferred"`. '
-                             f"Received: labels={labels}, and class_names={class_names}")
-    if label_mode not in {"int", "categorical", "binary", None}:
-        raise ValueError('`label_mode` argument must be one of "int", "categorical", "binary", '
-                         f"or None. Received: label_mode={label_mode}")
-    if format != "tf":
-        raise ValueError(f'`format` "grain" is not supported by shenjing; use "tf" (a '
-                         f"shenjing.data.Dataset). Received: format={format}")
-    if labels is None or label_mode is None:
-        labels = label_mode = None
-    check_split(validation_split, subset, shuffle, seed)
-    if seed is None:
-        seed = np.random.randint(1e6)
-    paths, found, names = index_directory(directory, labels, class_names,
-                                           follow_links, (".txt",))
-    if verbose:
-        print(f"Found {len(paths)} files." if found is None else
-              f"Found {len(paths)} files belonging to {len(names)} classes.")
-    if shuffle:
-        shuffle_index(paths, found, seed)
-    if label_mode == "binary" and len(names) != 2:
-        raise ValueError('When passing `label_mode="binary"`, there must be exactly 2 '
-                         f"class_names. Received: class_names={names}")
+    check_labels(labels, label_mode, class_names, format, "text")
+    paths, found, names, label_mode, seed = prepare_index(
+        directory, labels, label_mode, class_names, follow_links, (".txt",), validation_split,
+        subset, shuffle, seed, verbose)
     buffer = batch_size * 8 if batch_size is not None else 1024
     num_classes = len(names) if names else 0
     subsets = ["training", "validation"] if subset == "both" else [subset]
