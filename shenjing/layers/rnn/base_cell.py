@@ -28,6 +28,24 @@ def _rate(value, name, who):
     return min(1.0, max(0.0, float(value)))  # Keras clips the rate into [0, 1]
 
 
+def weights_config(cell):
+    """The config entries of a cell's weights and dropout rates (every Keras cell writes them)."""
+    return {
+        "use_bias": cell.use_bias,
+        "kernel_initializer": initializers.serialize(cell.kernel_initializer),
+        "recurrent_initializer": initializers.serialize(cell.recurrent_initializer),
+        "bias_initializer": initializers.serialize(cell.bias_initializer),
+        "kernel_regularizer": serialize_regularizer(cell.kernel_regularizer),
+        "recurrent_regularizer": serialize_regularizer(cell.recurrent_regularizer),
+        "bias_regularizer": serialize_regularizer(cell.bias_regularizer),
+        "kernel_constraint": serialize_constraint(cell.kernel_constraint),
+        "recurrent_constraint": serialize_constraint(cell.recurrent_constraint),
+        "bias_constraint": serialize_constraint(cell.bias_constraint),
+        "dropout": cell.dropout,
+        "recurrent_dropout": cell.recurrent_dropout,
+    }
+
+
 class BaseRNNCell(Layer, DropoutRNNCell):
     """A cell: ``call(inputs, states, training)`` -> ``(output, new_states)``; ``gates`` kernels
     side by side."""
@@ -100,17 +118,4 @@ class BaseRNNCell(Layer, DropoutRNNCell):
         }
 
     def _weights_config(self):
-        return {
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": serialize_regularizer(self.kernel_regularizer),
-            "recurrent_regularizer": serialize_regularizer(self.recurrent_regularizer),
-            "bias_regularizer": serialize_regularizer(self.bias_regularizer),
-            "kernel_constraint": serialize_constraint(self.kernel_constraint),
-            "recurrent_constraint": serialize_constraint(self.recurrent_constraint),
-            "bias_constraint": serialize_constraint(self.bias_constraint),
-            "dropout": self.dropout,
-            "recurrent_dropout": self.recurrent_dropout,
-        }
+        return weights_config(self)

@@ -7,10 +7,9 @@ Inputs (batch, time, *spatial, channels) (or channels first: (batch, time, chann
 recurrent_kernel and bias, in Keras's layout.
 """
 
-from ... import activations, initializers
 from ...autograd import ops
 from ..input_spec import InputSpec
-from ..layer_utils import serialize_constraint, serialize_regularizer
+from ..layer_utils import serialize_regularizer
 from .conv_lstm_cell import ConvLSTMCell
 from .rnn import RNN
 from ...registry import keras_export
@@ -98,27 +97,9 @@ class ConvLSTM(RNN):
         return [output_mask, None, None] if self.return_state else output_mask
 
     def get_config(self):
-        cell = self.cell
-        config = {
-            "filters": cell.filters, "kernel_size": cell.kernel_size, "strides": cell.strides,
-            "padding": cell.padding, "data_format": cell.data_format,
-            "dilation_rate": cell.dilation_rate,
-            "activation": activations.serialize(cell.activation),
-            "recurrent_activation": activations.serialize(cell.recurrent_activation),
-            "use_bias": cell.use_bias,
-            "kernel_initializer": initializers.serialize(cell.kernel_initializer),
-            "recurrent_initializer": initializers.serialize(cell.recurrent_initializer),
-            "bias_initializer": initializers.serialize(cell.bias_initializer),
-            "unit_forget_bias": cell.unit_forget_bias,
-            "kernel_regularizer": serialize_regularizer(cell.kernel_regularizer),
-            "recurrent_regularizer": serialize_regularizer(cell.recurrent_regularizer),
-            "bias_regularizer": serialize_regularizer(cell.bias_regularizer),
-            "activity_regularizer": serialize_regularizer(self.activity_regularizer),
-            "kernel_constraint": serialize_constraint(cell.kernel_constraint),
-            "recurrent_constraint": serialize_constraint(cell.recurrent_constraint),
-            "bias_constraint": serialize_constraint(cell.bias_constraint),
-            "dropout": cell.dropout, "recurrent_dropout": cell.recurrent_dropout, "seed": cell.seed,
-        }
+        cell_config = self.cell.get_config()  # Keras writes the cell's arguments flat
+        config = {key: cell_config[key] for key in _CELL_ARGUMENTS + ("seed",)}
+        config["activity_regularizer"] = serialize_regularizer(self.activity_regularizer)
         base_config = super().get_config()
         base_config.pop("cell", None)
         return {**base_config, **config}

@@ -18,7 +18,7 @@ from ...ops import nn_conv
 from ..convolutional import standardize_data_format, standardize_padding, standardize_tuple
 from ..input_spec import InputSpec
 from ..layer import Layer
-from ..layer_utils import serialize_constraint, serialize_regularizer
+from .base_cell import weights_config
 from .dropout_rnn_cell import DropoutRNNCell
 
 
@@ -203,18 +203,7 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
             "dilation_rate": self.dilation_rate,
             "activation": activations.serialize(self.activation),
             "recurrent_activation": activations.serialize(self.recurrent_activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
             "unit_forget_bias": self.unit_forget_bias,
-            "kernel_regularizer": serialize_regularizer(self.kernel_regularizer),
-            "recurrent_regularizer": serialize_regularizer(self.recurrent_regularizer),
-            "bias_regularizer": serialize_regularizer(self.bias_regularizer),
-            "kernel_constraint": serialize_constraint(self.kernel_constraint),
-            "recurrent_constraint": serialize_constraint(self.recurrent_constraint),
-            "bias_constraint": serialize_constraint(self.bias_constraint),
-            "dropout": self.dropout,
-            "recurrent_dropout": self.recurrent_dropout,
+            **weights_config(self),
             "seed": self.seed,
         }
