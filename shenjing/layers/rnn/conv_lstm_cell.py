@@ -12,12 +12,13 @@ all four gates; with dropout each gate sees its own mask (Keras's ``dropout_mask
 
 import numpy as np  # argument checks
 
-from ... import activations, backend, constraints, initializers, ops, regularizers
+from ... import activations, constraints, initializers, ops, regularizers
 from ...autograd.ops.conv import output_length
 from ...ops import nn_conv
 from ..convolutional import standardize_data_format, standardize_padding, standardize_tuple
 from ..input_spec import InputSpec
 from ..layer import Layer
+from . import gate_math
 from .base_cell import weights_config
 from .dropout_rnn_cell import DropoutRNNCell
 
@@ -104,12 +105,8 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
         if self.use_bias:
             bias_initializer = self.bias_initializer
             if self.unit_forget_bias:
-                base, filters = self.bias_initializer, self.filters
-
-                def bias_initializer(shape, dtype=None):
-                    ones = backend.xp.ones((filters,), dtype=dtype or backend.floatx())
-                    return backend.xp.concatenate([base((filters,), dtype=dtype), ones,
-                                                   base((filters * 2,), dtype=dtype)])
+                bias_initializer = gate_math.forget_bias_initializer(self.bias_initializer,
+                                                                     self.filters)
             self.bias = self.add_weight(shape=(self.filters * 4,), name="bias",
                                         initializer=bias_initializer, regularizer=self.bias_regularizer,
                                         constraint=self.bias_constraint)
@@ -155,13 +152,7 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
                                  self.recurrent_kernel, self.recurrent_conv)
         else:
             z_h = self.recurrent_conv(h_tm1, self.recurrent_kernel)
-        z_i, z_f, z_c, z_o = ops.split(z_x + z_h, 4, axis=self._channel_axis)
-        i = self.recurrent_activation(z_i)
-        f = self.recurrent_activation(z_f)
-        c = f * c_tm1 + i * self.activation(z_c)
-        o = self.recurrent_activation(z_o)
-        h = o * self.activation(c)
-        return h, [h, c]
+        return gate_math.lstm_gates(self, z_x + z_h, c_tm1, axis=self._channel_axis)
 
     def call(self, inputs, states, training=False):
         return self.step(self.input_projection(inputs, training), states, training)

@@ -23,6 +23,18 @@ def forget_bias_initializer(bias_initializer, units):
     return initializer
 
 
+def lstm_gates(cell, z, c_tm1, axis=-1):
+    """LSTM's gates from the pre-activations z = [z_i, z_f, z_c, z_o] (along ``axis``):
+    c = f * c_{t-1} + i * act(z_c), h = o * act(c). Returns (h, [h, c])."""
+    z_i, z_f, z_c, z_o = ops.split(z, 4, axis=axis)
+    i = cell.recurrent_activation(z_i)
+    f = cell.recurrent_activation(z_f)
+    c = f * c_tm1 + i * cell.activation(z_c)
+    o = cell.recurrent_activation(z_o)
+    h = o * cell.activation(c)
+    return h, [h, c]
+
+
 def _active(rate, training):
     return bool(training) and 0.0 < rate < 1.0
 

@@ -9,7 +9,6 @@ With recurrent_dropout, each gate gets its own masks (Keras's implementation 1).
 """
 
 from ... import activations
-from ...autograd import ops
 from ...registry import keras_export
 from .base_cell import BaseRNNCell
 from . import gate_math
@@ -55,13 +54,7 @@ class LSTMCell(BaseRNNCell):
         h_tm1, c_tm1 = states[0], states[1]
         z = (gate_math.input_projection(self, inputs, self.bias, training)
              + gate_math.recurrent_projection(self, h_tm1, training))
-        z_i, z_f, z_c, z_o = ops.split(z, 4, axis=-1)
-        i = self.recurrent_activation(z_i)
-        f = self.recurrent_activation(z_f)
-        c = f * c_tm1 + i * self.activation(z_c)
-        o = self.recurrent_activation(z_o)
-        h = o * self.activation(c)
-        return h, [h, c]
+        return gate_math.lstm_gates(self, z, c_tm1)
 
     def get_config(self):
         return {**super().get_config(), **self._cell_config(),
