@@ -117,5 +117,13 @@ class BaseRNNCell(Layer, DropoutRNNCell):
             "activation": activations.serialize(self.activation),
         }
 
+    def _set_gate_options(self, recurrent_activation, implementation):
+        """LSTM's and GRU's: the gate activation, and Keras's implementation 1 (one dropout
+        mask per gate) whenever recurrent dropout is on."""
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.implementation = 1 if self.recurrent_dropout != 0.0 else implementation
+        if self.implementation == 1:
+            self.dropout_mask_count = self.gates
+
     def _weights_config(self):
         return weights_config(self)

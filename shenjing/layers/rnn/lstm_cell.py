@@ -36,11 +36,8 @@ class LSTMCell(BaseRNNCell):
                          bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
                          recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
                          dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed, **kwargs)
-        self.recurrent_activation = activations.get(recurrent_activation)
+        self._set_gate_options(recurrent_activation, implementation)
         self.unit_forget_bias = bool(unit_forget_bias)
-        self.implementation = 1 if self.recurrent_dropout != 0.0 else implementation
-        if self.implementation == 1:
-            self.dropout_mask_count = 4
         self.state_size = [self.units, self.units]
 
     def build(self, input_shape):
