@@ -5,6 +5,8 @@
     shenjing evaluate MODEL [--dataset ...]
     shenjing predict MODEL IMAGE [IMAGE ...] [--invert | --no-invert]
     shenjing summary MODEL
+    shenjing datasets export NAME DIR [--split both|train|test] [--classes 0 1 ...]
+                             [--per-class N] [--download]
     shenjing --version
 
 ``train`` with no ``--dataset`` trains the CNN on MNIST, and falls back (saying so) to
@@ -185,6 +187,18 @@ def cmd_summary(args):
     return 0
 
 
+def cmd_datasets_export(args):
+    from ..datasets.export import export_images
+
+    counts = export_images(args.name, args.directory, split=args.split, classes=args.classes,
+                           per_class=args.per_class, download=args.download)
+    for part, per_class in counts.items():
+        where = os.path.join(args.directory, part) if args.split == "both" else args.directory
+        print(f"{where}: {sum(per_class.values())} images in {len(per_class)} class folders "
+              f"({', '.join(per_class)})")
+    return 0
+
+
 # -- the command line -----------------------------------------------------------------------
 def _int_at_least(low, kind):
     def parse(text):
@@ -257,7 +271,23 @@ def parser():
     s = sub.add_parser("summary", help="print a saved model's layers and parameter counts")
     s.add_argument("model")
     s.set_defaults(run=cmd_summary)
-    for command in (t, e, r, s):
+    d = sub.add_parser("datasets", help="work with the datasets: export one as PNG files")
+    d_sub = d.add_subparsers(dest="action", required=True)
+    x = d_sub.add_parser("export", help="write a dataset as a folder of PNG files per class",
+                         description="Write NAME as DIR/train/<class>/<n>.png and "
+                         "DIR/test/<class>/<n>.png (or one split directly in DIR), for "
+                         "flow_from_directory, image_dataset_from_directory or ImageFolder. "
+                         "DIR must be new or empty.")
+    x.add_argument("name", choices=("mnist_sample", "digits", "fashion_mnist", "mnist"))
+    x.add_argument("directory")
+    x.add_argument("--split", choices=("both", "train", "test"), default="both")
+    x.add_argument("--classes", type=non_negative_int, nargs="+", default=None,
+                   help="the labels to write (default: all)")
+    x.add_argument("--per-class", type=positive_int, default=None,
+                   help="at most N images of each class per split (default: all)")
+    x.add_argument("--download", action="store_true", help="download MNIST/Fashion-MNIST if not cached")
+    x.set_defaults(run=cmd_datasets_export)
+    for command in (t, e, r, s, d, x):
         command.add_argument("--debug", default=argparse.SUPPRESS, **debug)
     return p
 

@@ -11,5 +11,6 @@ IDX file), a ``shenjing.safety.FormatError`` (a ValueError) whose message is
 """
 
 from . import digits, fashion_mnist, mnist, mnist_sample
+from .export import export_images
 from ._cache import DatasetFormatError, DownloadError, cache_root
 from .idx import IDXError, parse_idx, read_idx
