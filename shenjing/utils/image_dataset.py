@@ -18,10 +18,10 @@ import math
 
 import numpy as np
 
-from ..data import Dataset
+from ..data import AUTOTUNE, Dataset
 from ..ops import image as image_ops
 from ._dataset_index import check_labels, label_array, prepare_index, split
-from .image_utils import load_img
+from .image_utils import load_img, open_image
 
 ALLOWLIST_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 _CHANNELS = {"grayscale": 1, "rgb": 3, "rgba": 4}
@@ -52,15 +52,20 @@ def _png_gray(rgb):
 
 def load_image(path, image_size, color_mode, interpolation, data_format,
                crop_to_aspect_ratio=False, pad_to_aspect_ratio=False):
-    """One image file as a (H, W, C) (or (C, H, W)) array, as Keras's ``_load_image_tf``."""
+    """One image file as a (H, W, C) (or (C, H, W)) array, as Keras's ``_load_image_tf``.
+    An image that already has ``image_size`` is not resampled (every interpolation gives it
+    back unchanged)."""
     if color_mode == "grayscale" and path.lower().endswith(".png"):
-        img = _png_gray(np.asarray(load_img(path, color_mode="rgb")))
+        img = open_image(path)
+        img = np.asarray(img) if img.mode == "L" else _png_gray(np.asarray(img.convert("RGB")))
     else:
         img = np.asarray(load_img(path, color_mode=color_mode))
     img = img[:, :, None] if img.ndim == 2 else img
     if interpolation != "nearest":
         img = img.astype("float32")
-    if pad_to_aspect_ratio:
+    if img.shape[:2] == tuple(image_size):
+        pass
+    elif pad_to_aspect_ratio:
         img = _resize_with_pad(img, image_size[0], image_size[1], interpolation)
     else:
         img = np.asarray(image_ops.resize(img, image_size, interpolation=interpolation,
@@ -77,11 +82,12 @@ def _dataset(paths, labels, label_mode, num_classes, load, shuffle, buffer, seed
         ds = Dataset.zip((path_ds, targets))
     if shuffle:
         ds = ds.shuffle(buffer_size=buffer, seed=seed)
-    if label_mode is None:
-        ds = ds.map(lambda p: load(_as_str(p)))
+    if label_mode is None:  # decoded in a thread per core, as TF's num_parallel_calls=AUTOTUNE
+        ds = ds.map(lambda p: load(_as_str(p)), num_parallel_calls=AUTOTUNE)
     else:
-        ds = ds.map(lambda p, y: (load(_as_str(p)), y))
-    return ds.batch(batch_size) if batch_size is not None else ds
+        ds = ds.map(lambda p, y: (load(_as_str(p)), y), num_parallel_calls=AUTOTUNE)
+    ds = ds.batch(batch_size) if batch_size is not None else ds
+    return ds.prefetch(AUTOTUNE)
 
 
 def _as_str(path):

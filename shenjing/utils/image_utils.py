@@ -77,18 +77,10 @@ def save_img(path, x, data_format=None, file_format=None, scale=True, **kwargs):
     img.save(path, format=file_format, **kwargs)
 
 
-def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest",
-             keep_aspect_ratio=False):
-    """A PIL image read from ``path``, converted to ``color_mode`` ("grayscale", "rgb",
-    "rgba") and resized to ``target_size`` = (height, width) if given."""
+def open_image(path):
+    """The PIL image in the regular file ``path``, decoded, in the mode it was stored in;
+    ``FormatError`` / ``ResourceLimitError`` (decompression bombs) naming the path."""
     Image = _pil_image()
-    modes = {"grayscale": "L", "rgb": "RGB", "rgba": "RGBA"}
-    if color_mode not in modes:
-        raise ValueError('Expected `color_mode` to be "grayscale", "rgb" or "rgba". '
-                         f"Received: color_mode={color_mode!r}")
-    if keep_aspect_ratio:
-        raise NotImplementedError("load_img(keep_aspect_ratio=True) is not supported; resize "
-                                  "with keras.ops.image.resize(crop_to_aspect_ratio=True)")
     path = check_regular_file(path, "image file")
     try:
         with open(path, "rb") as f:
@@ -101,6 +93,22 @@ def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest",
         raise FormatError(path, f"not a readable image ({error})") from None
     except OSError as error:
         raise FormatError(path, f"not a readable image, or truncated ({error})") from None
+    return img
+
+
+def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest",
+             keep_aspect_ratio=False):
+    """A PIL image read from ``path``, converted to ``color_mode`` ("grayscale", "rgb",
+    "rgba") and resized to ``target_size`` = (height, width) if given."""
+    Image = _pil_image()
+    modes = {"grayscale": "L", "rgb": "RGB", "rgba": "RGBA"}
+    if color_mode not in modes:
+        raise ValueError('Expected `color_mode` to be "grayscale", "rgb" or "rgba". '
+                         f"Received: color_mode={color_mode!r}")
+    if keep_aspect_ratio:
+        raise NotImplementedError("load_img(keep_aspect_ratio=True) is not supported; resize "
+                                  "with keras.ops.image.resize(crop_to_aspect_ratio=True)")
+    img = open_image(path)
     if img.mode != modes[color_mode]:
         img = img.convert(modes[color_mode])
     if target_size is not None:
