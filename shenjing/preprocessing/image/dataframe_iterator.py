@@ -76,7 +76,8 @@ class DataFrameIterator(BatchFromFilesMixin, Iterator):
     def _check_params(self, df, x_col, y_col, weight_col, classes):
         mode = self.class_mode
         if mode not in self.allowed_class_modes:
-            raise ValueError(f"Invalid class_mode: {mode}; expected one of: {self.allowed_class_modes}")
+            raise ValueError(f"Invalid class_mode: {mode}; expected one of: "
+                             f"{sorted(self.allowed_class_modes, key=str)}")
         if mode == "multi_output" and not isinstance(y_col, list):
             raise TypeError(f'If class_mode="{mode}", y_col must be a list. Received {type(y_col).__name__}.')
         y_cols = [] if mode in ("input", None) else y_col if isinstance(y_col, list) else [y_col]

@@ -61,7 +61,7 @@ class DirectoryIterator(BatchFromFilesMixin, Iterator):
         self.directory = directory
         if class_mode not in self.allowed_class_modes:
             raise ValueError(f"Invalid class_mode: {class_mode}; expected one of: "
-                             f"{self.allowed_class_modes}")
+                             f"{sorted(self.allowed_class_modes, key=str)}")
         self.class_mode = class_mode
         self.dtype = dtype
         if not os.path.isdir(directory):

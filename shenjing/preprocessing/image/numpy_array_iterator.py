@@ -53,11 +53,11 @@ class NumpyArrayIterator(Iterator):
                     and not np.array_equal(np.unique(y[:split_idx]), np.unique(y[split_idx:]))):
                 raise ValueError(
                     "Training and validation subsets have different number of classes after the "
-                    f"split (validation_split={image_data_generator._validation_split}: classes "
-                    f"{np.unique(y[:split_idx]).tolist()} in the first {split_idx} samples, "
-                    f"{np.unique(y[split_idx:]).tolist()} in the rest). If your numpy arrays are "
-                    "sorted by the label, you might want to shuffle them, or pass "
-                    "ignore_class_split=True.")
+                    "split. If your numpy arrays are sorted by the label, you might want to shuffle "
+                    f"them. Classes {np.unique(y[:split_idx]).tolist()} in the validation part (the "
+                    f"first {split_idx} samples, validation_split="
+                    f"{image_data_generator._validation_split}), {np.unique(y[split_idx:]).tolist()} "
+                    "in the training part; ignore_class_split=True accepts this.")
             part = slice(None, split_idx) if subset == "validation" else slice(split_idx, None)
             x = x[part]
             x_misc = [np.asarray(xx[part]) for xx in x_misc]
