@@ -241,3 +241,25 @@ def test_dataframe_iterator_errors_match_keras(frame, image_root):
         with pytest.raises(error) as mine:
             ours.DataFrameIterator(frame, image_root, **kw)
         assert str(mine.value).split("[")[0] == str(theirs.value).split("{")[0], kw
+
+
+# -- random augmentation: seeded per sample --------------------------------------------------------
+def test_random_augmentation_gets_each_samples_seed(image_root):
+    """With a seed, each sample's ``get_random_transform`` gets its own seed (drawn from the
+    batch's seed), so a seeded iterator repeats its augmented batches; here checked with
+    Keras's generator by redoing batch 1 by hand."""
+    gen = legacy.ImageDataGenerator(rotation_range=40, width_shift_range=0.2, horizontal_flip=True,
+                                    zoom_range=0.3, rescale=1 / 255.0)
+    kw = dict(target_size=(8, 8), batch_size=4, seed=6, shuffle=False)
+    first, second = (ours.DirectoryIterator(image_root, gen, **kw) for _ in range(2))
+    for i in (0, 1, 2):
+        assert_same_batch(first[i], second[i], f"[{i}]")
+    assert_same_batch(next(first), next(second), "next")
+    plain = ours.DirectoryIterator(image_root, legacy.ImageDataGenerator(rescale=1 / 255.0), **kw)
+    assert not np.array_equal(first[1][0], plain[1][0])  # augmented
+    fresh = ours.DirectoryIterator(image_root, gen, **kw)
+    seeds = np.random.RandomState((6 + 1, 1)).randint(0, 2**31 - 1, size=4)  # batch 1, epoch 0
+    loaded = plain[1][0] * 255.0
+    expected = np.stack([gen.standardize(gen.apply_transform(x, gen.get_random_transform(x.shape, seed=int(s))))
+                         for x, s in zip(loaded, seeds)])
+    np.testing.assert_allclose(fresh[1][0], expected, rtol=1e-5, atol=1e-6)

@@ -288,6 +288,19 @@ def test_directory_iterator_color_modes_resize_dtype_and_no_generator(image_dir)
     assert cropped[0][0].shape == (6, 2, 2, 3)
 
 
+def test_keep_aspect_ratio_resizes_the_centered_crop(tmp_path):
+    columns = np.tile(np.arange(8, dtype=np.uint8) * 10, (4, 1))  # 4 x 8, value = 10 * column
+    (tmp_path / "c").mkdir()
+    Image.fromarray(columns, "L").save(tmp_path / "c" / "wide.png")
+    kw = dict(target_size=(2, 2), color_mode="grayscale", shuffle=False)
+    cropped = DirectoryIterator(str(tmp_path), None, keep_aspect_ratio=True, **kw)[0][0][0, :, :, 0]
+    squeezed = DirectoryIterator(str(tmp_path), None, **kw)[0][0][0, :, :, 0]
+    # nearest samples the pixel centers: columns 3 and 5 of the middle 4 x 4 (columns 2..5),
+    # columns 2 and 6 of the whole width
+    np.testing.assert_array_equal(cropped, [[30, 50], [30, 50]])
+    np.testing.assert_array_equal(squeezed, [[20, 60], [20, 60]])
+
+
 def test_directory_iterator_given_classes_subsets_and_follow_links(image_dir, tmp_path):
     it = DirectoryIterator(image_dir, FakeGenerator(), target_size=(4, 5), classes=["dog"], shuffle=False)
     assert it.class_indices == {"dog": 0} and it.samples == 3
@@ -313,6 +326,8 @@ def test_directory_iterator_errors(image_dir, tmp_path):
         DirectoryIterator(image_dir, None, color_mode="cmyk")
     with pytest.raises(ValueError, match="Invalid subset name: test"):
         DirectoryIterator(image_dir, FakeGenerator(), subset="test")
+    with pytest.raises(ValueError, match="subset='training' takes its split from the ImageDataGenerator"):
+        DirectoryIterator(image_dir, None, subset="training")
     with pytest.warns(UserWarning, match="no folder for the classes \\['bird'\\]"):
         DirectoryIterator(image_dir, None, classes=["cat", "bird"])
 

@@ -48,6 +48,10 @@ class BatchFromFilesMixin:
         self.save_prefix = save_prefix
         self.save_format = save_format
         self.interpolation = interpolation
+        if subset is not None and not hasattr(image_data_generator, "_validation_split"):
+            raise ValueError(f"subset={subset!r} takes its split from the ImageDataGenerator's "
+                             "validation_split, but no generator was given "
+                             f"(image_data_generator={image_data_generator!r}).")
         if subset is None:
             split = None
         elif subset == "validation":
