@@ -8,12 +8,18 @@ Order of the samples: ``index_array`` is ``arange(n)``, or with ``shuffle`` a pe
 drawn from ``RandomState(seed + total_batches_seen)`` (Keras seeds NumPy's global state with
 the same number, so the batches come in Keras's order; NumPy's global state is left alone).
 ``next()`` draws a new permutation whenever it starts an epoch (``batch_index == 0``);
-indexing draws one at the first ``it[i]`` and at every ``on_epoch_end()``.
+indexing draws one at the first ``it[i]`` and at every ``on_epoch_end()`` (Keras draws the
+latter from the global state as the last batch's augmentation left it, so from the second
+epoch of indexed reading on, the orders differ from Keras's).
 
 Random augmentation: when ``seed`` is set, each sample's ``get_random_transform`` gets its own
 seed, drawn from the batch's seed (``seed + total_batches_seen`` for ``next()``,
 ``seed + epochs_ended * len + index`` for ``it[index]``), so that a seeded iterator repeats
-its batches also when several threads read it; unseeded, the generator draws as it likes.
+its batches, in any batch order, and with several threads when the generator draws only
+from the seed it is given (Keras's ``ImageDataGenerator`` seeds NumPy's global state with
+it, which threads share). Unseeded, the generator draws as it likes. Keras passes no seed
+and lets the generator continue the global stream it seeded per batch, so seeded augmented
+batches differ from Keras's; unaugmented ones are equal.
 
 Speed: like every ``PyDataset``, an iterator is read by ``fit``/``evaluate``/``predict`` in the
 training thread; set ``it.workers = 4`` (and ``it.max_queue_size``) to decode and augment
