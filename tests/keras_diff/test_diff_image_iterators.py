@@ -263,3 +263,19 @@ def test_random_augmentation_gets_each_samples_seed(image_root):
     expected = np.stack([gen.standardize(gen.apply_transform(x, gen.get_random_transform(x.shape, seed=int(s))))
                          for x, s in zip(loaded, seeds)])
     np.testing.assert_allclose(fresh[1][0], expected, rtol=1e-5, atol=1e-6)
+
+
+def test_signatures_and_class_attributes_match_keras():
+    import inspect
+
+    for name in ("Iterator", "NumpyArrayIterator", "DirectoryIterator", "DataFrameIterator"):
+        theirs, mine = getattr(legacy, name), getattr(ours, name)
+        assert str(inspect.signature(mine.__init__)) == str(inspect.signature(theirs.__init__)), name
+        assert mine.white_list_formats == theirs.white_list_formats
+    for name in ("DirectoryIterator", "DataFrameIterator"):
+        assert getattr(ours, name).allowed_class_modes == getattr(legacy, name).allowed_class_modes
+    from shenjing.preprocessing.image.batch_from_files import BatchFromFilesMixin
+
+    assert issubclass(ours.DirectoryIterator, BatchFromFilesMixin)
+    assert str(inspect.signature(BatchFromFilesMixin.set_processing_attrs)) == str(
+        inspect.signature(legacy.BatchFromFilesMixin.set_processing_attrs))
