@@ -258,9 +258,13 @@ def test_random_augmentation_gets_each_samples_seed(image_root):
     plain = ours.DirectoryIterator(image_root, legacy.ImageDataGenerator(rescale=1 / 255.0), **kw)
     assert not np.array_equal(first[1][0], plain[1][0])  # augmented
     fresh = ours.DirectoryIterator(image_root, gen, **kw)
+
+    def augment(x, seed):
+        return gen.standardize(gen.apply_transform(x, gen.get_random_transform(x.shape, seed=seed)))
+
     seeds = np.random.RandomState((6 + 1, 1)).randint(0, 2**31 - 1, size=4)  # batch 1, epoch 0
     loaded = plain[1][0] * 255.0
-    expected = np.stack([gen.standardize(gen.apply_transform(x, gen.get_random_transform(x.shape, seed=int(s))))
+    expected = np.stack([augment(x, int(s))
                          for x, s in zip(loaded, seeds)])
     np.testing.assert_allclose(fresh[1][0], expected, rtol=1e-5, atol=1e-6)
 

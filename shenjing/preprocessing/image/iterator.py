@@ -8,9 +8,10 @@ Order of the samples: ``index_array`` is ``arange(n)``, or with ``shuffle`` a pe
 drawn from ``RandomState(seed + total_batches_seen)`` (Keras seeds NumPy's global state with
 the same number, so the batches come in Keras's order; NumPy's global state is left alone).
 ``next()`` draws a new permutation whenever it starts an epoch (``batch_index == 0``);
-indexing draws one at the first ``it[i]`` and at every ``on_epoch_end()`` (Keras draws the
-latter from the global state as the last batch's augmentation left it, so from the second
-epoch of indexed reading on, the orders differ from Keras's).
+indexing draws one at the first ``it[i]``, and at every ``on_epoch_end()`` one from
+``RandomState((seed, epochs_ended))`` (Keras draws the latter from the global state as the
+last batch's augmentation left it, so from the second epoch of indexed reading on, the
+orders differ from Keras's).
 
 Random augmentation: when ``seed`` is set, each sample's ``get_random_transform`` gets its own
 seed, drawn from the batch's seed (``seed + total_batches_seen`` for ``next()``,
@@ -61,13 +62,15 @@ class Iterator(PyDataset):
 
     # -- the order of the samples (callers hold self.lock) ----------------------------------
 
-    def _set_index_array(self):
+    def _set_index_array(self, seed=None):
+        """A new sample order; when seeded, from ``seed`` (default ``self.seed + total_batches_seen``)."""
         if not self.shuffle:
             self.index_array = np.arange(self.n)
         elif self.seed is None:
             self.index_array = self._rng.permutation(self.n)
         else:
-            self.index_array = np.random.RandomState(self.seed + self.total_batches_seen).permutation(self.n)
+            seed = self.seed + self.total_batches_seen if seed is None else seed
+            self.index_array = np.random.RandomState(seed).permutation(self.n)
 
     def __len__(self):
         return (self.n + self.batch_size - 1) // self.batch_size  # ceil(n / batch_size)
@@ -92,7 +95,9 @@ class Iterator(PyDataset):
     def on_epoch_end(self):
         with self.lock:
             self._epochs_ended += 1
-            self._set_index_array()
+            # from the epoch count, not total_batches_seen: batches read in worker processes
+            # are not counted here, and each epoch must still get a new order
+            self._set_index_array(None if self.seed is None else (self.seed % 2**32, self._epochs_ended))
 
     def reset(self):
         """Start ``next()`` at a new epoch (a new permutation when shuffling)."""
