@@ -62,14 +62,16 @@ class Iterator(PyDataset):
 
     # -- the order of the samples (callers hold self.lock) ----------------------------------
 
-    def _set_index_array(self, seed=None):
-        """A new sample order; when seeded, from ``seed`` (default ``self.seed + total_batches_seen``)."""
+    def _set_index_array(self):
+        """A new sample order (Keras's name): seeded by ``seed + total_batches_seen``."""
+        self._draw_index_array(None if self.seed is None else self.seed + self.total_batches_seen)
+
+    def _draw_index_array(self, seed):
         if not self.shuffle:
             self.index_array = np.arange(self.n)
         elif self.seed is None:
             self.index_array = self._rng.permutation(self.n)
         else:
-            seed = self.seed + self.total_batches_seen if seed is None else seed
             self.index_array = np.random.RandomState(seed).permutation(self.n)
 
     def __len__(self):
@@ -97,7 +99,7 @@ class Iterator(PyDataset):
             self._epochs_ended += 1
             # from the epoch count, not total_batches_seen: batches read in worker processes
             # are not counted here, and each epoch must still get a new order
-            self._set_index_array(None if self.seed is None else (self.seed % 2**32, self._epochs_ended))
+            self._draw_index_array(None if self.seed is None else (self.seed % 2**32, self._epochs_ended))
 
     def reset(self):
         """Start ``next()`` at a new epoch (a new permutation when shuffling)."""
