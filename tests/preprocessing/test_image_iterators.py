@@ -224,6 +224,43 @@ def test_getitem_from_threads_is_consistent():
     assert it.total_batches_seen == 5
 
 
+def test_next_from_threads_hands_out_each_batch_once():
+    it = NumpyArrayIterator(X, Y, FakeGenerator(), batch_size=1, shuffle=False)
+    seen, seen_lock = [], threading.Lock()
+
+    def read():
+        for _ in range(5):
+            value = int(next(it)[0][0, 0, 0, 0])
+            with seen_lock:
+                seen.append(value)
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(seen) == sorted(list(range(10)) * 2) and it.total_batches_seen == 20
+
+
+class Squares(Iterator):
+    """A user's iterator: batches of (i, i * i)."""
+
+    def __init__(self, n, batch_size, shuffle=False, seed=None):
+        super().__init__(n, batch_size, shuffle, seed)
+
+    def _get_batches_of_transformed_samples(self, index_array):
+        x = index_array.astype("float32")[:, None]
+        return x, x * x
+
+
+def test_a_user_subclass_of_iterator_trains():
+    it = Squares(10, 4, shuffle=True, seed=0)
+    np.testing.assert_array_equal(np.sort(np.concatenate([it[i][0][:, 0] for i in range(3)])), np.arange(10))
+    model = keras.Sequential([keras.layers.Input((1,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    assert len(model.fit(it, epochs=2, verbose=0).history["loss"]) == 2
+
+
 def test_iterator_base_and_pickling():
     with pytest.raises(NotImplementedError, match="_get_batches_of_transformed_samples"):
         Iterator(4, 2, False, None)[0]
