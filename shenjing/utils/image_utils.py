@@ -99,15 +99,13 @@ def open_image(path):
 def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest",
              keep_aspect_ratio=False):
     """A PIL image read from ``path``, converted to ``color_mode`` ("grayscale", "rgb",
-    "rgba") and resized to ``target_size`` = (height, width) if given."""
+    "rgba") and resized to ``target_size`` = (height, width) if given; with
+    ``keep_aspect_ratio`` the largest centered crop of the target's aspect ratio is resized."""
     Image = _pil_image()
     modes = {"grayscale": "L", "rgb": "RGB", "rgba": "RGBA"}
     if color_mode not in modes:
         raise ValueError('Expected `color_mode` to be "grayscale", "rgb" or "rgba". '
                          f"Received: color_mode={color_mode!r}")
-    if keep_aspect_ratio:
-        raise NotImplementedError("load_img(keep_aspect_ratio=True) is not supported; resize "
-                                  "with keras.ops.image.resize(crop_to_aspect_ratio=True)")
     img = open_image(path)
     if img.mode != modes[color_mode]:
         img = img.convert(modes[color_mode])
@@ -120,5 +118,16 @@ def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest",
             if interpolation not in methods:
                 raise ValueError(f"Expected `interpolation` to be one of {sorted(methods)}. "
                                  f"Received: interpolation={interpolation!r}")
-            img = img.resize(width_height, methods[interpolation])
+            box = _center_crop_box(img.size, width_height) if keep_aspect_ratio else None
+            img = img.resize(width_height, methods[interpolation], box=box)
     return img
+
+
+def _center_crop_box(size, target):
+    """The centered (left, upper, right, lower) box of ``size`` = (w, h) with the aspect ratio
+    of ``target`` = (w, h), as large as fits (Keras's ``keep_aspect_ratio``)."""
+    (width, height), (target_width, target_height) = size, target
+    crop_height = min(height, (width * target_height) // target_width)
+    crop_width = min(width, (height * target_width) // target_height)
+    top, left = (height - crop_height) // 2, (width - crop_width) // 2
+    return (left, top, left + crop_width, top + crop_height)

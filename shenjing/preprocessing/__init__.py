@@ -1,0 +1,1 @@
+"""The legacy Keras ``keras.preprocessing`` family: ``ImageDataGenerator`` and its iterators."""

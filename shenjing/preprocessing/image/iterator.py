@@ -1,0 +1,176 @@
+"""``Iterator``: the base of the legacy image iterators (``ImageDataGenerator.flow*``).
+
+An iterator is a ``PyDataset`` of ``len = ceil(n / batch_size)`` batches that can also be
+walked endlessly with ``next()``. A subclass implements
+``_get_batches_of_transformed_samples(index_array)``.
+
+Order of the samples: ``index_array`` is ``arange(n)``, or with ``shuffle`` a permutation
+drawn from ``RandomState(seed + total_batches_seen)`` (Keras seeds NumPy's global state with
+the same number, so the batches come in Keras's order; NumPy's global state is left alone).
+``next()`` draws a new permutation whenever it starts an epoch (``batch_index == 0``);
+indexing draws one at the first ``it[i]``, and at every ``on_epoch_end()`` one from
+``RandomState((seed, epochs_ended))`` (Keras draws the latter from the global state as the
+last batch's augmentation left it, so from the second epoch of indexed reading on, the
+orders differ from Keras's).
+
+Random augmentation: when ``seed`` is set, each sample's ``get_random_transform`` gets its own
+seed, drawn from the batch's seed (``seed + total_batches_seen`` for ``next()``,
+``seed + epochs_ended * len + index`` for ``it[index]``), so that a seeded iterator repeats
+its batches, in any batch order, and with several threads when the generator draws only
+from the seed it is given (Keras's ``ImageDataGenerator`` seeds NumPy's global state with
+it, which threads share). Unseeded, the generator draws as it likes. Keras passes no seed
+and lets the generator continue the global stream it seeded per batch, so seeded augmented
+batches differ from Keras's; unaugmented ones are equal.
+
+Speed: like every ``PyDataset``, an iterator is read by ``fit``/``evaluate``/``predict`` in the
+training thread; set ``it.workers = 4`` (and ``it.max_queue_size``) to decode and augment
+batches ahead in 4 threads (Pillow decodes and resizes with the GIL released), or also
+``it.use_multiprocessing = True`` for processes. ``it[i]`` and ``next(it)`` are thread-safe.
+"""
+
+import threading
+
+import numpy as np
+
+from ...utils.py_dataset import PyDataset
+
+
+class IteratorIndexError(IndexError, ValueError):
+    """An index outside ``[-len, len)`` (a ``ValueError`` too, as Keras raises)."""
+
+
+class Iterator(PyDataset):
+    """Base class of the image iterators: ``n`` samples in batches of ``batch_size``,
+    reshuffled each epoch when ``shuffle`` (seeded by ``seed``); ``**kwargs`` go to
+    ``PyDataset`` (``workers``, ``use_multiprocessing``, ``max_queue_size``)."""
+
+    white_list_formats = ("png", "jpg", "jpeg", "bmp", "ppm", "tif", "tiff")
+
+    def __init__(self, n, batch_size, shuffle, seed, **kwargs):
+        super().__init__(**kwargs)
+        self.n = n
+        self.batch_size = batch_size
+        self.seed = seed
+        self.shuffle = shuffle
+        self.batch_index = 0
+        self.total_batches_seen = 0
+        self.lock = threading.Lock()
+        self.index_array = None
+        self._epochs_ended = 0
+        self._rng = np.random.RandomState()  # unseeded draws (seed is None)
+        self._local = threading.local()  # the seed of the batch this thread is building
+
+    # -- the order of the samples (callers hold self.lock) ----------------------------------
+
+    def _set_index_array(self):
+        """A new sample order (Keras's name): seeded by ``seed + total_batches_seen``."""
+        self._draw_index_array(None if self.seed is None else self.seed + self.total_batches_seen)
+
+    def _draw_index_array(self, seed):
+        if not self.shuffle:
+            self.index_array = np.arange(self.n)
+        elif self.seed is None:
+            self.index_array = self._rng.permutation(self.n)
+        else:
+            self.index_array = np.random.RandomState(seed).permutation(self.n)
+
+    def __len__(self):
+        return (self.n + self.batch_size - 1) // self.batch_size  # ceil(n / batch_size)
+
+    def __getitem__(self, idx):
+        length = len(self)
+        if not isinstance(idx, (int, np.integer)) or isinstance(idx, bool):
+            raise TypeError(f"{type(self).__name__} indices must be integers. Received: {idx!r}")
+        if not -length <= idx < length:
+            raise IteratorIndexError(
+                f"Asked to retrieve element {idx}, but the Sequence has length {length} "
+                f"({self.n} samples in batches of {self.batch_size}).")
+        idx = int(idx) % length
+        with self.lock:
+            if self.index_array is None:
+                self._set_index_array()
+            index_array = self.index_array[self.batch_size * idx:self.batch_size * (idx + 1)]
+            batch_seed = None if self.seed is None else self.seed + self._epochs_ended * length + idx
+            self.total_batches_seen += 1
+        return self._build(index_array, batch_seed)
+
+    def on_epoch_end(self):
+        with self.lock:
+            self._epochs_ended += 1
+            # from the epoch count, not total_batches_seen: batches read in worker processes
+            # are not counted here, and each epoch must still get a new order
+            self._draw_index_array(None if self.seed is None else (self.seed % 2**32, self._epochs_ended))
+
+    def reset(self):
+        """Start ``next()`` at a new epoch (a new permutation when shuffling)."""
+        self.batch_index = 0
+
+    def _next_index_array(self):
+        with self.lock:
+            batch_seed = None if self.seed is None else self.seed + self.total_batches_seen
+            if self.batch_index == 0 or self.index_array is None:
+                self._set_index_array()
+            current = (self.batch_index * self.batch_size) % self.n if self.n else 0
+            self.batch_index = self.batch_index + 1 if self.n > current + self.batch_size else 0
+            self.total_batches_seen += 1
+            return self.index_array[current:current + self.batch_size], batch_seed
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        index_array, batch_seed = self._next_index_array()
+        return self._build(index_array, batch_seed)  # outside the lock: threads build in parallel
+
+    def next(self):
+        """The next batch (endless: after the last batch of an epoch comes a new epoch)."""
+        return self.__next__()
+
+    # -- building a batch -----------------------------------------------------------------
+
+    def _build(self, index_array, batch_seed):
+        self._local.batch_seed = batch_seed
+        try:
+            return self._get_batches_of_transformed_samples(index_array)
+        finally:
+            self._local.batch_seed = None
+
+    def _batch_rng(self, stream):
+        """A generator for this batch's draws (``stream`` keeps the uses apart); unseeded when
+        the iterator has no seed or the batch is built outside ``next()``/``it[i]``."""
+        batch_seed = getattr(self._local, "batch_seed", None)
+        if batch_seed is None:
+            return self._rng
+        return np.random.RandomState((batch_seed % 2**32, stream))
+
+    def _transform_seeds(self, count):
+        """The seed of each sample's ``get_random_transform`` (all None when unseeded)."""
+        if getattr(self._local, "batch_seed", None) is None:
+            return [None] * count
+        return self._batch_rng(1).randint(0, 2**31 - 1, size=count).tolist()
+
+    def _random_transform(self, generator, x, seed):
+        """``generator.get_random_transform`` then ``apply_transform`` then ``standardize``."""
+        if seed is None:
+            params = generator.get_random_transform(x.shape)
+        else:
+            params = generator.get_random_transform(x.shape, seed=seed)
+        x = generator.apply_transform(x, params)
+        return generator.standardize(x)
+
+    def _get_batches_of_transformed_samples(self, index_array):
+        """The batch of the samples ``index_array`` (implemented by each iterator)."""
+        raise NotImplementedError(f"{type(self).__name__} must implement "
+                                  "_get_batches_of_transformed_samples(self, index_array)")
+
+    # -- pickling (use_multiprocessing=True where processes are spawned) -------------------
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        del state["lock"], state["_local"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.lock = threading.Lock()
+        self._local = threading.local()
