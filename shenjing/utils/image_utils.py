@@ -5,7 +5,6 @@
 / max, then * 255), and makes an RGBA, RGB or grayscale ("L", or "I" when values pass 255)
 image from 4, 3 or 1 channels."""
 
-import os
 
 import numpy as np
 
