@@ -32,7 +32,6 @@ from .random_rotation import RandomRotation  # noqa: E402
 from .random_translation import RandomTranslation  # noqa: E402
 from .random_zoom import RandomZoom  # noqa: E402
 
-AUGMENTATION_LAYERS = ["RandomBrightness", "RandomContrast", "RandomCrop", "RandomErasing",
-                       "RandomFlip", "RandomGrayscale", "RandomRotation", "RandomTranslation",
-                       "RandomZoom"]
-__all__ += AUGMENTATION_LAYERS
+__all__ += ["BaseImageAugmentationLayer", "RandomBrightness", "RandomContrast", "RandomCrop",
+            "RandomErasing", "RandomFlip", "RandomGrayscale", "RandomRotation", "RandomTranslation",
+            "RandomZoom"]
