@@ -374,3 +374,22 @@ def test_keras_file_round_trip(tmp_path):
     # at inference every layer passes the images through (RandomCrop too, as Keras)
     np.testing.assert_allclose(loaded.layers[-1](loaded.layers[-2](x)).numpy(),
                                model.layers[-1](model.layers[-2](x)).numpy(), rtol=1e-6)
+
+
+def test_fit_trains_through_augmentation_and_predict_skips_it():
+    rng = np.random.default_rng(0)
+    x = rng.random((16, 6, 6, 3)).astype("float32")
+    y = rng.random((16, 1)).astype("float32")
+    inputs = Input((6, 6, 3))
+    h = layers.RandomFlip(seed=1)(inputs)
+    h = layers.RandomRotation(0.1, seed=2)(h)
+    h = layers.RandomCrop(4, 4, seed=3)(h)  # in training only; Flatten+Dense need its size
+    outputs = layers.Dense(1)(layers.GlobalAveragePooling2D()(h))
+    model = shenjing.keras.Model(inputs, outputs)
+    assert model.output_shape == (None, 1)
+    model.compile("adam", "mse")
+    before = [w.numpy().copy() for w in model.trainable_weights]
+    history = model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    assert len(history.history["loss"]) == 2
+    assert any(not np.array_equal(a, w.numpy()) for a, w in zip(before, model.trainable_weights))
+    np.testing.assert_array_equal(model.predict(x, verbose=0), model.predict(x, verbose=0))
