@@ -82,6 +82,10 @@ def test_rotation_hand_values(factor, expected):
     np.testing.assert_array_equal(y[0, :, :, 0], expected)
     bilinear = layers.RandomRotation(factor)(_grid(3, 3)[0], training=True).numpy()  # unbatched
     np.testing.assert_allclose(bilinear[:, :, 0], expected, atol=1e-4)
+    t = layer.get_random_transformation(_grid(3, 3)[0], training=True)
+    assert t["rotation_matrix"].shape == (8,) and t["batch_size"] == 1
+    single = layer.transform_single_image(_grid(3, 3)[0], t).numpy()
+    np.testing.assert_array_equal(single[:, :, 0], expected)
 
 
 def test_rotation_channels_first_matches_channels_last():

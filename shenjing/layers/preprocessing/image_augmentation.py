@@ -139,6 +139,10 @@ class BaseImageAugmentationLayer(Layer):
             return ops.squeeze(self._transform_batch(ops.expand_dims(images, 0), transformation), 0)
         return self._transform_batch(images, transformation)
 
+    def transform_single_image(self, image, transformation, training=True):
+        """Keras's name for ``transform_images`` on one (H, W, C) image."""
+        return self.transform_images(image, transformation, training=training)
+
     def _transform_batch(self, images, transformation):
         raise NotImplementedError(f"{type(self).__name__} must implement `_transform_batch`.")
 
