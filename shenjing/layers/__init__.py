@@ -112,3 +112,10 @@ __all__ += ["EinsumDense", "AdditiveAttention", "Attention", "MultiHeadAttention
 from .preprocessing import CenterCrop, Normalization, Rescaling, Resizing  # noqa: E402
 
 __all__ += ["CenterCrop", "Normalization", "Rescaling", "Resizing"]
+# issue 12, random image augmentation layers (branch aug)
+from .preprocessing import (RandomBrightness, RandomContrast, RandomCrop,  # noqa: E402
+                            RandomErasing, RandomFlip, RandomGrayscale, RandomRotation,
+                            RandomTranslation, RandomZoom)
+
+__all__ += ["RandomBrightness", "RandomContrast", "RandomCrop", "RandomErasing", "RandomFlip",
+            "RandomGrayscale", "RandomRotation", "RandomTranslation", "RandomZoom"]

@@ -58,6 +58,12 @@ SKIP |= {"TextVectorization"}
 ARGS.update({"Rescaling": (0.5,), "Resizing": (3, 4), "CenterCrop": (3, 4)})
 SHAPES.update({"Rescaling": (2, 5, 6, 3), "Resizing": (2, 5, 6, 3), "CenterCrop": (2, 5, 6, 3),
                "Normalization": (2, 5, 3)})
+# Random augmentation layers (issue 12): RandomCrop's seed is given (Keras draws one otherwise).
+ARGS.update({"RandomRotation": (0.2,), "RandomZoom": (0.2,), "RandomTranslation": (0.2, 0.3),
+             "RandomCrop": (3, 4, 5), "RandomContrast": (0.2,), "RandomBrightness": (0.2,)})
+SHAPES.update({name: (2, 5, 6, 3) for name in (
+    "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomCrop",
+    "RandomContrast", "RandomBrightness", "RandomGrayscale", "RandomErasing")})
 
 
 def _shared_classes():

@@ -62,9 +62,11 @@ def run_layer_test(layer_cls, init_kwargs, input_shape=None, input_data=None, in
     assert _jsonable(clone.get_config()) == _jsonable(config)
     clone_from_json = layer_cls.from_config(_jsonable(config))
     assert _jsonable(clone_from_json.get_config()) == _jsonable(config)
-    clone(x)
+    clone(x, training=training)
     clone.set_weights(layer.get_weights())
-    np.testing.assert_allclose(clone(x).numpy(), layer(x).numpy(), rtol=1e-6, atol=1e-6)
+    # `training` again: a seeded random layer's clone draws the same sequence
+    np.testing.assert_allclose(clone(x, training=training).numpy(), layer(x, training=training).numpy(),
+                               rtol=1e-6, atol=1e-6)
 
     # 4. one training step
     if run_training_check:

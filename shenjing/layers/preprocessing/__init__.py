@@ -19,3 +19,19 @@ from .rescaling import Rescaling  # noqa: E402
 from .resizing import Resizing  # noqa: E402
 
 __all__ += ["CenterCrop", "Normalization", "Rescaling", "Resizing"]
+
+# Random image augmentation (issue 12).
+from .image_augmentation import BaseImageAugmentationLayer  # noqa: E402
+from .random_brightness import RandomBrightness  # noqa: E402
+from .random_contrast import RandomContrast  # noqa: E402
+from .random_crop import RandomCrop  # noqa: E402
+from .random_erasing import RandomErasing  # noqa: E402
+from .random_flip import RandomFlip  # noqa: E402
+from .random_grayscale import RandomGrayscale  # noqa: E402
+from .random_rotation import RandomRotation  # noqa: E402
+from .random_translation import RandomTranslation  # noqa: E402
+from .random_zoom import RandomZoom  # noqa: E402
+
+__all__ += ["BaseImageAugmentationLayer", "RandomBrightness", "RandomContrast", "RandomCrop",
+            "RandomErasing", "RandomFlip", "RandomGrayscale", "RandomRotation", "RandomTranslation",
+            "RandomZoom"]
