@@ -92,26 +92,31 @@ FIXERS = {
 }
 
 
+def _corners(coordinate, size, order, fill_mode):
+    """The (index, valid, weight) of each input point one coordinate axis interpolates from:
+    one for order 0 (round half away from zero, as lax.round), the two neighbours for order 1;
+    indices mapped by ``fill_mode`` and clipped (``valid`` is False outside for "constant")."""
+    if order == 0:
+        half = coordinate.dtype.type(0.5)
+        candidates = [((np.sign(coordinate) * np.floor(np.abs(coordinate) + half)).astype(np.int64),
+                       np.ones_like(coordinate))]
+    else:
+        lower = np.floor(coordinate)
+        upper_weight = coordinate - lower
+        candidates = [(lower.astype(np.int64), 1.0 - upper_weight),
+                      (lower.astype(np.int64) + 1, upper_weight)]
+    fixed = []
+    for index, weight in candidates:
+        index = FIXERS[fill_mode](index, size)
+        valid = (index >= 0) & (index < size) if fill_mode == "constant" else np.ones(index.shape, bool)
+        fixed.append((np.clip(index, 0, size - 1), valid, weight))
+    return fixed
+
+
 def map_coordinates(x, coordinates, order, fill_mode, fill_value):
     """x (a float Tensor) sampled at ``coordinates`` (a host array of shape (x.ndim, ...))."""
-    per_axis = []
-    for axis, coordinate in enumerate(coordinates):
-        size = x.shape[axis]
-        if order == 0:
-            half = coordinate.dtype.type(0.5)  # round half away from zero, as lax.round
-            candidates = [((np.sign(coordinate) * np.floor(np.abs(coordinate) + half)).astype(np.int64),
-                           np.ones_like(coordinate))]
-        else:
-            lower = np.floor(coordinate)
-            upper_weight = coordinate - lower
-            candidates = [(lower.astype(np.int64), 1.0 - upper_weight),
-                          (lower.astype(np.int64) + 1, upper_weight)]
-        fixed = []
-        for index, weight in candidates:
-            index = FIXERS[fill_mode](index, size)
-            valid = (index >= 0) & (index < size) if fill_mode == "constant" else np.ones(index.shape, bool)
-            fixed.append((np.clip(index, 0, size - 1), valid, weight))
-        per_axis.append(fixed)
+    per_axis = [_corners(coordinate, x.shape[axis], order, fill_mode)
+                for axis, coordinate in enumerate(coordinates)]
     flat = shape_ops.reshape(x, (-1,))
     total, fill = None, np.zeros(coordinates.shape[1:])
     for corner in itertools.product(*per_axis):
@@ -125,3 +130,26 @@ def map_coordinates(x, coordinates, order, fill_mode, fill_value):
     if fill_mode == "constant" and fill_value and fill.any():
         total = arithmetic.add(total, Tensor(backend.xp.asarray((fill * fill_value).astype(x.dtype))))
     return total
+
+
+def map_spatial(x, rows, cols, order, fill_mode, fill_value):
+    """Images x (a float Tensor (B, H, W, C)) sampled at (rows, cols) (host arrays (B, H', W'):
+    image b's output pixel samples image b there), every channel alike: the same values as
+    ``map_coordinates`` with the batch and channel coordinates exact, one gather of C-wide rows
+    per corner instead of one per channel."""
+    batch, height, width, channels = x.shape
+    table = shape_ops.reshape(x, (batch * height * width, channels))
+    base = (np.arange(batch) * (height * width)).reshape(batch, 1, 1)
+    total, fill = None, np.zeros(rows.shape)
+    for (row, row_ok, row_w), (col, col_ok, col_w) in itertools.product(
+            _corners(rows, height, order, fill_mode), _corners(cols, width, order, fill_mode)):
+        valid, weight = row_ok & col_ok, row_w * col_w
+        gathered = shape_ops.take(table, (base + row * width + col).reshape(-1), axis=0)
+        scale = (weight * valid).astype(x.dtype).reshape(-1, 1)
+        term = arithmetic.multiply(gathered, Tensor(backend.xp.asarray(scale)))
+        total = term if total is None else arithmetic.add(total, term)
+        fill = fill + weight * ~valid
+    if fill_mode == "constant" and fill_value and fill.any():
+        total = arithmetic.add(total, Tensor(backend.xp.asarray(
+            (fill * fill_value).astype(x.dtype).reshape(-1, 1))))
+    return shape_ops.reshape(total, rows.shape + (channels,))

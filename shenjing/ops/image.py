@@ -150,6 +150,11 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     if data_format == "channels_first":
         images = shape_ops.transpose(images, (0, 2, 3, 1))
     t = np.broadcast_to(t.reshape(-1, 8), (images.shape[0], 8))
+    if not t[:, 6:].any():  # no channel terms (every Keras layer): all channels in one gather
+        out = _affine_spatial(images, t, orders[interpolation], fill_mode, fill_value, work)
+        if data_format == "channels_first":
+            out = shape_ops.transpose(out, (0, 3, 1, 2))
+        return out[0] if single else out
     h, w, c = np.meshgrid(*[np.arange(n, dtype=work) for n in images.shape[1:]], indexing="ij")
     outputs = []
     for b in range(images.shape[0]):
@@ -160,6 +165,18 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     if data_format == "channels_first":
         out = shape_ops.transpose(out, (0, 3, 1, 2))
     return out[0] if single else out
+
+
+def _affine_spatial(images, t, order, fill_mode, fill_value, work):
+    """``affine_transform`` of (B, H, W, C) images whose transforms have c0 = c1 = 0."""
+    dtype = images.dtype
+    h, w = np.meshgrid(*[np.arange(n, dtype=work) for n in images.shape[1:3]], indexing="ij")
+    a0, a1, a2, b0, b1, b2 = (t[:, i].reshape(-1, 1, 1) for i in range(6))
+    rows, cols = h * b1 + w * b0 + b2, h * a1 + w * a0 + a2
+    out = _sampling.map_spatial(_float(images), rows, cols, order, fill_mode, fill_value)
+    if dtype.kind in "iub":
+        out = cast(Tensor(backend.xp.round(out.data)), dtype)
+    return out
 
 
 def _four(values, names, total, size, kind):
