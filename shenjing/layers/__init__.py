@@ -112,3 +112,7 @@ __all__ += ["EinsumDense", "AdditiveAttention", "Attention", "MultiHeadAttention
 from .preprocessing import CenterCrop, Normalization, Rescaling, Resizing  # noqa: E402
 
 __all__ += ["CenterCrop", "Normalization", "Rescaling", "Resizing"]
+# issue 12, categorical preprocessing layers (branch enc)
+from .preprocessing import CategoryEncoding, Discretization, Hashing  # noqa: E402
+
+__all__ += ["CategoryEncoding", "Discretization", "Hashing"]

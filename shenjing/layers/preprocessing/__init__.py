@@ -19,3 +19,10 @@ from .rescaling import Rescaling  # noqa: E402
 from .resizing import Resizing  # noqa: E402
 
 __all__ += ["CenterCrop", "Normalization", "Rescaling", "Resizing"]
+
+# Categorical preprocessing (issue 12).
+from .category_encoding import CategoryEncoding  # noqa: E402
+from .discretization import Discretization  # noqa: E402
+from .hashing import Hashing  # noqa: E402
+
+__all__ += ["CategoryEncoding", "Discretization", "Hashing"]
