@@ -57,6 +57,7 @@ ARGS.update({"TimeDistributed": (layers.Dense(2),), "Bidirectional": (layers.LST
 KWARGS = {"InputLayer": {"shape": (3,)}, "Optimizer": {"learning_rate": 0.01}}
 ARGS.update({"EinsumDense": ("ab,bc->ac", 3), "MultiHeadAttention": (2, 4)})  # attention
 ARGS.update({"Rescaling": (0.5,), "Resizing": (3, 4), "CenterCrop": (3, 4)})  # image preprocessing
+ARGS.update({"CategoryEncoding": (4,), "Discretization": ([0.0, 1.0],), "Hashing": (3,)})  # categorical
 MODULE = {"DTypePolicy": "keras"}   # as Keras writes it
 # Abstract bases and specs: they resolve by name but have no config of their own.
 NO_CONFIG = {"BaseConv", "InputSpec", "LearningRateSchedule", "Regularizer",
