@@ -202,6 +202,15 @@ def test_discretization_state_errors():
         layers.Discretization(bin_boundaries=[0.0])(np.array([["a"]]))
     with pytest.raises(TypeError, match="expects an array"):
         layers.Discretization(num_bins=3).adapt(3.0)
+    with pytest.raises(ValueError, match="`batch_size` is only used with array inputs"):
+        layers.Discretization(num_bins=3).adapt([FLOATS], batch_size=2)
+
+
+def test_discretization_symbolic_dtypes():
+    inputs = layers.Input(shape=(3,))
+    assert layers.Discretization(bin_boundaries=[0.0])(inputs).dtype == "int32"
+    encoded = layers.Discretization(bin_boundaries=[0.0], output_mode="count")(inputs)
+    assert encoded.dtype == "float32" and encoded.shape == (None, 2)
 
 
 def test_discretization_config_keeps_adapted_boundaries(tmp_path):
@@ -255,6 +264,9 @@ def test_hashing_numbers_are_hashed_as_decimal_text():
     np.testing.assert_array_equal(layers.Hashing(7, salt=(5, 9))(np.array([1, 22])).numpy(), salted)
     masked = layers.Hashing(4, mask_value=0)(np.array([0, 1, 0]))
     np.testing.assert_array_equal(masked.numpy(), [0, 1 + fingerprint64(b"1") % 3, 0])
+    # the mask is compared before floats are truncated: 0.5 is hashed as "0", not masked
+    masked = layers.Hashing(4, mask_value=0)(np.array([0.0, 0.5]))
+    np.testing.assert_array_equal(masked.numpy(), [0, 1 + fingerprint64(b"0") % 3])
 
 
 def test_hashing_output_modes_by_hand():

@@ -13,20 +13,10 @@ import numpy as np
 from ...autograd import Tensor
 from ...registry import keras_export
 from ..layer import Layer
-from .encoding import encode
+from .encoding import as_array, check_sparse, encode
 from .output_dtype import OutputDTypeMixin
 
 OUTPUT_MODES = ("count", "one_hot", "multi_hot")
-
-
-def check_sparse(layer_name, sparse):
-    if sparse:
-        raise ValueError(f"Layer '{layer_name}': `sparse=True` can only be used with the "
-                         "TensorFlow backend (shenjing has no sparse tensors). Received: sparse=True")
-
-
-def as_array(x):
-    return x.numpy() if isinstance(x, Tensor) else np.asarray(x)
 
 
 @keras_export("keras.layers.CategoryEncoding")

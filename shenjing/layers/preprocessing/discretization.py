@@ -13,8 +13,7 @@ from ...autograd import Tensor
 from ...registry import keras_export
 from ..layer import Layer
 from . import quantile_summary
-from .category_encoding import as_array, check_sparse
-from .encoding import encode
+from .encoding import as_array, check_sparse, encode
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count")
 
@@ -68,6 +67,9 @@ class Discretization(Layer):
             else:
                 batches = (data[i:i + batch_size] for i in range(0, max(len(data), 1), batch_size))
         elif hasattr(data, "__iter__") and not isinstance(data, (str, bytes)):
+            if batch_size is not None:
+                raise ValueError("`batch_size` is only used with array inputs; a Dataset or an "
+                                 f"iterable already yields batches. Received: batch_size={batch_size}")
             batches = data
         else:
             raise TypeError(f"Discretization.adapt expects an array, a Dataset or an iterable of "

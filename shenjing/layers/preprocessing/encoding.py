@@ -6,6 +6,20 @@ mask token, which Keras maps to an index past ``depth`` so that its bincount dro
 
 import numpy as np
 
+from ...autograd import Tensor
+
+
+def as_array(x):
+    """A NumPy array of ``x`` (a Tensor, an array, a list)."""
+    return x.numpy() if isinstance(x, Tensor) else np.asarray(x)
+
+
+def check_sparse(layer_name, sparse):
+    """Refuse ``sparse=True``: the encoders give dense rows only."""
+    if sparse:
+        raise ValueError(f"Layer '{layer_name}': `sparse=True` can only be used with the "
+                         "TensorFlow backend (shenjing has no sparse tensors). Received: sparse=True")
+
 
 def _rank_error(output_mode, shape, rank):
     return ValueError(

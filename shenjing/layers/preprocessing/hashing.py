@@ -13,8 +13,7 @@ import numpy as np
 from ...autograd import Tensor
 from ...registry import keras_export
 from ..layer import Layer
-from .category_encoding import check_sparse
-from .encoding import encode
+from .encoding import check_sparse, encode
 from .farmhash import fingerprint64
 from .output_dtype import OutputDTypeMixin, dtype_name
 from .siphash import siphash24
@@ -84,22 +83,14 @@ class Hashing(OutputDTypeMixin, Layer):
     def hash_values(self, values):
         """The bin of each value of the array ``values`` (int64, the shape of ``values``)."""
         values = np.asarray(values)
-        bins = self.num_bins
-        mask = None
-        if self.mask_value is not None and bins > 1:
-            bins -= 1
-            mask = np.array([v == self.mask_value for v in values.reshape(-1).tolist()],
-                            dtype=bool).reshape(values.shape)
-        flat = values.reshape(-1)
-        if flat.dtype.kind == "f":
-            flat = flat.astype(np.int64)
-        uniques, inverse = np.unique(flat, return_inverse=True)
-        hashed = np.array([self._hash(_as_bytes(u)) % bins for u in uniques.tolist()],
-                          dtype=np.int64)
-        out = hashed[inverse.reshape(-1)].reshape(values.shape)
-        if mask is not None:
-            out = np.where(mask, 0, out + 1)
-        return out
+        masked = self.mask_value is not None and self.num_bins > 1
+        bins = self.num_bins - 1 if masked else self.num_bins
+        uniques, inverse = np.unique(values.reshape(-1), return_inverse=True)
+        uniques = uniques.tolist()
+        found = np.array([self._hash(_as_bytes(u)) % bins for u in uniques], dtype=np.int64)
+        if masked:  # compared before floats are truncated, as Keras does
+            found = np.where([u == self.mask_value for u in uniques], 0, found + 1)
+        return found[inverse.reshape(-1)].reshape(values.shape)
 
     def call(self, inputs):
         values = np.asarray(inputs)
