@@ -59,6 +59,7 @@ ARGS.update({"EinsumDense": ("ab,bc->ac", 3), "MultiHeadAttention": (2, 4)})  # 
 ARGS.update({"Rescaling": (0.5,), "Resizing": (3, 4), "CenterCrop": (3, 4)})  # image preprocessing
 ARGS.update({"RandomRotation": (0.2,), "RandomZoom": (0.2,), "RandomTranslation": (0.2, 0.3),  # augmentation
              "RandomCrop": (3, 4, 5), "RandomContrast": (0.2,), "RandomBrightness": (0.2,)})
+ARGS.update({"CategoryEncoding": (4,), "Discretization": ([0.0, 1.0],), "Hashing": (3,)})  # categorical
 MODULE = {"DTypePolicy": "keras"}   # as Keras writes it
 # Abstract bases and specs: they resolve by name but have no config of their own.
 NO_CONFIG = {"BaseConv", "InputSpec", "LearningRateSchedule", "Regularizer",

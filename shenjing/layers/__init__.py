@@ -119,3 +119,8 @@ from .preprocessing import (RandomBrightness, RandomContrast, RandomCrop,  # noq
 
 __all__ += ["RandomBrightness", "RandomContrast", "RandomCrop", "RandomErasing", "RandomFlip",
             "RandomGrayscale", "RandomRotation", "RandomTranslation", "RandomZoom"]
+
+# issue 12, categorical preprocessing layers (branch enc)
+from .preprocessing import CategoryEncoding, Discretization, Hashing  # noqa: E402
+
+__all__ += ["CategoryEncoding", "Discretization", "Hashing"]

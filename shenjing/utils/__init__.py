@@ -14,3 +14,4 @@ from .image_utils import array_to_img, img_to_array, load_img, save_img
 from .sequence_utils import pad_sequences
 from .text_dataset import text_dataset_from_directory
 from .image_dataset import image_dataset_from_directory
+from .dataset_split import split_dataset

@@ -5,6 +5,7 @@ import pytest
 from layer_harness import run_layer_test
 from test_conv_family import CASES as CONV_FAMILY_CASES
 from test_image_augmentation import CASES as AUGMENTATION_CASES
+from test_encoding_layers import CASES as ENCODING_CASES
 from test_image_preprocessing_layers import CASES as IMAGE_CASES
 from test_rnn_contract import CASES as RNN_CASES, CELL_CASES as RNN_CELL_CASES
 from shenjing import layers
@@ -104,6 +105,7 @@ def test_every_exported_layer_class_is_covered():
                 layers.MultiHeadAttention}
     covered |= {case[0] for case in IMAGE_CASES}  # test_image_preprocessing_layers.py
     covered |= {case[0] for case in AUGMENTATION_CASES}  # test_image_augmentation.py
+    covered |= {case[0] for case in ENCODING_CASES}  # test_encoding_layers.py
     exported = {getattr(layers, n) for n in layers.__all__}
     layer_classes = {c for c in exported if isinstance(c, type) and issubclass(c, layers.Layer)}
     assert layer_classes - covered == {layers.Layer, layers.BaseConv, layers.InputLayer}

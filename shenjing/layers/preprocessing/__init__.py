@@ -35,3 +35,10 @@ from .random_zoom import RandomZoom  # noqa: E402
 __all__ += ["BaseImageAugmentationLayer", "RandomBrightness", "RandomContrast", "RandomCrop",
             "RandomErasing", "RandomFlip", "RandomGrayscale", "RandomRotation", "RandomTranslation",
             "RandomZoom"]
+
+# Categorical preprocessing (issue 12).
+from .category_encoding import CategoryEncoding  # noqa: E402
+from .discretization import Discretization  # noqa: E402
+from .hashing import Hashing  # noqa: E402
+
+__all__ += ["CategoryEncoding", "Discretization", "Hashing"]
