@@ -173,8 +173,6 @@ class ImageDataGenerator:
         """A ``DataFrameIterator`` over the files named in ``dataframe[x_col]``. The deprecated
         ``has_ext``, ``sort`` and ``drop_duplicates`` are accepted with a warning, and
         ``class_mode="other"`` means ``"raw"``, as in Keras."""
-        from .dataframe_iterator import DataFrameIterator
-
         deprecated = {
             "has_ext": "has_ext is deprecated, filenames in the dataframe have to match the "
                        "exact filenames in disk.",
@@ -194,6 +192,8 @@ class ImageDataGenerator:
             warnings.warn('`class_mode="other"` is deprecated, please use `class_mode="raw"`.',
                           DeprecationWarning)
             class_mode = "raw"
+        from .dataframe_iterator import DataFrameIterator
+
         return DataFrameIterator(
             dataframe, directory, self, x_col=x_col, y_col=y_col, weight_col=weight_col,
             target_size=target_size, color_mode=color_mode, classes=classes,
