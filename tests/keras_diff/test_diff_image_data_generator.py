@@ -195,3 +195,28 @@ def test_argument_errors_match():
     for attr in ("zoom_range", "_validation_split", "data_format", "dtype", "channel_axis",
                  "row_axis", "col_axis", "interpolation_order", "fill_mode", "cval"):
         assert getattr(mine, attr) == getattr(theirs, attr), attr
+
+
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+def test_keras_iterator_driving_our_generator_gives_keras_batches(data_format):
+    # The iterator contract: get_random_transform(shape) without a seed draws from NumPy's
+    # global generator, which Keras's Iterator seeds per batch; _validation_split, dtype.
+    rng = np.random.default_rng(21)
+    config = dict(_config(rng, data_format, brightness=data_format == "channels_last"),
+                  rotation_range=25.0, horizontal_flip=True, rescale=1 / 255,
+                  validation_split=0.25)
+    theirs, mine = _pair(**config)
+    x = (rng.random((12, 8, 9, 3)) * 255).astype("float32")
+    if data_format == "channels_first":
+        x = x.transpose(0, 3, 1, 2)
+    y = np.arange(12) % 3  # every class in both subsets
+    for subset in ("training", "validation"):
+        kwargs = dict(batch_size=4, shuffle=True, seed=13, subset=subset,
+                      data_format=data_format)
+        want_it = legacy.NumpyArrayIterator(x, y, theirs, **kwargs)
+        got_it = legacy.NumpyArrayIterator(x, y, mine, **kwargs)
+        assert len(got_it) == len(want_it)
+        for index in range(len(want_it)):
+            (want_x, want_y), (got_x, got_y) = want_it[index], got_it[index]
+            np.testing.assert_array_equal(got_y, want_y)
+            np.testing.assert_allclose(got_x, want_x, rtol=1e-5, atol=1e-5)
