@@ -11,6 +11,12 @@ several times faster than Keras's one scipy call per channel; other orders and i
 images use scipy per channel, as Keras does. Order 0 gives scipy's very values, order 1
 agrees to float rounding. The ``random_*`` functions draw from NumPy's global generator, as
 Keras's do.
+
+Keras's conventions, kept so that results match: the matrix is built in (x, y) terms and
+swapped into (row, col) when ``col_axis > row_axis`` (every usual layout), so ``tx`` moves the
+image along its columns and ``ty`` along its rows, ``zx`` scales the columns, and theta = 90
+is ``np.rot90``; the centre is taken as ((rows - 1) / 2, (cols - 1) / 2) before that swap, so
+on a non-square image the rotation and zoom centre is off by half the difference.
 """
 
 import numpy as np

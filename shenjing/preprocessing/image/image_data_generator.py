@@ -11,6 +11,10 @@ Random numbers: with a ``seed``, ``get_random_transform`` (and ``fit(augment=Tru
 seed; NumPy's global generator is never seeded. Without one they draw from NumPy's global
 generator (``np.random``), as Keras does, so an iterator that seeds it per batch (Keras's
 ``Iterator``) reproduces Keras's batches.
+
+Kept from Keras 3 so that images match it: the height shift (``tx``, scaled by the image's
+height) moves the image along its columns and the width shift along its rows (see
+``affine_transformations``).
 """
 
 import math
