@@ -1,1 +1,2 @@
-"""The legacy Keras ``keras.preprocessing`` family: ``ImageDataGenerator`` and its iterators."""
+"""The legacy ``keras.preprocessing`` API: ``image.ImageDataGenerator``, its iterators and the
+affine-transform functions (arrays in, arrays out; floor 7)."""

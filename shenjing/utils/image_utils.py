@@ -130,3 +130,24 @@ def _center_crop_box(size, target):
     crop_width = min(width, (height * target_width) // target_height)
     top, left = (height - crop_height) // 2, (width - crop_width) // 2
     return (left, top, left + crop_width, top + crop_height)
+
+
+def smart_resize(x, size, interpolation="bilinear", data_format="channels_last", **kwargs):
+    """``x`` (one image (H, W, C) or a batch (N, H, W, C); channels first with
+    ``data_format``) resized to ``size`` = (height, width) without distorting its aspect ratio:
+    the largest centred window of the target's aspect ratio is cropped, then resized
+    (``keras.ops.image.resize(..., crop_to_aspect_ratio=True)``). Returns a NumPy array."""
+    from ..ops import image as image_ops
+
+    if kwargs:
+        raise TypeError(f"smart_resize() got unexpected keyword arguments: {sorted(kwargs)}")
+    if len(size) != 2:
+        raise ValueError(f"Expected `size` to be a tuple of 2 integers, but got: {size}.")
+    array = np.asarray(x.numpy() if hasattr(x, "numpy") else x)
+    if array.ndim not in (3, 4):
+        raise ValueError("Expected an image array with shape `(height, width, channels)`, or "
+                         "`(batch_size, height, width, channels)`, but got input with incorrect "
+                         f"rank, of shape {array.shape}.")
+    out = image_ops.resize(array, tuple(int(s) for s in size), interpolation=interpolation,
+                           crop_to_aspect_ratio=True, data_format=_data_format(data_format))
+    return np.asarray(out.numpy() if hasattr(out, "numpy") else out)

@@ -1,0 +1,53 @@
+"""The switch for the affine resampling of images (the legacy ImageDataGenerator's transforms):
+the compiled loop (``warp_numba``) where ``backend.kernels`` would run its loops on the
+image, else array-module code (``warp_numpy``); shifts and zooms alone (a diagonal matrix)
+always take NumPy's separable rows-then-columns path, which is faster than the loop.
+
+``affine_resample(x, channel_axis, matrix, offset, order, mode, cval)``: ``x`` rank 3 with
+its channels on axis 0 or 2, sampled at ``matrix @ (i, j) + offset`` (2x2 and 2 floats, in
+the order of the two spatial axes) for every output pixel; orders 0 and 1, fill modes
+``warp_numpy.MODES``; a new array of ``x``'s shape and dtype.
+"""
+
+import warnings
+
+import numpy as np
+
+from . import compiled, warp_numpy
+
+_state = {"module": None, "tried": False}
+
+
+def _compiled_loop():
+    if not _state["tried"]:
+        _state["tried"] = True
+        try:
+            from . import warp_numba
+            warp_numba.exercise()
+            _state["module"] = warp_numba
+        except ImportError:
+            pass
+        except Exception as error:  # noqa: BLE001 - any failure here means: use NumPy
+            warnings.warn(f"shenjing: the compiled image-warp loop could not be loaded "
+                          f"({type(error).__name__}: {error}); image transforms run on NumPy "
+                          "code.", RuntimeWarning, stacklevel=3)
+    return _state["module"]
+
+
+def affine_resample(x, channel_axis, matrix, offset, order, mode, cval):
+    """``x`` resampled through the affine map (see the module docstring)."""
+    module = None
+    separable = matrix[0, 1] == 0 and matrix[1, 0] == 0  # NumPy's rows-then-columns is faster
+    if not separable and x.dtype in (np.float32, np.float64) and type(x) is np.ndarray:
+        x = np.ascontiguousarray(x)  # a flipped or transposed view: one copy, then the loop
+        module = _compiled_loop() if compiled(x) is not None else None
+    if module is not None:
+        out = np.empty_like(x)
+        module.affine_resample(x, float(matrix[0, 0]), float(matrix[0, 1]),
+                               float(matrix[1, 0]), float(matrix[1, 1]), float(offset[0]),
+                               float(offset[1]), int(order), module.MODE_CODES[mode],
+                               float(cval), channel_axis == 2, out)
+        return out
+    planes = np.moveaxis(x, channel_axis, 0)
+    out = warp_numpy.affine_resample(planes, matrix, offset, order, mode, cval)
+    return np.moveaxis(out, 0, channel_axis)
