@@ -5,10 +5,12 @@
 / max, then * 255), and makes an RGBA, RGB or grayscale ("L", or "I" when values pass 255)
 image from 4, 3 or 1 channels."""
 
+import os
 
 import numpy as np
 
-from ..safety import FormatError, ResourceLimitError, check_regular_file
+from ..safety import FormatError, ResourceLimitError
+from ..safety.files import open_regular
 
 
 def _pil_image():
@@ -80,9 +82,10 @@ def open_image(path):
     """The PIL image in the regular file ``path``, decoded, in the mode it was stored in;
     ``FormatError`` / ``ResourceLimitError`` (decompression bombs) naming the path."""
     Image = _pil_image()
-    path = check_regular_file(path, "image file")
+    path = os.fspath(path)
+    f = open_regular(path, "image file")  # refuses folders, FIFOs and devices; opens once
     try:
-        with open(path, "rb") as f:
+        with f:
             img = Image.open(f)
             img.load()
     except Image.DecompressionBombError as error:

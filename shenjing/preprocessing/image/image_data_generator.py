@@ -18,6 +18,7 @@ height) moves the image along its columns and the width shift along its rows (se
 """
 
 import math
+import threading
 import warnings
 
 import numpy as np
@@ -28,6 +29,9 @@ from .affine_transformations import (apply_affine_transform, apply_brightness_sh
 
 FILL_MODES = ("constant", "nearest", "reflect", "wrap")
 _SCIPY_MODES = ("mirror", "grid-constant", "grid-wrap", "grid-mirror")  # scipy's, also passed on
+
+
+_SEEDED = threading.local()  # one reseeded generator per thread for seeded draws
 
 
 def _needs_fit_warning(option):
@@ -245,7 +249,12 @@ class ImageDataGenerator:
         """A dict of random transform parameters for one image of shape ``img_shape``:
         ``theta``, ``tx``, ``ty``, ``shear``, ``zx``, ``zy``, ``flip_horizontal``,
         ``flip_vertical``, ``channel_shift_intensity``, ``brightness``."""
-        rng = np.random if seed is None else np.random.RandomState(seed)
+        if seed is None:
+            return self._draw_transform(img_shape, np.random)
+        rng = getattr(_SEEDED, "rng", None)
+        if rng is None:
+            rng = _SEEDED.rng = np.random.RandomState()
+        rng.seed(seed)  # the stream of RandomState(seed), without building one per image
         return self._draw_transform(img_shape, rng)
 
     def _draw_transform(self, img_shape, rng):
