@@ -21,7 +21,7 @@ import numpy as np
 from ..data import AUTOTUNE, Dataset
 from ..ops import image as image_ops
 from ._dataset_index import check_labels, label_array, prepare_index, split
-from .image_utils import load_img, open_image
+from .image_utils import open_image
 
 ALLOWLIST_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 _CHANNELS = {"grayscale": 1, "rgb": 3, "rgba": 4}
@@ -43,11 +43,36 @@ def _resize_with_pad(img, height, width, interpolation):
 
 
 def _png_gray(rgb):
-    """libpng's RGB to gray as TF asks for it: (9798 R + 19235 G + 3735 B) >> 15 (Pillow's
-    "L" rounds with slightly different weights; gray sources come back unchanged)."""
+    """libpng's RGB to gray as TF asks for it (``png_set_rgb_to_gray(png, 1, 0.299, 0.587)``):
+    the coefficients truncated to 15 bits, 9797 R + 19234 G + 3737 B, the sum shifted right by
+    15 without rounding (libpng's 8-bit path without gamma; a PNG's gAMA/sRGB chunk, which
+    sends libpng through its gamma tables, is not modelled); gray pixels stay as they are."""
     rgb = rgb.astype("int64")
-    gray = (9798 * rgb[..., 0] + 19235 * rgb[..., 1] + 3735 * rgb[..., 2]) >> 15
+    gray = (9797 * rgb[..., 0] + 19234 * rgb[..., 1] + 3737 * rgb[..., 2]) >> 15
     return gray.astype("uint8")
+
+
+_WIDE_GRAY = ("I;16", "I;16B", "I;16L", "I;16N", "I")  # 16-bit gray PNGs (and 32-bit "I")
+
+
+def decode_pixels(img, color_mode, png):
+    """A decoded PIL image as a uint8 (H, W) or (H, W, C) array in ``color_mode``, as TF's
+    ``decode_image(channels=...)`` gives it: 16-bit samples keep their high byte
+    (``png_set_strip_16``), colour PNGs turn gray with libpng's weights (``_png_gray``),
+    everything else through Pillow's conversions."""
+    if img.mode in _WIDE_GRAY:
+        gray = (np.asarray(img).astype(np.int64) >> 8).clip(0, 255).astype(np.uint8)
+        if color_mode == "grayscale":
+            return gray
+        planes = [gray] * 3 + ([np.full_like(gray, 255)] if color_mode == "rgba" else [])
+        return np.stack(planes, axis=-1)
+    if color_mode == "grayscale" and png:
+        if img.mode in ("L", "LA", "1"):
+            return np.asarray(img.convert("L") if img.mode == "1" else img)[..., 0] \
+                if img.mode == "LA" else np.asarray(img.convert("L") if img.mode == "1" else img)
+        return _png_gray(np.asarray(img.convert("RGB")))
+    target = {"grayscale": "L", "rgb": "RGB", "rgba": "RGBA"}[color_mode]
+    return np.asarray(img if img.mode == target else img.convert(target))
 
 
 def load_image(path, image_size, color_mode, interpolation, data_format,
@@ -55,11 +80,7 @@ def load_image(path, image_size, color_mode, interpolation, data_format,
     """One image file as a (H, W, C) (or (C, H, W)) array, as Keras's ``_load_image_tf``.
     An image that already has ``image_size`` is not resampled (every interpolation gives it
     back unchanged)."""
-    if color_mode == "grayscale" and path.lower().endswith(".png"):
-        img = open_image(path)
-        img = np.asarray(img) if img.mode == "L" else _png_gray(np.asarray(img.convert("RGB")))
-    else:
-        img = np.asarray(load_img(path, color_mode=color_mode))
+    img = decode_pixels(open_image(path), color_mode, path.lower().endswith(".png"))
     img = img[:, :, None] if img.ndim == 2 else img
     if interpolation != "nearest":
         img = img.astype("float32")
