@@ -188,10 +188,18 @@ def cmd_summary(args):
 
 
 def cmd_datasets_export(args):
-    from ..datasets.export import export_images
+    from ..datasets import export
+    from .data import _offline_hint
 
-    counts = export_images(args.name, args.directory, split=args.split, classes=args.classes,
-                           per_class=args.per_class, download=args.download)
+    try:
+        counts = export.export_images(args.name, args.directory, split=args.split,
+                                      classes=args.classes, per_class=args.per_class,
+                                      download=args.download)
+    except FileNotFoundError as error:
+        if args.name in ("mnist", "fashion_mnist") and not args.download and \
+                "download=False" in str(error):  # the loader's "not in the cache" error
+            raise CLIError(_offline_hint(args.name).replace("--dataset mnist_sample", "mnist_sample")) from None
+        raise
     for part, per_class in counts.items():
         where = os.path.join(args.directory, part) if args.split == "both" else args.directory
         print(f"{where}: {sum(per_class.values())} images in {len(per_class)} class folders "
@@ -230,6 +238,8 @@ def _version():
 
 
 def parser():
+    from ..datasets.export import NAMES as export_names, SPLITS as export_splits
+
     p = argparse.ArgumentParser(prog="shenjing", description="Train and use the tutorials' networks.")
     p.add_argument("--version", action="version", version=_version())
     debug = dict(action="store_true", help="print the traceback of an error (or SHENJING_DEBUG=1)")
@@ -278,9 +288,9 @@ def parser():
                          "DIR/test/<class>/<n>.png (or one split directly in DIR), for "
                          "flow_from_directory, image_dataset_from_directory or ImageFolder. "
                          "DIR must be new or empty.")
-    x.add_argument("name", choices=("mnist_sample", "digits", "fashion_mnist", "mnist"))
+    x.add_argument("name", choices=export_names)
     x.add_argument("directory")
-    x.add_argument("--split", choices=("both", "train", "test"), default="both")
+    x.add_argument("--split", choices=export_splits, default="both")
     x.add_argument("--classes", type=non_negative_int, nargs="+", default=None,
                    help="the labels to write (default: all)")
     x.add_argument("--per-class", type=positive_int, default=None,

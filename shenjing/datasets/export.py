@@ -9,11 +9,17 @@ which is how ``flow_from_directory`` and ``image_dataset_from_directory`` number
 Fashion-MNIST. Pixels are the loader's uint8 values (``digits`` scaled to 0..255 as
 ``datasets.digits`` does), written as 8-bit grayscale PNG.
 
-The files are written into a fresh folder beside ``directory`` and renamed into place at the
-end, so a failure leaves nothing half-written; an existing non-empty ``directory`` is refused,
-never overwritten.
+``directory`` must be new or empty (a non-empty one is refused, never overwritten). It is
+created if new (with the umask's permissions), the files are written into a hidden staging
+folder inside it and moved into place at the end; a failure removes what this call wrote (and
+the folder, if this call created it). An existing folder is never replaced, so its
+permissions, ownership and mount stay as they were.
+
+With ``classes``, class folders keep the dataset's label in their names (``3``, ``7``), but a
+directory loader numbers the folders it finds from 0 in sorted order (``3`` -> 0, ``7`` -> 1).
 """
 
+import numbers
 import os
 import shutil
 import tempfile
@@ -21,6 +27,7 @@ import tempfile
 import numpy as np
 
 NAMES = ("mnist_sample", "digits", "fashion_mnist", "mnist")
+STAGING_PREFIX = ".export-"
 SPLITS = ("both", "train", "test")
 FASHION_CLASSES = ("t-shirt_top", "trouser", "pullover", "dress", "coat", "sandal", "shirt",
                    "sneaker", "bag", "ankle_boot")
@@ -46,30 +53,44 @@ def _load(name, download):
 def _check_arguments(split, classes, per_class):
     if split not in SPLITS:
         raise ValueError(f"Expected split to be one of {', '.join(SPLITS)}. Received: split={split!r}")
-    if per_class is not None and (isinstance(per_class, bool) or not isinstance(per_class, int)
-                                  or per_class < 1):
+    if per_class is not None and (isinstance(per_class, bool)
+                                  or not isinstance(per_class, numbers.Integral) or per_class < 1):
         raise ValueError(f"Expected per_class to be a positive integer or None. "
                          f"Received: per_class={per_class!r}")
     if classes is not None:
+        given = classes
+        if isinstance(classes, (str, bytes)) or not all(
+                isinstance(c, numbers.Integral) and not isinstance(c, bool) for c in classes):
+            raise ValueError(f"Expected classes to be a list of integer labels in 0..9. "
+                             f"Received: classes={given!r}")
         classes = sorted({int(c) for c in classes})
         if not classes or classes[0] < 0 or classes[-1] > 9:
-            raise ValueError(f"Expected classes to be labels in 0..9. Received: classes={classes!r}")
-    return classes
+            raise ValueError(f"Expected classes to be labels in 0..9. Received: classes={given!r}")
+    return None if per_class is None else int(per_class), classes
 
 
 def _check_target(directory):
+    """The absolute path; whether it exists (as an empty folder)."""
     directory = os.path.abspath(os.fspath(directory))
+    if os.path.islink(directory):
+        raise FileExistsError(f"Cannot export into {directory!r}: it is a symbolic link (give "
+                              "the folder it points to)")
     if os.path.lexists(directory):
-        if not os.path.isdir(directory) or os.path.islink(directory):
+        if not os.path.isdir(directory):
             raise FileExistsError(f"Cannot export into {directory!r}: it exists and is not a folder")
-        if os.listdir(directory):
-            raise FileExistsError(f"Cannot export into {directory!r}: the folder is not empty "
+        entries = os.listdir(directory)
+        if entries:
+            stale = [e for e in entries if e.startswith(STAGING_PREFIX)]
+            hint = (f" (it holds {stale[0]!r}, left by an interrupted export: delete it)"
+                    if stale else "")
+            raise FileExistsError(f"Cannot export into {directory!r}: the folder is not empty{hint} "
                                   "(choose a new or empty folder; nothing was written)")
+        return directory, True
     parent = os.path.dirname(directory)
     if not os.path.isdir(parent):
         raise FileNotFoundError(f"Cannot export into {directory!r}: its parent folder {parent!r} "
                                 "does not exist")
-    return directory
+    return directory, False
 
 
 def _write_split(root, name, images, labels, classes, per_class):
@@ -97,25 +118,31 @@ def export_images(name, directory, split="both", classes=None, per_class=None, d
     dataset's order (default all). ``download`` lets ``mnist``/``fashion_mnist`` be fetched
     when not cached. Returns ``{split: {class_folder: count}}``.
     """
-    classes = _check_arguments(split, classes, per_class)
-    directory = _check_target(directory)
+    per_class, classes = _check_arguments(split, classes, per_class)
+    directory, existed = _check_target(directory)
     (x_train, y_train), (x_test, y_test) = _load(name, download)
     parts = {"train": (x_train, y_train), "test": (x_test, y_test)}
     chosen = ("train", "test") if split == "both" else (split,)
-    staging = tempfile.mkdtemp(prefix=".export-", dir=os.path.dirname(directory))
+    if not existed:
+        os.mkdir(directory)  # the umask's permissions, as any new folder
+    moved, staging = [], None
     try:
+        staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=directory)
         counts = {}
         for part in chosen:
             root = os.path.join(staging, part) if split == "both" else staging
             os.makedirs(root, exist_ok=True)
             images, labels = parts[part]
             counts[part] = _write_split(root, name, images, np.asarray(labels), classes, per_class)
-        if os.path.isdir(directory):
-            os.rmdir(directory)  # empty (checked above); a file appearing since makes this fail
-        os.chmod(staging, 0o755)  # mkdtemp's folder is private (0o700)
-        os.rename(staging, directory)
+        for entry in sorted(os.listdir(staging)):
+            os.rename(os.path.join(staging, entry), os.path.join(directory, entry))
+            moved.append(os.path.join(directory, entry))
+        os.rmdir(staging)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if not existed:
+            shutil.rmtree(directory, ignore_errors=True)
+        else:
+            for path in moved + ([staging] if staging else []):
+                shutil.rmtree(path, ignore_errors=True)
         raise
     return counts
-
