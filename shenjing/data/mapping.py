@@ -17,13 +17,21 @@ from .dataset import Dataset
 from .structure import call_unpacked, check_int, to_element
 
 
+def usable_cores():
+    """The cores this process may run on (its CPU affinity where the OS tells it, else
+    ``os.cpu_count()``): what ``AUTOTUNE`` means for a thread pool."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
 def parallelism(num_parallel_calls, name="num_parallel_calls"):
     """None for serial, else the number of worker threads (``AUTOTUNE``: one per CPU core)."""
     if num_parallel_calls is None:
         return None
     value = check_int(num_parallel_calls, name)
     if value == card.AUTOTUNE:
-        return max(1, os.cpu_count() or 1)
+        return usable_cores()
     if value < 1:
         raise ValueError(f"Expected `{name}` to be a positive integer or AUTOTUNE (-1). "
                          f"Received: {name}={value}")

@@ -1,8 +1,8 @@
 """``split_dataset``: one dataset -> a left and a right ``shenjing.data.Dataset`` (Keras 3's
 ``keras.utils.split_dataset`` and its checks).
 
-The samples are listed (a ``Dataset`` whose last step is ``batch`` is unbatched first, as Keras
-does with a batched ``tf.data.Dataset``), optionally shuffled with Python's
+The samples are listed (a ``Dataset`` whose last step is ``batch``, possibly followed by
+``prefetch``, is unbatched first, as Keras does with a batched ``tf.data.Dataset``), optionally shuffled with Python's
 ``random.Random(seed).shuffle`` (the permutation Keras's ``random.seed(seed); random.shuffle``
 gives), then ``left = samples[:left_size]`` and ``right = samples[-right_size:]`` (samples in
 between, when the sizes add up to less than the total, are left out). Float sizes are fractions
@@ -18,12 +18,23 @@ import numpy as np
 from ..backend.tree import lists_to_tuples
 from ..data import Dataset
 from ..data.batching import BatchDataset, stack
+from ..data.prefetching import PrefetchDataset
 
 
-def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=None):
+def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=None,
+                  preferred_backend=None):
     """Split ``dataset`` (an array; a list or tuple of arrays of the same length; a dict of
     such arrays; or a ``shenjing.data.Dataset``) into two ``shenjing.data.Dataset`` objects
-    of ``left_size`` and ``right_size`` samples (ints, or floats in (0, 1))."""
+    of ``left_size`` and ``right_size`` samples (ints, or floats in (0, 1)).
+    ``preferred_backend`` (Keras 3.15) is accepted for the backends whose datasets Keras would
+    return ("tensorflow", "jax", "numpy", None: shenjing Datasets all); "torch" is refused."""
+    if preferred_backend not in (None, "tensorflow", "jax", "numpy"):
+        if preferred_backend == "torch":
+            raise NotImplementedError("split_dataset(preferred_backend='torch') would return "
+                                      "torch.utils.data datasets; shenjing returns its own "
+                                      "Datasets: leave preferred_backend=None.")
+        raise ValueError("Expected `preferred_backend` to be one of None, 'tensorflow', 'jax', "
+                         f"'numpy', 'torch'. Received: preferred_backend={preferred_backend!r}")
     kind = _kind(dataset)
     if kind is None:
         raise TypeError("The `dataset` argument must be either a `shenjing.data.Dataset` object, "
@@ -36,9 +47,18 @@ def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=
     if shuffle:
         random.Random(random.randint(0, int(1e6)) if seed is None else seed).shuffle(samples)
     left_size, right_size = split_sizes(left_size, right_size, len(samples))
-    batch_size = dataset._size if isinstance(dataset, BatchDataset) else None
+    batched = _batched(dataset)
+    batch_size = batched._size if batched is not None else None
     return tuple(_dataset(part, kind, batch_size)
                  for part in (samples[:left_size], samples[-right_size:]))
+
+
+def _batched(dataset):
+    """The ``BatchDataset`` that ends ``dataset``, looking through ``prefetch`` (as
+    ``image_dataset_from_directory`` returns), else None."""
+    while isinstance(dataset, PrefetchDataset):
+        dataset = dataset._input
+    return dataset if isinstance(dataset, BatchDataset) else None
 
 
 def _kind(dataset):
@@ -78,7 +98,7 @@ def _samples(dataset, kind):
         else:
             samples = list(zip(*columns))
     else:
-        if isinstance(dataset, BatchDataset):
+        if _batched(dataset) is not None:
             dataset = dataset.unbatch()
         samples = list(dataset)
     if not samples:

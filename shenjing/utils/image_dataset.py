@@ -26,6 +26,7 @@ from .image_utils import open_image
 ALLOWLIST_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 _CHANNELS = {"grayscale": 1, "rgb": 3, "rgba": 4}
 _KERAS_ONLY = ("area", "gaussian", "mitchellcubic")
+DECODE_CALLS = AUTOTUNE  # images decoded at once: a thread per usable core (None: serially)
 
 
 def _resize_with_pad(img, height, width, interpolation):
@@ -104,9 +105,9 @@ def _dataset(paths, labels, label_mode, num_classes, load, shuffle, buffer, seed
     if shuffle:
         ds = ds.shuffle(buffer_size=buffer, seed=seed)
     if label_mode is None:  # decoded in a thread per core, as TF's num_parallel_calls=AUTOTUNE
-        ds = ds.map(lambda p: load(_as_str(p)), num_parallel_calls=AUTOTUNE)
+        ds = ds.map(lambda p: load(_as_str(p)), num_parallel_calls=DECODE_CALLS)
     else:
-        ds = ds.map(lambda p, y: (load(_as_str(p)), y), num_parallel_calls=AUTOTUNE)
+        ds = ds.map(lambda p, y: (load(_as_str(p)), y), num_parallel_calls=DECODE_CALLS)
     ds = ds.batch(batch_size) if batch_size is not None else ds
     return ds.prefetch(AUTOTUNE)
 

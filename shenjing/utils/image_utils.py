@@ -3,7 +3,8 @@
 
 ``array_to_img(x, scale=True)`` shifts and scales ``x`` to 0..255 when ``scale`` (x - min, then
 / max, then * 255), and makes an RGBA, RGB or grayscale ("L", or "I" when values pass 255)
-image from 4, 3 or 1 channels."""
+image from 4, 3 or 1 channels. ``open_image`` decodes a file safely (regular files only,
+decompression bombs refused); ``smart_resize`` resizes without distorting the aspect ratio."""
 
 import os
 
@@ -139,7 +140,9 @@ def smart_resize(x, size, interpolation="bilinear", data_format="channels_last",
     """``x`` (one image (H, W, C) or a batch (N, H, W, C); channels first with
     ``data_format``) resized to ``size`` = (height, width) without distorting its aspect ratio:
     the largest centred window of the target's aspect ratio is cropped, then resized
-    (``keras.ops.image.resize(..., crop_to_aspect_ratio=True)``). Returns a NumPy array."""
+    (``keras.ops.image.resize(..., crop_to_aspect_ratio=True)``). Returns a NumPy array (where
+    Keras returns a backend tensor for tensor input): float32 for integer images unless
+    ``interpolation="nearest"``, as Keras."""
     from ..ops import image as image_ops
 
     if kwargs:
@@ -151,6 +154,8 @@ def smart_resize(x, size, interpolation="bilinear", data_format="channels_last",
         raise ValueError("Expected an image array with shape `(height, width, channels)`, or "
                          "`(batch_size, height, width, channels)`, but got input with incorrect "
                          f"rank, of shape {array.shape}.")
+    if interpolation != "nearest" and array.dtype.kind in "iub":
+        array = array.astype("float32")  # as Keras: float32 out, no rounding or clipping to uint8
     out = image_ops.resize(array, tuple(int(s) for s in size), interpolation=interpolation,
                            crop_to_aspect_ratio=True, data_format=_data_format(data_format))
     return np.asarray(out.numpy() if hasattr(out, "numpy") else out)

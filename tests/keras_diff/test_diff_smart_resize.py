@@ -19,6 +19,17 @@ def test_smart_resize_matches_keras(shape, size, interpolation):
     np.testing.assert_allclose(ours, theirs, atol=1e-3)
 
 
+@pytest.mark.parametrize("interpolation", ["bilinear", "bicubic", "lanczos3", "nearest"])
+def test_smart_resize_of_uint8_images_matches_keras(interpolation):
+    from shenjing.keras.preprocessing.image import smart_resize
+
+    x = np.random.default_rng(1).integers(0, 256, (30, 20, 3)).astype("uint8")
+    ours = smart_resize(x, (10, 10), interpolation)
+    theirs = np.asarray(keras.preprocessing.image.smart_resize(x, (10, 10), interpolation))
+    assert ours.dtype == theirs.dtype
+    np.testing.assert_allclose(ours.astype("float64"), theirs.astype("float64"), atol=1e-3)
+
+
 def test_smart_resize_refuses_bad_input():
     from shenjing.keras.preprocessing.image import smart_resize
 

@@ -112,3 +112,26 @@ def test_samples_of_different_shapes_are_refused():
                                          output_signature=data.TensorSpec((None,), "float64"))
     with pytest.raises(ValueError, match="same shape"):
         utils.split_dataset(ragged, left_size=1)
+
+
+def test_a_prefetched_batched_dataset_is_unbatched_and_rebatched(tmp_path):
+    """image_dataset_from_directory's datasets end in prefetch: split by samples, not batches."""
+    from shenjing.data import AUTOTUNE, Dataset
+    from shenjing.keras.utils import split_dataset
+
+    ds = Dataset.from_tensor_slices(np.arange(120)).batch(7).prefetch(AUTOTUNE)
+    left, right = split_dataset(ds, left_size=0.75)
+    left_batches = [np.asarray(b) for b in left]
+    assert sum(len(b) for b in left_batches) == 90 and len(left_batches[0]) == 7
+    np.testing.assert_array_equal(np.concatenate(list(right)), np.arange(90, 120))
+
+
+def test_preferred_backend_is_accepted_as_keras_names_it():
+    from shenjing.keras.utils import split_dataset
+
+    left, right = split_dataset(np.arange(10), 0.5, preferred_backend="tensorflow")
+    assert len(list(left)) == 5
+    with pytest.raises(NotImplementedError, match="torch"):
+        split_dataset(np.arange(10), 0.5, preferred_backend="torch")
+    with pytest.raises(ValueError, match="preferred_backend"):
+        split_dataset(np.arange(10), 0.5, preferred_backend="mlx")
