@@ -7,7 +7,9 @@ folders, sorted walk, the loader then the transform), ``RandomAffine`` (angle ~ 
 translation ``round(U(-t*size, t*size))`` pixels, the inverse affine matrix about the image
 centre, ``Image.transform(AFFINE, NEAREST, fillcolor=0)``), ``RandomHorizontalFlip``,
 ``ToTensor`` (HWC uint8 -> CHW float / 255), ``Resize`` (bilinear; none when the size is already
-right) and ``PILToTensor`` (CHW, then float32 as our loader gives).
+right) and ``PILToTensor`` (CHW, then float32 as our loader gives). ``RandomAffine`` resamples
+bilinearly here (torchvision's default is nearest) to do the work ``ImageDataGenerator``'s
+default ``interpolation_order=1`` does.
 """
 
 import math
@@ -51,10 +53,11 @@ class Compose:
 
 
 class RandomAffine:
-    """Rotation by U(-degrees, degrees) and translation, nearest resampling, corners filled with 0."""
+    """Rotation by U(-degrees, degrees) and translation, corners filled with 0 (torchvision's
+    ``RandomAffine(degrees, translate, interpolation=BILINEAR)``)."""
 
-    def __init__(self, degrees, translate):
-        self.degrees, self.translate = degrees, translate
+    def __init__(self, degrees, translate, resample=Image.BILINEAR):
+        self.degrees, self.translate, self.resample = degrees, translate, resample
 
     def __call__(self, image):
         width, height = image.size
@@ -66,7 +69,7 @@ class RandomAffine:
         m = [math.cos(rot), math.sin(rot), 0.0, -math.sin(rot), math.cos(rot), 0.0]
         m[2] += m[0] * (-cx - tx) + m[1] * (-cy - ty) + cx
         m[5] += m[3] * (-cx - tx) + m[4] * (-cy - ty) + cy
-        return image.transform(image.size, Image.AFFINE, m, Image.NEAREST, fillcolor=0)
+        return image.transform(image.size, Image.AFFINE, m, self.resample, fillcolor=0)
 
 
 class RandomHorizontalFlip:
@@ -80,20 +83,26 @@ class Resize:
 
     def __call__(self, image):
         height, width = self.size
-        return image if image.size == (width, height) else image.resize((width, height), Image.BILINEAR)
+        if image.size == (width, height):
+            return image
+        return image.resize((width, height), Image.BILINEAR)
 
 
-def _chw(image):
-    array = np.asarray(image)
-    array = array[:, :, None] if array.ndim == 2 else array
-    return torch.from_numpy(array.copy()).permute(2, 0, 1).contiguous()
+def _hwc(image):
+    array = np.array(image, copy=True)  # as torchvision: one copy of the PIL buffer
+    return torch.from_numpy(array[:, :, None] if array.ndim == 2 else array)
 
 
 class ToTensor:
+    """CHW float in [0, 1]: the permuted view made contiguous, then divided (torchvision)."""
+
     def __call__(self, image):
-        return _chw(image).float().div(255)
+        return _hwc(image).permute(2, 0, 1).contiguous().float().div(255)
 
 
 class PILToTensor:
+    """CHW uint8 (a permuted view, as torchvision), then float32 values 0..255 as shenjing's
+    ``image_dataset_from_directory`` gives."""
+
     def __call__(self, image):
-        return _chw(image).float()
+        return _hwc(image).permute(2, 0, 1).float()
