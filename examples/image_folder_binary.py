@@ -23,10 +23,13 @@ from shenjing.keras.preprocessing.image import ImageDataGenerator
 
 
 def export_folders(root):
-    """``root/train`` and ``root/validation``, each with the folders ``0`` and ``1``."""
-    datasets.export_images("mnist_sample", os.path.join(root, "train"), split="train", classes=[0, 1])
-    datasets.export_images("mnist_sample", os.path.join(root, "validation"), split="test",
-                           classes=[0, 1])
+    """``root/train`` and ``root/validation`` (each missing one), with the folders ``0`` and
+    ``1``."""
+    os.makedirs(root, exist_ok=True)
+    for folder, split in (("train", "train"), ("validation", "test")):
+        if not os.path.isdir(os.path.join(root, folder)):
+            datasets.export_images("mnist_sample", os.path.join(root, folder), split=split,
+                                   classes=[0, 1])
 
 
 def main(data=None, epochs=3, steps=10, verbose=1):
@@ -35,8 +38,7 @@ def main(data=None, epochs=3, steps=10, verbose=1):
     owned = tempfile.TemporaryDirectory() if data is None else None
     root = owned.name if owned else data
     try:
-        if not os.path.isdir(os.path.join(root, "train")):
-            export_folders(root)
+        export_folders(root)
 
         # ---- the Keras program, unchanged ----
         classifier = Sequential()

@@ -70,8 +70,12 @@ def main(data=None, per_class=60, epochs=2, steps=None, verbose=1):
     owned = tempfile.TemporaryDirectory() if data is None else None
     root = os.path.join(owned.name, "images") if owned else data
     try:
-        if not os.path.isdir(os.path.join(root, "train")):
+        if not os.path.exists(root):
             print(f"Exporting {export_folder(root, per_class)} to {root}")
+        for part in ("train", "test"):
+            if not os.path.isdir(os.path.join(root, part)):
+                raise SystemExit(f"{root} has no {part}/ folder: give a folder that "
+                                 "`shenjing datasets export NAME DIR` wrote, or a new path")
         first_class = sorted(os.listdir(os.path.join(root, "train")))[0]
         first = sorted(os.listdir(os.path.join(root, "train", first_class)))[0]
         image = keras.utils.img_to_array(keras.utils.load_img(
