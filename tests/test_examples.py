@@ -1,18 +1,9 @@
 """The examples run and reach what their docstrings promise (the small ones, offline)."""
 
-import importlib.util
-import pathlib
 
 import pytest
 
-EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples"
-
-
-def load(name):
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from example_loader import load
 
 
 def test_linear_regression_by_hand_recovers_the_weights():

@@ -1,20 +1,11 @@
 """The attention examples: the tutorials' self-attention layer against its formula in NumPy,
 the Transformer blocks' causal mask, and both examples training for a few steps (offline)."""
 
-import importlib.util
 import math
-import pathlib
 
 import numpy as np
 
-EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples"
-
-
-def load(name):
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from example_loader import load
 
 
 def test_self_attention_layer_is_the_formula():

@@ -1,19 +1,10 @@
 """The image examples run offline on exported digits, for a few steps."""
 
-import importlib.util
 import os
-import pathlib
 
 import numpy as np
 
-EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples"
-
-
-def load(name):
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from example_loader import load
 
 
 def test_image_tutorial_preprocesses_and_trains_from_a_folder(tmp_path, capsys):

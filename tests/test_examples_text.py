@@ -1,19 +1,10 @@
 """The text examples run offline on the corpus scikit-learn ships, for a few steps."""
 
-import importlib.util
-import pathlib
 
 import numpy as np
 import pytest
 
-EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples"
-
-
-def load(name):
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from example_loader import load
 
 
 def test_char_lstm_trains_and_prints_samples(capsys):
