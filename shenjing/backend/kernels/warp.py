@@ -51,3 +51,23 @@ def affine_resample(x, channel_axis, matrix, offset, order, mode, cval):
     planes = np.moveaxis(x, channel_axis, 0)
     out = warp_numpy.affine_resample(planes, matrix, offset, order, mode, cval)
     return np.moveaxis(out, 0, channel_axis)
+
+
+def affine_resample_batch(x, channel_axis, matrices, offsets, copy, order, mode, cval):
+    """``affine_resample`` of each image ``x[n]`` (``x`` rank 4, channels on axis 1 or 3) with
+    ``matrices[n]`` (2x2) and ``offsets[n]``; images where ``copy[n]`` are copied unchanged.
+    One call of the compiled loop for the whole batch where it runs, else image by image."""
+    x = np.ascontiguousarray(x)
+    module = _compiled_loop() if compiled(x) is not None else None
+    if module is None:
+        out = np.empty_like(x)
+        for n in range(len(x)):
+            out[n] = x[n] if copy[n] else affine_resample(x[n], channel_axis - 1, matrices[n],
+                                                          offsets[n], order, mode, cval)
+        return out
+    params = np.concatenate([np.asarray(matrices, np.float64).reshape(-1, 4),
+                             np.asarray(offsets, np.float64).reshape(-1, 2)], axis=1)
+    out = np.empty_like(x)
+    module.affine_resample_batch(x, params, np.asarray(copy, np.bool_), int(order),
+                                 module.MODE_CODES[mode], float(cval), channel_axis == 3, out)
+    return out

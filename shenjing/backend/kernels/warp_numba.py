@@ -108,3 +108,20 @@ def exercise():
                 for channels_last in (True, False):
                     affine_resample(x, 1.0, 0.5, 0.0, 1.0, 0.25, 0.0, order, mode, 0.0,
                                     channels_last, np.empty_like(x))
+                    batch = x[None]
+                    affine_resample_batch(batch, np.array([[1.0, 0.5, 0.0, 1.0, 0.25, 0.0]]),
+                                          np.zeros(1, np.bool_), order, mode, 0.0,
+                                          channels_last, np.empty_like(batch))
+
+
+@jit
+def affine_resample_batch(x, params, copy, order, mode, cval, channels_last, out):
+    """``affine_resample`` of every image ``x[n]`` with its own ``params[n]`` = (m00, m01, m10,
+    m11, o0, o1); an image whose ``copy[n]`` is set is copied unchanged."""
+    for n in range(x.shape[0]):
+        if copy[n]:
+            out[n] = x[n]
+            continue
+        p = params[n]
+        affine_resample(x[n], p[0], p[1], p[2], p[3], p[4], p[5], order, mode, cval,
+                        channels_last, out[n])

@@ -296,6 +296,13 @@ class ImageDataGenerator:
             p.get("zx", 1), p.get("zy", 1), row_axis=row_axis, col_axis=col_axis,
             channel_axis=channel_axis, fill_mode=self.fill_mode, cval=self.cval,
             order=self.interpolation_order)
+        return self._finish_transform(x, p)
+
+    def _finish_transform(self, x, p):
+        """What ``apply_transform`` does after the affine part: channel shift, flips,
+        brightness (in Keras's order)."""
+        row_axis, col_axis = self.row_axis - 1, self.col_axis - 1
+        channel_axis = self.channel_axis - 1
         if p.get("channel_shift_intensity") is not None:
             x = apply_channel_shift(x, p["channel_shift_intensity"], channel_axis)
         if p.get("flip_horizontal", False):
