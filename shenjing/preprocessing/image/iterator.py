@@ -57,6 +57,14 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_reseed_after_fork)
 
 
+def check_save_to_dir(save_to_dir, where):
+    """``save_to_dir`` must be None or an existing folder (checked up front; Keras fails at the
+    first batch)."""
+    if save_to_dir is not None and not os.path.isdir(save_to_dir):
+        raise FileNotFoundError(f"{where}: expected `save_to_dir` to be an existing directory. "
+                                f"Received: save_to_dir={save_to_dir!r}, which is not a directory.")
+
+
 def check_seed(seed, where):
     """``seed``: None or an integer in [0, 2**32) (NumPy's ``RandomState`` seeds)."""
     if seed is None:
@@ -208,6 +216,40 @@ class Iterator(PyDataset):
         """The batch of the samples ``index_array`` (implemented by each iterator)."""
         raise NotImplementedError(f"{type(self).__name__} must implement "
                                   "_get_batches_of_transformed_samples(self, index_array)")
+
+    def _save_batch(self, batch_x, index_array):
+        """Write each image of the batch to ``save_to_dir`` as
+        ``{save_prefix}_{index}_{random}.{save_format}`` (``utils.image_utils.save_img``: RGBA
+        becomes RGB for JPEG). Each file is created exclusively: a name already taken (another
+        epoch, another run of a seeded program) is retried with a fresh random suffix, so no
+        file is overwritten. The first suffix is drawn from the batch's seed, as before."""
+        from ...utils.image_utils import save_img
+
+        rng = self._batch_rng(2)
+        fresh = None
+        file_format = "jpeg" if self.save_format.lower() == "jpg" else self.save_format
+        for i, j in enumerate(index_array):
+            suffix = rng.randint(10**7)
+            for _ in range(100):
+                path = os.path.join(self.save_to_dir,
+                                    f"{self.save_prefix}_{j}_{suffix}.{self.save_format}")
+                try:
+                    f = open(path, "xb")
+                except FileExistsError:
+                    fresh = fresh or np.random.default_rng()  # not the seed: it made this name
+                    suffix = int(fresh.integers(10**9))
+                    continue
+                try:
+                    with f:
+                        save_img(f, batch_x[i], data_format=self.data_format,
+                                 file_format=file_format, scale=True)
+                except BaseException:
+                    os.remove(path)
+                    raise
+                break
+            else:
+                raise FileExistsError(f"{type(self).__name__}: found no free file name for image "
+                                      f"{j} in save_to_dir={self.save_to_dir!r} after 100 tries.")
 
     def _prepare_worker_processes(self):
         """Called by the ``PyDataset`` adapter before it starts worker processes: load the
