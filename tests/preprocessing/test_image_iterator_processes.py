@@ -28,29 +28,31 @@ def test_unseeded_augmentation_differs_between_batches_and_epochs_in_processes()
 def test_unseeded_iterator_rng_is_reseeded_in_a_forked_child():
     import multiprocessing
 
-    it = ImageDataGenerator().flow(np.zeros((4, 2, 2, 1)), batch_size=2)
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(2) as pool:
-        draws = pool.map(_draw, [it, it])  # pickled: a copy draws its own numbers too
-    assert draws[0] != draws[1]
-    seeded = ImageDataGenerator().flow(np.zeros((4, 2, 2, 1)), batch_size=2, seed=3)
-    with ctx.Pool(2) as pool:
-        assert pool.map(_first_batch_order, [seeded, seeded]) == [_first_batch_order(seeded)] * 2
+    unseeded = ImageDataGenerator().flow(np.zeros((4, 2, 2, 1)), batch_size=2)
+    seeded = ImageDataGenerator().flow(np.arange(8.0).reshape(8, 1, 1, 1), batch_size=2, seed=3)
+    queue = ctx.Queue()
+    children = [ctx.Process(target=_report, args=(unseeded, seeded, queue)) for _ in range(2)]
+    for child in children:  # forked: the iterators are inherited, not pickled
+        child.start()
+    reports = [queue.get(timeout=60) for _ in children]
+    for child in children:
+        child.join(60)
+    (draws_a, order_a), (draws_b, order_b) = reports
+    assert draws_a != draws_b and draws_a != _draw(unseeded)
+    assert order_a == order_b == seeded[0].ravel().tolist()  # seeded: unchanged by the fork
+    # a pickled copy (a spawned worker) also draws its own numbers
+    import pickle
+
+    assert _draw(pickle.loads(pickle.dumps(unseeded))) != _draw(unseeded)
 
 
 def _draw(it):
     return it._rng.randint(2**31, size=4).tolist()
 
 
-def _first_batch_order(it):
-    it = _copy(it)
-    return it[0].ravel().tolist() if False else it.index_array.tolist() if it[0] is not None else None
-
-
-def _copy(it):
-    import pickle
-
-    return pickle.loads(pickle.dumps(it))
+def _report(unseeded, seeded, queue):
+    queue.put((_draw(unseeded), seeded[0].ravel().tolist()))
 
 
 def _labels(workers, use_multiprocessing=False):
