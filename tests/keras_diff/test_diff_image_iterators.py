@@ -117,7 +117,8 @@ def test_flow_from_directory_with_standardizing_generator(image_root):
     kw = dict(target_size=(5, 5), batch_size=8, color_mode="grayscale", classes=["bird"], shuffle=False)
     theirs = legacy.DirectoryIterator(image_root, None, **kw)
     mine = ours.DirectoryIterator(image_root, None, **kw)
-    assert ours.DirectoryIterator(image_root, None, **kw)[0][0].max() > 255  # the 16- and 32-bit files keep their raw values
+    # the 16- and 32-bit files keep their raw values
+    assert ours.DirectoryIterator(image_root, None, **kw)[0][0].max() > 255
     assert_same_walk(theirs, mine, steps=3)
 
 

@@ -481,7 +481,8 @@ def _fit_directory(image_dir, workers=1, use_multiprocessing=False, steps_per_ep
                            batch_size=1, seed=0, **kw)
     it.workers, it.use_multiprocessing = workers, use_multiprocessing
     keras.utils.set_random_seed(0)
-    loss = "sparse_categorical_crossentropy" if kw.get("class_mode") == "sparse" else "categorical_crossentropy"
+    sparse = kw.get("class_mode") == "sparse"
+    loss = "sparse_categorical_crossentropy" if sparse else "categorical_crossentropy"
     model = _model(2, loss)
     history = model.fit(it, epochs=3, verbose=0, steps_per_epoch=steps_per_epoch)
     return history.history["loss"], model.evaluate(it, verbose=0), model.get_weights()

@@ -12,6 +12,11 @@ seed; NumPy's global generator is never seeded. Without one they draw from NumPy
 generator (``np.random``), as Keras does, so an iterator that seeds it per batch (Keras's
 ``Iterator``) reproduces Keras's batches.
 
+Deliberate differences: the arguments are checked when the generator is made (numbers for the
+ranges and ``cval``, Keras's forms of the shift ranges, the spline order and ``fill_mode``;
+Keras fails at the first image), ``fit`` refuses zero samples, and the ZCA matrix is kept
+as its factors (``zca_whitening_matrix`` is a property that builds it on request).
+
 Kept from Keras 3 so that images match it: the height shift (``tx``, scaled by the image's
 height) moves the image along its columns and the width shift along its rows (see
 ``affine_transformations``).

@@ -15,12 +15,16 @@ orders differ from Keras's).
 
 Random augmentation: when ``seed`` is set, each sample's ``get_random_transform`` gets its own
 seed, drawn from the batch's seed (``seed + total_batches_seen`` for ``next()``,
-``seed + epochs_ended * len + index`` for ``it[index]``), so that a seeded iterator repeats
-its batches, in any batch order, and with several threads when the generator draws only
-from the seed it is given (Keras's ``ImageDataGenerator`` seeds NumPy's global state with
-it, which threads share). Unseeded, the generator draws as it likes. Keras passes no seed
-and lets the generator continue the global stream it seeded per batch, so seeded augmented
-batches differ from Keras's; unaugmented ones are equal.
+``seed + epochs_ended * len + index`` for ``it[index]``, all modulo 2**32), so that a seeded
+iterator repeats its batches, in any batch order, and with several threads when the
+generator draws only from the seed it is given (Keras's ``ImageDataGenerator`` seeds NumPy's
+global state with it, which threads share). Unseeded, the generator draws as it likes. Keras
+passes no seed and lets the generator continue the global stream it seeded per batch, so
+seeded augmented batches differ from Keras's; unaugmented ones are equal.
+
+Checked at construction (Keras fails later, or at 2**32 batches): ``batch_size`` a positive
+integer, ``seed`` None or an integer in [0, 2**32), ``save_to_dir`` an existing folder. The
+files written there are never overwritten (``_save_batch``).
 
 As in Keras 3, ``fit(it, steps_per_epoch=k)`` with ``k < len(it)`` calls ``on_epoch_end`` after
 ``k`` batches, in the middle of a pass: the rest of the pass is read in the new order.
@@ -31,9 +35,10 @@ batches ahead in 4 threads (Pillow decodes and resizes with the GIL released), o
 ``it.use_multiprocessing = True`` for processes. ``it[i]`` and ``next(it)`` are thread-safe,
 and ``workers=N`` gives the batches of ``workers=1``. Processes also run the augmentation's
 Python code in parallel, but each epoch starts a new pool (the iterator is handed to each
-worker), and every batch comes back pickled: a float32 batch of 32 images of 224x224x3 is
-19 MB to copy; prefer threads unless the transform is Python-bound. Unseeded iterators draw
-fresh random numbers in each worker process (reseeded after the fork).
+worker; the compiled warp loop is loaded in the parent first), and every batch comes back
+pickled: a float32 batch of 32 images of 224x224x3 is 19 MB to copy; prefer threads unless
+the transform is Python-bound. Unseeded iterators draw fresh random numbers in each worker
+process (reseeded after the fork).
 """
 
 import os
