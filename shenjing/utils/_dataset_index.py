@@ -65,11 +65,17 @@ def check_split(validation_split, subset, shuffle, seed):
                          "training and validation subset.")
 
 
-def _files_under(directory, follow_links, formats):
-    out = []
+def walk_files(directory, follow_links, formats):
+    """``(root, filename)`` of the files under ``directory`` whose lower-cased name ends with
+    one of ``formats``, folders and files in sorted order."""
     for root, _, files in sorted(os.walk(directory, followlinks=follow_links), key=lambda w: w[0]):
-        out += [os.path.join(root, f) for f in sorted(files) if f.lower().endswith(formats)]
-    return out
+        for fname in sorted(files):
+            if fname.lower().endswith(formats):
+                yield root, fname
+
+
+def _files_under(directory, follow_links, formats):
+    return [os.path.join(root, f) for root, f in walk_files(directory, follow_links, formats)]
 
 
 def index_directory(directory, labels, class_names, follow_links, formats):

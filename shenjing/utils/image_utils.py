@@ -103,27 +103,45 @@ def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest",
              keep_aspect_ratio=False):
     """A PIL image read from ``path``, converted to ``color_mode`` ("grayscale", "rgb",
     "rgba") and resized to ``target_size`` = (height, width) if given; with
-    ``keep_aspect_ratio`` the largest centered crop of the target's aspect ratio is resized."""
+    ``keep_aspect_ratio`` the largest centered crop of the target's aspect ratio is resized.
+    As in Keras, "grayscale" keeps 16- and 32-bit grayscale images ("I;16", "I") with their
+    raw values, and converts other modes to 8-bit "L"; ``interpolation`` is one of
+    ``INTERPOLATIONS``."""
     Image = _pil_image()
     modes = {"grayscale": "L", "rgb": "RGB", "rgba": "RGBA"}
     if color_mode not in modes:
         raise ValueError('Expected `color_mode` to be "grayscale", "rgb" or "rgba". '
                          f"Received: color_mode={color_mode!r}")
     img = open_image(path)
-    if img.mode != modes[color_mode]:
+    if color_mode == "grayscale":
+        if img.mode not in _GRAYSCALE_MODES:
+            img = img.convert("L")
+    elif img.mode != modes[color_mode]:
         img = img.convert(modes[color_mode])
     if target_size is not None:
         width_height = (target_size[1], target_size[0])
         if img.size != width_height:
-            methods = {"nearest": Image.NEAREST, "bilinear": Image.BILINEAR,
-                       "bicubic": Image.BICUBIC, "lanczos": Image.LANCZOS,
-                       "box": Image.BOX, "hamming": Image.HAMMING}
-            if interpolation not in methods:
-                raise ValueError(f"Expected `interpolation` to be one of {sorted(methods)}. "
-                                 f"Received: interpolation={interpolation!r}")
+            check_interpolation(interpolation)
             box = _center_crop_box(img.size, width_height) if keep_aspect_ratio else None
-            img = img.resize(width_height, methods[interpolation], box=box)
+            img = img.resize(width_height, _pil_resample(Image, interpolation), box=box)
     return img
+
+
+_GRAYSCALE_MODES = ("L", "I;16", "I")  # 8-, 16- and 32-bit grayscale, kept by "grayscale"
+INTERPOLATIONS = ("bicubic", "bilinear", "box", "hamming", "lanczos", "nearest")  # load_img's
+
+
+def check_interpolation(interpolation, where="load_img"):
+    """``interpolation`` if ``load_img`` knows it, else a ValueError naming ``where``."""
+    if interpolation not in INTERPOLATIONS:
+        raise ValueError(f"{where}: expected `interpolation` to be one of {list(INTERPOLATIONS)}. "
+                         f"Received: interpolation={interpolation!r}")
+    return interpolation
+
+
+def _pil_resample(Image, interpolation):
+    return {"nearest": Image.NEAREST, "bilinear": Image.BILINEAR, "bicubic": Image.BICUBIC,
+            "lanczos": Image.LANCZOS, "box": Image.BOX, "hamming": Image.HAMMING}[interpolation]
 
 
 def _center_crop_box(size, target):

@@ -49,14 +49,26 @@ def image_root(tmp_path_factory):
     rng = np.random.RandomState(0)
     files = {"dog": [("a.png", "RGB"), ("b.jpg", "RGB"), ("c.png", "L"), ("d.bmp", "RGB"), ("e.png", "RGBA")],
              "cat": [("x.png", "RGB"), ("y.JPEG", "RGB"), ("z.ppm", "RGB")],
-             "bird": [("p.png", "RGBA"), ("q.png", "L"), ("r.png", "RGB"), ("s.png", "RGB")]}
+             "bird": [("p.png", "RGBA"), ("q.png", "L"), ("r.png", "RGB"), ("s.png", "RGB"),
+                      ("t.png", "I;16"), ("u.tif", "I"), ("v.png", "P")]}
     for cls, names in files.items():
         (root / cls / "nested").mkdir(parents=True)
         for i, (name, mode) in enumerate(names):
-            h, w = 6 + i, 9 - i
-            channels = {"RGB": 3, "RGBA": 4, "L": 1}[mode]
-            pixels = rng.randint(0, 256, (h, w, channels), dtype=np.uint8)
-            Image.fromarray(pixels[:, :, 0] if channels == 1 else pixels, mode).save(root / cls / name)
+            h, w = 6 + i % 4, 9 - i % 4
+            if mode == "I;16":  # 16-bit grayscale: raw values above 255 kept by "grayscale"
+                img = Image.fromarray(rng.randint(0, 2**16, (h, w)).astype(np.uint16))
+            elif mode == "I":  # 32-bit grayscale
+                img = Image.fromarray(rng.randint(-2**20, 2**20, (h, w)).astype(np.int32))
+            elif mode == "P":  # a palette image
+                img = Image.fromarray(rng.randint(0, 256, (h, w, 3), dtype=np.uint8)).convert("P")
+            else:
+                channels = {"RGB": 3, "RGBA": 4, "L": 1}[mode]
+                pixels = rng.randint(0, 256, (h, w, channels), dtype=np.uint8)
+                img = Image.fromarray(pixels[:, :, 0] if channels == 1 else pixels, mode)
+            assert img.mode == mode
+            img.save(root / cls / name)
+            with Image.open(root / cls / name) as saved:
+                assert saved.mode == mode
         Image.fromarray(rng.randint(0, 256, (5, 5, 3), dtype=np.uint8)).save(root / cls / "nested" / "n.png")
         (root / cls / "readme.txt").write_text("skip me")
     (root / "not_a_class.png").write_bytes(b"")
@@ -72,6 +84,7 @@ DIRECTORY_CASES = [
     dict(target_size=(4, 4), keep_aspect_ratio=True, interpolation="bicubic", shuffle=False),
     dict(data_format="channels_first", dtype="float64", batch_size=5),
     dict(follow_links=True, seed=11, batch_size=2),
+    dict(color_mode="grayscale", classes=["bird"], batch_size=8),  # "I;16", "I" kept raw
 ]
 
 
@@ -101,6 +114,12 @@ def test_flow_from_directory_with_standardizing_generator(image_root):
     theirs = legacy.DirectoryIterator(image_root, None, target_size=(5, 5), batch_size=4, seed=2)
     mine = ours.DirectoryIterator(image_root, None, target_size=(5, 5), batch_size=4, seed=2)
     assert_same_walk(theirs, mine, steps=5)
+    kw = dict(target_size=(5, 5), batch_size=8, color_mode="grayscale", classes=["bird"], shuffle=False)
+    theirs = legacy.DirectoryIterator(image_root, None, **kw)
+    mine = ours.DirectoryIterator(image_root, None, **kw)
+    # the 16- and 32-bit files keep their raw values
+    assert ours.DirectoryIterator(image_root, None, **kw)[0][0].max() > 255
+    assert_same_walk(theirs, mine, steps=3)
 
 
 def test_directory_iterator_errors_match_keras(image_root):
@@ -140,7 +159,10 @@ def test_numpy_array_iterator_matches_keras():
         kw.update(case)
         theirs = legacy.NumpyArrayIterator(image_data_generator=gen, **kw)
         mine = ours.NumpyArrayIterator(image_data_generator=gen, **kw)
-        assert (mine.n, mine.x.dtype, mine.x.shape) == (theirs.n, theirs.x.dtype, theirs.x.shape)
+        # a deliberate difference: our x keeps its dtype (converted per sample), Keras's is dtype
+        assert (mine.n, mine.x.shape) == (theirs.n, theirs.x.shape)
+        assert mine.x.dtype == np.asarray(X).dtype and theirs.x.dtype == np.dtype(kw.get("dtype", "float32"))
+        np.testing.assert_array_equal(mine.x.astype(theirs.x.dtype), theirs.x)
         assert_same_walk(theirs, mine, steps=len(theirs) + 2, where=repr(sorted(case)))
 
 

@@ -111,7 +111,7 @@ def test_numpy_iterator_sample_weight_misc_inputs_and_no_y():
 
 def test_numpy_iterator_dtype_and_channels_first():
     it = NumpyArrayIterator(X, Y, FakeGenerator(), batch_size=2, dtype="float64")
-    assert it[0][0].dtype == np.float64 and it.x.dtype == np.float64
+    assert it[0][0].dtype == np.float64 and it.x.dtype == X.dtype  # x kept as given (Keras: float64)
     x_cf = np.zeros((4, 3, 5, 6))
     it = NumpyArrayIterator(x_cf, None, FakeGenerator(), batch_size=2, data_format="channels_first")
     assert it[0].shape == (2, 3, 5, 6)
@@ -475,14 +475,31 @@ def _model(outputs, loss):
     return model
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_fit_evaluate_on_a_directory_iterator(image_dir, workers):
-    it = DirectoryIterator(image_dir, FakeGenerator(scale=1 / 255), target_size=(4, 5), batch_size=4, seed=0)
-    it.workers = workers
-    model = _model(2, "categorical_crossentropy")
-    history = model.fit(it, epochs=2, verbose=0)
-    assert len(history.history["loss"]) == 2 and np.isfinite(history.history["loss"]).all()
-    assert np.isfinite(model.evaluate(it, verbose=0))
+def _fit_directory(image_dir, workers=1, use_multiprocessing=False, steps_per_epoch=None, **kw):
+    """Losses, evaluation and weights of a model fit on a seeded directory iterator."""
+    it = DirectoryIterator(image_dir, FakeGenerator(scale=1 / 255, random_flip=True), target_size=(4, 5),
+                           batch_size=1, seed=0, **kw)
+    it.workers, it.use_multiprocessing = workers, use_multiprocessing
+    keras.utils.set_random_seed(0)
+    sparse = kw.get("class_mode") == "sparse"
+    loss = "sparse_categorical_crossentropy" if sparse else "categorical_crossentropy"
+    model = _model(2, loss)
+    history = model.fit(it, epochs=3, verbose=0, steps_per_epoch=steps_per_epoch)
+    return history.history["loss"], model.evaluate(it, verbose=0), model.get_weights()
+
+
+def _assert_same_fit(a, b):
+    np.testing.assert_allclose(a[0], b[0], rtol=1e-6)
+    np.testing.assert_allclose(a[1], b[1], rtol=1e-6)
+    for wa, wb in zip(a[2], b[2]):
+        np.testing.assert_allclose(wa, wb, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("steps_per_epoch", [None, 2])
+def test_fit_evaluate_on_a_directory_iterator_with_threads_equals_one_worker(image_dir, steps_per_epoch):
+    reference = _fit_directory(image_dir, steps_per_epoch=steps_per_epoch)
+    assert np.isfinite(reference[0]).all() and np.isfinite(reference[1])
+    _assert_same_fit(_fit_directory(image_dir, workers=2, steps_per_epoch=steps_per_epoch), reference)
 
 
 def test_predict_with_class_mode_none_and_numpy_iterator(image_dir):
@@ -494,13 +511,15 @@ def test_predict_with_class_mode_none_and_numpy_iterator(image_dir):
                               batch_size=3)
     flow.workers = 2
     model.fit(flow, epochs=1, verbose=0)
+    flow.workers = 1
+    predicted = model.predict(flow, verbose=0)
+    flow.workers = 2
+    np.testing.assert_array_equal(model.predict(flow, verbose=0), predicted)
     images_only = NumpyArrayIterator(flow.x, None, FakeGenerator(), batch_size=3)
     assert model.predict(images_only, verbose=0).shape == (7, 1)
 
 
 def test_fit_with_use_multiprocessing(image_dir):
-    it = DirectoryIterator(image_dir, FakeGenerator(scale=1 / 255), target_size=(4, 5), batch_size=4,
-                           class_mode="sparse", seed=1)
-    it.workers, it.use_multiprocessing = 2, True
-    model = _model(2, "sparse_categorical_crossentropy")
-    assert len(model.fit(it, epochs=1, verbose=0).history["loss"]) == 1
+    reference = _fit_directory(image_dir, class_mode="sparse", steps_per_epoch=2)
+    _assert_same_fit(_fit_directory(image_dir, workers=2, use_multiprocessing=True, class_mode="sparse",
+                                    steps_per_epoch=2), reference)

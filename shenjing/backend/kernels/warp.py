@@ -7,8 +7,13 @@ always take NumPy's separable rows-then-columns path, which is faster than the l
 its channels on axis 0 or 2, sampled at ``matrix @ (i, j) + offset`` (2x2 and 2 floats, in
 the order of the two spatial axes) for every output pixel; orders 0 and 1, fill modes
 ``warp_numpy.MODES``; a new array of ``x``'s shape and dtype.
+
+``preload()`` loads the compiled loop now (a no-op where it would not run): before forking
+worker processes, so that each does not load it again. While one thread loads it, other
+threads asking for it take the NumPy path rather than wait.
 """
 
+import threading
 import warnings
 
 import numpy as np
@@ -16,22 +21,38 @@ import numpy as np
 from . import compiled, warp_numpy
 
 _state = {"module": None, "tried": False}
+_LOADING = threading.Lock()
 
 
 def _compiled_loop():
-    if not _state["tried"]:
-        _state["tried"] = True
-        try:
-            from . import warp_numba
-            warp_numba.exercise()
-            _state["module"] = warp_numba
-        except ImportError:
-            pass
-        except Exception as error:  # noqa: BLE001 - any failure here means: use NumPy
-            warnings.warn(f"shenjing: the compiled image-warp loop could not be loaded "
-                          f"({type(error).__name__}: {error}); image transforms run on NumPy "
-                          "code.", RuntimeWarning, stacklevel=3)
+    """The loaded ``warp_numba``, or None (not available, or being loaded by another thread)."""
+    if _state["tried"]:
+        return _state["module"]
+    if not _LOADING.acquire(blocking=False):
+        return None  # another thread is loading it: this call takes the NumPy path
+    try:
+        if not _state["tried"]:
+            try:
+                from . import warp_numba
+                warp_numba.exercise()
+                _state["module"] = warp_numba
+            except ImportError:
+                pass
+            except Exception as error:  # noqa: BLE001 - any failure here means: use NumPy
+                warnings.warn(f"shenjing: the compiled image-warp loop could not be loaded "
+                              f"({type(error).__name__}: {error}); image transforms run on "
+                              "NumPy code.", RuntimeWarning, stacklevel=3)
+            _state["tried"] = True  # only once loaded (or failed): others saw None meanwhile
+    finally:
+        _LOADING.release()
     return _state["module"]
+
+
+def preload():
+    """Load the compiled loop now where it would run on float32 images; its module or None."""
+    if compiled(np.zeros(1, np.float32)) is None:
+        return None
+    return _compiled_loop()
 
 
 def affine_resample(x, channel_axis, matrix, offset, order, mode, cval):

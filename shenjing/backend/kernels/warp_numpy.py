@@ -13,6 +13,7 @@ import numpy as np
 
 MODES = ("nearest", "constant", "reflect", "wrap")
 _GRIDS = {}  # (rows, cols) -> flattened float64 output coordinates, reused between images
+_GRID_BYTES = 64 * 2**20  # the cache holds at most this many bytes of grids
 
 
 def _map_outside(c, n, mode):
@@ -49,11 +50,14 @@ def _grid(rows, cols):
     key = (rows, cols)
     grid = _GRIDS.get(key)
     if grid is None:
-        if len(_GRIDS) > 16:
-            _GRIDS.clear()
         i, j = np.meshgrid(np.arange(rows, dtype=np.float64), np.arange(cols, dtype=np.float64),
                            indexing="ij")
-        grid = _GRIDS[key] = (i.ravel(), j.ravel())
+        grid = (i.ravel(), j.ravel())
+        size = 16 * rows * cols
+        if size <= _GRID_BYTES:  # a grid larger than the whole cache is not kept
+            if size + sum(16 * a.size for a, _ in _GRIDS.values()) > _GRID_BYTES:
+                _GRIDS.clear()
+            _GRIDS[key] = grid
     return grid
 
 

@@ -24,6 +24,21 @@ import numpy as np
 from ...backend.kernels.warp import affine_resample
 from ...backend.kernels.warp_numpy import MODES as _FAST_MODES
 
+FILL_MODES = ("constant", "nearest", "reflect", "wrap")
+SCIPY_MODES = ("mirror", "grid-constant", "grid-wrap", "grid-mirror")  # scipy's, also passed on
+
+
+def check_order_and_fill_mode(order, fill_mode, where="apply_affine_transform"):
+    """``order`` an integer spline order 0..5 and ``fill_mode`` one of scipy.ndimage's modes,
+    else a ValueError naming ``where`` (scipy itself raises a RuntimeError)."""
+    if (isinstance(order, bool) or not isinstance(order, (int, np.integer))
+            or not 0 <= order <= 5):
+        raise ValueError(f"{where}: expected the spline order to be an integer from 0 to 5. "
+                         f"Received: {order!r}")
+    if fill_mode not in FILL_MODES + SCIPY_MODES:
+        raise ValueError(f"{where}: expected `fill_mode` to be one of {FILL_MODES} (or scipy's "
+                         f"{SCIPY_MODES}). Received: fill_mode={fill_mode!r}")
+
 
 def transform_matrix_offset_center(matrix, x, y):
     """``matrix`` (3x3) about the centre of an ``x`` by ``y`` image: ``T(c) @ matrix @ T(-c)``
@@ -83,6 +98,7 @@ def apply_affine_transform(x, theta=0, tx=0, ty=0, shear=0, zx=1, zy=1, row_axis
 
     x = np.asarray(x)
     _check_axes(x, row_axis, col_axis, channel_axis)
+    check_order_and_fill_mode(order, fill_mode)
     matrix = _compose(theta, tx, ty, shear, zx, zy)
     if matrix is None:
         return x

@@ -16,12 +16,11 @@ goes through a float32 image. Pillow's JPEG ``draft`` mode and ``Image.reduce`` 
 faster but change the pixels, so they are not used.
 """
 
-import os
-
 import numpy as np
 
 from ... import backend
 from ...utils import image_utils
+from .iterator import check_save_to_dir
 
 COLOR_CHANNELS = {"rgb": 3, "rgba": 4, "grayscale": 1}
 
@@ -34,8 +33,16 @@ class BatchFromFilesMixin:
                              keep_aspect_ratio):
         """Check and store how files become images; ``split`` = the ``(start, stop)`` fractions
         of ``subset`` ("validation": ``(0, validation_split)``, "training": the rest)."""
+        where = type(self).__name__
         self.image_data_generator = image_data_generator
-        self.target_size = tuple(target_size)
+        if (not isinstance(target_size, (tuple, list)) or len(target_size) != 2
+                or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v > 0
+                           for v in target_size)):
+            raise ValueError(f"{where}: expected `target_size` to be (height, width), two positive "
+                             f"integers. Received: target_size={target_size!r}")
+        self.target_size = tuple(int(v) for v in target_size)
+        image_utils.check_interpolation(interpolation, where)
+        check_save_to_dir(save_to_dir, where)
         self.keep_aspect_ratio = keep_aspect_ratio
         if color_mode not in COLOR_CHANNELS:
             raise ValueError(f'Invalid color mode: {color_mode}; expected "rgb", "rgba", or "grayscale".')
@@ -64,13 +71,16 @@ class BatchFromFilesMixin:
         self.subset = subset
 
     def _load(self, path):
+        """The image at ``path`` as an array in ``data_format``: float (``backend.floatx()``)
+        for the generator, else the decoded pixels as they are: uint8, or uint16 / int32 for
+        16- / 32-bit grayscale files with ``color_mode="grayscale"`` (raw values, as Keras)."""
         img = image_utils.load_img(path, color_mode=self.color_mode, target_size=self.target_size,
                                    interpolation=self.interpolation,
                                    keep_aspect_ratio=self.keep_aspect_ratio)
         try:
             if self.image_data_generator:
                 return image_utils.img_to_array(img, data_format=self.data_format, dtype=backend.floatx())
-            pixels = np.asarray(img)  # uint8 (or int32 / uint16 for 32- / 16-bit grayscale)
+            pixels = np.asarray(img)
         finally:
             img.close()
         pixels = pixels[:, :, None] if pixels.ndim == 2 else pixels
@@ -87,11 +97,7 @@ class BatchFromFilesMixin:
                 x = self._random_transform(generator, x, seeds[i])
             batch_x[i] = x
         if self.save_to_dir:
-            rng = self._batch_rng(2)
-            for i, j in enumerate(index_array):
-                img = image_utils.array_to_img(batch_x[i], self.data_format, scale=True)
-                fname = f"{self.save_prefix}_{j}_{rng.randint(10**7)}.{self.save_format}"
-                img.save(os.path.join(self.save_to_dir, fname))
+            self._save_batch(batch_x, index_array)
         batch_y = self._labels_of(index_array, batch_x)
         if batch_y is None:
             return batch_x

@@ -7,6 +7,9 @@ whose lower-cased name ends with one of ``white_list_formats``, walked in sorted
 (subfolders too, symbolic links followed with ``follow_links``); ``filenames`` are relative
 to ``directory`` (``"cat/1.png"``). ``subset`` takes the first ``validation_split`` of each
 class's files ("validation") or the rest ("training").
+
+Unlike Keras, ``class_mode="binary"`` with other than 2 classes is a ValueError (Keras
+yields labels 0, 1, 2, ...; its dataframe iterator refuses, as ours do).
 """
 
 import concurrent.futures
@@ -16,6 +19,7 @@ import warnings
 import numpy as np
 
 from ... import backend
+from ...utils._dataset_index import walk_files
 from .batch_from_files import BatchFromFilesMixin
 from .iterator import Iterator
 
@@ -23,13 +27,11 @@ from .iterator import Iterator
 def iter_valid_files(directory, white_list_formats, follow_links):
     """``(root, filename)`` of the files under ``directory`` with an allowed extension,
     folders and files in sorted order."""
-    for root, _, files in sorted(os.walk(directory, followlinks=follow_links), key=lambda w: w[0]):
-        for fname in sorted(files):
-            if fname.lower().endswith(".tiff"):
-                warnings.warn('Using ".tiff" files with multiple bands will cause distortion. '
-                              "Please verify your output.", stacklevel=2)
-            if fname.lower().endswith(white_list_formats):
-                yield root, fname
+    for root, fname in walk_files(directory, follow_links, white_list_formats):
+        if fname.lower().endswith(".tiff"):
+            warnings.warn('Using ".tiff" files with multiple bands will cause distortion. '
+                          "Please verify your output.", stacklevel=2)
+        yield root, fname
 
 
 def list_class_files(directory, white_list_formats, split, follow_links):
@@ -73,6 +75,10 @@ class DirectoryIterator(BatchFromFilesMixin, Iterator):
         if missing:
             warnings.warn(f"DirectoryIterator: no folder for the classes {missing} in {directory!r}; "
                           "they have no images.", stacklevel=2)
+        if class_mode == "binary" and len(classes) != 2:
+            # Keras yields labels 0, 1, 2, ... here; the dataframe iterator refuses, as we do
+            raise ValueError(f'flow_from_directory: class_mode="binary" expects exactly 2 classes. '
+                             f"Received: {len(classes)} classes {list(classes)} in {directory!r}.")
         self.num_classes = len(classes)
         self.class_indices = dict(zip(classes, range(len(classes))))
         folders = [os.path.join(directory, c) for c in classes]

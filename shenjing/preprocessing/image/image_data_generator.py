@@ -12,6 +12,11 @@ seed; NumPy's global generator is never seeded. Without one they draw from NumPy
 generator (``np.random``), as Keras does, so an iterator that seeds it per batch (Keras's
 ``Iterator``) reproduces Keras's batches.
 
+Deliberate differences: the arguments are checked when the generator is made (numbers for the
+ranges and ``cval``, Keras's forms of the shift ranges, the spline order and ``fill_mode``;
+Keras fails at the first image), ``fit`` refuses zero samples, and the ZCA matrix is kept
+as its factors (``zca_whitening_matrix`` is a property that builds it on request).
+
 Kept from Keras 3 so that images match it: the height shift (``tx``, scaled by the image's
 height) moves the image along its columns and the width shift along its rows (see
 ``affine_transformations``).
@@ -24,11 +29,11 @@ import warnings
 import numpy as np
 
 from ...backend import floatx
-from .affine_transformations import (apply_affine_transform, apply_brightness_shift,
-                                     apply_channel_shift)
+from .affine_transformations import (apply_affine_transform,
+                                     apply_brightness_shift, apply_channel_shift,
+                                     check_order_and_fill_mode)
 
-FILL_MODES = ("constant", "nearest", "reflect", "wrap")
-_SCIPY_MODES = ("mirror", "grid-constant", "grid-wrap", "grid-mirror")  # scipy's, also passed on
+_ZCA_MATRIX_BYTES = 2 * 2**30  # the D x D ZCA matrix is built on request up to this size
 
 
 _SEEDED = threading.local()  # one reseeded generator per thread for seeded draws
@@ -37,6 +42,28 @@ _SEEDED = threading.local()  # one reseeded generator per thread for seeded draw
 def _needs_fit_warning(option):
     warnings.warn(f"This ImageDataGenerator specifies `{option}`, but it hasn't been fit on any "
                   "training data. Fit it first by calling `.fit(numpy_data)`.")
+
+
+def _is_number(value):
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def _check_number(name, value):
+    if not _is_number(value):
+        raise ValueError(f"ImageDataGenerator: expected `{name}` to be a number. "
+                         f"Received: {name}={value!r} ({type(value).__name__})")
+
+
+def _check_shift_range(name, value):
+    """A float (a fraction below 1, else pixels), an int, or a 1-D sequence of numbers."""
+    if _is_number(value):
+        return
+    if isinstance(value, (list, tuple, np.ndarray)):
+        array = np.asarray(value, dtype=object)
+        if array.ndim == 1 and len(array) and all(_is_number(v) for v in array):
+            return
+    raise ValueError(f"ImageDataGenerator: expected `{name}` to be a float, an int, or a 1-D "
+                     f"list of numbers to choose from. Received: {name}={value!r}")
 
 
 def _draw_shift(rng, shift_range, extent):
@@ -98,14 +125,17 @@ class ImageDataGenerator:
             raise ValueError("`validation_split` must be strictly between 0 and 1. "
                              f"Received: {validation_split}")
         self._validation_split = validation_split
-        if fill_mode not in FILL_MODES + _SCIPY_MODES:
-            raise ValueError(f"`fill_mode` should be one of {FILL_MODES}. "
-                             f"Received: fill_mode={fill_mode!r}")
-        if (isinstance(interpolation_order, bool)
-                or not isinstance(interpolation_order, (int, np.integer))
-                or not 0 <= interpolation_order <= 5):
-            raise ValueError("`interpolation_order` should be an integer spline order from 0 "
-                             f"to 5. Received: interpolation_order={interpolation_order!r}")
+        check_order_and_fill_mode(interpolation_order, fill_mode,
+                                  "ImageDataGenerator(interpolation_order, fill_mode)")
+        for name, value in (("rotation_range", rotation_range), ("shear_range", shear_range),
+                            ("channel_shift_range", channel_shift_range), ("cval", cval),
+                            ("zca_epsilon", zca_epsilon)):
+            _check_number(name, value)
+        _check_shift_range("width_shift_range", width_shift_range)
+        _check_shift_range("height_shift_range", height_shift_range)
+        if rescale is not None and rescale is not False and not _is_number(rescale):
+            raise ValueError("ImageDataGenerator: expected `rescale` to be None or a number. "
+                             f"Received: rescale={rescale!r}")
 
         self.mean = None
         self.std = None
@@ -137,7 +167,8 @@ class ImageDataGenerator:
             warnings.warn("This ImageDataGenerator specifies `samplewise_std_normalization`, "
                           "which overrides setting of `samplewise_center`.")
         if brightness_range is not None and (not isinstance(brightness_range, (tuple, list))
-                                             or len(brightness_range) != 2):
+                                             or len(brightness_range) != 2
+                                             or not all(map(_is_number, brightness_range))):
             raise ValueError("`brightness_range should be tuple or list of two floats. "
                              f"Received: {brightness_range}")
         self.brightness_range = brightness_range
@@ -213,10 +244,11 @@ class ImageDataGenerator:
     # -- normalization -----------------------------------------------------------------------
 
     def standardize(self, x):
-        """``x`` (an image or a batch) normalized **in place** where it can be, as Keras does:
-        ``preprocessing_function``, ``* rescale``, ``- mean(x)``, ``/ (std(x) + 1e-6)``,
-        ``- self.mean``, ``/ (self.std + 1e-6)``, then ``@ zca_whitening_matrix`` on the
-        flattened images. Pass ``np.copy(x)`` to keep ``x``."""
+        """``x`` (one image; the iterators call it per image) normalized **in place** where it
+        can be, as Keras does: ``preprocessing_function``, ``* rescale``, ``- mean(x)``,
+        ``/ (std(x) + 1e-6)``, ``- self.mean``, ``/ (self.std + 1e-6)``, then ZCA whitening of
+        the flattened image. On a batch, as in Keras, the samplewise mean and std span the
+        whole batch, not each image. Pass ``np.copy(x)`` to keep ``x``."""
         if self.preprocessing_function:
             x = self.preprocessing_function(x)
         if self.rescale:
@@ -236,12 +268,42 @@ class ImageDataGenerator:
             else:
                 _needs_fit_warning("featurewise_std_normalization")
         if self.zca_whitening:
-            if self.zca_whitening_matrix is not None:
-                flat = x.reshape(-1, math.prod(x.shape[-3:]))
-                x = np.reshape(flat @ self.zca_whitening_matrix, x.shape)
+            if self._zca_matrix is not None or self._zca_factors is not None:
+                x = np.reshape(self._whiten(x.reshape(-1, math.prod(x.shape[-3:]))), x.shape)
             else:
                 _needs_fit_warning("zca_whitening")
         return x
+
+    def _whiten(self, flat):
+        """``flat @ zca_whitening_matrix``, from the factors when ``fit`` made them:
+        ``((flat @ U) * s_inv) @ U.T`` (D x k and k numbers, k = min(N, D), rather than D x D)."""
+        if self._zca_matrix is not None:
+            return flat @ self._zca_matrix
+        u, s_inv = self._zca_factors
+        return ((flat @ u) * s_inv) @ u.T
+
+    @property
+    def zca_whitening_matrix(self):
+        """The D x D ZCA matrix ``U diag(s_inv) U^T`` (D = H * W * C), built on request from the
+        factors ``fit`` keeps (None before ``fit``); a MemoryError above 2 GiB. ``standardize``
+        never builds it: it whitens with the factors."""
+        if self._zca_matrix is None and self._zca_factors is not None:
+            u, s_inv = self._zca_factors
+            d = u.shape[0]
+            needed = d * d * np.result_type(u.dtype, s_inv.dtype).itemsize
+            if needed > _ZCA_MATRIX_BYTES:
+                raise MemoryError(
+                    f"ImageDataGenerator.zca_whitening_matrix: the matrix is D x D with D = {d} "
+                    f"(height * width * channels), {needed / 2**30:.1f} GiB, above the "
+                    f"{_ZCA_MATRIX_BYTES / 2**30:.0f} GiB this property builds; standardize "
+                    "whitens without it (from the factors `_zca_factors` = (U, s_inv)).")
+            return (u * s_inv) @ u.T
+        return self._zca_matrix
+
+    @zca_whitening_matrix.setter
+    def zca_whitening_matrix(self, value):
+        self._zca_matrix = value
+        self._zca_factors = None
 
     # -- augmentation ------------------------------------------------------------------------
 
@@ -327,8 +389,10 @@ class ImageDataGenerator:
         """Compute the featurewise ``mean`` and ``std`` (per channel) and the ZCA whitening
         matrix ``U diag(sqrt(n) / (s + zca_epsilon)) U^T`` (``U, s`` from the SVD of the
         centred, flattened samples) from ``x`` (rank 4), after ``rescale``; with ``augment``,
-        from ``rounds`` randomly transformed copies of ``x``."""
-        x = np.asarray(x, dtype=self.dtype)
+        from ``rounds`` randomly transformed copies of ``x``. The ZCA matrix is kept as its
+        factors (``U`` D x k, k = min(N, D), and ``s_inv``): ``zca_whitening_matrix`` builds
+        it on request. ``x`` is converted to ``dtype`` in one copy."""
+        x = np.array(x, dtype=self.dtype)  # the one copy (Keras converts, then copies)
         if x.ndim != 4:
             raise ValueError("Input to `.fit()` should have rank 4. Got array with shape: "
                              f"{x.shape}")
@@ -339,8 +403,11 @@ class ImageDataGenerator:
                 f"expected either 1, 3 or 4 channels on axis {self.channel_axis}. However, it "
                 f"was passed an array with shape {x.shape} ({x.shape[self.channel_axis]} "
                 "channels).")
+        if len(x) == 0 and (self.featurewise_center or self.featurewise_std_normalization
+                            or self.zca_whitening):
+            raise ValueError("ImageDataGenerator.fit: expected at least one sample to compute "
+                             f"the featurewise statistics from. Received: x of shape {x.shape}")
         rng = np.random if seed is None else np.random.RandomState(seed)
-        x = np.copy(x)
         if self.rescale:
             x *= self.rescale
         if augment:
@@ -364,4 +431,5 @@ class ImageDataGenerator:
             flat = np.reshape(x, (n, -1))
             u, s, _ = np.linalg.svd(flat.T, full_matrices=False)
             s_inv = np.sqrt(n) / (s + self.zca_epsilon)
-            self.zca_whitening_matrix = (u * s_inv).dot(u.T)
+            self._zca_matrix = None
+            self._zca_factors = (u, s_inv)  # the matrix (u * s_inv) @ u.T, kept factored

@@ -15,24 +15,70 @@ orders differ from Keras's).
 
 Random augmentation: when ``seed`` is set, each sample's ``get_random_transform`` gets its own
 seed, drawn from the batch's seed (``seed + total_batches_seen`` for ``next()``,
-``seed + epochs_ended * len + index`` for ``it[index]``), so that a seeded iterator repeats
-its batches, in any batch order, and with several threads when the generator draws only
-from the seed it is given (Keras's ``ImageDataGenerator`` seeds NumPy's global state with
-it, which threads share). Unseeded, the generator draws as it likes. Keras passes no seed
-and lets the generator continue the global stream it seeded per batch, so seeded augmented
-batches differ from Keras's; unaugmented ones are equal.
+``seed + epochs_ended * len + index`` for ``it[index]``, all modulo 2**32), so that a seeded
+iterator repeats its batches, in any batch order, and with several threads when the
+generator draws only from the seed it is given (Keras's ``ImageDataGenerator`` seeds NumPy's
+global state with it, which threads share). Unseeded, the generator draws as it likes. Keras
+passes no seed and lets the generator continue the global stream it seeded per batch, so
+seeded augmented batches differ from Keras's; unaugmented ones are equal.
+
+Checked at construction (Keras fails later, or at 2**32 batches): ``batch_size`` a positive
+integer, ``seed`` None or an integer in [0, 2**32), ``save_to_dir`` an existing folder. The
+files written there are never overwritten (``_save_batch``).
+
+As in Keras 3, ``fit(it, steps_per_epoch=k)`` with ``k < len(it)`` calls ``on_epoch_end`` after
+``k`` batches, in the middle of a pass: the rest of the pass is read in the new order.
 
 Speed: like every ``PyDataset``, an iterator is read by ``fit``/``evaluate``/``predict`` in the
 training thread; set ``it.workers = 4`` (and ``it.max_queue_size``) to decode and augment
 batches ahead in 4 threads (Pillow decodes and resizes with the GIL released), or also
-``it.use_multiprocessing = True`` for processes. ``it[i]`` and ``next(it)`` are thread-safe.
+``it.use_multiprocessing = True`` for processes. ``it[i]`` and ``next(it)`` are thread-safe,
+and ``workers=N`` gives the batches of ``workers=1``. Processes also run the augmentation's
+Python code in parallel, but each epoch starts a new pool (the iterator is handed to each
+worker; the compiled warp loop is loaded in the parent first), and every batch comes back
+pickled: a float32 batch of 32 images of 224x224x3 is 19 MB to copy; prefer threads unless
+the transform is Python-bound. Unseeded iterators draw fresh random numbers in each worker
+process (reseeded after the fork).
 """
 
+import os
 import threading
+import weakref
 
 import numpy as np
 
 from ...utils.py_dataset import PyDataset
+
+
+_UNSEEDED = weakref.WeakSet()  # iterators whose ``_rng`` is reseeded in a forked child
+
+
+def _reseed_after_fork():
+    for iterator in list(_UNSEEDED):
+        iterator._rng = np.random.RandomState()  # fresh entropy; the parent's stream stays its own
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reseed_after_fork)
+
+
+def check_save_to_dir(save_to_dir, where):
+    """``save_to_dir`` must be None or an existing folder (checked up front; Keras fails at the
+    first batch)."""
+    if save_to_dir is not None and not os.path.isdir(save_to_dir):
+        raise FileNotFoundError(f"{where}: expected `save_to_dir` to be an existing directory. "
+                                f"Received: save_to_dir={save_to_dir!r}, which is not a directory.")
+
+
+def check_seed(seed, where):
+    """``seed``: None or an integer in [0, 2**32) (NumPy's ``RandomState`` seeds)."""
+    if seed is None:
+        return None
+    if (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
+            or not 0 <= seed < 2**32):
+        raise ValueError(f"{where}: expected `seed` to be None or an integer in [0, 2**32). "
+                         f"Received: seed={seed!r}")
+    return int(seed)
 
 
 class IteratorIndexError(IndexError, ValueError):
@@ -48,6 +94,13 @@ class Iterator(PyDataset):
 
     def __init__(self, n, batch_size, shuffle, seed, **kwargs):
         super().__init__(**kwargs)
+        where = type(self).__name__
+        if (isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer))
+                or batch_size < 1):
+            raise ValueError(f"{where}: expected `batch_size` to be a positive integer. "
+                             f"Received: batch_size={batch_size!r}")
+        batch_size = int(batch_size)
+        seed = check_seed(seed, where)
         self.n = n
         self.batch_size = batch_size
         self.seed = seed
@@ -59,12 +112,15 @@ class Iterator(PyDataset):
         self._epochs_ended = 0
         self._rng = np.random.RandomState()  # unseeded draws (seed is None)
         self._local = threading.local()  # the seed of the batch this thread is building
+        if seed is None:
+            _UNSEEDED.add(self)
 
     # -- the order of the samples (callers hold self.lock) ----------------------------------
 
     def _set_index_array(self):
         """A new sample order (Keras's name): seeded by ``seed + total_batches_seen``."""
-        self._draw_index_array(None if self.seed is None else self.seed + self.total_batches_seen)
+        self._draw_index_array(None if self.seed is None
+                               else (self.seed + self.total_batches_seen) % 2**32)
 
     def _draw_index_array(self, seed):
         if not self.shuffle:
@@ -90,7 +146,8 @@ class Iterator(PyDataset):
             if self.index_array is None:
                 self._set_index_array()
             index_array = self.index_array[self.batch_size * idx:self.batch_size * (idx + 1)]
-            batch_seed = None if self.seed is None else self.seed + self._epochs_ended * length + idx
+            batch_seed = (None if self.seed is None
+                          else (self.seed + self._epochs_ended * length + idx) % 2**32)
             self.total_batches_seen += 1
         return self._build(index_array, batch_seed)
 
@@ -99,7 +156,8 @@ class Iterator(PyDataset):
             self._epochs_ended += 1
             # from the epoch count, not total_batches_seen: batches read in worker processes
             # are not counted here, and each epoch must still get a new order
-            self._draw_index_array(None if self.seed is None else (self.seed % 2**32, self._epochs_ended))
+            self._draw_index_array(None if self.seed is None
+                                   else (self.seed, self._epochs_ended % 2**32))
 
     def reset(self):
         """Start ``next()`` at a new epoch (a new permutation when shuffling)."""
@@ -107,7 +165,8 @@ class Iterator(PyDataset):
 
     def _next_index_array(self):
         with self.lock:
-            batch_seed = None if self.seed is None else self.seed + self.total_batches_seen
+            batch_seed = (None if self.seed is None
+                          else (self.seed + self.total_batches_seen) % 2**32)
             if self.batch_index == 0 or self.index_array is None:
                 self._set_index_array()
             current = (self.batch_index * self.batch_size) % self.n if self.n else 0
@@ -141,7 +200,7 @@ class Iterator(PyDataset):
         batch_seed = getattr(self._local, "batch_seed", None)
         if batch_seed is None:
             return self._rng
-        return np.random.RandomState((batch_seed % 2**32, stream))
+        return np.random.RandomState((batch_seed, stream))
 
     def _transform_seeds(self, count):
         """The seed of each sample's ``get_random_transform`` (all None when unseeded)."""
@@ -163,6 +222,48 @@ class Iterator(PyDataset):
         raise NotImplementedError(f"{type(self).__name__} must implement "
                                   "_get_batches_of_transformed_samples(self, index_array)")
 
+    def _save_batch(self, batch_x, index_array):
+        """Write each image of the batch to ``save_to_dir`` as
+        ``{save_prefix}_{index}_{random}.{save_format}`` (``utils.image_utils.save_img``: RGBA
+        becomes RGB for JPEG). Each file is created exclusively: a name already taken (another
+        epoch, another run of a seeded program) is retried with a fresh random suffix, so no
+        file is overwritten. The first suffix is drawn from the batch's seed, as before."""
+        from ...utils.image_utils import save_img
+
+        rng = self._batch_rng(2)
+        fresh = None
+        file_format = "jpeg" if self.save_format.lower() == "jpg" else self.save_format
+        for i, j in enumerate(index_array):
+            suffix = rng.randint(10**7)
+            for _ in range(100):
+                path = os.path.join(self.save_to_dir,
+                                    f"{self.save_prefix}_{j}_{suffix}.{self.save_format}")
+                try:
+                    f = open(path, "xb")
+                except FileExistsError:
+                    fresh = fresh or np.random.default_rng()  # not the seed: it made this name
+                    suffix = int(fresh.integers(10**9))
+                    continue
+                try:
+                    with f:
+                        save_img(f, batch_x[i], data_format=self.data_format,
+                                 file_format=file_format, scale=True)
+                except BaseException:
+                    os.remove(path)
+                    raise
+                break
+            else:
+                raise FileExistsError(f"{type(self).__name__}: found no free file name for image "
+                                      f"{j} in save_to_dir={self.save_to_dir!r} after 100 tries.")
+
+    def _prepare_worker_processes(self):
+        """Called by the ``PyDataset`` adapter before it starts worker processes: load the
+        compiled warp loop here once, rather than in every freshly forked worker."""
+        if getattr(self, "image_data_generator", None) is not None:
+            from ...backend.kernels import warp
+
+            warp.preload()
+
     # -- pickling (use_multiprocessing=True where processes are spawned) -------------------
 
     def __getstate__(self):
@@ -174,3 +275,6 @@ class Iterator(PyDataset):
         self.__dict__.update(state)
         self.lock = threading.Lock()
         self._local = threading.local()
+        if self.seed is None:  # a copy (a spawned worker) draws its own unseeded numbers
+            self._rng = np.random.RandomState()
+            _UNSEEDED.add(self)

@@ -5,16 +5,18 @@ Each batch is ``x``, ``(x, y)`` or ``(x, y, sample_weight)``; ``x`` is the image
 ``[images, *misc]`` when ``x`` was given as ``(images, misc)`` / ``[images, [misc, ...]]``
 (the misc arrays are sliced, not transformed). ``subset="validation"`` keeps the first
 ``int(len(x) * validation_split)`` samples, ``"training"`` the rest.
+
+Unlike Keras, ``x`` is kept as given (any real numeric dtype, not copied when it is already
+an array): each sample is converted to ``dtype`` when its batch is built, so ``it.x.dtype``
+is the input's (Keras converts all of ``x`` to ``dtype`` up front); the batches are equal.
 """
 
-import os
 import warnings
 
 import numpy as np
 
 from ... import backend
-from ...utils import image_utils
-from .iterator import Iterator
+from .iterator import Iterator, check_save_to_dir
 
 
 def _same_length_misc(x):
@@ -64,7 +66,10 @@ class NumpyArrayIterator(Iterator):
             y = None if y is None else y[part]
             # Keras leaves sample_weight whole here (its batches then take the wrong weights).
             sample_weight = None if sample_weight is None else sample_weight[part]
-        self.x = np.asarray(x, dtype=dtype)
+        self.x = np.asarray(x)
+        if self.x.dtype.kind not in "biuf":
+            raise TypeError("NumpyArrayIterator: expected `x` to be numeric images (bool, integer "
+                            f"or float). Received: an array of dtype {self.x.dtype}")
         self.x_misc = x_misc
         if self.x.ndim != 4:
             raise ValueError("Input data in `NumpyArrayIterator` should have rank 4. You passed an "
@@ -80,6 +85,7 @@ class NumpyArrayIterator(Iterator):
         self.sample_weight = None if sample_weight is None else np.asarray(sample_weight)
         self.image_data_generator = image_data_generator
         self.data_format = data_format
+        check_save_to_dir(save_to_dir, "NumpyArrayIterator")
         self.save_to_dir = save_to_dir
         self.save_prefix = save_prefix
         self.save_format = save_format
@@ -92,11 +98,7 @@ class NumpyArrayIterator(Iterator):
             # a copy: Keras's standardize scales in place
             batch_x[i] = self._random_transform(generator, self.x[j].astype(self.dtype), seed)
         if self.save_to_dir:
-            rng = self._batch_rng(2)
-            for i, j in enumerate(index_array):
-                img = image_utils.array_to_img(batch_x[i], self.data_format, scale=True)
-                fname = f"{self.save_prefix}_{j}_{rng.randint(10**4)}.{self.save_format}"
-                img.save(os.path.join(self.save_to_dir, fname))
+            self._save_batch(batch_x, index_array)
         batch_x_miscs = [xx[index_array] for xx in self.x_misc]
         inputs = [batch_x] + batch_x_miscs if batch_x_miscs else batch_x
         if self.y is None:
