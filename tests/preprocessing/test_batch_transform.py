@@ -52,3 +52,34 @@ def test_only_the_generators_own_transform_on_float_batches_is_batched():
             return x + 1
 
     assert not batchable(Custom(), x)
+
+
+class PerImage(ImageDataGenerator):
+    """The same generator, its apply_transform overridden: the iterators go image by image."""
+
+    def apply_transform(self, x, transform_parameters):
+        return super().apply_transform(x, transform_parameters)
+
+
+@pytest.mark.parametrize("kwargs", CASES[:4])
+def test_iterators_give_the_same_batches_batched_or_image_by_image(tmp_path, kwargs):
+    from PIL import Image
+
+    rng = np.random.default_rng(3)
+    x = rng.uniform(0, 255, (7, 10, 12, 3)).astype("float32")
+    batched = ImageDataGenerator(rescale=1 / 255, **kwargs).flow(x, batch_size=4, seed=5)
+    single = PerImage(rescale=1 / 255, **kwargs).flow(x, batch_size=4, seed=5)
+    for i in range(2):
+        np.testing.assert_allclose(batched[i], single[i], atol=1e-5)
+    for c in ("a", "b"):
+        (tmp_path / c).mkdir()
+        for k in range(3):
+            Image.fromarray(rng.integers(0, 256, (10, 12, 3)).astype(np.uint8)).save(
+                tmp_path / c / f"{k}.png")
+    batched = ImageDataGenerator(**kwargs).flow_from_directory(tmp_path, target_size=(10, 12),
+                                                               batch_size=4, seed=2)
+    single = PerImage(**kwargs).flow_from_directory(tmp_path, target_size=(10, 12),
+                                                    batch_size=4, seed=2)
+    for i in range(2):
+        np.testing.assert_allclose(batched[i][0], single[i][0], atol=1e-3)
+        np.testing.assert_array_equal(batched[i][1], single[i][1])

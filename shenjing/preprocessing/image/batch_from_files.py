@@ -91,11 +91,12 @@ class BatchFromFilesMixin:
         batch_x = np.zeros((len(index_array),) + self.image_shape, dtype=self.dtype)
         filepaths = self.filepaths  # a property in subclasses: read it once
         seeds = self._transform_seeds(len(index_array)) if generator else None
-        for i, j in enumerate(index_array):
-            x = self._load(filepaths[j])
-            if generator:
-                x = self._random_transform(generator, x, seeds[i])
-            batch_x[i] = x
+        if generator:  # transformed in _load's dtype (floatx), then cast, as Keras
+            work = np.stack([self._load(filepaths[j]) for j in index_array])
+            batch_x[...] = self._transform_all(generator, work, seeds)
+        else:
+            for i, j in enumerate(index_array):
+                batch_x[i] = self._load(filepaths[j])
         if self.save_to_dir:
             self._save_batch(batch_x, index_array)
         batch_y = self._labels_of(index_array, batch_x)

@@ -22,7 +22,8 @@ from ...backend.kernels.warp_numpy import MODES
 def batchable(generator, batch):
     from .image_data_generator import ImageDataGenerator
 
-    return (type(generator).apply_transform is ImageDataGenerator.apply_transform
+    return (isinstance(generator, ImageDataGenerator)
+            and type(generator).apply_transform is ImageDataGenerator.apply_transform
             and generator.interpolation_order in (0, 1) and generator.fill_mode in MODES
             and batch.ndim == 4 and np.issubdtype(batch.dtype, np.floating))
 

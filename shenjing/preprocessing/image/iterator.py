@@ -48,6 +48,7 @@ import weakref
 import numpy as np
 
 from ...utils.py_dataset import PyDataset
+from .batch_transform import apply_transform_batch, batchable
 
 
 _UNSEEDED = weakref.WeakSet()  # iterators whose ``_rng`` is reseeded in a forked child
@@ -207,6 +208,23 @@ class Iterator(PyDataset):
         if getattr(self._local, "batch_seed", None) is None:
             return [None] * count
         return self._batch_rng(1).randint(0, 2**31 - 1, size=count).tolist()
+
+    def _transform_all(self, generator, batch_x, seeds):
+        """``_random_transform`` of every image of ``batch_x``, in place: the parameters drawn
+        image by image in order, the affine parts in one batched call where
+        ``batch_transform.batchable`` allows it (and no ``preprocessing_function``, which
+        might draw random numbers of its own between images)."""
+        if batchable(generator, batch_x) and generator.preprocessing_function is None:
+            shape = batch_x.shape[1:]
+            params = [generator.get_random_transform(shape) if seed is None
+                      else generator.get_random_transform(shape, seed=seed) for seed in seeds]
+            batch_x[...] = apply_transform_batch(generator, batch_x, params)
+            for i in range(len(batch_x)):
+                batch_x[i] = generator.standardize(batch_x[i])
+            return batch_x
+        for i, seed in enumerate(seeds):
+            batch_x[i] = self._random_transform(generator, batch_x[i], seed)
+        return batch_x
 
     def _random_transform(self, generator, x, seed):
         """``generator.get_random_transform`` then ``apply_transform`` then ``standardize``."""

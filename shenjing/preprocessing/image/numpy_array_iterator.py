@@ -94,9 +94,9 @@ class NumpyArrayIterator(Iterator):
     def _get_batches_of_transformed_samples(self, index_array):
         generator = self.image_data_generator
         batch_x = np.zeros((len(index_array),) + self.x.shape[1:], dtype=self.dtype)
-        for i, (j, seed) in enumerate(zip(index_array, self._transform_seeds(len(index_array)))):
-            # a copy: Keras's standardize scales in place
-            batch_x[i] = self._random_transform(generator, self.x[j].astype(self.dtype), seed)
+        for i, j in enumerate(index_array):
+            batch_x[i] = self.x[j]  # a copy in self.dtype: Keras's standardize scales in place
+        self._transform_all(generator, batch_x, self._transform_seeds(len(index_array)))
         if self.save_to_dir:
             self._save_batch(batch_x, index_array)
         batch_x_miscs = [xx[index_array] for xx in self.x_misc]
