@@ -70,6 +70,9 @@ def _draw_shift(rng, shift_range, extent):
     """One shift in pixels, Keras's rule: an int or a list draws an element (of
     ``range(int)`` or the list) and a random sign; a float draws from U(-r, r); values below 1
     are fractions of ``extent``."""
+    if isinstance(shift_range, (float, np.floating)):  # what rng.choice refuses: U(-r, r)
+        shift = rng.uniform(-shift_range, shift_range)
+        return shift * extent if shift_range < 1 else shift
     try:  # rng.choice accepts exactly the ints and 1-D sequences, and draws nothing otherwise
         shift = rng.choice(shift_range)
         shift *= rng.choice([-1, 1])
