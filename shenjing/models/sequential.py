@@ -19,7 +19,7 @@ from ..layers import InputLayer, Input
 from ..registry import keras_export
 from ..safety import ResourceLimitError
 from ..serialization import checked_config, deserialize_keras_object, serialize_keras_object
-from .model import Model
+from .model import Model, _as_input_dtype
 
 
 @keras_export("keras.Sequential", "keras.models.Sequential")
@@ -173,8 +173,16 @@ class Sequential(Model):
             return inputs[0]
         return inputs
 
+    @property
+    def _autocast_inputs(self):
+        """With an ``Input`` first, inputs take its dtype in ``call`` (Keras's Sequential runs
+        its functional graph), not the compute dtype."""
+        return self._input_layer is None
+
     def call(self, inputs, training=None, mask=None):
         x = self._standardize_inputs(inputs)
+        if self._input_layer is not None:
+            x = _as_input_dtype(x, self._input_layer)
         if mask is not None:  # the first layer gets it as its input's mask (Keras 3)
             (x,) = attach_masks([x], [mask])
         for layer in self._stack:
