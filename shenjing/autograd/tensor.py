@@ -32,6 +32,13 @@ class Tensor:
     ``data`` is the array, ``grad`` the gradient backward left (same shape, or
     None), ``requires_grad`` whether gradients flow to it, and ``_ctx`` the
     ``Function`` that produced it (None for a leaf).
+
+    NumPy: ufuncs (``np.add``, ``np.exp``) and the functions that convert their argument
+    (``np.round``, ``np.sort``, ``np.prod``) return NumPy values, as for TensorFlow's eager
+    tensors; the reductions NumPy hands to the array's own method (``np.sum``, ``np.mean``,
+    ``np.max``, ``np.min``, ``np.argmax``) return a Tensor, and ``np.any``/``np.all`` a Python
+    bool (a bool Tensor with ``axis``/``keepdims``). An integer scalar Tensor is an index
+    (``__index__``): ``names[np.argmax(t)]``, ``range(t)``, ``x[t:]``, as TF's eager tensors.
     """
 
     # ``_keras_logits``: set only on a softmax or sigmoid output (see ops.activation.logits_of);
@@ -43,8 +50,8 @@ class Tensor:
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         """NumPy meets a Tensor. ``ndarray <op> Tensor`` (the Tensor second) goes to the Tensor's
         reflected operator and stays a differentiable Tensor, as TensorFlow's tensors win over
-        arrays; a NumPy function called on Tensors (``np.add(t, 1)``, ``np.exp(t)``) sees them as
-        arrays and returns NumPy values, as it does for TensorFlow's eager tensors."""
+        arrays; a ufunc called on Tensors (``np.add(t, 1)``, ``np.exp(t)``) sees them as arrays
+        and returns NumPy values, as it does for TensorFlow's eager tensors."""
         reflected = _REFLECTED.get(ufunc.__name__)
         if (method == "__call__" and reflected and not kwargs and len(inputs) == 2
                 and not isinstance(inputs[0], Tensor) and isinstance(inputs[1], Tensor)):
@@ -123,6 +130,15 @@ class Tensor:
         return float(self.data)
 
     def __int__(self):
+        return int(self.data)
+
+    def __index__(self):
+        """An integer scalar tensor as a Python int, so it can index a list, bound a ``range`` or
+        a slice (TF's eager tensors do the same); anything else is a TypeError, as Python expects."""
+        if self.data.ndim != 0 or self.data.dtype.kind not in "iu":
+            raise TypeError(
+                "Only integer scalar tensors can be used as an index; received a tensor of shape "
+                f"{tuple(self.shape)} and dtype {self.data.dtype}")
         return int(self.data)
 
     def __bool__(self):
@@ -289,15 +305,26 @@ class Tensor:
     def astype(self, dtype):
         return _ops.cast(self, dtype)
 
-    def argmax(self, axis=None, out=None):
-        _no_out(out, "argmax")
-        return _ops.argmax(self, axis=axis)
+    def argmax(self, axis=None, out=None, keepdims=False):
+        _no_out(out, "argmax")  # np.argmax(tensor) calls this method with out=None (and keepdims)
+        return _ops.argmax(self, axis=axis, keepdims=keepdims)
 
-    def any(self):
-        return bool(self.data.any())
+    def any(self, axis=None, keepdims=False, out=None):
+        """Whether any element is true: a Python bool over the whole tensor, else a bool Tensor
+        reduced over ``axis``. ``np.any(tensor)`` calls this with ``axis=None, out=None``."""
+        return self._truth_reduction("any", axis, keepdims, out)
 
-    def all(self):
-        return bool(self.data.all())
+    def all(self, axis=None, keepdims=False, out=None):
+        """Whether every element is true: a Python bool over the whole tensor, else a bool Tensor
+        reduced over ``axis``. ``np.all(tensor)`` calls this with ``axis=None, out=None``."""
+        return self._truth_reduction("all", axis, keepdims, out)
+
+    def _truth_reduction(self, name, axis, keepdims, out):
+        _no_out(out, name)
+        result = getattr(backend.xp, name)(self.data, axis=axis, keepdims=keepdims)
+        if axis is None and not keepdims:
+            return bool(result)
+        return Tensor(result)
 
 
 def _no_out(out, method):

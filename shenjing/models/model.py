@@ -9,10 +9,11 @@ Both get the trainer (``compile``/``fit``/``evaluate``/``predict``), ``summary``
 
 import numpy as np
 
-from ..autograd import no_grad
+from ..autograd import Tensor, no_grad
+from ..autograd import ops as autograd_ops
 from ..layers.keras_tensor import any_symbolic, flatten, map_structure
 from ..layers.layer import Layer, unique_name
-from ..layers.masking_utils import attach_masks
+from ..layers.masking_utils import attach_masks, keep_mask
 from ..registry import keras_export
 from ..serialization import serialize_keras_object
 from . import functional
@@ -23,6 +24,19 @@ from .trainer import Trainer
 def _is_shape(value):
     return isinstance(value, (list, tuple)) and all(
         d is None or (isinstance(d, int) and not isinstance(d, bool)) for d in value)
+
+
+def _as_input_dtype(value, spec):
+    """``value`` cast to the numeric or bool dtype of its symbolic ``Input`` (a string input,
+    or a value that is not a numeric Tensor, is left as it is)."""
+    try:
+        dtype = np.dtype(spec.dtype)
+    except TypeError:   # "string"
+        return value
+    if (not isinstance(value, Tensor) or value.dtype == dtype or dtype.kind not in "fiub"
+            or value.dtype.kind not in "fiub"):
+        return value
+    return keep_mask(value, autograd_ops.cast(value, dtype))
 
 
 @keras_export("keras.Model", "keras.models.Model", "keras.src.models.functional.Functional")
@@ -93,7 +107,8 @@ class Model(Trainer, Layer):
                 f"Model '{self.name}' has no call(): subclass Model and define call(self, inputs), "
                 "or build it functionally with Model(inputs, outputs)"
             )
-        values = self._flatten_inputs(inputs)
+        values = [_as_input_dtype(value, spec)
+                  for value, spec in zip(self._flatten_inputs(inputs), self.inputs)]
         if mask is not None:
             values = attach_masks(values, flatten(mask))
         env = functional.run_nodes(self._nodes, self.inputs, values, training)
@@ -102,6 +117,12 @@ class Model(Trainer, Layer):
             return outs[0]
         it = iter(outs)
         return map_structure(lambda _: next(it), self._outputs_struct)
+
+    @property
+    def _autocast_inputs(self):
+        """A functional model converts each input to its ``Input``'s dtype in ``call``
+        (Keras's Functional), not to the compute dtype: ``Input(dtype="uint8")`` stays uint8."""
+        return not self._functional
 
     def _flatten_inputs(self, inputs):
         if isinstance(inputs, dict) and isinstance(self._inputs_struct, dict):
@@ -112,7 +133,7 @@ class Model(Trainer, Layer):
         if isinstance(inputs, dict):
             try:
                 return [inputs[name] for name in self.input_names]
-            except KeyError as e:
+            except KeyError:
                 raise ValueError(
                     f"Model '{self.name}' expects inputs named {self.input_names}; received keys {sorted(inputs)}"
                 ) from None

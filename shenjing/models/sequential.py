@@ -1,7 +1,8 @@
 """``Sequential``: a plain stack of layers, each feeding the next.
 
-When the input shape is known (an ``Input``/``InputLayer`` first, or
-``input_shape=`` on the first layer), the stack is built at once, so
+When the input shape is known (an ``Input``/``InputLayer`` first, ``input_shape=`` on
+the first layer, or a first layer that knows its ``input_shape``, such as a built
+Sequential or a functional model), the stack is built at once, so
 ``summary()`` and ``count_params()`` work before any data is seen; otherwise it is
 built from the first batch it is called on.
 
@@ -18,7 +19,7 @@ from ..layers import InputLayer, Input
 from ..registry import keras_export
 from ..safety import ResourceLimitError
 from ..serialization import checked_config, deserialize_keras_object, serialize_keras_object
-from .model import Model
+from .model import Model, _as_input_dtype
 
 
 @keras_export("keras.Sequential", "keras.models.Sequential")
@@ -96,10 +97,21 @@ class Sequential(Model):
         self._last_output = None
 
     def _known_input_shape(self):
+        """The batch shape the stack takes, when known before any data: an ``InputLayer``'s,
+        the first layer's ``input_shape=``, or (with a layer after it, as Keras 3's
+        ``_maybe_rebuild``) the ``input_shape`` of a first layer that has one, e.g. a built
+        Sequential or a functional model of one input."""
         if self._input_layer is not None:
             return tuple(self._input_layer.batch_shape)
-        if self._stack and self._stack[0]._batch_input_shape is not None:
-            return tuple(self._stack[0]._batch_input_shape)
+        if not self._stack:
+            return None
+        first = self._stack[0]
+        if first._batch_input_shape is not None:
+            return tuple(first._batch_input_shape)
+        if len(self._stack) > 1:
+            shape = getattr(first, "input_shape", None)   # AttributeError (unbuilt) gives None
+            if isinstance(shape, tuple) and all(d is None or isinstance(d, int) for d in shape):
+                return shape
         return None
 
     def _build_if_shape_known(self):
@@ -161,8 +173,16 @@ class Sequential(Model):
             return inputs[0]
         return inputs
 
+    @property
+    def _autocast_inputs(self):
+        """With an ``Input`` first, inputs take its dtype in ``call`` (Keras's Sequential runs
+        its functional graph), not the compute dtype."""
+        return self._input_layer is None
+
     def call(self, inputs, training=None, mask=None):
         x = self._standardize_inputs(inputs)
+        if self._input_layer is not None:
+            x = _as_input_dtype(x, self._input_layer)
         if mask is not None:  # the first layer gets it as its input's mask (Keras 3)
             (x,) = attach_masks([x], [mask])
         for layer in self._stack:

@@ -20,8 +20,11 @@ def readable_size(nbytes):
 
 
 def _count(weights):
+    """(parameter count, bytes): each weight counted once by identity for the bytes, as
+    Keras's ``weight_memory_size``."""
     n = sum(int(np.prod(w.shape)) for w in weights)
-    size = sum(int(np.prod(w.shape)) * np.dtype(w.dtype).itemsize for w in weights)
+    unique = {id(w): w for w in weights}.values()
+    size = sum(int(np.prod(w.shape)) * np.dtype(w.dtype).itemsize for w in unique)
     return n, size
 
 
@@ -51,7 +54,20 @@ def _connections(model, layer):
 
 
 def _params(layer):
-    return layer.count_params() if layer.built else 0
+    """Keras's Param # cell: the count, or ``0 (unbuilt)``."""
+    return f"{layer.count_params():,}" if layer.built else "0 (unbuilt)"
+
+
+def _class_name(layer):
+    """Keras's type cell: an operation's Keras class, ``Functional`` for ``Model(inputs,
+    outputs)`` itself (Keras's class of it), else the layer's class."""
+    if getattr(layer, "_is_operation", False):
+        kind = getattr(getattr(layer, "op", None), "keras_class_name", None)
+        if kind:
+            return kind
+    if type(layer).__name__ == "Model" and getattr(layer, "_functional", False):
+        return "Functional"
+    return type(layer).__name__
 
 
 def print_summary(model, line_length=None, print_fn=None, show_trainable=False):
@@ -63,9 +79,7 @@ def print_summary(model, line_length=None, print_fn=None, show_trainable=False):
     headers = ["Layer (type)", "Output Shape", "Param #"]
     rows = []
     for layer in layers:
-        kind = getattr(getattr(layer, "op", None), "keras_class_name", None) if getattr(
-            layer, "_is_operation", False) else None
-        row = [f"{layer.name} ({kind or type(layer).__name__})", str(_output_shape(model, layer)), f"{_params(layer):,}"]
+        row = [f"{layer.name} ({_class_name(layer)})", str(_output_shape(model, layer)), _params(layer)]
         if not sequential_like:
             row.append(_connections(model, layer) or "-")
         if show_trainable:
@@ -97,17 +111,19 @@ def print_summary(model, line_length=None, print_fn=None, show_trainable=False):
     print_fn(rule("┡", "━", "╇", "┩"))
     for i, row in enumerate(rows):
         print_fn(line(row, "│", "│", "│"))
-        if i < len(rows) - 1 and not sequential_like:
+        if i < len(rows) - 1:   # Keras 3 rules every row off (rich show_lines)
             print_fn(rule("├", "─", "┼", "┤"))
     print_fn(rule("└", "─", "┴", "┘"))
-    total, total_size = _count(model.weights)
     trainable, trainable_size = _count(model.trainable_weights)
     frozen, frozen_size = _count(model.non_trainable_weights)
+    # Keras: the optimizer's state counts (in the total too) once it is built by a first step.
+    optimizer = getattr(model, "optimizer", None)
+    optimizer_built = (getattr(model, "compiled", False) and optimizer is not None
+                       and getattr(optimizer, "built", False))
+    opt, opt_size = _count(list(optimizer.variables)) if optimizer_built else (0, 0)
+    total, total_size = trainable + frozen + opt, trainable_size + frozen_size + opt_size
     print_fn(f" Total params: {total:,} ({readable_size(total_size)})")
     print_fn(f" Trainable params: {trainable:,} ({readable_size(trainable_size)})")
     print_fn(f" Non-trainable params: {frozen:,} ({readable_size(frozen_size)})")
-    optimizer = getattr(model, "optimizer", None)
-    if optimizer is not None and getattr(optimizer, "variables", None):
-        n, size = _count([np.asarray(v) for v in optimizer.variables])
-        if n:
-            print_fn(f" Optimizer params: {n:,} ({readable_size(size)})")
+    if optimizer_built:
+        print_fn(f" Optimizer params: {opt:,} ({readable_size(opt_size)})")

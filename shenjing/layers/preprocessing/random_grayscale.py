@@ -30,6 +30,16 @@ class RandomGrayscale(BaseImageAugmentationLayer):
     def _cast_images(self, images, training):
         return images if images.dtype.kind != "f" else super()._cast_images(images, training)
 
+    def _symbolic_call(self, inputs, args, kwargs):
+        """Integer images keep their dtype symbolically as they do eagerly (Keras's
+        ``compute_output_spec`` gives the input's dtype; float inputs arrive cast to the
+        compute dtype)."""
+        outputs = super()._symbolic_call(inputs, args, kwargs)
+        dtype = np.dtype(self._images_of(inputs).dtype)
+        if dtype.kind != "f":
+            self._images_of(outputs).dtype = dtype.name
+        return outputs
+
     def _transform_batch(self, images, transformation):
         gray = ops.image.rgb_to_grayscale(images, data_format=self.data_format)
         should_apply = ops.convert_to_tensor(np.asarray(transformation, dtype=bool))
