@@ -104,11 +104,24 @@ def _dataset(paths, labels, label_mode, num_classes, load, shuffle, buffer, seed
         ds = Dataset.zip((path_ds, targets))
     if shuffle:
         ds = ds.shuffle(buffer_size=buffer, seed=seed)
-    if label_mode is None:  # decoded in a thread per core, as TF's num_parallel_calls=AUTOTUNE
-        ds = ds.map(lambda p: load(_as_str(p)), num_parallel_calls=DECODE_CALLS)
+
+    def load_one(path):
+        return load(_as_str(path))
+
+    if batch_size is None:
+        decode = load_one
+    else:  # batches of paths, each decoded whole by one task: the same batches, less overhead
+        ds = ds.batch(batch_size)
+
+        def decode(paths):
+            return np.stack([load_one(p) for p in np.asarray(paths).reshape(-1)])
+
+    # several tasks at once (a thread per core, as TF's num_parallel_calls=AUTOTUNE): Pillow
+    # decodes with the GIL released
+    if label_mode is None:
+        ds = ds.map(decode, num_parallel_calls=DECODE_CALLS)
     else:
-        ds = ds.map(lambda p, y: (load(_as_str(p)), y), num_parallel_calls=DECODE_CALLS)
-    ds = ds.batch(batch_size) if batch_size is not None else ds
+        ds = ds.map(lambda p, y: (decode(p), y), num_parallel_calls=DECODE_CALLS)
     return ds.prefetch(AUTOTUNE)
 
 
