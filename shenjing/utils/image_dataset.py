@@ -8,7 +8,9 @@ converted to ``color_mode`` ("grayscale" 1, "rgb" 3, "rgba" 4 channels; colour P
 with libpng's weights, as TF decodes them) and resized to
 ``image_size`` = (height, width) with ``keras.ops.image.resize`` (no antialiasing, as
 ``tf.image.resize``): float32 values in 0..255, or uint8 for ``interpolation="nearest"``
-(``tf.image.resize`` keeps the dtype for nearest). ``crop_to_aspect_ratio`` takes the largest
+(``tf.image.resize`` keeps the dtype for nearest). Batches are decoded in a thread per usable core (``DECODE_CALLS``; Pillow releases the GIL
+while decoding), each batch whole by one thread, and prefetched, as TF's pipeline does.
+``crop_to_aspect_ratio`` takes the largest
 centred window of the target's aspect ratio first; ``pad_to_aspect_ratio`` resizes to fit
 inside the target and pads with zeros, as ``tf.image.resize_with_pad``. The datasets carry
 ``class_names`` and ``file_paths`` (the subset's paths, in their shuffled order).
@@ -26,7 +28,7 @@ from .image_utils import open_image
 ALLOWLIST_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 _CHANNELS = {"grayscale": 1, "rgb": 3, "rgba": 4}
 _KERAS_ONLY = ("area", "gaussian", "mitchellcubic")
-DECODE_CALLS = AUTOTUNE  # images decoded at once: a thread per usable core (None: serially)
+DECODE_CALLS = AUTOTUNE  # batches decoded at once: a thread per usable core (None: serially)
 
 
 def _resize_with_pad(img, height, width, interpolation):
