@@ -5,15 +5,16 @@ contract.
 Files are indexed, shuffled and split as ``text_dataset_from_directory`` does (see
 ``_dataset_index``). Each image is decoded with Pillow (first frame of an animation),
 converted to ``color_mode`` ("grayscale" 1, "rgb" 3, "rgba" 4 channels; colour PNGs to gray
-with libpng's weights, as TF decodes them) and resized to
+with libpng's weights, 16-bit PNGs to their high byte, as TF decodes them) and resized to
 ``image_size`` = (height, width) with ``keras.ops.image.resize`` (no antialiasing, as
 ``tf.image.resize``): float32 values in 0..255, or uint8 for ``interpolation="nearest"``
-(``tf.image.resize`` keeps the dtype for nearest). Batches are decoded in a thread per usable core (``DECODE_CALLS``; Pillow releases the GIL
-while decoding), each batch whole by one thread, and prefetched, as TF's pipeline does.
-``crop_to_aspect_ratio`` takes the largest
+(``tf.image.resize`` keeps the dtype for nearest). ``crop_to_aspect_ratio`` takes the largest
 centred window of the target's aspect ratio first; ``pad_to_aspect_ratio`` resizes to fit
 inside the target and pads with zeros, as ``tf.image.resize_with_pad``. The datasets carry
 ``class_names`` and ``file_paths`` (the subset's paths, in their shuffled order).
+
+Batches are decoded in a thread per usable core (``DECODE_CALLS``; Pillow releases the GIL
+while it decodes), each batch whole by one thread, and prefetched, as TF's pipeline does.
 """
 
 import math
