@@ -92,9 +92,9 @@ def test_warp_preload_and_concurrent_first_use(monkeypatch):
     module = warp.preload()
     assert module is warp._compiled_loop()
     # while one thread holds the loading lock, another gets None (the NumPy path) at once
-    monkeypatch.setitem(warp._state, "tried", False)
-    assert warp._LOADING.acquire(blocking=False)
+    monkeypatch.setattr(warp._LOOP, "tried", False)
+    assert warp._LOOP._loading.acquire(blocking=False)
     try:
         assert warp._compiled_loop() is None
     finally:
-        warp._LOADING.release()
+        warp._LOOP._loading.release()

@@ -13,39 +13,17 @@ worker processes, so that each does not load it again. While one thread loads it
 threads asking for it take the NumPy path rather than wait.
 """
 
-import threading
-import warnings
-
 import numpy as np
 
 from . import compiled, warp_numpy
+from .lazy_loop import LazyLoop
 
-_state = {"module": None, "tried": False}
-_LOADING = threading.Lock()
+_LOOP = LazyLoop("warp_numba", "image-warp loop", "image transforms")
 
 
 def _compiled_loop():
     """The loaded ``warp_numba``, or None (not available, or being loaded by another thread)."""
-    if _state["tried"]:
-        return _state["module"]
-    if not _LOADING.acquire(blocking=False):
-        return None  # another thread is loading it: this call takes the NumPy path
-    try:
-        if not _state["tried"]:
-            try:
-                from . import warp_numba
-                warp_numba.exercise()
-                _state["module"] = warp_numba
-            except ImportError:
-                pass
-            except Exception as error:  # noqa: BLE001 - any failure here means: use NumPy
-                warnings.warn(f"shenjing: the compiled image-warp loop could not be loaded "
-                              f"({type(error).__name__}: {error}); image transforms run on "
-                              "NumPy code.", RuntimeWarning, stacklevel=3)
-            _state["tried"] = True  # only once loaded (or failed): others saw None meanwhile
-    finally:
-        _LOADING.release()
-    return _state["module"]
+    return _LOOP.get()
 
 
 def preload():
