@@ -169,8 +169,9 @@ def test_discretization_adapt_from_batches_dataset_batch_size_and_steps():
     from_list.adapt([x[i:i + 10] for i in range(0, 100, 10)])
     from_dataset = layers.Discretization(num_bins=4)
     from_dataset.adapt(data.Dataset.from_tensor_slices((x, x)).batch(10))  # (x, y): x is used
+    # the values of all batches are summarized as one array: the same boundaries as one array
     assert batched.bin_boundaries == from_list.bin_boundaries == from_dataset.bin_boundaries
-    np.testing.assert_allclose(batched.bin_boundaries, whole.bin_boundaries, atol=1.0)
+    assert batched.bin_boundaries == whole.bin_boundaries
     first_half = layers.Discretization(num_bins=2)
     first_half.adapt(x, batch_size=10, steps=5)  # values 0..49 only
     assert first_half.bin_boundaries == [24.0]
@@ -185,12 +186,65 @@ def test_discretization_adapt_from_batches_dataset_batch_size_and_steps():
     ({"num_bins": -1}, "greater than or equal to 0"),
     ({"bin_boundaries": [0.0], "output_mode": "tf_idf"}, "Expected one of"),
     ({"bin_boundaries": [0.0], "sparse": True}, "no sparse tensors"),
-    ({"bin_boundaries": [1.0, 0.0]}, "ascending"),
+    ({"bin_boundaries": [1.0, 0.0, 2.0]}, "ascending or descending"),
     ({"bin_boundaries": ["a"]}, "list of numbers"),
 ])
 def test_discretization_argument_errors(kwargs, match):
     with pytest.raises(ValueError, match=match):
         layers.Discretization(**kwargs)
+
+
+def test_discretization_batched_adapt_is_not_biased():
+    # Keras merges per-batch summaries: batches of 32 of N(0, 1) gave [-0.363, 0.260, 0.972]
+    values = np.random.default_rng(0).normal(size=20000).astype("float32")
+    quartiles = np.quantile(values, [0.25, 0.5, 0.75])
+    for source, kwargs in [(values, {"batch_size": 32}), (values.tolist(), {}),
+                           (data.Dataset.from_tensor_slices(values).batch(7), {})]:
+        layer = layers.Discretization(num_bins=4)
+        layer.adapt(source, **kwargs)
+        np.testing.assert_allclose(layer.bin_boundaries, quartiles, atol=0.01)
+
+
+def test_discretization_adapt_past_the_held_bound_merges_and_warns(monkeypatch):
+    from shenjing.layers.preprocessing import discretization
+    monkeypatch.setattr(discretization, "MAX_HELD_VALUES", 1000)
+    values = np.random.default_rng(1).normal(size=4000).astype("float32")
+    layer = layers.Discretization(num_bins=2)
+    with pytest.warns(UserWarning, match="more than 1000 values"):
+        layer.adapt(list(values.reshape(8, 500)))  # 8 batches
+    assert abs(layer.bin_boundaries[0] - np.median(values)) < 0.1
+    one = layers.Discretization(num_bins=2)  # one array past the bound: Keras's single summary
+    one.adapt(values)
+    monkeypatch.setattr(discretization, "MAX_HELD_VALUES", 10 ** 6)
+    again = layers.Discretization(num_bins=2)
+    again.adapt(values)
+    assert one.bin_boundaries == again.bin_boundaries
+
+
+def test_discretization_adapt_signature_and_num_bins_zero():
+    x = np.arange(100.0)
+    positional = layers.Discretization(num_bins=4)
+    positional.adapt(x, 1)  # steps, as Keras: one batch (the array), not batches of 1
+    whole = layers.Discretization(num_bins=4)
+    whole.adapt(x)
+    assert positional.bin_boundaries == whole.bin_boundaries
+    with pytest.raises(TypeError):
+        layers.Discretization(num_bins=4).adapt(x, 1, 8)
+    layer = layers.Discretization(num_bins=0)  # Keras accepts it in __init__ (a config may hold it)
+    with pytest.raises(ValueError, match="num_bins >= 1"):
+        layer.adapt(x)
+
+
+def test_discretization_integer_dtype_and_descending_boundaries():
+    x = np.array([[-1.0, 0.0, 0.5, 1.0, 2.0, 3.0]])
+    count = layers.Discretization([0.1], output_mode="count", dtype="int32")
+    out = count(x)
+    assert out.dtype == np.int32 and out.numpy().tolist() == [[2, 4]]
+    assert count.get_config()["dtype"] == "int32"
+    assert layers.Discretization.from_config(count.get_config())(x).dtype == np.int32
+    # descending boundaries bucket as np.digitize (and Keras's ops.digitize) do
+    np.testing.assert_array_equal(layers.Discretization([2.0, 1.0, 0.0])(x).numpy(),
+                                  np.digitize(x, [2.0, 1.0, 0.0]))
 
 
 def test_discretization_state_errors():
