@@ -77,6 +77,48 @@ def test_category_encoding_count_weights(shape):
     np.testing.assert_allclose(ours.numpy(), theirs, rtol=1e-6)
 
 
+@pytest.mark.parametrize("dtype", ["int32", "float16", "float32"])
+def test_category_encoding_count_weights_in_the_layer_dtype(dtype):
+    rng = np.random.default_rng(2)
+    x = rng.integers(0, 5, size=(3, 4))
+    weights = rng.random((3, 4)) * 3
+    ours = L.CategoryEncoding(5, output_mode="count", dtype=dtype)(x, count_weights=weights)
+    theirs = _theirs(keras.layers.CategoryEncoding(5, output_mode="count", dtype=dtype), x,
+                     count_weights=weights)
+    assert ours.dtype == theirs.dtype
+    np.testing.assert_allclose(ours.numpy().astype(float), theirs.astype(float), rtol=1e-3)
+
+
+@pytest.mark.parametrize("mode", ["multi_hot", "count"])
+def test_category_encoding_rank_3_shape(mode):
+    # Keras's JAX backend gives (2, 2, 4) (its values count along axis -2, a bug; ours reduce
+    # the last axis, as its TensorFlow backend's rank-2 contract does); the shapes agree
+    x = np.array([[[0, 1], [3, 3]], [[2, 2], [1, 0]]])
+    ours = L.CategoryEncoding(4, output_mode=mode)(x)
+    theirs = _theirs(keras.layers.CategoryEncoding(4, output_mode=mode), x)
+    assert ours.shape == theirs.shape and ours.dtype == theirs.dtype
+
+
+def test_encoding_layers_follow_floatx():
+    # Keras keeps the global dtype policy it made first: set_floatx alone changes nothing later
+    previous = keras.config.floatx(), sj.backend.floatx(), keras.config.dtype_policy()
+    keras.config.set_floatx("float16")
+    keras.config.set_dtype_policy("float16")
+    sj.backend.set_floatx("float16")
+    try:
+        x = np.array([[0, 1], [2, 3]])
+        for make in (lambda api: api.layers.CategoryEncoding(4),
+                     lambda api: api.layers.Discretization([0.5], output_mode="count")):
+            ours, theirs = make(sj.keras)(x), _theirs(make(keras), x)
+            assert ours.dtype == theirs.dtype == np.float16
+            assert _plain(make(sj.keras).get_config())["dtype"] == \
+                _plain(make(keras).get_config())["dtype"]
+    finally:
+        keras.config.set_floatx(previous[0])
+        keras.config.set_dtype_policy(previous[2])
+        sj.backend.set_floatx(previous[1])
+
+
 # -- Discretization -----------------------------------------------------------------------
 @pytest.mark.parametrize("mode", ["int", "one_hot", "multi_hot", "count"])
 @pytest.mark.parametrize("shape", [(8,), (3, 5), (4, 1)])

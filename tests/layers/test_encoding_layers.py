@@ -97,13 +97,57 @@ def test_category_encoding_integer_dtype_and_config():
      "`count_weights` is not used"),
     ({"num_tokens": 4, "output_mode": "count"},
      {"inputs": np.array([[1, 2]]), "count_weights": np.array([1.0])}, "shape of the inputs"),
-    ({"num_tokens": 4}, {"inputs": np.zeros((2, 2, 2), "int64")}, "maximum supported output rank"),
 ])
 def test_category_encoding_call_errors(kwargs, call, match):
     layer = layers.CategoryEncoding(**kwargs)
     inputs = call.pop("inputs")
     with pytest.raises(ValueError, match=match):
         layer(inputs, **call)
+
+
+def test_category_encoding_integer_dtype_truncates_count_weights():
+    x = np.array([[0, 1, 1], [2, 2, 0]])
+    weights = np.array([[0.5, 1.7, 1.6], [2.9, 0.2, 1.0]], "float32")
+    out = layers.CategoryEncoding(4, output_mode="count", dtype="int32")(x, count_weights=weights)
+    # Keras casts the weights to the layer's dtype first: int32 weights [[0, 1, 1], [2, 0, 1]]
+    assert out.dtype == np.int32 and out.numpy().tolist() == [[0, 2, 0, 0], [1, 0, 2, 0]]
+    half = layers.CategoryEncoding(4, output_mode="count", dtype="float16")(x, count_weights=weights)
+    assert half.dtype == np.float16
+    np.testing.assert_allclose(half.numpy(), [[0.5, 3.3, 0, 0], [1.0, 0, 3.1, 0]], rtol=1e-3)
+
+
+@pytest.mark.parametrize("mode", ["multi_hot", "count"])
+def test_category_encoding_any_rank_reduces_the_last_axis(mode):
+    x = np.array([[[0, 1], [3, 3]], [[2, 2], [1, 0]]])
+    out = layers.CategoryEncoding(4, output_mode=mode)(x).numpy()
+    expected = np.zeros((2, 2, 4))
+    for i in range(2):
+        for j in range(2):
+            np.add.at(expected[i, j], x[i, j], 1.0)
+    np.testing.assert_array_equal(out, np.minimum(expected, 1) if mode == "multi_hot" else expected)
+    deep = layers.CategoryEncoding(4, output_mode=mode)(np.zeros((2, 3, 2, 5), "int64"))
+    assert deep.shape == (2, 3, 2, 4) and np.all(deep.numpy()[..., 0] == (5 if mode == "count" else 1))
+    weights = np.full(x.shape, 0.5)
+    if mode == "count":
+        weighted = layers.CategoryEncoding(4, output_mode=mode)(x, count_weights=weights).numpy()
+        np.testing.assert_array_equal(weighted, expected * 0.5)
+    assert layers.CategoryEncoding(4, output_mode=mode)(np.zeros((2, 0), "int64")).shape == (2, 4)
+
+
+def test_encoding_layers_default_to_floatx():
+    from shenjing import backend
+    previous = backend.floatx()
+    backend.set_floatx("float16")
+    try:
+        x = np.array([[0, 1], [2, 3]])
+        assert layers.CategoryEncoding(4)(x).dtype == np.float16
+        assert layers.CategoryEncoding(4, output_mode="count")(
+            x, count_weights=np.ones((2, 2))).dtype == np.float16
+        assert layers.Hashing(4, output_mode="one_hot")(np.array(["a", "b"])).dtype == np.float16
+        assert layers.Hashing(4)(np.array(["a"])).dtype == np.int64
+        assert layers.Discretization([0.5], output_mode="count")(x).dtype == np.float16
+    finally:
+        backend.set_floatx(previous)
 
 
 @pytest.mark.parametrize("kwargs,match", [
@@ -352,6 +396,28 @@ def test_hashing_output_modes_by_hand():
 def test_hashing_argument_errors(kwargs, match):
     with pytest.raises(ValueError, match=match):
         layers.Hashing(**kwargs)
+
+
+def test_hashing_mask_value_compares_strings_as_bytes():
+    for mask, values in [("", np.array([b"", b"a"])), (b"", np.array(["", "a"])),
+                         ("", np.array(["", b"a"], dtype=object))]:
+        ids = layers.Hashing(3, mask_value=mask)(values).numpy()
+        assert ids[0] == 0 and ids[1] != 0
+    # the bin of an unmasked string does not depend on str or bytes
+    assert (layers.Hashing(5, mask_value="")(np.array([b"a"])).numpy()
+            == layers.Hashing(5, mask_value="")(np.array(["a"])).numpy()).all()
+
+
+@pytest.mark.parametrize("values,match", [
+    (np.array([1.0, np.nan]), "finite numbers"),
+    (np.array([1.0, -np.inf]), "finite numbers"),
+    (np.array([None, "a"], dtype=object), "holding None"),
+    (np.array([1, "a"], dtype=object), "mixing strings and numbers"),
+    (np.array([1.0, float("nan")], dtype=object), "finite numbers"),
+])
+def test_hashing_value_errors_name_the_layer(values, match):
+    with pytest.raises(ValueError, match=f"Layer 'hash' \\(Hashing\\).*{match}"):
+        layers.Hashing(3, name="hash")(values)
 
 
 def test_hashing_config_and_keras_file(tmp_path):
