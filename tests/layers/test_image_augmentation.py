@@ -300,6 +300,10 @@ def test_drawn_parameters_lie_in_their_ranges():
     (lambda: layers.RandomErasing(scale=(0.5, 1.5, 2)), "scale"),
     (lambda: layers.RandomFlip("diagonal"), "mode"),
     (lambda: layers.RandomFlip(seed="one"), "seed"),
+    (lambda: layers.RandomCrop(-2, 3), "RandomCrop: `height` must be a positive integer"),
+    (lambda: layers.RandomCrop(3, 0), "RandomCrop: `width` must be a positive integer"),
+    (lambda: layers.RandomCrop(2.5, 3), "RandomCrop: `height` must be a positive integer"),
+    (lambda: layers.RandomCrop(3, None, name="c"), "RandomCrop 'c': `width`"),
 ])
 def test_bad_arguments(make, message):
     with pytest.raises(ValueError, match=message):
