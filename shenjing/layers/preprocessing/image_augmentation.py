@@ -52,6 +52,16 @@ def _is_number(value):
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
 
+def check_value_range(layer, value_range):
+    """``value_range``: (low, high), two numbers (Keras fails later, at the first call, on
+    anything else)."""
+    if (not isinstance(value_range, (tuple, list)) or len(value_range) != 2
+            or not all(_is_number(v) for v in value_range)):
+        raise ValueError(f"Layer {layer}: the `value_range` argument should be a list of two "
+                         f"numbers. Received: value_range={value_range!r}")
+    return value_range
+
+
 def check_fill_and_interpolation(fill_mode, interpolation):
     """The fill modes and interpolations of the geometric layers (Keras raises
     NotImplementedError for others)."""
