@@ -105,6 +105,13 @@ def test_category_encoding_call_errors(kwargs, call, match):
         layer(inputs, **call)
 
 
+def test_category_encoding_config_with_a_huge_num_tokens_is_refused_clearly():
+    config = layers.CategoryEncoding(4).get_config()
+    config["num_tokens"] = 10 ** 12
+    with pytest.raises((TypeError, ValueError), match="must be at most"):
+        layers.CategoryEncoding.from_config(config)
+
+
 def test_category_encoding_integer_dtype_truncates_count_weights():
     x = np.array([[0, 1, 1], [2, 2, 0]])
     weights = np.array([[0.5, 1.7, 1.6], [2.9, 0.2, 1.0]], "float32")
@@ -155,6 +162,8 @@ def test_encoding_layers_default_to_floatx():
     ({"num_tokens": 4, "output_mode": "int"}, "Unknown arg for output_mode"),
     ({}, "num_tokens must be set"),
     ({"num_tokens": 0}, "must be >= 1"),
+    ({"num_tokens": 2 ** 40}, "must be at most 2147483647"),
+    ({"num_tokens": 2.5}, "must be an integer"),
     ({"num_tokens": 4, "sparse": True}, "no sparse tensors"),
     ({"num_tokens": 4, "dtype": "string"}, "Invalid dtype"),
 ])

@@ -19,6 +19,7 @@ from .encoding import as_array, check_sparse, encode
 from .output_dtype import OutputDTypeMixin
 
 OUTPUT_MODES = ("count", "one_hot", "multi_hot")
+MAX_TOKENS = 2 ** 31 - 1
 
 
 @keras_export("keras.layers.CategoryEncoding")
@@ -37,8 +38,15 @@ class CategoryEncoding(OutputDTypeMixin, Layer):
         if num_tokens is None:
             raise ValueError("num_tokens must be set to use this layer. If the number of tokens "
                              "is not known beforehand, use the IntegerLookup layer instead.")
+        if isinstance(num_tokens, bool) or not isinstance(num_tokens, (int, np.integer)):
+            raise ValueError(f"Layer CategoryEncoding: `num_tokens` must be an integer. "
+                             f"Received: num_tokens={num_tokens!r}")
         if num_tokens < 1:
             raise ValueError(f"`num_tokens` must be >= 1. Received: num_tokens={num_tokens}.")
+        if num_tokens > MAX_TOKENS:  # a config (a .keras file) could ask for any width
+            raise ValueError(f"Layer CategoryEncoding: `num_tokens` must be at most {MAX_TOKENS} "
+                             f"(int32 ids; each output row holds num_tokens values). Received: "
+                             f"num_tokens={num_tokens}")
         super().__init__(dtype=self._init_output_dtype(dtype, backend.floatx()), **kwargs)
         check_sparse(self.name, sparse)
         self.num_tokens = int(num_tokens)
