@@ -460,7 +460,7 @@ class Layer(SymbolicCallMixin, masking_utils.MaskingMixin, Tracker):
         self._check_super_called()
         explicit = training is not _UNSET
         if any_symbolic(inputs):
-            if explicit and training is not None:
+            if explicit:  # the node keeps it, None too (Keras replays an explicit None)
                 kwargs["training"] = training
             return self._symbolic_call(inputs, args, kwargs)
         inputs = self._convert_input(inputs)

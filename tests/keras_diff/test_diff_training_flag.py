@@ -98,6 +98,22 @@ def _functional(api):
     return log
 
 
+def _functional_explicit_none(api):
+    # a node built with training=None replays it (an explicit None); the model's flag wins
+    log = []
+    Probe, ProbeTrue = _probes(api, log)
+    inputs = api.Input((3,))
+    outputs = ProbeTrue(name="b")(Probe(name="a")(inputs, training=None), training=None)
+    model = api.Model(inputs, outputs)
+    log.clear()
+    model(X)
+    model(X, training=True)
+    model(X, training=False)
+    kwargs = [node["kwargs"] for layer in model.get_config()["layers"][1:]
+              for node in layer["inbound_nodes"]]
+    return log + [("kwargs", kwargs)]
+
+
 def _sequential(api):
     log = []
     Probe, ProbeTrue = _probes(api, log)
@@ -125,11 +141,13 @@ def _fit_predict_evaluate(api):
 
 
 SCENARIOS = {"direct": _direct, "subclass": _subclass, "functional": _functional,
+             "functional_explicit_none": _functional_explicit_none,
              "fit_predict_evaluate": _fit_predict_evaluate}
 
 
 def _plain(log):
-    return [(name, None if value is None else bool(value)) for name, value in log]
+    return [(name, value if name == "kwargs" else None if value is None else bool(value))
+            for name, value in log]
 
 
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
