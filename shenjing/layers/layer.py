@@ -5,6 +5,11 @@ A layer's life: ``__init__`` checks its arguments; the first call builds it
 training)`` computes. Weights are kept in creation order: a layer's own trainable
 ones, its own non-trainable ones, then those of its sublayers (tracked when they
 are assigned as attributes), in assignment order.
+
+``training`` (Keras's rule): a value the caller passes, even None, wins; else a non-None value
+set by an enclosing call; else the default of ``call``'s own ``training``. So
+``layer(x, training=None)`` and ``self.aug(x, training=training)`` in a model called without a
+flag do not augment, and ``RandomFlip()(x)`` does (its ``call`` defaults to True).
 """
 
 import functools
