@@ -48,7 +48,8 @@ def __getattr__(name):
 
 
 def set_random_seed(seed):
-    """Seed shenjing's generator (dropout, initializers, shuffling) and NumPy's global one."""
-    from .random import set_seed
+    """``keras.utils.set_random_seed``: Python's ``random``, NumPy's global generator and
+    shenjing's (dropout, initializers, shuffling, default layer seeds)."""
+    from .random import set_random_seed as seed_all
 
-    set_seed(seed)
+    seed_all(seed)

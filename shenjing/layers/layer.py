@@ -5,6 +5,11 @@ A layer's life: ``__init__`` checks its arguments; the first call builds it
 training)`` computes. Weights are kept in creation order: a layer's own trainable
 ones, its own non-trainable ones, then those of its sublayers (tracked when they
 are assigned as attributes), in assignment order.
+
+``training`` (Keras's rule): a value the caller passes, even None, wins; else a non-None value
+set by an enclosing call; else the default of ``call``'s own ``training``. So
+``layer(x, training=None)`` and ``self.aug(x, training=training)`` in a model called without a
+flag do not augment, and ``RandomFlip()(x)`` does (its ``call`` defaults to True).
 """
 
 import functools
@@ -33,8 +38,11 @@ class _Current(threading.local):
     context = None
 
 
+_UNSET = object()  # ``training`` not passed (an explicit None is a value, as in Keras)
+
+
 class _CallContext:
-    """The state shared by nested layer calls: the training flag of the outermost call.
+    """The state shared by nested layer calls: the training flag that inner calls inherit.
     One per thread: a model called in one thread does not see another thread's call."""
 
     _current = _Current()
@@ -136,6 +144,9 @@ class Layer(SymbolicCallMixin, masking_utils.MaskingMixin, Tracker):
         self._in_build = False
         params = inspect.signature(self.call).parameters
         self._call_has_training = "training" in params
+        self._call_training_default = (params["training"].default if self._call_has_training
+                                       and params["training"].default is not inspect.Parameter.empty
+                                       else None)
         self._call_mask_spec = masking_utils.call_mask_spec(self.call)
         # A layer that does not override build has nothing to build.
         self.built = type(self).build is Layer.build
@@ -445,10 +456,16 @@ class Layer(SymbolicCallMixin, masking_utils.MaskingMixin, Tracker):
             self.build(shapes)
             self._assert_input_compatibility(shapes)
 
-    def __call__(self, inputs, *args, training=None, **kwargs):
+    def __call__(self, inputs, *args, training=_UNSET, **kwargs):
+        """Keras's training resolution: (1) a ``training`` the caller passes, even None;
+        (2) else a non-None value set by an outer call; (3) else the default of ``call``'s
+        ``training``. The value found becomes the context's for the rest of the outermost
+        call (as Keras: a later sibling layer inherits it); ``call`` gets it when it takes
+        ``training`` (an explicit None goes along as None)."""
         self._check_super_called()
+        explicit = training is not _UNSET
         if any_symbolic(inputs):
-            if training is not None:
+            if explicit:  # the node keeps it, None too (Keras replays an explicit None)
                 kwargs["training"] = training
             return self._symbolic_call(inputs, args, kwargs)
         inputs = self._convert_input(inputs)
@@ -460,13 +477,13 @@ class Layer(SymbolicCallMixin, masking_utils.MaskingMixin, Tracker):
             context = current.context = _CallContext(self)
             for layer in self._flatten_layers():
                 layer._losses = []
-        previous = context.training
-        if training is None:
-            training = context.training
+        if not explicit:
+            training = (context.training if context.training is not None
+                        else self._call_training_default)
         context.training = training
         try:
-            if self._call_has_training and training is not None:
-                kwargs["training"] = bool(training)
+            if self._call_has_training and (explicit or training is not None):
+                kwargs["training"] = None if training is None else bool(training)
             previous_mask = masking_utils.populate_masks(self, inputs, args, kwargs)
             outputs = self.call(inputs, *args, **kwargs)
             if previous_mask is not None or self._overrides_compute_mask:
@@ -479,7 +496,6 @@ class Layer(SymbolicCallMixin, masking_utils.MaskingMixin, Tracker):
                             loss = loss / output.shape[0]
                         self._losses.append(loss)
         finally:
-            context.training = previous
             if entered:
                 current.context = None
         return outputs

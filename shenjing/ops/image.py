@@ -116,6 +116,7 @@ def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value
     if order not in (0, 1):
         raise ValueError(f"Invalid value for argument `order`. Expected one of [0, 1]. Received: order={order}")
     dtype = inputs.dtype
+    _check_fill_value("map_coordinates", fill_value, dtype)
     out = _sampling.map_coordinates(_float(inputs), coords, order, fill_mode, fill_value)
     if dtype.kind in "iub":
         out = cast(Tensor(backend.xp.round(out.data)), dtype)
@@ -149,7 +150,13 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
         images = shape_ops.expand_dims(images, 0)
     if data_format == "channels_first":
         images = shape_ops.transpose(images, (0, 2, 3, 1))
-    t = np.broadcast_to(t.reshape(-1, 8), (images.shape[0], 8))
+    t = t.reshape(-1, 8)
+    if t.shape[0] not in (1, images.shape[0]):
+        raise ValueError(f"affine_transform: expected one transform or one per image ("
+                         f"{images.shape[0]}); received {t.shape[0]} transforms for images of "
+                         f"shape {tuple(images.shape)}")
+    _check_fill_value("affine_transform", fill_value, images.dtype)
+    t = np.broadcast_to(t, (images.shape[0], 8))
     if not t[:, 6:].any():  # no channel terms (every Keras layer): all channels in one gather
         out = _affine_spatial(images, t, orders[interpolation], fill_mode, fill_value, work)
         if data_format == "channels_first":
@@ -165,6 +172,16 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     if data_format == "channels_first":
         out = shape_ops.transpose(out, (0, 3, 1, 2))
     return out[0] if single else out
+
+
+def _check_fill_value(op, fill_value, dtype):
+    """An integer image cannot hold a fill value outside its dtype's range (Keras: NumPy's
+    OverflowError; a wrapped value here before)."""
+    if dtype.kind in "iu" and np.ndim(fill_value) == 0:
+        info = np.iinfo(dtype)
+        if not info.min <= float(fill_value) <= info.max:
+            raise ValueError(f"{op}: fill_value={fill_value} is outside the range of the images' "
+                             f"dtype {dtype.name} [{info.min}, {info.max}]")
 
 
 def _affine_spatial(images, t, order, fill_mode, fill_value, work):

@@ -9,6 +9,7 @@ through ``sampling``; the names Keras alone has (``SeedGenerator``, ``randint``,
 
 from . import keras_random
 from .keras_random import SeedGenerator, beta, binomial, dropout, gamma, randint
+from .global_seed import set_random_seed
 from .tf_random import (categorical, normal, set_seed, shuffle, stateless_categorical,
                         stateless_normal, stateless_truncated_normal, stateless_uniform,
                         truncated_normal, uniform)
@@ -31,5 +32,5 @@ def reset_session_state():
 
 
 __all__ = ["SeedGenerator", "reset_session_state", "beta", "binomial", "categorical", "dropout", "gamma", "keras_random",
-           "normal", "randint", "set_seed", "shuffle", "stateless_categorical", "stateless_normal",
+           "normal", "randint", "set_random_seed", "set_seed", "shuffle", "stateless_categorical", "stateless_normal",
            "stateless_truncated_normal", "stateless_uniform", "truncated_normal", "uniform"]

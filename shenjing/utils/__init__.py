@@ -1,7 +1,7 @@
 """Helpers of ``keras.utils``."""
 
 from .progbar import Progbar
-from ..random import set_seed as set_random_seed
+from ..random import set_random_seed
 from .numerical_utils import normalize, to_categorical
 from ..registry import (CustomObjectScope, custom_object_scope, get_custom_objects,
                         get_registered_name, get_registered_object, register_keras_serializable)

@@ -3,8 +3,9 @@
 - CategoryEncoding and Discretization: values and dtypes on random data in every output mode,
   configs both ways, ``.keras`` files both ways (with adapted boundaries).
 - Discretization's adapt: Keras's ``adapt`` needs TensorFlow for its ``tf.data`` check, so its
-  boundaries come from the same steps it takes on arrays and batches
-  (``reset_state``, ``update_state`` per batch, ``finalize_state``); ours must equal them.
+  boundaries come from the same steps it takes on an array (``reset_state``, ``update_state``,
+  ``finalize_state``); ours must equal them, also when ours adapts on the array in batches
+  (Keras's merge of per-batch summaries is biased; ours summarizes the held values at once).
 - Hashing: Keras's layer refuses to be made without TensorFlow; its constructor and config
   need none, so they run with that check patched, which also lets Keras write a ``.keras``
   file holding a Hashing layer; the values are Keras's docstring examples (TF-computed).
@@ -76,6 +77,48 @@ def test_category_encoding_count_weights(shape):
     np.testing.assert_allclose(ours.numpy(), theirs, rtol=1e-6)
 
 
+@pytest.mark.parametrize("dtype", ["int32", "float16", "float32"])
+def test_category_encoding_count_weights_in_the_layer_dtype(dtype):
+    rng = np.random.default_rng(2)
+    x = rng.integers(0, 5, size=(3, 4))
+    weights = rng.random((3, 4)) * 3
+    ours = L.CategoryEncoding(5, output_mode="count", dtype=dtype)(x, count_weights=weights)
+    theirs = _theirs(keras.layers.CategoryEncoding(5, output_mode="count", dtype=dtype), x,
+                     count_weights=weights)
+    assert ours.dtype == theirs.dtype
+    np.testing.assert_allclose(ours.numpy().astype(float), theirs.astype(float), rtol=1e-3)
+
+
+@pytest.mark.parametrize("mode", ["multi_hot", "count"])
+def test_category_encoding_rank_3_shape(mode):
+    # Keras's JAX backend gives (2, 2, 4) (its values count along axis -2, a bug; ours reduce
+    # the last axis, as its TensorFlow backend's rank-2 contract does); the shapes agree
+    x = np.array([[[0, 1], [3, 3]], [[2, 2], [1, 0]]])
+    ours = L.CategoryEncoding(4, output_mode=mode)(x)
+    theirs = _theirs(keras.layers.CategoryEncoding(4, output_mode=mode), x)
+    assert ours.shape == theirs.shape and ours.dtype == theirs.dtype
+
+
+def test_encoding_layers_follow_floatx():
+    # Keras keeps the global dtype policy it made first: set_floatx alone changes nothing later
+    previous = keras.config.floatx(), sj.backend.floatx(), keras.config.dtype_policy()
+    keras.config.set_floatx("float16")
+    keras.config.set_dtype_policy("float16")
+    sj.backend.set_floatx("float16")
+    try:
+        x = np.array([[0, 1], [2, 3]])
+        for make in (lambda api: api.layers.CategoryEncoding(4),
+                     lambda api: api.layers.Discretization([0.5], output_mode="count")):
+            ours, theirs = make(sj.keras)(x), _theirs(make(keras), x)
+            assert ours.dtype == theirs.dtype == np.float16
+            assert _plain(make(sj.keras).get_config())["dtype"] == \
+                _plain(make(keras).get_config())["dtype"]
+    finally:
+        keras.config.set_floatx(previous[0])
+        keras.config.set_dtype_policy(previous[2])
+        sj.backend.set_floatx(previous[1])
+
+
 # -- Discretization -----------------------------------------------------------------------
 @pytest.mark.parametrize("mode", ["int", "one_hot", "multi_hot", "count"])
 @pytest.mark.parametrize("shape", [(8,), (3, 5), (4, 1)])
@@ -115,7 +158,7 @@ def test_discretization_adapt_boundaries_equal_keras(index):
     _, make, n_batches, kwargs = ADAPT[index]
     x = make(np.random.default_rng(index)).astype("float32")
     batches = np.array_split(x, n_batches)
-    theirs = _keras_adapted(batches, **kwargs)
+    theirs = _keras_adapted([x], **kwargs)
     ours = L.Discretization(**kwargs)
     ours.adapt(x if n_batches == 1 else batches)
     assert ours.bin_boundaries == theirs.bin_boundaries
@@ -125,6 +168,28 @@ def test_discretization_adapt_boundaries_equal_keras(index):
     assert ours_cfg == theirs_cfg
     assert _plain(L.Discretization.from_config(theirs_cfg).get_config()) == theirs_cfg
     assert _plain(keras.layers.Discretization.from_config(ours_cfg).get_config()) == ours_cfg
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"bin_boundaries": [0.1], "output_mode": "count", "dtype": "int32"},
+    {"bin_boundaries": [0.1, -0.2], "output_mode": "one_hot", "dtype": "int32"},
+    {"bin_boundaries": [1.0, 0.0, -1.0]},  # descending: np.digitize's order, as Keras
+    {"bin_boundaries": [1.0, 0.0, -1.0], "output_mode": "multi_hot", "dtype": "float16"},
+])
+def test_discretization_integer_dtypes_and_descending_boundaries(kwargs, tmp_path):
+    x = np.random.default_rng(3).normal(size=(4, 5)).astype("float32")
+    ours, theirs = L.Discretization(**kwargs), keras.layers.Discretization(**kwargs)
+    got, expected = ours(x).numpy(), _theirs(theirs, x)
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got, expected)
+    ours_cfg, theirs_cfg = _plain(ours.get_config()), _plain(theirs.get_config())
+    theirs_cfg["name"] = ours_cfg["name"]
+    assert ours_cfg == theirs_cfg
+    inputs = keras.Input((5,))
+    model = keras.Model(inputs, theirs(inputs))
+    model.save(tmp_path / "theirs.keras")
+    loaded = saving.load_model(tmp_path / "theirs.keras")
+    np.testing.assert_array_equal(np.asarray(loaded.predict(x, verbose=0)), expected)
 
 
 def test_discretization_and_encoding_keras_file_loads_in_shenjing(tmp_path):

@@ -83,6 +83,9 @@ GRADIENTS = [
      _R.standard_normal((1, 5, 4, 1)).astype(np.float32)),
     ("affine", lambda m, x: m.image.affine_transform(x, np.array([1.1, 0.2, -0.3, -0.1, 0.9, 0.4, 0, 0], np.float32),
                                                     fill_mode="reflect"), _R.standard_normal((1, 4, 3, 2)).astype(np.float32)),
+    ("affine-c0c1-batch2", lambda m, x: m.image.affine_transform(
+        x, np.array([[1.0, 0.1, -0.5, 0.05, 0.9, 0.3, 0.6, -0.4], [0.9, 0.0, 0.2, 0.1, 1.1, -0.3, 0, 0]],
+                    np.float32), fill_mode="nearest"), _R.standard_normal((2, 4, 3, 2)).astype(np.float32)),
     ("rgb_to_hsv", lambda m, x: m.image.rgb_to_hsv(x), _R.uniform(0.05, 0.95, (1, 2, 3, 3)).astype(np.float32)),
     ("extract_patches", lambda m, x: m.image.extract_patches(x, 2, strides=1, padding="same"),
      _R.standard_normal((1, 3, 3, 2)).astype(np.float32)),
@@ -189,6 +192,14 @@ for _mode in ("constant", "nearest", "wrap", "mirror", "reflect"):
             _X[0].transpose(2, 0, 1), _T[0], _i, _m, 0.2, data_format="channels_first")))
         IMAGE_VALUES.append((f"map_coordinates-{_mode}-{_order}", lambda m, _m=_mode, _o=_order: m.image.map_coordinates(
             _IN, _C, _o, _m, 0.3)))
+# channel terms c0, c1 (Keras's JAX backend: they multiply the channel index); two transforms
+_TC = np.array([[1.0, 0.1, -0.5, 0.05, 0.9, 0.3, 0.6, -0.4], [0.9, 0.0, 0.2, 0.1, 1.1, -0.3, -0.3, 0.5]],
+               np.float32)
+for _interp in ("nearest", "bilinear"):
+    IMAGE_VALUES.append((f"affine-c0c1-{_interp}", lambda m, _i=_interp: m.image.affine_transform(
+        _X, _TC, _i, "reflect", 0.2)))
+    IMAGE_VALUES.append((f"affine-c0c1-cf-constant-{_interp}", lambda m, _i=_interp: m.image.affine_transform(
+        _X[0].transpose(2, 0, 1), _TC[1], _i, "constant", 0.2, data_format="channels_first")))
 IMAGE_VALUES += [
     ("rgb_to_grayscale", lambda m: m.image.rgb_to_grayscale(_X)),
     ("rgb_to_grayscale-cf", lambda m: m.image.rgb_to_grayscale(_X.transpose(0, 3, 1, 2), data_format="channels_first")),
@@ -212,3 +223,22 @@ for _kw in (dict(size=3), dict(size=(2, 3), strides=1), dict(size=2, strides=(2,
 @pytest.mark.parametrize("name, call", IMAGE_VALUES, ids=[n for n, _ in IMAGE_VALUES])
 def test_image_values_match_keras(name, call):
     _close(call(ops), call(K), tol=1.01 if "uint8" in name else 1e-4)
+
+
+def test_affine_transform_refuses_what_keras_cannot_compute():
+    images = np.full((2, 4, 4, 1), 7, np.uint8)
+    t = np.array([[1, 0, 2, 0, 1, 2, 0, 0]] * 3, np.float32)
+    with pytest.raises(ValueError, match="one transform or one per image \\(2\\); received 3"):
+        ops.image.affine_transform(images, t)
+    with pytest.raises(TypeError):  # Keras: a reshape error
+        K.image.affine_transform(images, t)
+    for fill in (300, -5):  # outside uint8: Keras's NumPy OverflowError, a wrapped value before
+        with pytest.raises(ValueError, match=f"fill_value={fill} is outside the range .* uint8"):
+            ops.image.affine_transform(images, t[:2], fill_value=fill)
+        with pytest.raises(ValueError, match="map_coordinates: fill_value"):
+            ops.image.map_coordinates(images[0, :, :, 0], np.zeros((2, 3, 3)) - 5, 0, fill_value=fill)
+        with pytest.raises(OverflowError):
+            K.image.affine_transform(images, t[:2], fill_value=fill)
+    edge = ops.image.affine_transform(images, t[:2], "nearest", fill_value=255)
+    np.testing.assert_array_equal(np.asarray(edge), np.asarray(K.image.affine_transform(
+        images, t[:2], "nearest", fill_value=255)))

@@ -97,7 +97,6 @@ def test_category_encoding_integer_dtype_and_config():
      "`count_weights` is not used"),
     ({"num_tokens": 4, "output_mode": "count"},
      {"inputs": np.array([[1, 2]]), "count_weights": np.array([1.0])}, "shape of the inputs"),
-    ({"num_tokens": 4}, {"inputs": np.zeros((2, 2, 2), "int64")}, "maximum supported output rank"),
 ])
 def test_category_encoding_call_errors(kwargs, call, match):
     layer = layers.CategoryEncoding(**kwargs)
@@ -106,11 +105,65 @@ def test_category_encoding_call_errors(kwargs, call, match):
         layer(inputs, **call)
 
 
+def test_category_encoding_config_with_a_huge_num_tokens_is_refused_clearly():
+    config = layers.CategoryEncoding(4).get_config()
+    config["num_tokens"] = 10 ** 12
+    with pytest.raises((TypeError, ValueError), match="must be at most"):
+        layers.CategoryEncoding.from_config(config)
+
+
+def test_category_encoding_integer_dtype_truncates_count_weights():
+    x = np.array([[0, 1, 1], [2, 2, 0]])
+    weights = np.array([[0.5, 1.7, 1.6], [2.9, 0.2, 1.0]], "float32")
+    out = layers.CategoryEncoding(4, output_mode="count", dtype="int32")(x, count_weights=weights)
+    # Keras casts the weights to the layer's dtype first: int32 weights [[0, 1, 1], [2, 0, 1]]
+    assert out.dtype == np.int32 and out.numpy().tolist() == [[0, 2, 0, 0], [1, 0, 2, 0]]
+    half = layers.CategoryEncoding(4, output_mode="count", dtype="float16")(x, count_weights=weights)
+    assert half.dtype == np.float16
+    np.testing.assert_allclose(half.numpy(), [[0.5, 3.3, 0, 0], [1.0, 0, 3.1, 0]], rtol=1e-3)
+
+
+@pytest.mark.parametrize("mode", ["multi_hot", "count"])
+def test_category_encoding_any_rank_reduces_the_last_axis(mode):
+    x = np.array([[[0, 1], [3, 3]], [[2, 2], [1, 0]]])
+    out = layers.CategoryEncoding(4, output_mode=mode)(x).numpy()
+    expected = np.zeros((2, 2, 4))
+    for i in range(2):
+        for j in range(2):
+            np.add.at(expected[i, j], x[i, j], 1.0)
+    np.testing.assert_array_equal(out, np.minimum(expected, 1) if mode == "multi_hot" else expected)
+    deep = layers.CategoryEncoding(4, output_mode=mode)(np.zeros((2, 3, 2, 5), "int64"))
+    assert deep.shape == (2, 3, 2, 4) and np.all(deep.numpy()[..., 0] == (5 if mode == "count" else 1))
+    weights = np.full(x.shape, 0.5)
+    if mode == "count":
+        weighted = layers.CategoryEncoding(4, output_mode=mode)(x, count_weights=weights).numpy()
+        np.testing.assert_array_equal(weighted, expected * 0.5)
+    assert layers.CategoryEncoding(4, output_mode=mode)(np.zeros((2, 0), "int64")).shape == (2, 4)
+
+
+def test_encoding_layers_default_to_floatx():
+    from shenjing import backend
+    previous = backend.floatx()
+    backend.set_floatx("float16")
+    try:
+        x = np.array([[0, 1], [2, 3]])
+        assert layers.CategoryEncoding(4)(x).dtype == np.float16
+        assert layers.CategoryEncoding(4, output_mode="count")(
+            x, count_weights=np.ones((2, 2))).dtype == np.float16
+        assert layers.Hashing(4, output_mode="one_hot")(np.array(["a", "b"])).dtype == np.float16
+        assert layers.Hashing(4)(np.array(["a"])).dtype == np.int64
+        assert layers.Discretization([0.5], output_mode="count")(x).dtype == np.float16
+    finally:
+        backend.set_floatx(previous)
+
+
 @pytest.mark.parametrize("kwargs,match", [
     ({"num_tokens": 4, "output_mode": "tf_idf"}, "Unknown arg for output_mode"),
     ({"num_tokens": 4, "output_mode": "int"}, "Unknown arg for output_mode"),
     ({}, "num_tokens must be set"),
     ({"num_tokens": 0}, "must be >= 1"),
+    ({"num_tokens": 2 ** 40}, "must be at most 2147483647"),
+    ({"num_tokens": 2.5}, "must be an integer"),
     ({"num_tokens": 4, "sparse": True}, "no sparse tensors"),
     ({"num_tokens": 4, "dtype": "string"}, "Invalid dtype"),
 ])
@@ -169,8 +222,9 @@ def test_discretization_adapt_from_batches_dataset_batch_size_and_steps():
     from_list.adapt([x[i:i + 10] for i in range(0, 100, 10)])
     from_dataset = layers.Discretization(num_bins=4)
     from_dataset.adapt(data.Dataset.from_tensor_slices((x, x)).batch(10))  # (x, y): x is used
+    # the values of all batches are summarized as one array: the same boundaries as one array
     assert batched.bin_boundaries == from_list.bin_boundaries == from_dataset.bin_boundaries
-    np.testing.assert_allclose(batched.bin_boundaries, whole.bin_boundaries, atol=1.0)
+    assert batched.bin_boundaries == whole.bin_boundaries
     first_half = layers.Discretization(num_bins=2)
     first_half.adapt(x, batch_size=10, steps=5)  # values 0..49 only
     assert first_half.bin_boundaries == [24.0]
@@ -185,12 +239,65 @@ def test_discretization_adapt_from_batches_dataset_batch_size_and_steps():
     ({"num_bins": -1}, "greater than or equal to 0"),
     ({"bin_boundaries": [0.0], "output_mode": "tf_idf"}, "Expected one of"),
     ({"bin_boundaries": [0.0], "sparse": True}, "no sparse tensors"),
-    ({"bin_boundaries": [1.0, 0.0]}, "ascending"),
+    ({"bin_boundaries": [1.0, 0.0, 2.0]}, "ascending or descending"),
     ({"bin_boundaries": ["a"]}, "list of numbers"),
 ])
 def test_discretization_argument_errors(kwargs, match):
     with pytest.raises(ValueError, match=match):
         layers.Discretization(**kwargs)
+
+
+def test_discretization_batched_adapt_is_not_biased():
+    # Keras merges per-batch summaries: batches of 32 of N(0, 1) gave [-0.363, 0.260, 0.972]
+    values = np.random.default_rng(0).normal(size=20000).astype("float32")
+    quartiles = np.quantile(values, [0.25, 0.5, 0.75])
+    for source, kwargs in [(values, {"batch_size": 32}), (values.tolist(), {}),
+                           (data.Dataset.from_tensor_slices(values).batch(7), {})]:
+        layer = layers.Discretization(num_bins=4)
+        layer.adapt(source, **kwargs)
+        np.testing.assert_allclose(layer.bin_boundaries, quartiles, atol=0.01)
+
+
+def test_discretization_adapt_past_the_held_bound_merges_and_warns(monkeypatch):
+    from shenjing.layers.preprocessing import discretization
+    monkeypatch.setattr(discretization, "MAX_HELD_VALUES", 1000)
+    values = np.random.default_rng(1).normal(size=4000).astype("float32")
+    layer = layers.Discretization(num_bins=2)
+    with pytest.warns(UserWarning, match="more than 1000 values"):
+        layer.adapt(list(values.reshape(8, 500)))  # 8 batches
+    assert abs(layer.bin_boundaries[0] - np.median(values)) < 0.1
+    one = layers.Discretization(num_bins=2)  # one array past the bound: Keras's single summary
+    one.adapt(values)
+    monkeypatch.setattr(discretization, "MAX_HELD_VALUES", 10 ** 6)
+    again = layers.Discretization(num_bins=2)
+    again.adapt(values)
+    assert one.bin_boundaries == again.bin_boundaries
+
+
+def test_discretization_adapt_signature_and_num_bins_zero():
+    x = np.arange(100.0)
+    positional = layers.Discretization(num_bins=4)
+    positional.adapt(x, 1)  # steps, as Keras: one batch (the array), not batches of 1
+    whole = layers.Discretization(num_bins=4)
+    whole.adapt(x)
+    assert positional.bin_boundaries == whole.bin_boundaries
+    with pytest.raises(TypeError):
+        layers.Discretization(num_bins=4).adapt(x, 1, 8)
+    layer = layers.Discretization(num_bins=0)  # Keras accepts it in __init__ (a config may hold it)
+    with pytest.raises(ValueError, match="num_bins >= 1"):
+        layer.adapt(x)
+
+
+def test_discretization_integer_dtype_and_descending_boundaries():
+    x = np.array([[-1.0, 0.0, 0.5, 1.0, 2.0, 3.0]])
+    count = layers.Discretization([0.1], output_mode="count", dtype="int32")
+    out = count(x)
+    assert out.dtype == np.int32 and out.numpy().tolist() == [[2, 4]]
+    assert count.get_config()["dtype"] == "int32"
+    assert layers.Discretization.from_config(count.get_config())(x).dtype == np.int32
+    # descending boundaries bucket as np.digitize (and Keras's ops.digitize) do
+    np.testing.assert_array_equal(layers.Discretization([2.0, 1.0, 0.0])(x).numpy(),
+                                  np.digitize(x, [2.0, 1.0, 0.0]))
 
 
 def test_discretization_state_errors():
@@ -298,6 +405,28 @@ def test_hashing_output_modes_by_hand():
 def test_hashing_argument_errors(kwargs, match):
     with pytest.raises(ValueError, match=match):
         layers.Hashing(**kwargs)
+
+
+def test_hashing_mask_value_compares_strings_as_bytes():
+    for mask, values in [("", np.array([b"", b"a"])), (b"", np.array(["", "a"])),
+                         ("", np.array(["", b"a"], dtype=object))]:
+        ids = layers.Hashing(3, mask_value=mask)(values).numpy()
+        assert ids[0] == 0 and ids[1] != 0
+    # the bin of an unmasked string does not depend on str or bytes
+    assert (layers.Hashing(5, mask_value="")(np.array([b"a"])).numpy()
+            == layers.Hashing(5, mask_value="")(np.array(["a"])).numpy()).all()
+
+
+@pytest.mark.parametrize("values,match", [
+    (np.array([1.0, np.nan]), "finite numbers"),
+    (np.array([1.0, -np.inf]), "finite numbers"),
+    (np.array([None, "a"], dtype=object), "holding None"),
+    (np.array([1, "a"], dtype=object), "mixing strings and numbers"),
+    (np.array([1.0, float("nan")], dtype=object), "finite numbers"),
+])
+def test_hashing_value_errors_name_the_layer(values, match):
+    with pytest.raises(ValueError, match=f"Layer 'hash' \\(Hashing\\).*{match}"):
+        layers.Hashing(3, name="hash")(values)
 
 
 def test_hashing_config_and_keras_file(tmp_path):

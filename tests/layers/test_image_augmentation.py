@@ -300,6 +300,15 @@ def test_drawn_parameters_lie_in_their_ranges():
     (lambda: layers.RandomErasing(scale=(0.5, 1.5, 2)), "scale"),
     (lambda: layers.RandomFlip("diagonal"), "mode"),
     (lambda: layers.RandomFlip(seed="one"), "seed"),
+    (lambda: layers.RandomErasing(fill_value=(1.0, 2.0)), "RandomErasing: the `fill_value`"),
+    (lambda: layers.RandomErasing(fill_value="red"), "RandomErasing: the `fill_value`"),
+    (lambda: layers.RandomErasing(value_range=None), "RandomErasing: the `value_range`"),
+    (lambda: layers.RandomContrast(0.2, value_range=None), "RandomContrast: the `value_range`"),
+    (lambda: layers.RandomContrast(0.2, value_range=(0, "x")), "RandomContrast: the `value_range`"),
+    (lambda: layers.RandomCrop(-2, 3), "RandomCrop: `height` must be a positive integer"),
+    (lambda: layers.RandomCrop(3, 0), "RandomCrop: `width` must be a positive integer"),
+    (lambda: layers.RandomCrop(2.5, 3), "RandomCrop: `height` must be a positive integer"),
+    (lambda: layers.RandomCrop(3, None, name="c"), "RandomCrop 'c': `width`"),
 ])
 def test_bad_arguments(make, message):
     with pytest.raises(ValueError, match=message):
@@ -313,8 +322,8 @@ def test_bad_fill_mode_interpolation_and_rank():
         layers.RandomZoom(0.1, interpolation="bicubic")
     with pytest.raises(ValueError, match="rank 3"):
         layers.RandomFlip()(np.zeros((2, 3)), training=True)
-    with pytest.raises(ValueError, match="fill_value"):
-        layers.RandomErasing(fill_value="red")(np.zeros((1, 4, 4, 3)), training=True)
+    with pytest.raises(ValueError, match="three numbers needs images of 3 channels"):
+        layers.RandomErasing(fill_value=(1, 2, 3))(np.zeros((1, 4, 4, 1)), training=True)
 
 
 @pytest.mark.parametrize("layer", [layers.RandomRotation((0.1, 0.1)), layers.RandomCrop(3, 3),
@@ -328,6 +337,22 @@ def test_gradients_reach_the_images_only(layer):
     y.sum().backward()
     assert x.grad is not None and x.grad.shape == x.shape and np.isfinite(x.grad).all()
     assert not layer.trainable_weights
+
+
+def test_gradient_values_of_flip_and_grayscale():
+    rng = np.random.default_rng(3)
+    x = shenjing.Tensor(rng.random((4, 3, 5, 3)).astype("float32"), requires_grad=True)
+    w = rng.standard_normal((4, 3, 5, 3)).astype("float32")
+    # a flip is its own adjoint: d sum(w * flip(x)) / dx = flip(w), the same flips (same seed)
+    (layers.RandomFlip(seed=6)(x, training=True) * w).sum().backward()
+    expected = layers.RandomFlip(seed=6)(w, training=True).numpy()
+    assert not np.array_equal(expected, w) and not np.array_equal(expected[0], w[0])  # half flip
+    np.testing.assert_allclose(x.grad, expected, rtol=1e-6)
+    # grayscale: y_c = sum_k a_k x_k for every channel c, so dL/dx_k = a_k sum_c w_c
+    x.grad = None
+    (layers.RandomGrayscale(1.0)(x, training=True) * w).sum().backward()
+    coefficients = np.array([0.2989, 0.5870, 0.1140], "float32")
+    np.testing.assert_allclose(x.grad, w.sum(-1, keepdims=True) * coefficients, rtol=1e-4, atol=1e-6)
 
 
 def test_dict_inputs_move_masks_with_images():
@@ -353,31 +378,55 @@ def test_dataset_map_pipeline():
         .map(lambda a, b: (rotate(a, training=True), b))
     batches = list(ds)
     assert [b[0].shape for b in batches] == [(4, 6, 5, 3), (4, 6, 5, 3), (2, 6, 5, 3)]
-    assert isinstance(batches[0][0], np.ndarray) or hasattr(batches[0][0], "shape")
     np.testing.assert_array_equal(np.concatenate([np.asarray(b[1]) for b in batches]), y)
     single = data.Dataset.from_tensor_slices(x).map(
         lambda a: layers.RandomCrop(3, 3, seed=1)(a, training=True)).batch(5)
     assert [b.shape for b in single] == [(5, 3, 3, 3), (5, 3, 3, 3)]
 
 
+def test_parallel_map_gives_whole_transformations_that_repeat():
+    # one key per call drawn under a lock, the transformation from a child generator: with
+    # identical inputs the outputs of a parallel map are the same set in every run, and each
+    # equals one of the sequential outputs (never a mix of two calls' draws)
+    x = np.repeat(np.random.default_rng(0).uniform(0, 255, (1, 6, 5, 3)).astype("float32"), 24, 0)
+
+    def run(parallel):
+        erase = layers.RandomErasing(factor=1.0, scale=(0.1, 0.5), seed=11)
+        ds = data.Dataset.from_tensor_slices(x).map(lambda a: erase(a, training=True),
+                                                    num_parallel_calls=parallel)
+        return sorted(np.asarray(a).tobytes() for a in ds)
+
+    sequential = run(None)
+    assert len(set(sequential)) > 1
+    assert run(4) == sequential == run(8)
+
+
 def test_keras_file_round_trip(tmp_path):
     model = Sequential([Input((6, 5, 3)), layers.RandomFlip("horizontal", seed=1),
                         layers.RandomRotation((-0.1, 0.2), fill_mode="constant", seed=2),
-                        layers.RandomZoom(0.2, 0.1, seed=3), layers.RandomTranslation(0.1, 0.2),
-                        layers.RandomCrop(4, 4, seed=5), layers.RandomContrast(0.3),
-                        layers.RandomBrightness(0.1, value_range=(0, 1)),
-                        layers.RandomGrayscale(0.3), layers.RandomErasing(scale=(0.1, 0.2)),
+                        layers.RandomZoom(0.2, 0.1, seed=3), layers.RandomTranslation(0.1, 0.2, seed=4),
+                        layers.RandomCrop(4, 4, seed=5), layers.RandomContrast(0.3, seed=6),
+                        layers.RandomBrightness(0.1, value_range=(0, 1), seed=7),
+                        layers.RandomGrayscale(1.0),  # Keras's config has no seed: a sure factor
+                        layers.RandomErasing(scale=(0.1, 0.2), seed=9),
                         layers.Flatten(), layers.Dense(2)])
-    x = np.random.default_rng(0).random((3, 4, 4, 3)).astype("float32")
+    x = np.random.default_rng(0).random((3, 6, 5, 3)).astype("float32")
     path = tmp_path / "aug.keras"
     model.save(path)
     loaded = saving.load_model(path)
     assert [type(a) for a in loaded.layers] == [type(b) for b in model.layers]
     for a, b in zip(loaded.layers, model.layers):
         assert json.loads(json.dumps(a.get_config())) == json.loads(json.dumps(b.get_config()))
-    # at inference every layer passes the images through (RandomCrop too, as Keras)
-    np.testing.assert_allclose(loaded.layers[-1](loaded.layers[-2](x)).numpy(),
-                               model.layers[-1](model.layers[-2](x)).numpy(), rtol=1e-6)
+    # the loaded layers augment as the saved ones (same seeds, same draws), in training
+    ours, theirs = model(x, training=True).numpy(), loaded(x, training=True).numpy()
+    assert ours.shape == (3, 2)
+    np.testing.assert_allclose(theirs, ours, rtol=1e-5, atol=1e-6)
+    images = np.random.default_rng(1).uniform(0, 1, (2, 6, 5, 3)).astype("float32")
+    for a, b in zip(loaded.layers[:-2], model.layers[:-2]):
+        np.testing.assert_allclose(a(images, training=True).numpy(), b(images, training=True).numpy(),
+                                   rtol=1e-5, atol=1e-6, err_msg=type(a).__name__)
+        # at inference every layer passes the images through (RandomCrop too, as Keras)
+        np.testing.assert_allclose(a(images, training=False).numpy(), images, rtol=1e-6)
 
 
 def test_fit_trains_through_augmentation_and_predict_skips_it():

@@ -50,6 +50,13 @@ case("affine_transform", "bilinear", lambda x: img.affine_transform(x, [1.1, 0.2
 case("affine_transform", "nearest-reflect-cf",
      lambda x: img.affine_transform(x, [0.9, 0.1, 0.3, 0.05, 1.1, -0.2, 0, 0], "nearest", "reflect",
                                     data_format="channels_first"), randn(1, 3, 4))
+case("affine_transform", "channel-terms-batch2",  # c0, c1 != 0 (one gather per image), 2 transforms
+     lambda x: img.affine_transform(x, [[1.0, 0.1, -0.5, 0.05, 0.9, 0.3, 0.6, -0.4],
+                                        [0.9, 0.0, 0.2, 0.1, 1.1, -0.3, -0.3, 0.5]], fill_mode="reflect"),
+     randn(2, 4, 3, 2))
+case("affine_transform", "spatial-batch2", lambda x: img.affine_transform(
+    x, [[1.1, 0.2, -0.3, -0.15, 0.9, 0.4, 0, 0], [0.8, -0.1, 0.5, 0.2, 1.0, -0.6, 0, 0]], fill_mode="wrap"),
+     randn(2, 3, 4, 1))
 case("pad_images", "batch", lambda x: img.pad_images(x, 1, 0, 2, target_width=4), randn(1, 2, 3, 2))
 case("crop_images", "single-cf", lambda x: img.crop_images(x, 1, 1, target_height=2, right_cropping=0,
                                                            data_format="channels_first"), randn(2, 4, 4))

@@ -3,13 +3,15 @@
 
 one_hot: ``y[..., k] = (x == k)`` (a trailing axis of 1 is encoded in place); multi_hot:
 ``y[b, k] = any_j(x[b, j] == k)``; count: ``y[b, k] = sum_j (x[b, j] == k) * w[b, j]``
-(``w = count_weights``, else 1). Inputs of rank <= 2 for multi_hot and count (a 1-D input is
-one sample). Ids outside ``[0, num_tokens)`` raise (Keras's documented contract; its JAX
+(``w = count_weights``, else 1). multi_hot and count reduce the last axis of an input of any
+rank (a 1-D input is one sample). Outputs (count_weights too, truncated for an integer dtype,
+as Keras casts them) are in the layer's ``dtype``, default ``backend.floatx()``. Ids outside ``[0, num_tokens)`` raise (Keras's documented contract; its JAX
 backend silently writes zeros).
 """
 
 import numpy as np
 
+from ... import backend
 from ...autograd import Tensor
 from ...registry import keras_export
 from ..layer import Layer
@@ -17,6 +19,7 @@ from .encoding import as_array, check_sparse, encode
 from .output_dtype import OutputDTypeMixin
 
 OUTPUT_MODES = ("count", "one_hot", "multi_hot")
+MAX_TOKENS = 2 ** 31 - 1
 
 
 @keras_export("keras.layers.CategoryEncoding")
@@ -35,9 +38,16 @@ class CategoryEncoding(OutputDTypeMixin, Layer):
         if num_tokens is None:
             raise ValueError("num_tokens must be set to use this layer. If the number of tokens "
                              "is not known beforehand, use the IntegerLookup layer instead.")
+        if isinstance(num_tokens, bool) or not isinstance(num_tokens, (int, np.integer)):
+            raise ValueError(f"Layer CategoryEncoding: `num_tokens` must be an integer. "
+                             f"Received: num_tokens={num_tokens!r}")
         if num_tokens < 1:
             raise ValueError(f"`num_tokens` must be >= 1. Received: num_tokens={num_tokens}.")
-        super().__init__(dtype=self._init_output_dtype(dtype, "float32"), **kwargs)
+        if num_tokens > MAX_TOKENS:  # a config (a .keras file) could ask for any width
+            raise ValueError(f"Layer CategoryEncoding: `num_tokens` must be at most {MAX_TOKENS} "
+                             f"(int32 ids; each output row holds num_tokens values). Received: "
+                             f"num_tokens={num_tokens}")
+        super().__init__(dtype=self._init_output_dtype(dtype, backend.floatx()), **kwargs)
         check_sparse(self.name, sparse)
         self.num_tokens = int(num_tokens)
         self.output_mode = output_mode
@@ -61,9 +71,9 @@ class CategoryEncoding(OutputDTypeMixin, Layer):
             if self.output_mode != "count":
                 raise ValueError("`count_weights` is not used when `output_mode` is not "
                                  f"`'count'`. Received `count_weights={count_weights}`.")
-            count_weights = as_array(count_weights).astype(self.compute_dtype)
+            count_weights = as_array(count_weights).astype(self.output_dtype)
         out = encode(ids, False, self.output_mode, self.num_tokens, count_weights)
-        return Tensor(out.astype(self.output_dtype if count_weights is None else out.dtype))
+        return Tensor(out.astype(self.output_dtype, copy=False))
 
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)

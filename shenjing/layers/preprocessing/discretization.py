@@ -5,7 +5,16 @@
 ``adapt(data)`` learns ``num_bins - 1`` boundaries from approximate quantiles (Keras's summary
 algorithm, ``quantile_summary``); as in Keras the boundaries live in the config (there are no
 weights), so ``.keras`` files keep them.
+
+Batches: Keras summarizes each batch and merges the summaries, which biases the quantiles
+(batches of 32 of N(0, 1) give a median near 0.26). Here the values of all batches are held
+(up to ``MAX_HELD_VALUES``) and summarized as one array at ``finalize_state``, so batched data
+gives the boundaries that the same data in one array gives (one array: Keras's boundaries,
+bit for bit). Past the bound the held values and later batches go through Keras's merge, with
+a warning.
 """
+
+import warnings
 
 import numpy as np
 
@@ -14,8 +23,10 @@ from ...registry import keras_export
 from ..layer import Layer
 from . import quantile_summary
 from .encoding import as_array, check_sparse, encode
+from .output_dtype import OutputDTypeMixin
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count")
+MAX_HELD_VALUES = 10 ** 6
 
 
 def _first(batch):
@@ -24,14 +35,17 @@ def _first(batch):
 
 
 @keras_export("keras.layers.Discretization")
-class Discretization(Layer):
+class Discretization(OutputDTypeMixin, Layer):
     """Bucket values into ``len(bin_boundaries) + 1`` bins (given, or learnt by ``adapt``)."""
 
     _autocast_inputs = False
 
     def __init__(self, bin_boundaries=None, num_bins=None, epsilon=0.01, output_mode="int",
                  sparse=False, dtype=None, name=None):
-        super().__init__(name=name, dtype=dtype)
+        super().__init__(name=name, dtype=None if dtype is None
+                         else self._init_output_dtype(dtype, None))
+        if dtype is None:
+            self.output_dtype = self.compute_dtype
         check_sparse(self.name, sparse)
         if output_mode not in OUTPUT_MODES:
             raise ValueError(f"Invalid value for argument `output_mode`. Expected one of "
@@ -50,15 +64,19 @@ class Discretization(Layer):
         self.output_mode = output_mode
         self.sparse = sparse
         self.summary = None if self.bin_boundaries else quantile_summary.empty()
+        self._held, self._held_count = [], 0
 
     # -- adapt ----------------------------------------------------------------------------
-    def adapt(self, data, batch_size=None, steps=None):
+    def adapt(self, data, steps=None, *, batch_size=None):
         """Learn ``num_bins - 1`` boundaries from ``data``: an array or Tensor (one batch, or
         batches of ``batch_size`` rows), a ``shenjing.data.Dataset`` or any iterable of batches
         (an (x, y) batch uses x); ``steps`` limits the number of batches."""
         if self.num_bins is None:
             raise ValueError("Cannot adapt a Discretization layer that has been initialized "
                              "with `bin_boundaries`, use `num_bins` instead.")
+        if self.num_bins < 1:
+            raise ValueError(f"Layer '{self.name}' (Discretization) cannot adapt with "
+                             f"num_bins={self.num_bins}: expected num_bins >= 1")
         self.reset_state()
         if isinstance(data, (np.ndarray, Tensor)):
             data = as_array(data)
@@ -81,18 +99,43 @@ class Discretization(Layer):
         self.finalize_state()
 
     def update_state(self, data):
-        values = as_array(data).astype(np.float32)
+        """Hold the batch's values (see the module docstring); past ``MAX_HELD_VALUES``, merge
+        summaries as Keras does."""
+        values = np.array(as_array(data), dtype=np.float32).reshape(-1)
+        if self.summary is None:
+            self.summary = quantile_summary.empty()
+        if self._held is not None and self._held_count + values.size <= MAX_HELD_VALUES:
+            self._held.append(values)
+            self._held_count += values.size
+            return
+        if self._held is not None:
+            if self._held_count or self.summary.shape[1]:
+                warnings.warn(f"Layer '{self.name}' (Discretization): adapting on more than "
+                              f"{MAX_HELD_VALUES} values; the boundaries come from merged "
+                              "approximate summaries of the batches (Keras's algorithm) and may "
+                              "be biased.", stacklevel=2)
+            self.summary = self._summary_with_held()
+            self._held = None
         self.summary = quantile_summary.merge(
+            quantile_summary.summarize(values, self.epsilon), self.summary, self.epsilon)
+
+    def _summary_with_held(self):
+        if not self._held:
+            return self.summary
+        values = np.concatenate(self._held)
+        return quantile_summary.merge(
             quantile_summary.summarize(values, self.epsilon), self.summary, self.epsilon)
 
     def finalize_state(self):
         if self.num_bins is None:
             return
-        self.bin_boundaries = quantile_summary.bin_boundaries(self.summary, self.num_bins).tolist()
+        self.bin_boundaries = quantile_summary.bin_boundaries(
+            self._summary_with_held(), self.num_bins).tolist()
 
     def reset_state(self):
         if self.num_bins is not None:
             self.summary = quantile_summary.empty()
+            self._held, self._held_count = [], 0
 
     # -- call -----------------------------------------------------------------------------
     def _depth(self):
@@ -111,7 +154,7 @@ class Discretization(Layer):
                           np.asarray(self.bin_boundaries, dtype=np.float32))
         if self.output_mode == "int":
             return Tensor(ids.astype(np.int32))
-        return Tensor(encode(ids, False, self.output_mode, self._depth()).astype(self.compute_dtype))
+        return Tensor(encode(ids, False, self.output_mode, self._depth()).astype(self.output_dtype))
 
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)
@@ -124,16 +167,14 @@ class Discretization(Layer):
             return input_shape + (depth,)
         return input_shape[:-1] + (depth,)
 
-    def _symbolic_call(self, inputs, args, kwargs):
-        outputs = super()._symbolic_call(inputs, args, kwargs)
-        outputs.dtype = "int32" if self.output_mode == "int" else self.compute_dtype
-        return outputs
+    def _symbolic_output_dtype(self):
+        return "int32" if self.output_mode == "int" else self.output_dtype
 
     # -- config ---------------------------------------------------------------------------
     def get_config(self):
         return {"bin_boundaries": self.bin_boundaries, "num_bins": self.num_bins,
                 "epsilon": self.epsilon, "output_mode": self.output_mode, "sparse": self.sparse,
-                "name": self.name, "dtype": self.dtype_policy.name}
+                "name": self.name, "dtype": self.output_dtype}
 
     @classmethod
     def from_config(cls, config):
@@ -150,12 +191,14 @@ class Discretization(Layer):
 
 
 def _boundaries(values):
-    """A list of numbers, ascending (``digitize`` needs monotonic bins)."""
+    """A list of numbers, ascending or descending (``digitize`` needs monotonic bins; Keras's
+    ``ops.digitize`` takes both, as NumPy's)."""
     values = np.asarray(values).reshape(-1)
     if values.dtype.kind not in "fiu":
         raise ValueError(f"`bin_boundaries` must be a list of numbers. Received: "
                          f"bin_boundaries={values.tolist()}")
-    if values.size > 1 and np.any(np.diff(values) < 0):
-        raise ValueError(f"`bin_boundaries` must be sorted in ascending order. Received: "
+    steps = np.diff(values)
+    if values.size > 1 and np.any(steps < 0) and np.any(steps > 0):
+        raise ValueError(f"`bin_boundaries` must be sorted (ascending or descending). Received: "
                          f"bin_boundaries={values.tolist()}")
     return values.tolist()

@@ -21,19 +21,14 @@ def check_sparse(layer_name, sparse):
                          "TensorFlow backend (shenjing has no sparse tensors). Received: sparse=True")
 
 
-def _rank_error(output_mode, shape, rank):
-    return ValueError(
-        "When output_mode is not `'int'`, maximum supported output rank is 2. Received "
-        f"output_mode {output_mode} and input shape {tuple(shape)}, which would result in "
-        f"output rank {rank}.")
-
-
 def encode(ids, drop, output_mode, depth, weights=None):
     """float32 array: one_hot gives ``ids.shape (+ depth)`` with a trailing axis of 1 squeezed
-    first; multi_hot and count reduce the last axis (a 1-D input is one sample; a 0-D one is
-    a sample of one). Indices past ``depth`` (and dropped ones) set nothing. ``weights`` (count
-    only, the shape of ``ids``): ``out[b, k] = sum of weights[b, j] where ids[b, j] == k``, in
-    the weights' float dtype."""
+    first; multi_hot and count reduce the last axis, any rank: ``ids.shape[:-1] + (depth,)``
+    (a 1-D input is one sample; a 0-D one is a sample of one). Keras's TensorFlow backend
+    refuses rank > 2; its JAX backend gives this shape but counts along the wrong axis.
+    Indices past ``depth`` (and dropped ones) set nothing. ``weights`` (count only, the shape
+    of ``ids``): ``out[..., k] = sum of weights[..., j] where ids[..., j] == k``, in the
+    weights' float dtype."""
     ids = np.asarray(ids, dtype=np.int64)
     drop = np.broadcast_to(np.asarray(drop, dtype=bool), ids.shape)
     if weights is not None:
@@ -57,9 +52,8 @@ def encode(ids, drop, output_mode, depth, weights=None):
         rows = np.nonzero(keep)
         out[rows + (ids[rows],)] = 1.0
         return out
-    if ids.ndim > 2:
-        raise _rank_error(output_mode, ids.shape, ids.ndim)
-    flat = ids if ids.ndim == 2 else ids[None]  # (batch, 0) too: a batch of empty strings
+    lead = ids.shape[:-1]
+    flat = ids.reshape(int(np.prod(lead)), ids.shape[-1])  # (batch, 0) too: empty strings
     keep = keep.reshape(flat.shape)
     out = np.zeros((flat.shape[0], depth), dtype=np.float32 if weights is None else weights.dtype)
     rows = np.broadcast_to(np.arange(flat.shape[0])[:, None], flat.shape)
@@ -67,4 +61,4 @@ def encode(ids, drop, output_mode, depth, weights=None):
               else weights.reshape(flat.shape)[keep])
     if output_mode == "multi_hot":
         np.minimum(out, 1.0, out=out)
-    return out if ids.ndim == 2 else out[0]
+    return out.reshape(lead + (depth,))

@@ -10,6 +10,7 @@ their decimal text, as TF's ``as_string`` writes them), then
 
 import numpy as np
 
+from ... import backend
 from ...autograd import Tensor
 from ...registry import keras_export
 from ..layer import Layer
@@ -19,6 +20,20 @@ from .output_dtype import OutputDTypeMixin, dtype_name
 from .siphash import siphash24
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count")
+
+
+def _is_text(value):
+    return isinstance(value, (str, bytes, np.str_, np.bytes_))
+
+
+def _equals_mask(value, mask_value):
+    """``value == mask_value``, strings compared as UTF-8 bytes (b"" is masked by "", as TF
+    compares a string tensor with the mask value cast to it)."""
+    if _is_text(value) and _is_text(mask_value):
+        return _as_bytes(value) == _as_bytes(mask_value)
+    if _is_text(value) or _is_text(mask_value):
+        return False
+    return value == mask_value
 
 
 def _as_bytes(value):
@@ -41,7 +56,8 @@ class Hashing(OutputDTypeMixin, Layer):
 
     def __init__(self, num_bins, mask_value=None, salt=None, output_mode="int", sparse=False,
                  **kwargs):
-        dtype = dtype_name(kwargs.pop("dtype", None), "int64" if output_mode == "int" else "float32")
+        dtype = dtype_name(kwargs.pop("dtype", None),
+                           "int64" if output_mode == "int" else backend.floatx())
         super().__init__(dtype=self._init_output_dtype(dtype, "float32"), **kwargs)
         if num_bins is None or num_bins <= 0:
             raise ValueError("The `num_bins` for `Hashing` cannot be `None` or non-positive "
@@ -80,16 +96,40 @@ class Hashing(OutputDTypeMixin, Layer):
             return siphash24(self.salt, data)
         return fingerprint64(data)
 
+    def _check_values(self, values):
+        """``values``, checked: finite numbers, or strings (str/bytes; an object array of them
+        comes back as bytes) only: NaN, inf, None or a mix of strings and numbers have no bin."""
+        where = f"Layer '{self.name}' (Hashing)"
+        if values.dtype.kind == "f" and not np.all(np.isfinite(values)):
+            raise ValueError(f"{where} expects finite numbers; received NaN or inf in an input of "
+                             f"shape {values.shape}")
+        if values.dtype.kind == "O":
+            flat = values.reshape(-1).tolist()
+            text = [_is_text(v) for v in flat]
+            numbers = [isinstance(v, (int, float, np.integer, np.floating)) and not _is_text(v)
+                       for v in flat]
+            if not (all(text) or all(numbers)):
+                odd = [v for v, t, n in zip(flat, text, numbers) if not (t or n)]
+                what = f"holding {odd[0]!r}" if odd else "mixing strings and numbers"
+                raise ValueError(f"{where} expects strings or numbers of one kind; received an "
+                                 f"object array {what}")
+            if all(numbers) and not all(np.isfinite(float(v)) for v in flat):
+                raise ValueError(f"{where} expects finite numbers; received NaN or inf")
+            if all(text):  # str and bytes together: sorted (np.unique) as bytes
+                return np.array([_as_bytes(v) for v in flat], dtype=object).reshape(values.shape)
+        return values
+
     def hash_values(self, values):
         """The bin of each value of the array ``values`` (int64, the shape of ``values``)."""
         values = np.asarray(values)
         masked = self.mask_value is not None and self.num_bins > 1
         bins = self.num_bins - 1 if masked else self.num_bins
+        values = self._check_values(values)
         uniques, inverse = np.unique(values.reshape(-1), return_inverse=True)
         uniques = uniques.tolist()
         found = np.array([self._hash(_as_bytes(u)) % bins for u in uniques], dtype=np.int64)
         if masked:  # compared before floats are truncated, as Keras does
-            found = np.where([u == self.mask_value for u in uniques], 0, found + 1)
+            found = np.where([_equals_mask(u, self.mask_value) for u in uniques], 0, found + 1)
         return found[inverse.reshape(-1)].reshape(values.shape)
 
     def call(self, inputs):

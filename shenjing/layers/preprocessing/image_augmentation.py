@@ -12,9 +12,18 @@ transform only when called with ``training=True`` (the default of ``call``, as i
 from the layer's own generator (``seed``: a reproducible sequence) or, without a seed, from
 the process-wide generator (``shenjing.random.set_seed``); they are constants of the graph,
 so no gradient reaches them while gradients still flow to the images.
+
+Threads (``Dataset.map(..., num_parallel_calls=...)``): each training call takes one key from
+that generator under a lock, then draws the whole transformation from a child generator seeded
+by the key. A transformation is thus never a mix of two calls' draws, and a seeded layer hands
+out the same keys in the same order in every run; which batch gets which key follows the order
+in which the calls reach the lock (deterministic for sequential calls or an order-keeping map
+with one worker; with several workers the set of transformations repeats, their assignment to
+batches may not).
 """
 
 import math
+import threading
 
 import numpy as np  # host-side random draws and transform matrices
 
@@ -24,6 +33,7 @@ from ..convolutional import standardize_data_format
 from ..layer import Layer
 
 _FILL_MODES = ("reflect", "wrap", "constant", "nearest")
+_KEY_LOCK = threading.Lock()  # one key per call from a shared generator (module docstring)
 _INTERPOLATIONS = ("nearest", "bilinear")
 
 
@@ -50,6 +60,16 @@ def parse_factor(factor, bounds, name="factor"):
 
 def _is_number(value):
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def check_value_range(layer, value_range):
+    """``value_range``: (low, high), two numbers (Keras fails later, at the first call, on
+    anything else)."""
+    if (not isinstance(value_range, (tuple, list)) or len(value_range) != 2
+            or not all(_is_number(v) for v in value_range)):
+        raise ValueError(f"Layer {layer}: the `value_range` argument should be a list of two "
+                         f"numbers. Received: value_range={value_range!r}")
+    return value_range
 
 
 def check_fill_and_interpolation(fill_mode, interpolation):
@@ -102,6 +122,15 @@ class BaseImageAugmentationLayer(Layer):
         if seed is not None:
             return keras_rng(seed)
         return keras_rng(None) if self._generator is None else self._generator
+
+    def _call_rng(self, training):
+        """The generator of one call: a child of the layer's (or the process-wide) generator,
+        seeded by a key drawn under a lock; None when not training (nothing is drawn)."""
+        if not training:
+            return None
+        with _KEY_LOCK:
+            key = int(self._rng().integers(0, 2 ** 63 - 1))
+        return np.random.default_rng(key)
 
     # -- shapes -----------------------------------------------------------------------
     def _axes(self, ndim):
@@ -158,7 +187,8 @@ class BaseImageAugmentationLayer(Layer):
         if isinstance(inputs, dict):
             return self._call_dict(inputs, training)
         self._image_size(inputs)
-        transformation = self.get_random_transformation(inputs, training=training)
+        transformation = self.get_random_transformation(inputs, training=training,
+                                                        seed=self._call_rng(training))
         return self.transform_images(inputs, transformation, training=training)
 
     def _call_dict(self, data, training):
@@ -170,7 +200,8 @@ class BaseImageAugmentationLayer(Layer):
             raise NotImplementedError(f"{type(self).__name__} '{self.name}': bounding boxes "
                                       "are not supported yet by shenjing's augmentation layers.")
         self._image_size(data["images"])
-        transformation = self.get_random_transformation(data, training=training)
+        transformation = self.get_random_transformation(data, training=training,
+                                                        seed=self._call_rng(training))
         out = dict(data)
         out["images"] = self.transform_images(data["images"], transformation, training=training)
         if "labels" in data:

@@ -6,7 +6,7 @@ import numpy as np  # host-side draws
 
 from ... import ops
 from ...registry import keras_export
-from .image_augmentation import BaseImageAugmentationLayer, parse_factor
+from .image_augmentation import BaseImageAugmentationLayer, check_value_range, parse_factor
 
 
 @keras_export("keras.layers.RandomContrast")
@@ -17,7 +17,7 @@ class RandomContrast(BaseImageAugmentationLayer):
     def __init__(self, factor, value_range=(0, 255), seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
         self.factor = parse_factor(factor, (0, 1))
-        self.value_range = value_range
+        self.value_range = check_value_range("RandomContrast", value_range)
 
     def get_random_transformation(self, data, training=True, seed=None):
         """{"contrast_factor": (N, 1, 1, 1)} (zeros when not training, as Keras)."""

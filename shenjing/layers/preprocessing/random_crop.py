@@ -5,6 +5,8 @@ unchanged (Keras 3 behaviour), though ``compute_output_shape`` gives the target 
 
 import random as python_random
 
+import numpy as np
+
 from ... import ops
 from ...registry import keras_export
 from .image_augmentation import BaseImageAugmentationLayer
@@ -13,10 +15,15 @@ from .resizing import _image_output_shape
 
 @keras_export("keras.layers.RandomCrop")
 class RandomCrop(BaseImageAugmentationLayer):
-    """``height``, ``width``: the crop size. ``seed`` None: a random int, kept in the config
-    (as Keras's ``make_default_seed``)."""
+    """``height``, ``width``: the crop size, positive ints. ``seed`` None: a random int, kept
+    in the config (as Keras's ``make_default_seed``)."""
 
     def __init__(self, height, width, seed=None, data_format=None, name=None, **kwargs):
+        for arg, value in (("height", height), ("width", width)):
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"Layer RandomCrop{'' if name is None else f' {name!r}'}: "
+                                 f"`{arg}` must be a positive integer. Received: {arg}={value!r}")
+        height, width = int(height), int(width)
         if seed is None:
             seed = python_random.randint(1, int(1e9))
         super().__init__(seed=seed, data_format=data_format, name=name, **kwargs)

@@ -7,7 +7,18 @@ import numpy as np  # host-side draws and masks
 
 from ... import ops
 from ...registry import keras_export
-from .image_augmentation import BaseImageAugmentationLayer, _is_number, parse_factor
+from .image_augmentation import (BaseImageAugmentationLayer, _is_number, check_value_range,
+                                 parse_factor)
+
+
+def _check_fill_value(value):
+    """None, a number or three numbers (one per channel)."""
+    if value is None or _is_number(value):
+        return value
+    if isinstance(value, (tuple, list)) and len(value) == 3 and all(_is_number(v) for v in value):
+        return value
+    raise ValueError("Layer RandomErasing: the `fill_value` argument should be a number (or a "
+                     f"list of three numbers). Received: fill_value={value!r}")
 
 
 @keras_export("keras.layers.RandomErasing")
@@ -21,8 +32,8 @@ class RandomErasing(BaseImageAugmentationLayer):
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         self.factor = parse_factor(factor, (0, 1))
         self.scale = parse_factor(scale, (0, 1), name="scale")
-        self.fill_value = fill_value
-        self.value_range = value_range
+        self.fill_value = _check_fill_value(fill_value)
+        self.value_range = check_value_range("RandomErasing", value_range)
 
     def get_random_transformation(self, data, training=True, seed=None):
         """{"apply_erasing": bool (N,), "batch_masks": bool images' shape (batched),
@@ -63,15 +74,16 @@ class RandomErasing(BaseImageAugmentationLayer):
         value = self.fill_value
         if value is None:
             fill = rng.standard_normal(shape).astype(dtype) * self.value_range[1]
-        elif isinstance(value, (tuple, list)) and len(value) == 3 and all(_is_number(v) for v in value):
+        elif isinstance(value, (tuple, list)):
+            if shape[c_axis] != 3:
+                raise ValueError(f"Layer '{self.name}' (RandomErasing): a fill_value of three "
+                                 f"numbers needs images of 3 channels; received images of shape "
+                                 f"{shape}")
             per_channel = [1, 1, 1, 1]
             per_channel[c_axis] = 3
             fill = np.broadcast_to(np.asarray(value, dtype).reshape(per_channel), shape)
-        elif _is_number(value):
-            fill = np.full(shape, value, dtype)
         else:
-            raise ValueError("The `fill_value` argument should be a number (or a list of three "
-                             f"numbers). Received: fill_value={value}")
+            fill = np.full(shape, value, dtype)
         return np.clip(fill, self.value_range[0], self.value_range[1]).astype(dtype)
 
     def _transform_batch(self, images, transformation):
