@@ -185,8 +185,8 @@ class Sequential(Model):
             x = _as_input_dtype(x, self._input_layer)
         if mask is not None:  # the first layer gets it as its input's mask (Keras 3)
             (x,) = attach_masks([x], [mask])
-        for layer in self._stack:
-            x = layer(x, training=training)
+        for layer in self._stack:  # as Keras: training passed on only when given
+            x = layer(x) if training is None else layer(x, training=training)
         return x
 
     @property

@@ -156,8 +156,6 @@ def test_training_flag_equals_keras(scenario):
     assert _plain(make(sj.keras)) == _plain(make(keras))
 
 
-@pytest.mark.xfail(strict=True, reason="shenjing/models/sequential.py passes training=None on to "
-                   "its layers; Keras's Sequential.call passes training only when not None")
 def test_sequential_training_flag_equals_keras():
     assert _plain(_sequential(sj.keras)) == _plain(_sequential(keras))
 
@@ -180,3 +178,14 @@ def test_augmentation_layer_explicit_none_and_subclass_do_not_augment():
         model = Augmented()
         np.testing.assert_array_equal(np.asarray(model(x)), x)
         assert not np.allclose(np.asarray(model(x, training=True)), x)
+
+
+def test_an_augmentation_sequential_called_directly_augments_as_in_keras():
+    """``data_augmentation = Sequential([...]); data_augmentation(images)``: Keras's guides."""
+    import numpy as np
+
+    x = np.random.default_rng(0).random((2, 6, 6, 3)).astype("float32")
+    augment = sj.keras.Sequential([sj.keras.layers.RandomRotation((0.1, 0.1))])
+    assert not np.allclose(np.asarray(augment(x)), x)
+    assert not np.allclose(np.asarray(augment(x, training=None)), x)
+    np.testing.assert_array_equal(np.asarray(augment(x, training=False)), x)
