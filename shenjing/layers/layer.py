@@ -147,6 +147,11 @@ class Layer(SymbolicCallMixin, masking_utils.MaskingMixin, Tracker):
         self._call_training_default = (params["training"].default if self._call_has_training
                                        and params["training"].default is not inspect.Parameter.empty
                                        else None)
+        positional = [name for name, p in params.items()
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        # where `training` falls among the positional arguments after `inputs` (None: nowhere)
+        self._call_training_position = (positional.index("training") - 1
+                                        if "training" in positional[1:] else None)
         self._call_mask_spec = masking_utils.call_mask_spec(self.call)
         # A layer that does not override build has nothing to build.
         self.built = type(self).build is Layer.build
@@ -463,6 +468,12 @@ class Layer(SymbolicCallMixin, masking_utils.MaskingMixin, Tracker):
         call (as Keras: a later sibling layer inherits it); ``call`` gets it when it takes
         ``training`` (an explicit None goes along as None)."""
         self._check_super_called()
+        position = self.__dict__.get("_call_training_position")
+        if position is not None and len(args) > position:  # `layer(x, True)`: explicit too
+            if training is not _UNSET:
+                raise TypeError(f"{self.name}: `training` was given twice, as positional "
+                                f"argument {position + 2} and as a keyword")
+            training, args = args[position], args[:position] + args[position + 1:]
         explicit = training is not _UNSET
         if any_symbolic(inputs):
             if explicit:  # the node keeps it, None too (Keras replays an explicit None)

@@ -89,12 +89,29 @@ def test_iterator_loads_the_warp_loop_before_worker_processes(monkeypatch):
 
 
 def test_warp_preload_and_concurrent_first_use(monkeypatch):
+    import threading
+    import time
+
+    from shenjing.backend.kernels import lazy_loop
+
     module = warp.preload()
     assert module is warp._compiled_loop()
-    # while one thread holds the loading lock, another gets None (the NumPy path) at once
+    # while one thread loads it, another waits for it (the same code's values for all threads)
     monkeypatch.setattr(warp._LOOP, "tried", False)
-    assert warp._LOOP._loading.acquire(blocking=False)
+    got = []
+    warp._LOOP._loading.acquire()
     try:
-        assert warp._compiled_loop() is None
+        waiter = threading.Thread(target=lambda: got.append(warp._compiled_loop()))
+        waiter.start()
+        time.sleep(0.2)
+        assert waiter.is_alive() and not got
+        warp._LOOP.tried = True  # what the loading thread sets when done
     finally:
         warp._LOOP._loading.release()
+    waiter.join(5)
+    assert got == [module]
+    # a process forked while a lock is held gets fresh ones
+    warp._LOOP._loading.acquire()
+    lazy_loop._fresh_locks()
+    assert warp._LOOP._loading.acquire(blocking=False)
+    warp._LOOP._loading.release()

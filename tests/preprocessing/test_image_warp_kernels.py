@@ -44,3 +44,26 @@ def test_switch_takes_views_and_keeps_layout():
     want = warp_numpy.affine_resample(np.moveaxis(flipped, 2, 0), matrix, offset, 0, "nearest",
                                       0.0)
     np.testing.assert_array_equal(np.moveaxis(out, 2, 0), want)
+
+
+def test_grid_cache_is_safe_from_threads(monkeypatch):
+    import threading
+
+    from shenjing.backend.kernels import warp_numpy
+
+    monkeypatch.setattr(warp_numpy, "_GRID_BYTES", 16 * 400)   # frequent clears
+    errors = []
+
+    def work(offset):
+        try:
+            for k in range(300):
+                warp_numpy._grid(5 + (k + offset) % 9, 3 + k % 5)
+        except Exception as error:  # noqa: BLE001 - any error fails the test below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors

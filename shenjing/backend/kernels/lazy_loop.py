@@ -1,13 +1,17 @@
 """``LazyLoop``: a compiled-loop module (numba) imported and exercised on first use, once per
 process, or None where it cannot load (numba missing, or a failure, said once as a warning).
 
-While one thread loads it, other threads asking for it get None and take the NumPy path
-rather than wait; every later call returns the loaded module.
+While one thread loads it, other threads asking for it wait for it (so that every thread's
+results come from the same code); a process forked meanwhile gets a fresh lock.
 """
 
 import importlib
+import os
 import threading
 import warnings
+import weakref
+
+_LOOPS = weakref.WeakSet()
 
 
 class LazyLoop:
@@ -18,14 +22,13 @@ class LazyLoop:
         self.module_name, self.what, self.fallback = module, what, fallback
         self.module, self.tried = None, False
         self._loading = threading.Lock()
+        _LOOPS.add(self)
 
     def get(self):
-        """The loaded module, or None (not available, or being loaded by another thread)."""
+        """The loaded module, or None where it cannot load."""
         if self.tried:
             return self.module
-        if not self._loading.acquire(blocking=False):
-            return None
-        try:
+        with self._loading:
             if not self.tried:
                 try:
                     module = importlib.import_module(f"{__package__}.{self.module_name}")
@@ -37,7 +40,15 @@ class LazyLoop:
                     warnings.warn(f"shenjing: the compiled {self.what} could not be loaded "
                                   f"({type(error).__name__}: {error}); {self.fallback} run on "
                                   "NumPy code.", RuntimeWarning, stacklevel=3)
-                self.tried = True  # only once loaded (or failed): others saw None meanwhile
-        finally:
-            self._loading.release()
+                self.tried = True
         return self.module
+
+
+def _fresh_locks():
+    """In a forked child: the thread that held a loading lock is not there to release it."""
+    for loop in list(_LOOPS):
+        loop._loading = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_fresh_locks)

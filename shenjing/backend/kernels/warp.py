@@ -10,7 +10,7 @@ the order of the two spatial axes) for every output pixel; orders 0 and 1, fill 
 
 ``preload()`` loads the compiled loop now (a no-op where it would not run): before forking
 worker processes, so that each does not load it again. While one thread loads it, other
-threads asking for it take the NumPy path rather than wait.
+threads asking for it wait (``lazy_loop``), so that all get the same code's values.
 """
 
 import numpy as np
@@ -22,7 +22,7 @@ _LOOP = LazyLoop("warp_numba", "image-warp loop", "image transforms")
 
 
 def _compiled_loop():
-    """The loaded ``warp_numba``, or None (not available, or being loaded by another thread)."""
+    """The loaded ``warp_numba``, or None where it cannot load."""
     return _LOOP.get()
 
 

@@ -9,9 +9,12 @@ at ``matrix @ (i, j) + offset`` for every output pixel (i, j), as
 d c b a | a b c d | d c b a; "wrap" overlaps the first and last samples (period n - 1).
 """
 
+import threading
+
 import numpy as np
 
 MODES = ("nearest", "constant", "reflect", "wrap")
+_GRIDS_LOCK = threading.Lock()
 _GRIDS = {}  # (rows, cols) -> flattened float64 output coordinates, reused between images
 _GRID_BYTES = 64 * 2**20  # the cache holds at most this many bytes of grids
 
@@ -55,9 +58,10 @@ def _grid(rows, cols):
         grid = (i.ravel(), j.ravel())
         size = 16 * rows * cols
         if size <= _GRID_BYTES:  # a grid larger than the whole cache is not kept
-            if size + sum(16 * a.size for a, _ in _GRIDS.values()) > _GRID_BYTES:
-                _GRIDS.clear()
-            _GRIDS[key] = grid
+            with _GRIDS_LOCK:  # worker threads share the cache
+                if size + sum(16 * a.size for a, _ in _GRIDS.values()) > _GRID_BYTES:
+                    _GRIDS.clear()
+                _GRIDS[key] = grid
     return grid
 
 

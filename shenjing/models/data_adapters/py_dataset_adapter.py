@@ -37,7 +37,10 @@ _WORKER_DATASET = None
 def _init_worker(dataset):
     global _WORKER_DATASET
     _WORKER_DATASET = dataset
-    np.random.seed()  # fresh entropy: a forked worker starts from the parent's global state
+    # fresh entropy: a forked worker starts from the parent's random states (NumPy's global
+    # one and shenjing's, behind keras.random, Dropout and unseeded augmentation layers)
+    np.random.seed()
+    backend.set_seed(None)
 
 
 def _get_item(index):
@@ -118,6 +121,9 @@ class PyDatasetAdapter(DataAdapter):
         token = self._pass = object()  # a pass left behind must not clear a newer one
         try:
             while True:
+                if self._pass is not token:
+                    raise RuntimeError(f"A newer pass over this {type(self.dataset).__name__} "
+                                       "started before this one ended: one pass at a time")
                 self._fill()
                 if not self._queue:
                     return
