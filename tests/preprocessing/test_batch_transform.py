@@ -53,6 +53,12 @@ def test_only_the_generators_own_transform_on_float_batches_is_batched():
 
     assert not batchable(Custom(), x)
 
+    class CustomStandardize(ImageDataGenerator):
+        def standardize(self, x):
+            return x + np.random.random()   # draws between images: must stay per image
+
+    assert not batchable(CustomStandardize(), x)
+
 
 class PerImage(ImageDataGenerator):
     """The same generator, its apply_transform overridden: the iterators go image by image."""

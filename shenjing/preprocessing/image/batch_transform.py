@@ -8,9 +8,11 @@ The values equal ``apply_transform`` image by image to float rounding (the per-i
 takes NumPy's separable route for pure shifts and zooms); an image whose parameters are all
 neutral is copied unchanged, as ``apply_affine_transform`` returns it.
 
-``batchable(generator, x)`` says when the iterators use it: the generator's own
-``apply_transform`` is ``ImageDataGenerator``'s, and the affine part is one the loop does
-(orders 0 and 1, the four fill modes, a float batch).
+``batchable(generator, x)`` says when the iterators use it: the generator's
+``apply_transform``, ``get_random_transform`` and ``standardize`` are ``ImageDataGenerator``'s
+own (an override might draw random numbers between images, which drawing all parameters
+first would reorder), and the affine part is one the loop does (orders 0 and 1, the four fill
+modes, a float batch).
 """
 
 import numpy as np
@@ -22,8 +24,9 @@ from ...backend.kernels.warp_numpy import MODES
 def batchable(generator, batch):
     from .image_data_generator import ImageDataGenerator
 
-    return (isinstance(generator, ImageDataGenerator)
-            and type(generator).apply_transform is ImageDataGenerator.apply_transform
+    own = all(getattr(type(generator), name) is getattr(ImageDataGenerator, name)
+              for name in ("apply_transform", "get_random_transform", "standardize"))
+    return (isinstance(generator, ImageDataGenerator) and own
             and generator.interpolation_order in (0, 1) and generator.fill_mode in MODES
             and batch.ndim == 4 and np.issubdtype(batch.dtype, np.floating))
 
