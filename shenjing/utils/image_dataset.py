@@ -14,10 +14,13 @@ inside the target and pads with zeros, as ``tf.image.resize_with_pad``. The data
 ``class_names`` and ``file_paths`` (the subset's paths, in their shuffled order).
 
 Batches are decoded in a thread per usable core (``DECODE_CALLS``; Pillow releases the GIL
-while it decodes), each batch whole by one thread, and prefetched, as TF's pipeline does.
+while it decodes), each batch whole by one thread, when the files average 4 KB or more
+(``decode_calls``; smaller ones decode faster in one thread), and prefetched, as TF's
+pipeline does.
 """
 
 import math
+import os
 
 import numpy as np
 
@@ -30,6 +33,7 @@ ALLOWLIST_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 _CHANNELS = {"grayscale": 1, "rgb": 3, "rgba": 4}
 _KERAS_ONLY = ("area", "gaussian", "mitchellcubic")
 DECODE_CALLS = AUTOTUNE  # batches decoded at once: a thread per usable core (None: serially)
+PARALLEL_BYTES = 4096  # files this large on average are decoded in threads (see decode_calls)
 
 
 def _resize_with_pad(img, height, width, interpolation):
@@ -119,13 +123,27 @@ def _dataset(paths, labels, label_mode, num_classes, load, shuffle, buffer, seed
         def decode(paths):
             return np.stack([load_one(p) for p in np.asarray(paths).reshape(-1)])
 
-    # several tasks at once (a thread per core, as TF's num_parallel_calls=AUTOTUNE): Pillow
-    # decodes with the GIL released
+    calls = decode_calls(paths)
     if label_mode is None:
-        ds = ds.map(decode, num_parallel_calls=DECODE_CALLS)
+        ds = ds.map(decode, num_parallel_calls=calls)
     else:
-        ds = ds.map(lambda p, y: (decode(p), y), num_parallel_calls=DECODE_CALLS)
+        ds = ds.map(lambda p, y: (decode(p), y), num_parallel_calls=calls)
     return ds.prefetch(AUTOTUNE)
+
+
+def decode_calls(paths, sample=32):
+    """``DECODE_CALLS`` (a thread per core; Pillow decodes with the GIL released) for files
+    of ``PARALLEL_BYTES`` or more on average (over the first ``sample``), else None: decoding
+    a tiny image is mostly Python that holds the GIL, and threads would only add hand-offs."""
+    sizes = []
+    for path in paths[:sample]:
+        try:
+            sizes.append(os.path.getsize(path))
+        except OSError:
+            pass   # reading it will say what is wrong
+    if DECODE_CALLS is None or not sizes or sum(sizes) / len(sizes) < PARALLEL_BYTES:
+        return None
+    return DECODE_CALLS
 
 
 def _as_str(path):

@@ -82,6 +82,8 @@ def test_parallel_decode_gives_the_serial_batches(tmp_path, monkeypatch):
         assert len(ds) == 7
         return [(x.numpy(), y.numpy()) for x, y in ds]
 
+    monkeypatch.setattr(image_dataset, "PARALLEL_BYTES", 0)   # threads even for tiny files
+    assert image_dataset.decode_calls([str(tmp_path / "d" / "c0" / "0.png")]) is not None
     parallel = batches()
     monkeypatch.setattr(image_dataset, "DECODE_CALLS", None)   # decode serially
     serial = batches()
@@ -89,3 +91,12 @@ def test_parallel_decode_gives_the_serial_batches(tmp_path, monkeypatch):
     for (xp, yp), (xs, ys) in zip(parallel, serial):
         np.testing.assert_array_equal(xp, xs)
         np.testing.assert_array_equal(yp, ys)
+
+
+def test_threads_only_for_files_large_enough(tmp_path):
+    small, large = tmp_path / "small.png", tmp_path / "large.bin"
+    small.write_bytes(b"x" * 100)
+    large.write_bytes(b"x" * 10000)
+    assert image_dataset.decode_calls([str(small)] * 3) is None
+    assert image_dataset.decode_calls([str(large)] * 3) == image_dataset.DECODE_CALLS
+    assert image_dataset.decode_calls([str(tmp_path / "missing.png")]) is None
