@@ -14,4 +14,15 @@ from . import backend
 
 __all__ = ["activations", "backend", "callbacks", "constraints", "datasets", "initializers", "layers", "losses",
            "metrics", "models", "ops", "optimizers", "preprocessing", "random", "regularizers", "saving", "tree", "utils", "Input",
-           "InputLayer", "Layer", "Model", "Sequential"]
+           "InputLayer", "Layer", "Model", "Sequential", "wrappers"]
+
+
+def __getattr__(name):
+    # keras.wrappers imports scikit-learn: loaded on first use, not with shenjing.keras.
+    if name == "wrappers":
+        import importlib
+
+        module = importlib.import_module(f"{__name__}.wrappers")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
