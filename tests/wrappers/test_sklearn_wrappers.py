@@ -262,3 +262,37 @@ def test_cross_val_score_in_two_processes():
         pytest.skip(f"n_jobs=2 needs models to pickle: pickle.dumps(model) failed ({type(exc).__name__}: {exc})")
     scores = cross_val_score(_classifier(fit_kwargs={"epochs": 3}), X, y, cv=KFold(2), n_jobs=2)
     assert scores.shape == (2,)
+
+
+def test_warm_start_with_a_model_instance_trains_that_instance():
+    X, y = _classification()
+    template = dynamic_model(X, np.zeros((1, 3)), "categorical_crossentropy", learning_rate=0.01)
+    before = [w.copy() for w in template.get_weights()]
+    est = SKLearnClassifier(template, warm_start=True, fit_kwargs={"epochs": 2, "verbose": 0}).fit(X, y)
+    assert est.model_ is template
+    assert any(not np.array_equal(a, b) for a, b in zip(before, template.get_weights()))
+
+
+def test_clone_keeps_fit_kwargs():
+    # Keras 3's __sklearn_clone__ drops fit_kwargs (so GridSearchCV / cross_val_score lose e.g. epochs);
+    # here the clone has every parameter.
+    est = _classifier(fit_kwargs={"epochs": 3})
+    assert clone(est).get_params() == est.get_params()
+
+
+def test_set_fit_request_needs_metadata_routing():
+    with pytest.raises(RuntimeError, match="enable_metadata_routing"):
+        _classifier().set_fit_request(sample_weight=True)
+    with sklearn.config_context(enable_metadata_routing=True):
+        est = _classifier().set_fit_request(sample_weight=True)
+        assert est._metadata_request.score.requests["sample_weight"] is True
+
+
+def test_keras_face_loads_wrappers_lazily():
+    import subprocess
+    import sys
+
+    code = ("import sys, shenjing.keras as k; assert 'sklearn' not in sys.modules; "
+            "assert k.wrappers.SKLearnRegressor.__module__ == 'shenjing.wrappers.sklearn_wrapper'; "
+            "assert 'sklearn' in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
