@@ -7,6 +7,8 @@ the target's directory and renames it into place, so a failed save leaves any ea
 file untouched. Loading reads zip entries by exact name into memory (nothing is
 extracted to disk), refuses duplicate and oversized entries, charges what it
 materializes to the file's load budget, and builds the model from data alone.
+The same bytes, in memory, are what a pickled model carries (``model_to_bytes`` /
+``model_from_bytes``; ``Model.__reduce__``), read by the same reader in safe mode.
 """
 
 import datetime

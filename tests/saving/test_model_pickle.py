@@ -6,6 +6,7 @@ import copy
 import io
 import json
 import multiprocessing
+import os
 import pickle
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
@@ -180,3 +181,17 @@ def test_process_pool_predicts_with_a_pickled_model():
         got = pool.submit(_predict_in_child, model).result(timeout=120)
     np.testing.assert_array_equal(got, expected)
 
+
+
+def test_joblib_worker_processes_predict_with_a_pickled_model():
+    joblib = pytest.importorskip("joblib")
+    model, _, _ = _trained_mlp()
+    x, _ = mlp_data(n=10, seed=3)
+    # loky starts fresh processes (n_jobs=2: joblib runs n_jobs=1 in this process); each
+    # bound method's model travels as its .keras bytes.
+    results = joblib.Parallel(n_jobs=2, backend="loky")(
+        [joblib.delayed(model.predict)(x, verbose=0) for _ in range(2)]
+        + [joblib.delayed(os.getpid)()])
+    assert results[-1] != os.getpid()
+    for got in results[:2]:
+        np.testing.assert_array_equal(got, model.predict(x, verbose=0))
