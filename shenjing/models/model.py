@@ -288,6 +288,14 @@ class Model(Trainer, Layer):
 
         return save_model(self, filepath, overwrite=overwrite, **kwargs)
 
+    def __reduce__(self):
+        """Pickling (and ``copy.deepcopy``) goes through the ``.keras`` file, as in Keras 3:
+        the payload is the file's bytes, and unpickling reads them with the safe loader
+        (``saving.model_from_bytes``: nothing executed, the usual limits), compiled as saved."""
+        from ..saving.saving_lib import model_from_bytes, model_to_bytes
+
+        return (model_from_bytes, (model_to_bytes(self),))
+
     def save_weights(self, filepath, overwrite=True):
         """Write the weights to ``.weights.h5`` (Keras layout) or ``.safetensors``."""
         from ..saving import save_weights

@@ -2,7 +2,9 @@
 
 ``save_model``/``load_model``: the ``.keras`` zip (config.json, metadata.json,
 model.weights.h5); ``save_weights``/``load_weights``: ``.weights.h5`` (Keras 3's
-layout) or ``.safetensors``, chosen by suffix from the table in ``formats.py``. The
+layout) or ``.safetensors``, chosen by suffix from the table in ``formats.py``.
+``pickle``/``copy.deepcopy`` of a model carry its ``.keras`` bytes (``saving_lib``'s
+``model_to_bytes``/``model_from_bytes``, the same writer and safe reader). The
 walk (``state.py``) hands each layer, metric and optimizer a store; each object
 writes and reads its own variables (``save_own_variables``/``load_own_variables``). Loading runs no code from the file: custom classes load
 when registered with ``register_keras_serializable`` or passed in ``custom_objects``.

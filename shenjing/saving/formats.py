@@ -28,19 +28,21 @@ from .safetensors_store import open_safetensors, write_safetensors
 WEIGHTS_FILENAME = "model.weights.h5"
 
 
-def open_zip(filepath):
-    """The ``ZipFile`` at ``filepath``, after refusing duplicate member names."""
+def open_zip(filepath, label=None):
+    """The ``ZipFile`` at ``filepath`` (a path or a binary file object, named ``label`` in
+    errors), after refusing duplicate member names."""
     if isinstance(filepath, str) or hasattr(filepath, "__fspath__"):
         check_regular_file(filepath, "a .keras file")  # not a FIFO or a device: no hang
+    label = filepath if label is None else label
     try:
         archive = zipfile.ZipFile(filepath, "r")
     except FormatError:
         raise
     except ZIP_ERRORS as error:
-        raise FormatError(filepath, f"not a valid .keras file: it is not a zip archive, or it "
-                                    f"is truncated or corrupted ({error})") from None
+        raise FormatError(label, f"not a valid .keras file: it is not a zip archive, or it "
+                                 f"is truncated or corrupted ({error})") from None
     try:
-        refuse_duplicate_members(archive, filepath)
+        refuse_duplicate_members(archive, label)
     except BaseException:
         archive.close()
         raise

@@ -7,6 +7,8 @@ the target's directory and renames it into place, so a failed save leaves any ea
 file untouched. Loading reads zip entries by exact name into memory (nothing is
 extracted to disk), refuses duplicate and oversized entries, charges what it
 materializes to the file's load budget, and builds the model from data alone.
+The same bytes, in memory, are what a pickled model carries (``model_to_bytes`` /
+``model_from_bytes``; ``Model.__reduce__``), read by the same reader in safe mode.
 """
 
 import datetime
@@ -62,6 +64,11 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
             f"through model.save_weights). Received: filepath={filepath}.")
     _check_overwrite(filepath, overwrite)
     _warn_unbuilt(model)
+    atomic_write(filepath, model_to_bytes(model))
+
+
+def model_to_bytes(model):
+    """The bytes of ``model``'s ``.keras`` file (what ``save_model`` writes, built in memory)."""
     config_json = json.dumps(serialize_keras_object(model))
     metadata_json = json.dumps({
         "keras_version": KERAS_VERSION,
@@ -76,7 +83,7 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
         zf.writestr(WEIGHTS_FILENAME, weights)
         for name, data in assets:
             zf.writestr(name, data)
-    atomic_write(filepath, buffer.getvalue())
+    return buffer.getvalue()
 
 
 def _check_built(model, action):
@@ -141,17 +148,38 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             f"File format not supported: filepath={filepath}. shenjing loads Keras 3 `.keras` "
             "files (legacy `.h5` model files and SavedModel directories are not supported).")
     with load_budget(filepath), open_zip(filepath) as archive:
-        config = _parse_config(read_entry(archive, filepath, CONFIG_FILENAME,
-                                          limit="max_config_bytes"), filepath)
-        weights = read_entry(archive, filepath, WEIGHTS_FILENAME)
-        if not compile:
-            config["compile_config"] = None
-        model = _build_model(config, filepath, custom_objects, safe_mode)
-        with open_keras_weights_entry(weights, filepath) as groups:
-            del weights   # h5py reads from its own reference; let the bytes go with it
-            load_state(model, groups, keras_weights_label(filepath))
-        # After the variables, as Keras does; from the same open archive (one file, one view).
-        load_assets(model, archive, filepath)
+        return _load_from_archive(archive, filepath, custom_objects, compile, safe_mode)
+
+
+PICKLE_LABEL = "<pickled model>"
+
+
+def model_from_bytes(data, custom_objects=None, compile=True, safe_mode=True, label=PICKLE_LABEL):
+    """The model whose ``.keras`` file bytes are ``data`` (what ``model_to_bytes`` gives), read
+    by the same checked reader as ``load_model`` with a budget sized from ``len(data)``;
+    ``label`` names the source in errors. Unpickling a model calls this, in safe mode."""
+    if isinstance(data, io.BytesIO):   # Keras 3's pickles carry a BytesIO
+        data = data.getvalue()
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise FormatError(label, f"expected the bytes of a .keras file, received "
+                                 f"{type(data).__name__}")
+    data = bytes(data)
+    with load_budget(label, file_bytes=len(data)), open_zip(io.BytesIO(data), label) as archive:
+        return _load_from_archive(archive, label, custom_objects, compile, safe_mode)
+
+
+def _load_from_archive(archive, filepath, custom_objects, compile, safe_mode):
+    config = _parse_config(read_entry(archive, filepath, CONFIG_FILENAME,
+                                      limit="max_config_bytes"), filepath)
+    weights = read_entry(archive, filepath, WEIGHTS_FILENAME)
+    if not compile:
+        config["compile_config"] = None
+    model = _build_model(config, filepath, custom_objects, safe_mode)
+    with open_keras_weights_entry(weights, filepath) as groups:
+        del weights   # h5py reads from its own reference; let the bytes go with it
+        load_state(model, groups, keras_weights_label(filepath))
+    # After the variables, as Keras does; from the same open archive (one file, one view).
+    load_assets(model, archive, filepath)
     return model
 
 
