@@ -7,6 +7,8 @@ import os
 
 import numpy as np
 
+from ..data import Dataset
+
 
 def check_labels(labels, label_mode, class_names, format, what):
     """Keras's checks of ``labels``, ``label_mode``, ``class_names`` and ``format`` for a
@@ -135,3 +137,30 @@ def label_array(labels, label_mode, num_classes):
     if label_mode == "categorical":
         return np.eye(num_classes, dtype="float32")[labels]
     return labels.astype("int32")
+
+
+def path_dataset(paths, labels, label_mode, num_classes, shuffle, batch_size, seed):
+    """A Dataset of ``path`` (``label_mode`` None) or ``(path, label)`` elements, shuffled with
+    a buffer of ``8 * batch_size`` (1024 unbatched) when asked, as Keras's loaders do."""
+    ds = Dataset.from_tensor_slices(np.asarray(paths))
+    if label_mode is not None:
+        targets = Dataset.from_tensor_slices(label_array(labels, label_mode, num_classes))
+        ds = Dataset.zip((ds, targets))
+    if shuffle:
+        ds = ds.shuffle(buffer_size=batch_size * 8 if batch_size is not None else 1024, seed=seed)
+    return ds
+
+
+def subset_datasets(paths, labels, names, validation_split, subset, shuffle, make):
+    """``make(part, part_paths, part_labels, shuffle)`` for the subset asked (the validation
+    part of ``subset="both"`` unshuffled), each carrying ``class_names``; a list
+    ``[training, validation]`` for "both"."""
+    parts = ["training", "validation"] if subset == "both" else [subset]
+    out = []
+    for part in parts:
+        part_paths, part_labels = split(paths, labels, validation_split, part)
+        ds = make(part, part_paths, part_labels,
+                  shuffle and part != "validation" if subset == "both" else shuffle)
+        ds.class_names = names
+        out.append(ds)
+    return out if subset == "both" else out[0]

@@ -24,9 +24,9 @@ import os
 
 import numpy as np
 
-from ..data import AUTOTUNE, Dataset
+from ..data import AUTOTUNE
 from ..ops import image as image_ops
-from ._dataset_index import check_labels, label_array, prepare_index, split
+from ._dataset_index import check_labels, path_dataset, prepare_index, subset_datasets
 from .image_utils import open_image
 
 ALLOWLIST_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
@@ -102,15 +102,8 @@ def load_image(path, image_size, color_mode, interpolation, data_format,
     return img.transpose(2, 0, 1) if data_format == "channels_first" else img
 
 
-def _dataset(paths, labels, label_mode, num_classes, load, shuffle, buffer, seed, batch_size):
-    path_ds = Dataset.from_tensor_slices(np.asarray(paths))
-    if label_mode is None:
-        ds = path_ds
-    else:
-        targets = Dataset.from_tensor_slices(label_array(labels, label_mode, num_classes))
-        ds = Dataset.zip((path_ds, targets))
-    if shuffle:
-        ds = ds.shuffle(buffer_size=buffer, seed=seed)
+def _dataset(paths, labels, label_mode, num_classes, load, shuffle, seed, batch_size):
+    ds = path_dataset(paths, labels, label_mode, num_classes, shuffle, batch_size, seed)
 
     def load_one(path):
         return load(_as_str(path))
@@ -198,23 +191,18 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
         return load_image(path, image_size, color_mode, interpolation, data_format,
                           crop_to_aspect_ratio, pad_to_aspect_ratio)
 
-    buffer = batch_size * 8 if batch_size is not None else 1024
     num_classes = len(names) if names else 0
-    subsets = ["training", "validation"] if subset == "both" else [subset]
-    out = []
-    for part in subsets:
-        part_paths, part_labels = split(paths, found, validation_split, part)
+
+    def make(part, part_paths, part_labels, shuffle):
         if not part_paths:
             which = f"{part} " if subset == "both" else ""
             raise ValueError(f"No {which}images found in directory {directory}. "
                              f"Allowed formats: {ALLOWLIST_FORMATS}")
-        ds = _dataset(part_paths, part_labels, label_mode, num_classes, load,
-                      shuffle and part != "validation" if subset == "both" else shuffle,
-                      buffer, seed, batch_size)
-        ds.class_names = names
+        ds = _dataset(part_paths, part_labels, label_mode, num_classes, load, shuffle, seed,
+                      batch_size)
         ds.file_paths = list(part_paths)
-        out.append(ds)
-    return out if subset == "both" else out[0]
+        return ds
 
+    return subset_datasets(paths, found, names, validation_split, subset, shuffle, make)
 
 __all__ = ["image_dataset_from_directory"]

@@ -11,10 +11,7 @@ shuffled once with ``RandomState(seed)`` before ``validation_split`` takes the l
 The datasets carry ``class_names``.
 """
 
-import numpy as np
-
-from ..data import Dataset
-from ._dataset_index import check_labels, label_array, prepare_index, split
+from ._dataset_index import check_labels, path_dataset, prepare_index, subset_datasets
 
 
 def _read_text(path, max_length):
@@ -23,17 +20,10 @@ def _read_text(path, max_length):
     return data.decode("utf-8", errors="replace")
 
 
-def _dataset(paths, labels, label_mode, num_classes, max_length, shuffle, buffer, seed, batch_size):
+def _dataset(paths, labels, label_mode, num_classes, max_length, shuffle, seed, batch_size):
     if not paths:
         raise ValueError("No text files found in directory. Allowed format: .txt")
-    path_ds = Dataset.from_tensor_slices(np.asarray(paths))
-    if label_mode is None:
-        ds = path_ds
-    else:
-        targets = label_array(labels, label_mode, num_classes)
-        ds = Dataset.zip((path_ds, Dataset.from_tensor_slices(targets)))
-    if shuffle:
-        ds = ds.shuffle(buffer_size=buffer, seed=seed)
+    ds = path_dataset(paths, labels, label_mode, num_classes, shuffle, batch_size, seed)
     if label_mode is None:
         ds = ds.map(lambda p: _read_text(p, max_length))
     else:
@@ -53,18 +43,12 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int", 
     paths, found, names, label_mode, seed = prepare_index(
         directory, labels, label_mode, class_names, follow_links, (".txt",), validation_split,
         subset, shuffle, seed, verbose)
-    buffer = batch_size * 8 if batch_size is not None else 1024
     num_classes = len(names) if names else 0
-    subsets = ["training", "validation"] if subset == "both" else [subset]
-    out = []
-    for part in subsets:
-        part_paths, part_labels = split(paths, found, validation_split, part)
-        ds = _dataset(part_paths, part_labels, label_mode, num_classes, max_length,
-                      shuffle and part != "validation" if subset == "both" else shuffle,
-                      buffer, seed, batch_size)
-        ds.class_names = names
-        out.append(ds)
-    return out if subset == "both" else out[0]
 
+    def make(part, part_paths, part_labels, shuffle):
+        return _dataset(part_paths, part_labels, label_mode, num_classes, max_length, shuffle,
+                        seed, batch_size)
+
+    return subset_datasets(paths, found, names, validation_split, subset, shuffle, make)
 
 __all__ = ["text_dataset_from_directory"]
