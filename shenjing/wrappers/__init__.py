@@ -1,7 +1,6 @@
 """scikit-learn wrappers (floor 8): Keras 3's ``keras.wrappers.SKLearnClassifier``,
-``SKLearnRegressor`` and ``SKLearnTransformer``. scikit-learn is optional: without it the
-wrappers raise ImportError when made; ``shenjing.keras`` loads this package only on first use
-of ``keras.wrappers``."""
+``SKLearnRegressor`` and ``SKLearnTransformer``. ``shenjing.keras`` loads this package only on
+first use of ``keras.wrappers`` (importing scikit-learn takes about a second)."""
 
 from .sklearn_wrapper import SKLearnClassifier, SKLearnRegressor, SKLearnTransformer  # noqa: F401
 

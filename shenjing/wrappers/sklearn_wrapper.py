@@ -23,35 +23,15 @@ import numpy as np
 
 from ..models import Model
 from ..models.cloning import clone_model
-from .utils import TargetReshaper, assert_sklearn_installed, check_model, type_of_target, validate_data
+import sklearn
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-try:
-    import sklearn
-    from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, TransformerMixin
-except ImportError:
-    sklearn = None
-
-    class BaseEstimator:
-        pass
-
-    class ClassifierMixin:
-        pass
-
-    class RegressorMixin:
-        pass
-
-    class TransformerMixin:
-        pass
+from .utils import TargetReshaper, check_model, type_of_target
 
 
 def _routing_enabled():
-    return bool(sklearn is not None and sklearn.get_config().get("enable_metadata_routing", False))
-
-
-def _check_is_fitted(estimator):
-    from sklearn.utils.validation import check_is_fitted
-
-    check_is_fitted(estimator)
+    return bool(sklearn.get_config().get("enable_metadata_routing", False))
 
 
 def _copy_model(model):
@@ -70,14 +50,10 @@ class SKLBase(BaseEstimator):
     ``fit_kwargs=None`` (see the module docstring)."""
 
     def __init__(self, model, warm_start=False, model_kwargs=None, fit_kwargs=None):
-        assert_sklearn_installed(self.__class__.__name__)
         self.model = model
         self.warm_start = warm_start
         self.model_kwargs = model_kwargs
         self.fit_kwargs = fit_kwargs
-
-    def _more_tags(self):   # scikit-learn < 1.6
-        return {"non_deterministic": True}
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -95,11 +71,7 @@ class SKLBase(BaseEstimator):
     def epoch_(self):
         """The number of epochs run by the last ``fit`` (0 before)."""
         history = getattr(self, "history_", None)
-        if history is None:
-            return 0
-        if isinstance(history, dict):
-            return history.get("epoch", 0)
-        return len(getattr(history, "epoch", []))
+        return 0 if history is None else len(history.epoch)
 
     def set_fit_request(self, **kwargs):
         """scikit-learn metadata routing: ``param=alias`` requests (needs
@@ -138,7 +110,7 @@ class SKLBase(BaseEstimator):
 
     def predict(self, X):
         """``model_.predict(X)``, decoded back to the targets' form."""
-        _check_is_fitted(self)
+        check_is_fitted(self)
         X = validate_data(self, X, reset=False)
         return self._reverse_process_target(self.model_.predict(X, verbose=0))
 
@@ -159,7 +131,7 @@ class SKLearnClassifier(ClassifierMixin, SKLBase):
 
     def decision_function(self, X):
         """The model's raw outputs, shape (n_samples, n_classes)."""
-        _check_is_fitted(self)
+        check_is_fitted(self)
         X = validate_data(self, X, reset=False)
         return self.model_.predict(X, verbose=0)
 
@@ -177,9 +149,6 @@ class SKLearnClassifier(ClassifierMixin, SKLBase):
                 raise ValueError("Classifier can't train when only one class is present.")
         return self._target_encoder.transform(y)
 
-    def _more_tags(self):
-        return {"poor_score": True}
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.poor_score = True
@@ -188,9 +157,6 @@ class SKLearnClassifier(ClassifierMixin, SKLBase):
 
 class SKLearnRegressor(RegressorMixin, SKLBase):
     """scikit-learn regressor around a Keras model: y as is, ``score`` = R^2."""
-
-    def _more_tags(self):
-        return {"poor_score": True}
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -204,12 +170,9 @@ class SKLearnTransformer(TransformerMixin, SKLBase):
 
     def transform(self, X):
         """``model_.predict(X)``, shape (n_samples, model outputs)."""
-        _check_is_fitted(self)
+        check_is_fitted(self)
         X = validate_data(self, X, reset=False)
         return self.model_.predict(X, verbose=0)
-
-    def _more_tags(self):
-        return {"preserves_dtype": []}
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

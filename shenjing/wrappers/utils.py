@@ -1,36 +1,9 @@
-"""Helpers of the scikit-learn wrappers: the optional import, the compiled-model check, and
-``TargetReshaper`` (1-D targets <-> one-column 2-D targets), as in Keras 3."""
+"""Helpers of the scikit-learn wrappers (scikit-learn >= 1.6, a dependency): the target-type
+check, the compiled-model check, and ``TargetReshaper`` (1-D targets <-> one-column 2-D
+targets), as in Keras 3."""
 
 import numpy as np
-
-try:
-    import sklearn
-    from sklearn.base import BaseEstimator, TransformerMixin
-except ImportError:   # the wrappers then refuse to be built (assert_sklearn_installed)
-    sklearn = None
-
-    class BaseEstimator:
-        pass
-
-    class TransformerMixin:
-        pass
-
-
-def assert_sklearn_installed(symbol_name):
-    """Raise ImportError naming ``symbol_name`` when scikit-learn is missing."""
-    if sklearn is None:
-        raise ImportError(f"{symbol_name} requires `scikit-learn` to be installed. "
-                          "Run `pip install scikit-learn` to install it.")
-
-
-def validate_data(estimator, *args, **kwargs):
-    """``sklearn.utils.validation.validate_data`` (scikit-learn >= 1.6) or the estimator's
-    ``_validate_data`` before it: checks X (and y), sets/compares ``n_features_in_``."""
-    try:
-        from sklearn.utils.validation import validate_data as _validate
-    except ImportError:
-        return estimator._validate_data(*args, **kwargs)
-    return _validate(estimator, *args, **kwargs)
+from sklearn.base import BaseEstimator, TransformerMixin
 
 
 def type_of_target(y, input_name=""):
