@@ -83,3 +83,12 @@ def run_layer_test(layer_cls, init_kwargs, input_shape=None, input_data=None, in
             assert w.grad is not None, f"no gradient for {w.path}"
             assert w.grad.shape == w.shape, w.path
     return layer, y
+
+
+def run_contract_case(case):
+    """``run_layer_test`` for one row of a contract table: ``(layer class, init kwargs,
+    input shape, expected output shape, trainable weights, non-trainable weights)``."""
+    cls, kwargs, in_shape, out_shape, n_train, n_non_train = case
+    return run_layer_test(cls, kwargs, input_shape=in_shape, expected_output_shape=out_shape,
+                          expected_num_trainable_weights=n_train,
+                          expected_num_non_trainable_weights=n_non_train)

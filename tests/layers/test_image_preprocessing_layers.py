@@ -9,7 +9,7 @@ import shenjing
 from shenjing import data, layers, saving
 from shenjing.keras import Input, Sequential
 
-from layer_harness import run_layer_test
+from layer_harness import run_contract_case
 
 CASES = [
     # (class, kwargs, input shape, output shape, trainable, non-trainable)
@@ -30,10 +30,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c[0].__name__)
 def test_image_layer_contract(case):
-    cls, kwargs, in_shape, out_shape, n_train, n_non_train = case
-    run_layer_test(cls, kwargs, input_shape=in_shape, expected_output_shape=out_shape,
-                   expected_num_trainable_weights=n_train,
-                   expected_num_non_trainable_weights=n_non_train)
+    run_contract_case(case)
 
 
 def test_rescaling_values_and_dtype():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from layer_harness import run_layer_test
+from layer_harness import run_contract_case, run_layer_test
 from test_conv_family import CASES as CONV_FAMILY_CASES
 from test_image_augmentation import CASES as AUGMENTATION_CASES
 from test_encoding_layers import CASES as ENCODING_CASES
@@ -72,10 +72,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c[0].__name__)
 def test_layer_contract(case):
-    cls, kwargs, in_shape, out_shape, n_train, n_non_train = case
-    run_layer_test(cls, kwargs, input_shape=in_shape, expected_output_shape=out_shape,
-                   expected_num_trainable_weights=n_train,
-                   expected_num_non_trainable_weights=n_non_train)
+    run_contract_case(case)
 
 
 def test_embedding_contract():
