@@ -7,6 +7,9 @@ at ``matrix @ (i, j) + offset`` for every output pixel (i, j), as
 (linear), fill modes "nearest", "constant", "reflect", "wrap" with scipy's (>= 1.6) meanings:
 "constant" gives ``cval`` outside [0, n - 1] and does not interpolate there; "reflect" is
 d c b a | a b c d | d c b a; "wrap" overlaps the first and last samples (period n - 1).
+These are not ``ops/_sampling.FIXERS``' rules: those follow JAX's ``map_coordinates`` for
+``keras.ops.image`` and the layers, these SciPy's for the legacy ``ImageDataGenerator``,
+whose values Keras computes with ``scipy.ndimage``.
 """
 
 import threading
