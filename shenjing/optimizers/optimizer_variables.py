@@ -257,13 +257,17 @@ class OptimizerVariables:
             store[str(i)] = np.array(backend.to_numpy(array), copy=True)
 
     def load_own_variables(self, store):
-        """Read the state from ``store``; warn and skip when the count differs (as Keras).
-        Every shape is checked before anything is assigned. A file without the optimizer's
-        group (``store.exists`` false) leaves the state as it is."""
+        """Read the state from ``store``; warn and skip when the count differs (as Keras),
+        except for a saved optimizer that never took a step (its "0", iterations, is 0: it
+        holds only initial values, so skipping loses nothing: a compiled, untrained model's
+        copy or pickle). Every shape is checked before anything is assigned. A file without
+        the optimizer's group (``store.exists`` false) leaves the state as it is."""
         if not getattr(store, "exists", True):
             return
         n = len(self.variables)
         if len(store.keys()) != n:
+            if "0" in store.keys() and np.size(store["0"]) == 1 and int(np.asarray(store["0"])) == 0:
+                return
             msg = (f"Skipping variable loading for optimizer '{self.name}', because it has "
                    f"{n} variables whereas the saved optimizer has {len(store.keys())} variables. ")
             if not self._vars:

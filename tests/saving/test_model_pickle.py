@@ -195,3 +195,20 @@ def test_joblib_worker_processes_predict_with_a_pickled_model():
     assert results[-1] != os.getpid()
     for got in results[:2]:
         np.testing.assert_array_equal(got, model.predict(x, verbose=0))
+
+
+def test_compiled_untrained_model_copies_without_an_optimizer_warning():
+    # The saved optimizer never took a step (iterations 0, not built): the copy's freshly built
+    # optimizer holds the same initial values, so nothing is skipped that matters (Keras warns
+    # "Skipping variable loading for optimizer"). A trained one still round-trips its state.
+    model = mlp()
+    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        copied = copy.deepcopy(model)
+    _weights_equal(model, copied)
+    x, y = mlp_data()
+    copied.fit(x, y, epochs=1, verbose=0)   # the copy's optimizer trains
+    assert int(copied.optimizer.iterations) > 0
