@@ -10,11 +10,21 @@ compiled model (or a callable building one) as a scikit-learn estimator, as Kera
 * Classifier: y must be binary or multiclass; it is one-hot encoded
   (``TargetReshaper`` then ``OneHotEncoder``) for the model, ``classes_`` = sorted labels;
   ``predict`` maps the model's outputs back through the encoder (argmax -> label),
-  ``decision_function`` gives the raw outputs. There is no ``predict_proba`` (Keras 3 has none).
+  ``decision_function`` gives the raw outputs.
 * Regressor: y passed as is (1-D y stays 1-D on the way back); ``score`` is R^2.
 * Transformer: ``transform(X) = model_.predict(X)``.
 * ``warm_start=True``: the next ``fit`` continues training ``model_`` (or, before the first
   fit, trains the given model instance itself, not a clone).
+
+Additions to Keras 3's wrappers (its programs run unchanged):
+
+* ``random_state=None``: an int seeds every generator (``keras.utils.set_random_seed``) at
+  the start of each ``fit``, so the same value gives the same weights, shuffles, dropout
+  masks and scores, in this process or in a worker.
+* Nested parameter names: ``model_kwargs__learning_rate`` and ``fit_kwargs__epochs`` set one
+  entry of those dicts (``set_params``, so ``GridSearchCV`` grids and Pipelines' ``clf__...``
+  names work); ``get_params(deep=True)`` lists them.
+* Classifier ``predict_proba``: the model's outputs as probabilities (see its docstring).
 """
 
 import copy
@@ -23,6 +33,7 @@ import numpy as np
 
 from ..models import Model
 from ..models.cloning import clone_model
+from ..random import set_random_seed
 import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -47,13 +58,47 @@ def _copy_model(model):
 
 class SKLBase(BaseEstimator):
     """Base of the scikit-learn wrappers: ``model``, ``warm_start=False``, ``model_kwargs=None``,
-    ``fit_kwargs=None`` (see the module docstring)."""
+    ``fit_kwargs=None``, ``random_state=None`` (see the module docstring)."""
 
-    def __init__(self, model, warm_start=False, model_kwargs=None, fit_kwargs=None):
+    _DICT_PARAMS = ("model_kwargs", "fit_kwargs")
+
+    def __init__(self, model, warm_start=False, model_kwargs=None, fit_kwargs=None, random_state=None):
         self.model = model
         self.warm_start = warm_start
         self.model_kwargs = model_kwargs
         self.fit_kwargs = fit_kwargs
+        self.random_state = random_state
+
+    def get_params(self, deep=True):
+        """The constructor's parameters; with ``deep``, also ``model_kwargs__<key>`` and
+        ``fit_kwargs__<key>`` for each entry of those dicts."""
+        params = super().get_params(deep=deep)
+        if deep:
+            for name in self._DICT_PARAMS:
+                entries = params.get(name)
+                for key, value in (entries.items() if isinstance(entries, dict) else ()):
+                    params[f"{name}__{key}"] = value
+        return params
+
+    def set_params(self, **params):
+        """scikit-learn's ``set_params``; ``model_kwargs__<key>=v`` / ``fit_kwargs__<key>=v``
+        set that entry in a copy of the dict (the dict given to the constructor is not changed)."""
+        entries = {}
+        for name in list(params):
+            head, sep, key = name.partition("__")
+            if sep and head in self._DICT_PARAMS:
+                if not key or "__" in key:
+                    raise ValueError(f"Invalid parameter {name!r} for estimator {type(self).__name__}: "
+                                     f"expected {head}__<key>, one level deep.")
+                entries.setdefault(head, {})[key] = params.pop(name)
+        super().set_params(**params)   # a whole dict given in the same call is set first
+        for head, values in entries.items():
+            current = getattr(self, head)
+            if current is not None and not isinstance(current, dict):
+                raise ValueError(f"Can't set {head}__<key> on {type(self).__name__}: {head} is "
+                                 f"{current!r}, expected a dict or None.")
+            setattr(self, head, {**(current or {}), **values})
+        return self
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -65,7 +110,7 @@ class SKLBase(BaseEstimator):
         model = self.model if callable(self.model) and not isinstance(self.model, Model) else _copy_model(self.model)
         return type(self)(model=model, warm_start=self.warm_start,
                           model_kwargs=copy.deepcopy(self.model_kwargs),
-                          fit_kwargs=copy.deepcopy(self.fit_kwargs))
+                          fit_kwargs=copy.deepcopy(self.fit_kwargs), random_state=self.random_state)
 
     @property
     def epoch_(self):
@@ -100,6 +145,8 @@ class SKLBase(BaseEstimator):
         """Validate X and y, encode y, build (or clone) the model and ``model.fit`` it; returns self."""
         X, y = validate_data(self, X, y)
         y = self._process_target(y, reset=True)
+        if self.random_state is not None:
+            set_random_seed(self.random_state)
         model = self._get_model(X, y)
         check_model(model)
         fit_kwargs = dict(self.fit_kwargs or {})
@@ -127,13 +174,38 @@ class SKLBase(BaseEstimator):
 class SKLearnClassifier(ClassifierMixin, SKLBase):
     """scikit-learn classifier around a Keras model: y one-hot encoded for the model,
     ``classes_`` the labels, ``predict`` -> labels, ``decision_function`` -> raw outputs,
-    ``score`` = accuracy (see the module docstring)."""
+    ``predict_proba`` -> probabilities, ``score`` = accuracy (see the module docstring)."""
 
     def decision_function(self, X):
         """The model's raw outputs, shape (n_samples, n_classes)."""
         check_is_fitted(self)
         X = validate_data(self, X, reset=False)
         return self.model_.predict(X, verbose=0)
+
+    def predict_proba(self, X):
+        """Class probabilities, shape (n_samples, n_classes), columns in ``classes_`` order.
+
+        p = outputs / sum(outputs) per row, where outputs are the model's (softmax or sigmoid
+        units), or softmax(logits) (sigmoid(logits) for a binary loss) when the model's loss
+        has ``from_logits=True``. Outputs outside [0, 1] from a loss without ``from_logits``
+        raise ValueError. Not in Keras 3: it lets ``scoring="roc_auc"``/``"neg_log_loss"`` and
+        calibration tools use the wrapper.
+        """
+        outputs = np.asarray(self.decision_function(X), dtype=np.float64)
+        loss = self.model_.loss
+        if getattr(loss, "from_logits", False):
+            if "binary" in type(loss).__name__.lower():
+                outputs = 1.0 / (1.0 + np.exp(-outputs))
+            else:
+                outputs = np.exp(outputs - outputs.max(axis=1, keepdims=True))
+        elif outputs.size and (np.nanmin(outputs) < 0 or np.nanmax(outputs) > 1 + 1e-6):
+            raise ValueError(
+                f"predict_proba: the model's outputs are not probabilities (they range over "
+                f"[{np.nanmin(outputs):.4g}, {np.nanmax(outputs):.4g}], expected [0, 1]). End the model "
+                "with a softmax (or sigmoid) layer, or compile it with a loss that has from_logits=True.")
+        total = outputs.sum(axis=1, keepdims=True)
+        uniform = np.full_like(outputs, 1.0 / outputs.shape[1])
+        return np.where(total > 0, outputs / np.where(total > 0, total, 1.0), uniform)
 
     def _process_target(self, y, reset=False):
         target_type = type_of_target(y)
