@@ -10,7 +10,9 @@ _ALIASES = {"on_train_batch_begin": "on_batch_begin", "on_train_batch_end": "on_
 
 
 def _overrides(cb, hook):
-    return any(getattr(type(cb), name) is not getattr(Callback, name)
+    """Whether ``cb`` has its own ``hook`` (or alias): in its class, or set on the instance
+    (``cb.on_epoch_end = fn``, which Keras calls too)."""
+    return any(getattr(type(cb), name) is not getattr(Callback, name) or name in getattr(cb, "__dict__", {})
                for name in (hook, _ALIASES.get(hook, hook)))
 
 
