@@ -12,14 +12,16 @@
 
 ``exhausted`` is set when an epoch got no batch at all (a one-shot generator read to the
 end); ``fit`` then stops. A batch with 0 samples (from a generator, dataset or PyDataset)
-is a ValueError naming the batch: its mean loss would be 0/0.
+is a ValueError naming the batch: its mean loss would be 0/0. ``check_nan=True`` (``fit``,
+``evaluate``): a NaN in ``x`` is a ValueError, for arrays before the first batch, for data read
+in batches at the batch that holds it, naming it (``data_adapters/missing_values.py``).
 """
 
 import warnings
 
 from ..backend.tree import flatten
 from ..utils.data_utils import unpack_x_y_sample_weight
-from .data_adapters import ArrayDataAdapter, get_data_adapter
+from .data_adapters import ArrayDataAdapter, check_no_nan, get_data_adapter
 from .trainer_utils import _check_batch_size
 
 _RAN_OUT = ("Your input ran out of data; interrupting training. Make sure that your dataset or generator "
@@ -29,7 +31,8 @@ _RAN_OUT = ("Your input ran out of data; interrupting training. Make sure that y
 
 class EpochIterator:
     def __init__(self, x=None, y=None, sample_weight=None, batch_size=None, steps_per_epoch=None, shuffle=False,
-                 class_weight=None, rank=0, world=1, data_adapter=None, where="fit", steps_name="steps_per_epoch"):
+                 class_weight=None, rank=0, world=1, data_adapter=None, where="fit", steps_name="steps_per_epoch",
+                 check_nan=False):
         self.steps_per_epoch = _check_batch_size(steps_per_epoch, steps_name)
         if isinstance(world, bool) or int(world) != world or world < 1:
             raise ValueError(f"Expected `world` to be a positive integer. Received: world={world!r}")
@@ -38,10 +41,11 @@ class EpochIterator:
         self.rank, self.world = int(rank), int(world)
         self.data_adapter = data_adapter or get_data_adapter(
             x, y=y, sample_weight=sample_weight, batch_size=batch_size, steps_per_epoch=self.steps_per_epoch,
-            shuffle=shuffle, class_weight=class_weight, where=where)
+            shuffle=shuffle, class_weight=class_weight, where=where, check_nan=check_nan)
         self._pass_batches = self._share(self.data_adapter.num_batches)
         self._where = where
         self._check_batches = not isinstance(self.data_adapter, ArrayDataAdapter)  # arrays: checked once
+        self._check_nan = check_nan
         self._current = None  # the iterator of the pass in progress (kept across epochs with steps_per_epoch)
         self._seen_in_pass = 0
         self.exhausted = False
@@ -94,7 +98,7 @@ class EpochIterator:
                     break
                 self._seen_in_pass += 1
                 if self._check_batches:
-                    self._check_not_empty(data, step)
+                    self._check_batch(data, step)
                 yield step, data
                 step += 1
             self.exhausted = step == 0
@@ -103,7 +107,8 @@ class EpochIterator:
         finally:
             self.data_adapter.on_epoch_end()
 
-    def _check_not_empty(self, data, step):
+    def _check_batch(self, data, step):
+        """A batch read from a generator, dataset...: not None, not empty, no NaN in x (if asked)."""
         if data is None:
             raise ValueError(
                 f"{self._where}: expected each batch of the data to be x, (x, y) or (x, y, sample_weight). "
@@ -118,6 +123,12 @@ class EpochIterator:
             raise ValueError(
                 f"{self._where}: expected every batch to hold at least one sample. Received: batch "
                 f"{step} of the epoch with x of shape {tuple(shape)} (0 samples)")
+        if self._check_nan:
+            index = getattr(self.data_adapter, "current_index", None)  # a PyDataset's, shuffled or not
+            dataset = getattr(self.data_adapter, "dataset", None)
+            at = f"batch {step} of the epoch" + (
+                f", {type(dataset).__name__}[{index}]" if index is not None and dataset is not None else "")
+            check_no_nan(x, self._where, at=at)
 
     def close(self):
         self._current = None

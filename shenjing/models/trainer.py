@@ -25,7 +25,7 @@ from ..autograd import no_grad
 from ..backend.tree import flatten, pack_sequence_as
 from ..layers.tracking import tracking_version
 from ..utils.data_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
-from .data_adapters import array_utils
+from .data_adapters import array_utils, check_no_nan
 from . import trainer_loops as loops
 from .compile_utils import CompileLoss, CompileMetrics, LossTracker, TrackedLoss
 from .trainer_utils import _batch_size, _describe, _pythonify, _serialize_loss, _serialize_metric_ids, _to_numpy
@@ -53,6 +53,7 @@ class Trainer:
     _compiled_loss = None
     _compiled_metrics = None
     _loss_tracker = None
+    allow_nan_inputs = False  # True: fit/evaluate take NaN in x (a model that masks them itself)
 
     # -- compile -------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
@@ -296,6 +297,8 @@ class Trainer:
         x, y, sample_weight = (array_utils.to_arrays(a, name, "train_on_batch")
                                for a, name in ((x, "x"), (y, "y"), (sample_weight, "sample_weight")))
         array_utils.check_batch("train_on_batch", x=x, y=y, sample_weight=sample_weight)
+        if not self.allow_nan_inputs:
+            check_no_nan(x, "train_on_batch")
         if class_weight is not None:
             if sample_weight is not None:
                 raise ValueError(
@@ -313,6 +316,8 @@ class Trainer:
         x, y, sample_weight = (array_utils.to_arrays(a, name, "test_on_batch")
                                for a, name in ((x, "x"), (y, "y"), (sample_weight, "sample_weight")))
         array_utils.check_batch("test_on_batch", x=x, y=y, sample_weight=sample_weight)
+        if not self.allow_nan_inputs:
+            check_no_nan(x, "test_on_batch")
         self.reset_metrics()
         logs = self.test_step(pack_x_y_sample_weight(x, y, sample_weight))
         return self._batch_result(logs, return_dict)

@@ -323,10 +323,16 @@ def test_string_labels_name_y():
            lambda: model().fit(X, np.array(["cat"] * 10).astype("<U1"), verbose=0))
 
 
-def test_nan_inputs_are_not_checked_on_the_hot_path_as_in_keras():
+def test_nan_inputs_are_refused_unless_the_model_allows_them():
+    # Issue 13 part 5 (tests/models/test_fit_nan_inputs.py): a NaN in x is a ValueError before
+    # the first step; model.allow_nan_inputs = True keeps Keras's behaviour (a NaN loss).
+    raises(r"fit: expected the input x to have no missing values", lambda: model().fit(
+        np.full((10, 4), np.nan, dtype="float32"), Y, verbose=0))
+    m = model()
+    m.allow_nan_inputs = True
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        history = model().fit(np.full((10, 4), np.nan, dtype="float32"), Y, verbose=0)
+        history = m.fit(np.full((10, 4), np.nan, dtype="float32"), Y, verbose=0)
     assert np.isnan(history.history["loss"][0])
 
 
@@ -361,6 +367,13 @@ def test_one_callback_outside_a_list_is_accepted_as_in_keras():
 
 
 # -- NaN under check_numerics, and TerminateOnNaN (issue 10, finding 10) -----------------------------
+def _nan_model():
+    """A model that takes NaN inputs (else fit/evaluate refuse them first: test_fit_nan_inputs.py)."""
+    m = model()
+    m.allow_nan_inputs = True
+    return m
+
+
 def _with_nan_row(row=5):
     bad = X.copy()
     bad[row, 1] = np.nan
@@ -374,10 +387,11 @@ def _with_nan_row(row=5):
     (r"fit \(validation\): batch 1", lambda m, bad: m.fit(X, Y, validation_data=(bad, Y), batch_size=4, verbose=0)),
 ])
 def test_check_numerics_names_the_batch_that_holds_nan(where, call):
+    m = _nan_model()
     with shenjing.check_numerics():
         with pytest.raises(FloatingPointError, match=where + r": the batch's x holds 1 NaN and 0 inf values "
                                                      r"\(shape \(4, 4\)\); check_numerics is on"):
-            call(model(), _with_nan_row())
+            call(m, _with_nan_row())
 
 
 @pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
@@ -393,17 +407,17 @@ def test_check_numerics_names_the_batch_where_an_op_makes_nan():
 def test_check_numerics_off_adds_nothing_and_nan_flows_as_in_keras():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        history = model().fit(_with_nan_row(), Y, batch_size=4, shuffle=False, verbose=0)
+        history = _nan_model().fit(_with_nan_row(), Y, batch_size=4, shuffle=False, verbose=0)
     assert np.isnan(history.history["loss"][0])
 
 
 def test_terminate_on_nan_stops_training_and_says_so(capsys):
-    history = model().fit(_with_nan_row(1), Y, batch_size=4, epochs=3, shuffle=False, verbose=0,
+    history = _nan_model().fit(_with_nan_row(1), Y, batch_size=4, epochs=3, shuffle=False, verbose=0,
                           callbacks=[callbacks.TerminateOnNaN()])
     assert len(history.history["loss"]) == 1 and np.isnan(history.history["loss"][0])
     assert "Batch 0: Invalid loss, terminating training" in capsys.readouterr().out
     with pytest.raises(RuntimeError, match=r"NaN or Inf loss encountered at batch 0"):
-        model().fit(_with_nan_row(1), Y, batch_size=4, epochs=3, shuffle=False, verbose=0,
+        _nan_model().fit(_with_nan_row(1), Y, batch_size=4, epochs=3, shuffle=False, verbose=0,
                     callbacks=[callbacks.TerminateOnNaN(raise_error=True)])
 
 

@@ -13,12 +13,13 @@ from . import array_utils
 from .array_data_adapter import ArrayDataAdapter
 from .data_adapter import DataAdapter, check_no_targets
 from .dataset_adapter import DatasetAdapter
+from .missing_values import check_no_nan
 from .generator_data_adapter import GeneratorDataAdapter
 from .py_dataset_adapter import PyDatasetAdapter
 from .torch_data_loader_adapter import TorchDataLoaderAdapter, is_torch_data_loader
 
 __all__ = ["DataAdapter", "ArrayDataAdapter", "GeneratorDataAdapter", "PyDatasetAdapter", "DatasetAdapter",
-           "TorchDataLoaderAdapter", "get_data_adapter", "is_array_like", "ACCEPTED_KINDS"]
+           "TorchDataLoaderAdapter", "get_data_adapter", "is_array_like", "check_no_nan", "ACCEPTED_KINDS"]
 
 ACCEPTED_KINDS = ("NumPy arrays, shenjing Tensors, or lists/tuples/dicts of them; a Python generator or "
                   "iterator yielding x, (x, y) or (x, y, sample_weight); a keras.utils.PyDataset; a "
@@ -52,8 +53,9 @@ def _is_generator(x):
 
 
 def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps_per_epoch=None, shuffle=False,
-                     class_weight=None, where="fit"):
-    """The adapter for ``x`` (and ``y``, ``sample_weight``); a clear error for anything else."""
+                     class_weight=None, where="fit", check_nan=False):
+    """The adapter for ``x`` (and ``y``, ``sample_weight``); a clear error for anything else.
+    ``check_nan``: arrays with a NaN in ``x`` are refused here (``missing_values.py``)."""
     if x is None:
         raise ValueError(f"{where}: no data given. Expected x to be {ACCEPTED_KINDS}. Received: x=None")
     if isinstance(x, (list, tuple, dict)) and not flatten(x):
@@ -69,7 +71,8 @@ def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps_per_e
         return TorchDataLoaderAdapter(x, class_weight=class_weight)
     if is_array_like(x):
         return ArrayDataAdapter(x, y, sample_weight, batch_size=batch_size, steps_per_epoch=steps_per_epoch,
-                                shuffle=shuffle, class_weight=class_weight, where=where)
+                                shuffle=shuffle, class_weight=class_weight, where=where,
+                                check_nan=check_nan)
     if is_dataset(x):
         check_no_targets("a dataset", y, sample_weight)
         return DatasetAdapter(x, steps_per_epoch=steps_per_epoch, class_weight=class_weight)

@@ -5,7 +5,8 @@ batches, the last one partial. ``shuffle=True`` draws a new order each pass (she
 seeded generator); ``shuffle="batch"`` keeps batch-sized contiguous chunks together and
 shuffles the chunks' order and the samples inside each chunk (Keras's option for
 data read in chunks). ``class_weight`` ({class: weight}) becomes per-sample weights,
-multiplied into ``sample_weight`` when both are given.
+multiplied into ``sample_weight`` when both are given. ``check_nan=True``: a NaN in a
+floating leaf of ``x`` is a ValueError before the first batch (``missing_values.py``).
 """
 
 import numpy as np
@@ -14,11 +15,12 @@ from ... import backend
 from ...utils.data_utils import pack_x_y_sample_weight
 from . import array_utils
 from .data_adapter import DataAdapter
+from .missing_values import check_no_nan
 
 
 class ArrayDataAdapter(DataAdapter):
     def __init__(self, x, y=None, sample_weight=None, batch_size=None, steps_per_epoch=None,
-                 shuffle=False, class_weight=None, where="fit"):
+                 shuffle=False, class_weight=None, where="fit", check_nan=False):
         if shuffle not in (True, False, "batch"):
             raise ValueError(f'Expected `shuffle` to be a boolean or "batch". Received: shuffle={shuffle!r}')
         x, y, sample_weight = (array_utils.to_arrays(a, name, where)
@@ -26,6 +28,8 @@ class ArrayDataAdapter(DataAdapter):
         n = array_utils.num_samples(where, x=x, y=y, sample_weight=sample_weight)
         if n == 0:
             raise ValueError(f"{where}: expected at least one sample. Received: x with 0 samples")
+        if check_nan:
+            check_no_nan(x, where)
         if class_weight is not None:
             sample_weight = array_utils.weigh_by_class(y, sample_weight, class_weight)
         self.x, self.y, self.sample_weight = x, y, sample_weight

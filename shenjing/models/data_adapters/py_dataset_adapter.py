@@ -51,6 +51,7 @@ class PyDatasetAdapter(DataAdapter):
     def __init__(self, dataset, shuffle=False, class_weight=None):
         self.dataset = dataset
         self.shuffle = bool(shuffle)
+        self.current_index = None  # the index of the batch last yielded (errors name it)
         self.class_weight = class_weight
         self.num_batches = dataset.num_batches
         if self.num_batches == 0:
@@ -113,6 +114,7 @@ class PyDatasetAdapter(DataAdapter):
                     if self.num_batches is None:
                         return
                     raise
+                self.current_index = index
                 yield batch
             return
         self._shutdown()
@@ -127,13 +129,14 @@ class PyDatasetAdapter(DataAdapter):
                 self._fill()
                 if not self._queue:
                     return
-                _, future = self._queue.popleft()
+                index, future = self._queue.popleft()
                 try:
                     batch = future.result()
                 except IndexError:
                     if self.num_batches is None:
                         return
                     raise
+                self.current_index = index  # named in errors about this batch
                 yield batch
         finally:
             if self._pass is token:
