@@ -14,8 +14,11 @@ The same search on a Dask cluster, through joblib's Dask backend (``pip install
 ``--dask tcp://scheduler-host:8786`` uses a running cluster (``dask scheduler`` on one machine,
 ``dask worker tcp://scheduler-host:8786`` on each of the others, each with shenjing installed).
 
+``--learning-curve`` adds scikit-learn's learning curve of the best setting.
+
 Run: python examples/learning_rate_search.py [--epochs 30] [--folds 5] [--jobs 2]
                                              [--dask local|ADDRESS] [--plot lr.png]
+                                             [--learning-curve curve.png]
 """
 
 import argparse
@@ -117,8 +120,28 @@ def plot(search, path):
     plt.close(fig)
 
 
+def plot_learning_curve(search, X, y, path, folds=5, jobs=2, seed=0):
+    """scikit-learn's LearningCurveDisplay of the best setting: train and CV accuracy against the
+    number of training samples (does more data help, or is it over- or underfitting?)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from sklearn.base import clone
+    from sklearn.model_selection import LearningCurveDisplay
+
+    display = LearningCurveDisplay.from_estimator(
+        clone(search.best_estimator_), X, y, train_sizes=np.linspace(0.1, 1.0, 5),
+        cv=StratifiedKFold(folds, shuffle=True, random_state=seed), n_jobs=jobs, score_name="accuracy")
+    display.ax_.set_title("learning curve of the best setting")
+    display.figure_.tight_layout()
+    display.figure_.savefig(path)
+    plt.close(display.figure_)
+    return display
+
+
 def main(epochs=30, folds=5, jobs=2, dask=None, plot_path=None, learning_rates=LEARNING_RATES,
-         optimizers=OPTIMIZERS, data=None, seed=0):
+         optimizers=OPTIMIZERS, data=None, seed=0, learning_curve_path=None):
     X, y = load_digits(return_X_y=True) if data is None else data
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, stratify=y, random_state=seed)
     search = make_search(epochs, folds, jobs, learning_rates, optimizers, seed)
@@ -141,6 +164,11 @@ def main(epochs=30, folds=5, jobs=2, dask=None, plot_path=None, learning_rates=L
     if plot_path:
         plot(search, plot_path)
         print(f"Wrote {plot_path}")
+    if learning_curve_path:
+        display = plot_learning_curve(search, X_train, y_train, learning_curve_path, folds, jobs, seed)
+        sizes = ", ".join(f"{n}: {score:.3f}" for n, score in
+                          zip(display.train_sizes, display.test_scores.mean(axis=1)))
+        print(f"Learning curve (training digits: CV accuracy): {sizes}. Wrote {learning_curve_path}")
     return search, test_accuracy
 
 
@@ -151,6 +179,8 @@ if __name__ == "__main__":
     parser.add_argument("--jobs", type=int, default=2, help="joblib workers (-1: all; with --dask, all workers)")
     parser.add_argument("--dask", metavar="local|ADDRESS", help="run the search on a Dask cluster")
     parser.add_argument("--plot", metavar="PNG", help="save accuracy against learning rate")
+    parser.add_argument("--learning-curve", metavar="PNG", help="save the best setting's learning curve")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    main(args.epochs, args.folds, -1 if args.dask else args.jobs, args.dask, args.plot, seed=args.seed)
+    main(args.epochs, args.folds, -1 if args.dask else args.jobs, args.dask, args.plot, seed=args.seed,
+         learning_curve_path=args.learning_curve)
