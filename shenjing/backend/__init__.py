@@ -15,8 +15,11 @@ generators (so that a seed gives the same numbers whatever the array module).
 The compiled loops are in ``backend.kernels``.
 """
 
+import contextlib
 import os
+import random
 import sys
+import threading
 
 import numpy as np
 
@@ -24,6 +27,7 @@ xp = np
 
 _FLOATX = "float32"
 _RNG = np.random.default_rng()
+_THREAD = threading.local()  # .rng / .python_random: this thread's own generators inside `seeded`
 
 
 def set_array_module(module):
@@ -80,8 +84,31 @@ def set_floatx(value):
 
 
 def rng():
-    """The process-wide ``numpy.random.Generator`` used for dropout and initializers."""
-    return _RNG
+    """The ``numpy.random.Generator`` used for dropout, initializers and shuffling: the
+    process-wide one, or this thread's own inside ``seeded(seed)``."""
+    own = getattr(_THREAD, "rng", None)
+    return _RNG if own is None else own
+
+
+def python_random():
+    """Where default seeds are drawn (``SeedGenerator(None)``): Python's ``random`` module, or
+    this thread's own ``random.Random`` inside ``seeded(seed)``."""
+    own = getattr(_THREAD, "python_random", None)
+    return random if own is None else own
+
+
+@contextlib.contextmanager
+def seeded(seed):
+    """Inside: this thread draws from its own generators seeded with ``seed`` (the draws
+    ``keras.utils.set_random_seed(seed)`` would give), and the process-wide ones are neither
+    read nor changed, so seeded work in other threads, and the caller's own random draws,
+    are unaffected. Threads started inside draw from the process-wide generators. Nests."""
+    previous = getattr(_THREAD, "rng", None), getattr(_THREAD, "python_random", None)
+    _THREAD.rng, _THREAD.python_random = np.random.default_rng(seed), random.Random(seed)
+    try:
+        yield
+    finally:
+        _THREAD.rng, _THREAD.python_random = previous
 
 
 def set_seed(seed):
@@ -93,7 +120,7 @@ def set_seed(seed):
 def make_rng(seed=None):
     """A generator of its own for ``seed``, or the global one when ``seed`` is None."""
     if seed is None:
-        return _RNG
+        return rng()
     return np.random.default_rng(seed)
 
 

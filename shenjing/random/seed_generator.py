@@ -8,7 +8,6 @@ reseed. A state ``[s, c]`` becomes a NumPy generator seeded by the sequence ``(s
 draws do not depend on the array module.
 """
 
-import random as python_random
 
 import numpy as np  # the seeded host generators; results move to backend.xp
 
@@ -41,7 +40,7 @@ class SeedGenerator:
         self.name = name or _auto_name("seed_generator")
         self._initial_seed = seed
         if seed is None:
-            seed = python_random.randint(1, int(1e9))
+            seed = backend.python_random().randint(1, int(1e9))
         if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
             raise ValueError(f"Argument `seed` must be an integer. Received: seed={seed}")
         initial = np.array([int(seed) & 0xFFFFFFFF, 0], dtype=np.uint32)

@@ -3,11 +3,10 @@ the whole batch; an image not larger than the target on both sides is sliced fro
 centred offsets and resized (bilinear) to the target. At inference the images pass through
 unchanged (Keras 3 behaviour), though ``compute_output_shape`` gives the target size."""
 
-import random as python_random
 
 import numpy as np
 
-from ... import ops
+from ... import backend, ops
 from ...registry import keras_export
 from .image_augmentation import BaseImageAugmentationLayer
 from .resizing import _image_output_shape
@@ -25,7 +24,7 @@ class RandomCrop(BaseImageAugmentationLayer):
                                  f"`{arg}` must be a positive integer. Received: {arg}={value!r}")
         height, width = int(height), int(width)
         if seed is None:
-            seed = python_random.randint(1, int(1e9))
+            seed = backend.python_random().randint(1, int(1e9))
         super().__init__(seed=seed, data_format=data_format, name=name, **kwargs)
         self.height, self.width = height, width
 
