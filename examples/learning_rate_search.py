@@ -3,9 +3,10 @@
 A Keras MLP wrapped in ``keras.wrappers.SKLearnClassifier`` sits at the end of a Pipeline
 (StandardScaler in front); ``GridSearchCV`` tries each learning rate with each optimizer
 over 5 stratified folds, in two worker processes (joblib), with ``EarlyStopping`` on a
-validation split inside every fold. The best setting is refitted on the whole training
-split and scored once on the held-out test split. ``random_state`` seeds each fit, so a
-rerun (in any process, on any cluster) gives the same scores.
+validation split inside every fold (10% of the fold's training digits). The best setting is
+refitted on the whole training split (again less the 10% EarlyStopping watches) and scored
+once on the held-out test split. ``random_state`` seeds each fit, so a rerun (in threads or
+processes, on this machine or a cluster) gives the same scores.
 
 Data: scikit-learn's 8x8 handwritten digits (1,797 images, shipped with it: offline).
 
@@ -159,7 +160,7 @@ def main(epochs=30, folds=5, jobs=2, dask=None, plot_path=None, learning_rates=L
     test_accuracy = search.score(X_test, y_test)
     print(f"Best: {best['net__model_kwargs__optimizer']} with learning rate "
           f"{best['net__model_kwargs__learning_rate']:g} (CV accuracy {search.best_score_:.4f}); "
-          f"refitted on all {len(X_train)} training digits: test accuracy {test_accuracy:.4f} "
+          f"refitted on the {len(X_train)} training digits: test accuracy {test_accuracy:.4f} "
           f"on {len(X_test)}.")
     if plot_path:
         plot(search, plot_path)

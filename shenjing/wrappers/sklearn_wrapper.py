@@ -10,7 +10,7 @@ compiled model (or a callable building one) as a scikit-learn estimator, as Kera
 * Classifier: y must be binary or multiclass; it is one-hot encoded
   (``TargetReshaper`` then ``OneHotEncoder``) for the model, ``classes_`` = sorted labels;
   ``predict`` maps the model's outputs back through the encoder (argmax -> label),
-  ``decision_function`` gives the raw outputs.
+  ``decision_function`` gives the raw outputs (two classes: see below).
 * Regressor: y passed as is (1-D y stays 1-D on the way back); ``score`` is R^2.
 * Transformer: ``transform(X) = model_.predict(X)``.
 * ``warm_start=True``: the next ``fit`` continues training ``model_`` (or, before the first
@@ -18,22 +18,27 @@ compiled model (or a callable building one) as a scikit-learn estimator, as Kera
 
 Additions to Keras 3's wrappers (its programs run unchanged):
 
-* ``random_state=None``: an int seeds every generator (``keras.utils.set_random_seed``) at
-  the start of each ``fit``, so the same value gives the same weights, shuffles, dropout
-  masks and scores, in this process or in a worker.
+* ``random_state=None``: with an int, each ``fit`` builds and trains drawing from its own
+  generators seeded with it (the numbers ``keras.utils.set_random_seed`` would give), so the
+  same value gives the same weights, shuffles, dropout masks and scores, in this process or
+  a worker, in a thread or a process; the process's own generators are not touched. A
+  RandomState or Generator gives each fit a seed drawn from it.
 * Nested parameter names: ``model_kwargs__learning_rate`` and ``fit_kwargs__epochs`` set one
   entry of those dicts (``set_params``, so ``GridSearchCV`` grids and Pipelines' ``clf__...``
   names work); ``get_params(deep=True)`` lists them.
-* Classifier ``predict_proba``: the model's outputs as probabilities (see its docstring).
+* Classifier ``predict_proba``: the model's outputs as probabilities (see its docstring); for
+  two classes ``decision_function`` is one score per sample (scikit-learn's contract, so
+  ``scoring="roc_auc"`` works), where Keras gives both columns.
 """
 
+import contextlib
 import copy
 
 import numpy as np
 
+from .. import backend
 from ..models import Model
 from ..models.cloning import clone_model
-from ..random import set_random_seed
 import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -77,7 +82,8 @@ class SKLBase(BaseEstimator):
             for name in self._DICT_PARAMS:
                 entries = params.get(name)
                 for key, value in (entries.items() if isinstance(entries, dict) else ()):
-                    params[f"{name}__{key}"] = value
+                    if isinstance(key, str) and key and "__" not in key:   # names set_params takes back
+                        params[f"{name}__{key}"] = value
         return params
 
     def set_params(self, **params):
@@ -106,11 +112,16 @@ class SKLBase(BaseEstimator):
         return tags
 
     def __sklearn_clone__(self):
-        """``sklearn.base.clone``: same parameters; a model instance is deep-copied, a callable shared."""
-        model = self.model if callable(self.model) and not isinstance(self.model, Model) else _copy_model(self.model)
-        return type(self)(model=model, warm_start=self.warm_start,
-                          model_kwargs=copy.deepcopy(self.model_kwargs),
-                          fit_kwargs=copy.deepcopy(self.fit_kwargs), random_state=self.random_state)
+        """``sklearn.base.clone``: the same constructor parameters (a subclass's too), deep-copied;
+        a model instance is copied with its weights, a callable shared; metadata requests kept."""
+        params = self.get_params(deep=False)
+        model = params.pop("model")
+        params = {name: copy.deepcopy(value) for name, value in params.items()}
+        clone = type(self)(model=model if callable(model) and not isinstance(model, Model) else _copy_model(model),
+                           **params)
+        if hasattr(self, "_metadata_request"):
+            clone._metadata_request = copy.deepcopy(self._metadata_request)
+        return clone
 
     @property
     def epoch_(self):
@@ -141,25 +152,46 @@ class SKLBase(BaseEstimator):
                             f"Received: model={self.model!r} (of type {type(self.model).__name__})")
         return self.model(X=X, y=y, **(self.model_kwargs or {}))
 
+    def _seed(self):
+        """The int seed of this fit: ``random_state`` itself, or drawn from a RandomState /
+        Generator (so repeated fits differ, as scikit-learn's convention); None when None."""
+        state = self.random_state
+        if state is None:
+            return None
+        if isinstance(state, (int, np.integer)) and not isinstance(state, bool) and 0 <= state < 2**32:
+            return int(state)
+        if isinstance(state, np.random.RandomState):
+            return int(state.randint(np.iinfo(np.int32).max))
+        if isinstance(state, np.random.Generator):
+            return int(state.integers(np.iinfo(np.int32).max))
+        raise ValueError(f"{type(self).__name__}: expected random_state to be None, an int in [0, 2**32), "
+                         f"a numpy RandomState or Generator. Received: random_state={state!r}")
+
     def fit(self, X, y, **kwargs):
-        """Validate X and y, encode y, build (or clone) the model and ``model.fit`` it; returns self."""
+        """Validate X and y, encode y, build (or clone) the model and ``model.fit`` it; returns self.
+        With ``random_state``, the build and the fit draw from this thread's own generators
+        seeded with it (``backend.seeded``): the process's generators are left as they were."""
+        seed = self._seed()
         X, y = validate_data(self, X, y)
         y = self._process_target(y, reset=True)
-        if self.random_state is not None:
-            set_random_seed(self.random_state)
-        model = self._get_model(X, y)
-        check_model(model)
-        fit_kwargs = dict(self.fit_kwargs or {})
-        fit_kwargs.update(kwargs)
-        self.history_ = model.fit(X, y, **fit_kwargs)
+        with contextlib.nullcontext() if seed is None else backend.seeded(seed):
+            model = self._get_model(X, y)
+            check_model(model)
+            fit_kwargs = dict(self.fit_kwargs or {})
+            fit_kwargs.update(kwargs)
+            self.history_ = model.fit(X, y, **fit_kwargs)
         self.model_ = model
         return self
 
-    def predict(self, X):
-        """``model_.predict(X)``, decoded back to the targets' form."""
+    def _outputs(self, X):
+        """``model_.predict`` of the validated X."""
         check_is_fitted(self)
         X = validate_data(self, X, reset=False)
-        return self._reverse_process_target(self.model_.predict(X, verbose=0))
+        return self.model_.predict(X, verbose=0)
+
+    def predict(self, X):
+        """``model_.predict(X)``, decoded back to the targets' form."""
+        return self._reverse_process_target(self._outputs(X))
 
     def _process_target(self, y, reset=False):
         type_of_target(y)   # the scikit-learn error for an unknown target type
@@ -177,10 +209,11 @@ class SKLearnClassifier(ClassifierMixin, SKLBase):
     ``predict_proba`` -> probabilities, ``score`` = accuracy (see the module docstring)."""
 
     def decision_function(self, X):
-        """The model's raw outputs, shape (n_samples, n_classes)."""
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
-        return self.model_.predict(X, verbose=0)
+        """The model's raw outputs, shape (n_samples, n_classes); for two classes, as scikit-learn
+        wants, one score per sample, larger for ``classes_[1]``: outputs[:, 1] - outputs[:, 0]
+        (Keras 3 returns both columns)."""
+        outputs = self._outputs(X)
+        return outputs[:, 1] - outputs[:, 0] if outputs.ndim == 2 and outputs.shape[1] == 2 else outputs
 
     def predict_proba(self, X):
         """Class probabilities, shape (n_samples, n_classes), columns in ``classes_`` order.
@@ -188,10 +221,10 @@ class SKLearnClassifier(ClassifierMixin, SKLBase):
         p = outputs / sum(outputs) per row, where outputs are the model's (softmax or sigmoid
         units), or softmax(logits) (sigmoid(logits) for a binary loss) when the model's loss
         has ``from_logits=True``. Outputs outside [0, 1] from a loss without ``from_logits``
-        raise ValueError. Not in Keras 3: it lets ``scoring="roc_auc"``/``"neg_log_loss"`` and
+        raise ValueError. Not in Keras 3: it lets ``scoring="neg_log_loss"``/``"roc_auc_ovr"`` and
         calibration tools use the wrapper.
         """
-        outputs = np.asarray(self.decision_function(X), dtype=np.float64)
+        outputs = np.asarray(self._outputs(X), dtype=np.float64)
         loss = self.model_.loss
         if getattr(loss, "from_logits", False):
             if "binary" in type(loss).__name__.lower():
@@ -203,9 +236,9 @@ class SKLearnClassifier(ClassifierMixin, SKLBase):
                 f"predict_proba: the model's outputs are not probabilities (they range over "
                 f"[{np.nanmin(outputs):.4g}, {np.nanmax(outputs):.4g}], expected [0, 1]). End the model "
                 "with a softmax (or sigmoid) layer, or compile it with a loss that has from_logits=True.")
-        total = outputs.sum(axis=1, keepdims=True)
+        total = outputs.sum(axis=1, keepdims=True)   # NaN outputs (a diverged model) stay NaN
         uniform = np.full_like(outputs, 1.0 / outputs.shape[1])
-        return np.where(total > 0, outputs / np.where(total > 0, total, 1.0), uniform)
+        return np.where(total == 0, uniform, outputs / np.where(total == 0, 1.0, total))
 
     def _process_target(self, y, reset=False):
         target_type = type_of_target(y)
@@ -242,9 +275,7 @@ class SKLearnTransformer(TransformerMixin, SKLBase):
 
     def transform(self, X):
         """``model_.predict(X)``, shape (n_samples, model outputs)."""
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
-        return self.model_.predict(X, verbose=0)
+        return self._outputs(X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

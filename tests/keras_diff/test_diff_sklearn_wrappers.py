@@ -56,11 +56,14 @@ def test_classifier_attributes_and_shapes_match(keras_module, n_classes, labels)
     ours_pred, theirs_pred = ours.predict(X), theirs.predict(X)
     assert ours_pred.shape == theirs_pred.shape and ours_pred.dtype.kind == theirs_pred.dtype.kind
     assert set(ours_pred) <= set(theirs.classes_)
-    assert ours.decision_function(X).shape == theirs.decision_function(X).shape
+    if n_classes == 2:   # ours follows scikit-learn: one score per sample (Keras: both columns)
+        assert ours.decision_function(X).shape == (40,) and theirs.decision_function(X).shape == (40, 2)
+    else:
+        assert ours.decision_function(X).shape == theirs.decision_function(X).shape
     assert np.isscalar(ours.score(X, y)) and np.isscalar(theirs.score(X, y))
     # Ours only (Keras 3 has no predict_proba): softmax outputs are the probabilities.
     assert not hasattr(theirs, "predict_proba")
-    np.testing.assert_allclose(ours.predict_proba(X), ours.decision_function(X), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ours.predict_proba(X), ours.model_.predict(X, verbose=0), rtol=1e-5, atol=1e-6)
 
 
 def test_regressor_and_transformer_shapes_match(keras_module):

@@ -15,13 +15,14 @@ from sklearn.base import clone  # noqa: E402
 from sklearn.datasets import make_classification  # noqa: E402
 from sklearn.impute import SimpleImputer  # noqa: E402
 from sklearn.model_selection import (GridSearchCV, GroupKFold, KFold, LearningCurveDisplay,  # noqa: E402
-                                     LeaveOneOut, RandomizedSearchCV, StratifiedKFold,
-                                     ValidationCurveDisplay, cross_val_predict, cross_validate,
-                                     learning_curve, validation_curve)
+                                     LeaveOneOut, RandomizedSearchCV, ShuffleSplit, StratifiedKFold,
+                                     ValidationCurveDisplay, cross_val_predict, cross_val_score,
+                                     cross_validate, learning_curve, validation_curve)
 from sklearn.pipeline import Pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
-from shenjing.keras import callbacks, layers, losses, models, optimizers  # noqa: E402
+from shenjing import backend  # noqa: E402
+from shenjing.keras import callbacks, layers, losses, models, optimizers, utils  # noqa: E402
 from shenjing.keras.wrappers import SKLearnClassifier  # noqa: E402
 
 OPTIMIZERS = {"adam": optimizers.Adam, "sgd": optimizers.SGD, "rmsprop": optimizers.RMSprop}
@@ -95,12 +96,78 @@ def test_random_state_repeats_fits_and_differs_between_seeds():
     np.testing.assert_array_equal(runs[0], runs[1])
 
 
+def test_random_state_leaves_the_process_generators_alone():
+    # Seeding the global generators inside fit made ShuffleSplit(random_state=None), which draws
+    # from NumPy's global generator between fits, repeat its splits.
+    X, y = data()
+    np.random.seed(7)
+    python_state, numpy_state, ours = __import__("random").getstate(), np.random.get_state(), backend.rng()
+    classifier(epochs=1).fit(X, y)
+    assert __import__("random").getstate() == python_state and backend.rng() is ours
+    np.testing.assert_array_equal(np.random.get_state()[1], numpy_state[1])
+    splits = [tuple(test) for _, test in ShuffleSplit(4, test_size=0.25).split(X)]
+    scores = cross_val_score(classifier(epochs=1), X, y, cv=ShuffleSplit(4, test_size=0.25))
+    assert scores.shape == (4,) and len(set(splits)) == 4
+
+
+def test_random_state_gives_what_set_random_seed_gives_and_repeats_in_threads():
+    X, y = data()
+    est = classifier(epochs=2, random_state=5).fit(X, y)
+    utils.set_random_seed(5)
+    y_hot = np.eye(3)[y]
+    model = mlp(X, y_hot)
+    model.fit(X, y_hot, epochs=2, batch_size=16, verbose=0)
+    np.testing.assert_array_equal(est.model_.predict(X, verbose=0), model.predict(X, verbose=0))
+
+    import joblib
+
+    alone = cross_val_score(classifier(epochs=3), X, y, cv=KFold(4))
+    with joblib.parallel_backend("threading", n_jobs=2):
+        threads = cross_val_score(classifier(epochs=3), X, y, cv=KFold(4), n_jobs=2)
+    np.testing.assert_array_equal(alone, threads)
+
+
+def test_random_state_takes_a_random_state_object_and_refuses_other_values():
+    X, y = data()
+    fits = [classifier(epochs=1, random_state=np.random.RandomState(0)) for _ in range(2)]
+    first = [fits[0].fit(X, y).decision_function(X), fits[0].fit(X, y).decision_function(X)]
+    again = fits[1].fit(X, y).decision_function(X)
+    np.testing.assert_array_equal(first[0], again)   # the same RandomState sequence
+    assert not np.allclose(first[0], first[1])       # a new seed drawn for each fit
+    for bad in (-1, 1.5, "0", True):
+        with pytest.raises(ValueError, match="SKLearnClassifier: expected random_state"):
+            classifier(random_state=bad).fit(X, y)
+
+
+def test_clone_keeps_a_subclass_parameters_and_metadata_requests():
+    import sklearn
+
+    class Wider(SKLearnClassifier):
+        def __init__(self, model, warm_start=False, model_kwargs=None, fit_kwargs=None, random_state=None,
+                     extra=5):
+            super().__init__(model, warm_start, model_kwargs, fit_kwargs, random_state)
+            self.extra = extra
+
+    assert clone(Wider(mlp, extra=42)).extra == 42
+    with sklearn.config_context(enable_metadata_routing=True):
+        est = classifier().set_fit_request(sample_weight=True)
+        assert clone(est)._metadata_request.score.requests["sample_weight"] is True
+
+
+def test_deep_params_list_only_names_that_set_params_takes_back():
+    est = SKLearnClassifier(mlp, model_kwargs={"units": 4, "a__b": 1, 3: "x"})
+    deep = est.get_params()
+    assert "model_kwargs__units" in deep and not any(k.startswith("model_kwargs__a") for k in deep)
+    est.set_params(**deep)   # round trip
+    assert est.model_kwargs == {"units": 4, "a__b": 1, 3: "x"}
+
+
 # -- predict_proba -----------------------------------------------------------------------------
 
 def test_predict_proba_of_softmax_logits_and_binary_logits():
     X, y = data()
     est = classifier(model_kwargs={"logits": True}).fit(X, y)
-    logits = est.decision_function(X).astype(np.float64)
+    logits = est.model_.predict(X, verbose=0).astype(np.float64)
     expected = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
     np.testing.assert_allclose(est.predict_proba(X), expected, rtol=1e-6)
 
@@ -111,8 +178,27 @@ def test_predict_proba_of_softmax_logits_and_binary_logits():
 
     Xb, yb = data(classes=2)
     est = SKLearnClassifier(binary_logits, fit_kwargs={"epochs": 2, "verbose": 0}).fit(Xb, yb)
-    sig = 1 / (1 + np.exp(-est.decision_function(Xb).astype(np.float64)))
+    sig = 1 / (1 + np.exp(-est.model_.predict(Xb, verbose=0).astype(np.float64)))
     np.testing.assert_allclose(est.predict_proba(Xb), sig / sig.sum(axis=1, keepdims=True), rtol=1e-6)
+
+
+def test_binary_decision_function_is_one_score_and_roc_auc_scores():
+    X, y = data(classes=2)
+    est = classifier(epochs=10).fit(X, y)
+    outputs = est.model_.predict(X, verbose=0)
+    np.testing.assert_allclose(est.decision_function(X), outputs[:, 1] - outputs[:, 0])
+    assert est.decision_function(X).shape == (90,)
+    scores = cross_validate(classifier(epochs=10), X, y, cv=StratifiedKFold(3),
+                            scoring=["roc_auc", "average_precision", "neg_log_loss"])
+    assert (scores["test_roc_auc"] > 0.8).all() and (scores["test_average_precision"] > 0.8).all()
+
+
+def test_predict_proba_of_a_diverged_model_stays_nan():
+    X, y = data()
+    est = SKLearnClassifier(mlp, model_kwargs={"optimizer": "sgd", "learning_rate": 1e6, "logits": True},
+                            fit_kwargs={"epochs": 5, "verbose": 0}, random_state=0).fit(X * 1e3, y)
+    assert np.isnan(est.model_.predict(X, verbose=0)).all()
+    assert np.isnan(est.predict_proba(X)).all()   # not a uniform 1/3 that would score as chance
 
 
 def test_predict_proba_refuses_outputs_that_are_not_probabilities():
