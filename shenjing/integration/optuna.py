@@ -12,8 +12,15 @@ Every ``interval``-th epoch (``(epoch + 1) % interval == 0``, epochs counted fro
 The exception leaves ``fit`` as it came (no callback's ``on_train_end`` runs, as in Keras);
 ``study.optimize`` records the trial as PRUNED. A ``monitor`` missing from the epoch's logs
 is a warning that names the keys there, and the epoch is not reported.
+
+Through ``keras.wrappers.SKLearnClassifier(..., fit_kwargs={"callbacks": [callback]})``: the
+estimator's clones (``cross_val_score``, ``GridSearchCV``) deep-copy the callback, and each copy
+reports to the same trial (``__deepcopy__`` shares it; Optuna keeps the first report of each
+epoch and warns about the other folds'). Give the search
+``error_score="raise"``, or scikit-learn turns a pruned fold into a NaN score and goes on.
 """
 
+import copy
 import warnings
 
 try:
@@ -44,6 +51,15 @@ class KerasPruningCallback(Callback):
         self._trial = trial
         self._monitor = monitor
         self._interval = interval
+
+    def __deepcopy__(self, memo):
+        """A deep copy of everything but the trial, which the copy reports to as well."""
+        memo[id(self._trial)] = self._trial
+        copied = type(self).__new__(type(self))
+        memo[id(self)] = copied
+        for name, value in self.__dict__.items():
+            setattr(copied, name, copy.deepcopy(value, memo))
+        return copied
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self._interval != 0:
