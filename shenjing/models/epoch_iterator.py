@@ -12,8 +12,8 @@
 
 ``exhausted`` is set when an epoch got no batch at all (a one-shot generator read to the
 end); ``fit`` then stops. A batch with 0 samples (from a generator, dataset or PyDataset)
-is a ValueError naming the batch: its mean loss would be 0/0. ``check_nan=True`` (``fit``,
-``evaluate``): a NaN in ``x`` is a ValueError, for arrays before the first batch, for data read
+is a ValueError naming the batch: its mean loss would be 0/0. ``check_nan`` (``fit``,
+``evaluate``: ``missing_values.nan_check(model)``): a NaN in ``x`` is a ValueError, for arrays before the first batch, for data read
 in batches at the batch that holds it, naming it (``data_adapters/missing_values.py``).
 """
 
@@ -123,12 +123,12 @@ class EpochIterator:
             raise ValueError(
                 f"{self._where}: expected every batch to hold at least one sample. Received: batch "
                 f"{step} of the epoch with x of shape {tuple(shape)} (0 samples)")
-        if self._check_nan:
+        if self._check_nan is not False:
             index = getattr(self.data_adapter, "current_index", None)  # a PyDataset's, shuffled or not
             dataset = getattr(self.data_adapter, "dataset", None)
             at = f"batch {step} of the epoch" + (
                 f", {type(dataset).__name__}[{index}]" if index is not None and dataset is not None else "")
-            check_no_nan(x, self._where, at=at)
+            check_no_nan(x, self._where, at=at, inputs=self._check_nan)
 
     def close(self):
         self._current = None

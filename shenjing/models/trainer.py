@@ -25,7 +25,7 @@ from ..autograd import no_grad
 from ..backend.tree import flatten, pack_sequence_as
 from ..layers.tracking import tracking_version
 from ..utils.data_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
-from .data_adapters import array_utils, check_no_nan
+from .data_adapters import array_utils, check_no_nan, nan_check
 from . import trainer_loops as loops
 from .compile_utils import CompileLoss, CompileMetrics, LossTracker, TrackedLoss
 from .trainer_utils import _batch_size, _describe, _pythonify, _serialize_loss, _serialize_metric_ids, _to_numpy
@@ -297,8 +297,7 @@ class Trainer:
         x, y, sample_weight = (array_utils.to_arrays(a, name, "train_on_batch")
                                for a, name in ((x, "x"), (y, "y"), (sample_weight, "sample_weight")))
         array_utils.check_batch("train_on_batch", x=x, y=y, sample_weight=sample_weight)
-        if not self.allow_nan_inputs:
-            check_no_nan(x, "train_on_batch")
+        check_no_nan(x, "train_on_batch", inputs=nan_check(self))
         if class_weight is not None:
             if sample_weight is not None:
                 raise ValueError(
@@ -316,8 +315,7 @@ class Trainer:
         x, y, sample_weight = (array_utils.to_arrays(a, name, "test_on_batch")
                                for a, name in ((x, "x"), (y, "y"), (sample_weight, "sample_weight")))
         array_utils.check_batch("test_on_batch", x=x, y=y, sample_weight=sample_weight)
-        if not self.allow_nan_inputs:
-            check_no_nan(x, "test_on_batch")
+        check_no_nan(x, "test_on_batch", inputs=nan_check(self))
         self.reset_metrics()
         logs = self.test_step(pack_x_y_sample_weight(x, y, sample_weight))
         return self._batch_result(logs, return_dict)

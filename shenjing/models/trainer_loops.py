@@ -5,9 +5,10 @@ overridable ``train_step``/``test_step``/``predict_step``, with callbacks, valid
 ``fit``, the optimizer's ``finalize_variable_values`` (``use_ema``), as Keras ends ``fit``.
 Under ``shenjing.check_numerics()`` a NaN/inf in a batch, an op or the loss is a
 ``FloatingPointError`` naming the loop, epoch and batch (``trainer_utils._run_step``).
-A NaN in ``x`` given to ``fit``/``evaluate`` (also their validation data) is a ValueError
-before the first step, unless ``model.allow_nan_inputs`` (``data_adapters/missing_values.py``);
-``predict`` takes NaN, as Keras's does.
+A NaN in ``x`` given to ``fit``/``evaluate`` (also their validation data) is a ValueError,
+unless ``model.allow_nan_inputs`` (``data_adapters/missing_values.py``): for arrays before the
+first step, for generators and datasets at the batch that holds it (the batches before it
+have trained). ``predict`` takes NaN, as Keras's does.
 """
 
 import warnings
@@ -17,7 +18,7 @@ import numpy as np
 from ..backend.tree import flatten, pack_sequence_as
 from ..callbacks import CallbackList
 from .data_adapters import array_utils
-from .data_adapters import check_no_nan, is_array_like
+from .data_adapters import check_no_nan, is_array_like, nan_check
 from .epoch_iterator import _RAN_OUT, EpochIterator
 from .trainer_utils import (_check_batch_size, _check_epochs, _check_input_shapes, _check_input_structure,
                             _check_validation_freq, _check_validation_split, _pythonify, _run_step,
@@ -36,7 +37,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     validation_split = _check_validation_split(validation_split)
     _check_input_structure(model, x, "fit")
     _check_input_shapes(model, x, "fit")
-    check_nan = not getattr(model, "allow_nan_inputs", False)
+    check_nan = nan_check(model)
     split = bool(validation_split) and validation_data is None
     if split:
         if not is_array_like(x):
@@ -46,20 +47,19 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
         x, y, sample_weight = (array_utils.to_arrays(a, name, "fit")
                                for a, name in ((x, "x"), (y, "y"), (sample_weight, "sample_weight")))
         n = array_utils.num_samples("fit", x=x, y=y, sample_weight=sample_weight)
-        if check_nan:  # before the split: the rows named are those of x
-            check_no_nan(x, "fit")
+        check_no_nan(x, "fit", inputs=check_nan)  # before the split: the rows named are those of x
         (x, y, sample_weight), validation_data = array_utils.split_validation(
             x, y, sample_weight, validation_split, n)
     train_iterator = EpochIterator(x, y, sample_weight, batch_size=batch_size, steps_per_epoch=steps_per_epoch,
                                    shuffle=shuffle, class_weight=class_weight, where="fit",
-                                   check_nan=check_nan and not split)
+                                   check_nan=False if split else check_nan)
     val_iterator = None
     if validation_data is not None:
         val_x, val_y, val_sw = _unpack_validation_data(validation_data)
         _check_input_shapes(model, val_x, "fit (validation_data)")
         val_iterator = EpochIterator(val_x, val_y, val_sw, batch_size=_check_batch_size(
             validation_batch_size, "validation_batch_size") or batch_size, steps_per_epoch=validation_steps, shuffle=False,
-            where="fit (validation_data)", steps_name="validation_steps", check_nan=check_nan and not split)
+            where="fit (validation_data)", steps_name="validation_steps", check_nan=False if split else check_nan)
     verbose = _verbose(verbose)
     cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=model,
                        verbose=verbose, epochs=epochs, steps=train_iterator.num_batches)
@@ -129,7 +129,7 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
     if iterator is None:
         iterator = EpochIterator(x, y, sample_weight, batch_size=_check_batch_size(batch_size),
                                  steps_per_epoch=steps, shuffle=False, where="evaluate", steps_name="steps",
-                                 check_nan=not getattr(model, "allow_nan_inputs", False))
+                                 check_nan=nan_check(model))
     verbose = 0 if in_fit else _verbose(verbose)
     if isinstance(callbacks, CallbackList):  # fit's own list, for its validation
         cbs = callbacks

@@ -208,3 +208,24 @@ def test_has_nan_scans_in_chunks_and_images_name_a_position(monkeypatch):
     with pytest.raises(ValueError, match=r"x of shape \(3,\) with 1 NaN value in 1 of 3 samples \(row 2\)\."):
         check_no_nan(np.array([1.0, 2.0, np.nan]))
     check_no_nan(shenjing.constant(np.ones((3, 2), "float32")))
+
+
+def test_dict_entries_the_model_does_not_read_may_hold_nan():
+    # dict(df) habit: a DataFrame's other columns come along; only the model's inputs are checked.
+    a = layers.Input((1,), name="a")
+    m = Model(a, layers.Dense(1)(a))
+    m.compile("sgd", "mse")
+    x = {"a": np.ones((4, 1), "float32"), "note": np.array([1.0, np.nan, 2.0, 3.0], "float32")}
+    m.fit(x, np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+    m.evaluate(x, np.zeros((4, 1), "float32"), verbose=0)
+    x["a"] = with_nan(x["a"], [(2, 0)])
+    with pytest.raises(ValueError, match=r"input x\['a'\]"):
+        m.fit(x, np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+
+
+def test_leaves_that_are_not_float_arrays_are_read_without_their_buffer():
+    # An ndarray's `.data` is a memoryview, which can't hold datetime64 (or ml_dtypes' bfloat16).
+    check_no_nan(np.array(["2020-01-01", "NaT"], dtype="datetime64[D]"))
+    check_no_nan({"when": np.zeros(3, "datetime64[s]"), "x": np.ones(3, "float32")})
+    with pytest.raises(ValueError, match="1 NaN value in 1 of 2 samples"):
+        check_no_nan(shenjing.constant([[1.0], [np.nan]]))

@@ -13,13 +13,14 @@ from . import array_utils
 from .array_data_adapter import ArrayDataAdapter
 from .data_adapter import DataAdapter, check_no_targets
 from .dataset_adapter import DatasetAdapter
-from .missing_values import check_no_nan
+from .missing_values import check_no_nan, nan_check
 from .generator_data_adapter import GeneratorDataAdapter
 from .py_dataset_adapter import PyDatasetAdapter
 from .torch_data_loader_adapter import TorchDataLoaderAdapter, is_torch_data_loader
 
 __all__ = ["DataAdapter", "ArrayDataAdapter", "GeneratorDataAdapter", "PyDatasetAdapter", "DatasetAdapter",
-           "TorchDataLoaderAdapter", "get_data_adapter", "is_array_like", "check_no_nan", "ACCEPTED_KINDS"]
+           "TorchDataLoaderAdapter", "get_data_adapter", "is_array_like", "check_no_nan", "nan_check",
+           "ACCEPTED_KINDS"]
 
 ACCEPTED_KINDS = ("NumPy arrays, shenjing Tensors, or lists/tuples/dicts of them; a Python generator or "
                   "iterator yielding x, (x, y) or (x, y, sample_weight); a keras.utils.PyDataset; a "

@@ -5,8 +5,9 @@ batches, the last one partial. ``shuffle=True`` draws a new order each pass (she
 seeded generator); ``shuffle="batch"`` keeps batch-sized contiguous chunks together and
 shuffles the chunks' order and the samples inside each chunk (Keras's option for
 data read in chunks). ``class_weight`` ({class: weight}) becomes per-sample weights,
-multiplied into ``sample_weight`` when both are given. ``check_nan=True``: a NaN in a
-floating leaf of ``x`` is a ValueError before the first batch (``missing_values.py``).
+multiplied into ``sample_weight`` when both are given. ``check_nan`` (True, or a
+model's input names: ``missing_values.nan_check``): a NaN in a floating leaf of ``x`` is a
+ValueError before the first batch.
 """
 
 import numpy as np
@@ -28,8 +29,7 @@ class ArrayDataAdapter(DataAdapter):
         n = array_utils.num_samples(where, x=x, y=y, sample_weight=sample_weight)
         if n == 0:
             raise ValueError(f"{where}: expected at least one sample. Received: x with 0 samples")
-        if check_nan:
-            check_no_nan(x, where)
+        check_no_nan(x, where, inputs=check_nan)
         if class_weight is not None:
             sample_weight = array_utils.weigh_by_class(y, sample_weight, class_weight)
         self.x, self.y, self.sample_weight = x, y, sample_weight

@@ -11,8 +11,10 @@ chunk's minimum NaN), there is no full-size boolean temporary, and it costs abou
 Not checked, by choice: ``y`` and ``sample_weight`` (a masked loss may read NaN targets),
 integer and bool inputs (they cannot hold NaN), ``predict`` (Keras returns NaN there), and
 ``inf`` (an additive attention bias of ``-inf`` is a legitimate input; ``shenjing.check_numerics()``
-reports inf batches). A model that handles NaN itself (a layer that masks them) sets
-``model.allow_nan_inputs = True``.
+reports inf batches), and the entries of a dict ``x`` that the model does not read (a
+DataFrame's other columns). A model that handles NaN itself (a layer that masks them) sets
+``model.allow_nan_inputs = True`` (an attribute of that object: copies, pickles and
+``clone_model`` start from the default, False; a subclass can set it on the class).
 """
 
 import numpy as np
@@ -28,9 +30,24 @@ FIX = ("A network can't learn from missing values (its loss and then its weights
        "A model that handles NaN itself: set model.allow_nan_inputs = True")
 
 
+def _array(leaf):
+    """The NumPy array of a leaf (a Tensor's ``.data``; an ndarray's ``.data`` is its buffer)."""
+    return leaf if isinstance(leaf, np.ndarray) else np.asarray(getattr(leaf, "data", leaf))
+
+
+def nan_check(model):
+    """What ``fit``/``evaluate`` check for NaN, given the model: False when
+    ``model.allow_nan_inputs``; else the names of its inputs (the entries of a dict ``x`` it
+    reads), or True (all of ``x``) when it has none."""
+    if getattr(model, "allow_nan_inputs", False):
+        return False
+    names = getattr(model, "input_names", None)
+    return frozenset(names) if names else True
+
+
 def has_nan(array):
     """Whether a floating array holds a NaN: chunked ``min()`` along the first axis."""
-    array = np.asarray(getattr(array, "data", array))
+    array = _array(array)
     if array.dtype.kind != "f" or array.size == 0:
         return False
     if array.ndim == 0:
@@ -67,13 +84,16 @@ def describe_nan(array):
     return text
 
 
-def check_no_nan(x, where="fit", at=None):
+def check_no_nan(x, where="fit", at=None, inputs=True):
     """A ValueError naming the input, the samples and features with NaN, and the fix, when a
-    floating leaf of ``x`` holds NaN; ``at``: which batch, for data read in batches."""
-    if x is None:
+    floating leaf of ``x`` holds NaN; ``at``: which batch, for data read in batches;
+    ``inputs``: ``nan_check(model)``, the keys of a dict ``x`` to check (True: all)."""
+    if x is None or inputs is False:
         return
+    if isinstance(x, dict) and inputs is not True and all(name in x for name in inputs):
+        x = {key: value for key, value in x.items() if key in inputs}
     for label, leaf in _labelled_leaves("x", x):
-        array = np.asarray(getattr(leaf, "data", leaf))
+        array = _array(leaf)
         if not has_nan(array):
             continue
         source = f" ({at})" if at else ""
