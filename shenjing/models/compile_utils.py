@@ -22,12 +22,13 @@ from .trainer_utils import _batch_size
 
 
 def _output_names(count, output_names):
-    """The names the per-output losses and metrics go by: "output" for one output, else the
-    model's output names (or output_1, output_2, ... when they do not fit)."""
-    if count == 1 or not output_names:
-        return ["output"] if count == 1 else [f"output_{i + 1}" for i in range(count)]
-    names = list(output_names)
-    return names if len(names) == count else [f"output_{i + 1}" for i in range(count)]
+    """The names the per-output losses and metrics go by (the keys of their dicts): the
+    model's output names, or "output" (one output) / output_1, output_2, ... when they do not
+    fit. Keras takes ``loss={"out": ...}`` for a one-output model whose output layer is "out"."""
+    names = list(output_names or ())
+    if len(names) == count:
+        return names
+    return ["output"] if count == 1 else [f"output_{i + 1}" for i in range(count)]
 
 
 def _per_output(what, value, names):
