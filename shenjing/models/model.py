@@ -67,6 +67,7 @@ class Model(Trainer, Layer):
 
     def _init_functional(self, inputs, outputs):
         object.__setattr__(self, "_functional", True)
+        inputs, outputs = functional.clone_graph_nodes(inputs, outputs)
         self._inputs_struct, self._outputs_struct = inputs, outputs
         self.inputs, self.outputs = flatten(inputs), flatten(outputs)
         nodes = functional.sort_nodes(self.outputs)
