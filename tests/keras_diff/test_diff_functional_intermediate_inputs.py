@@ -53,3 +53,21 @@ def test_a_missing_input_is_still_disconnected():
     out = sj.layers.Add()([norm, sj.layers.Dense(1)(raw), other])
     with pytest.raises(ValueError, match="Graph disconnected"):
         sj.Model([norm, other], out)
+
+
+@pytest.mark.parametrize("kind", ["functional", "sequential"])
+@pytest.mark.parametrize("input_shape,x_shape", [((1,), (4,)), ((3,), (4, 3, 1))])
+def test_input_rank_adjusted_as_keras(kind, input_shape, x_shape):
+    """Keras 3's Functional._adjust_input_rank: (n,) feeds Input((1,)) (the structured-data
+    examples' scalar columns, batched), (n, 3, 1) feeds Input((3,))."""
+    x = np.arange(np.prod(x_shape), dtype="float32").reshape(x_shape)
+    results = []
+    for k in (sj, keras):
+        dense = k.layers.Dense(2, kernel_initializer="ones")
+        if kind == "functional":
+            inp = k.Input(input_shape)
+            model = k.Model(inp, dense(inp))
+        else:
+            model = k.Sequential([k.Input(input_shape), dense])
+        results.append(model.predict(x, verbose=0))
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-6)
