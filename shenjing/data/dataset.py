@@ -117,6 +117,18 @@ class Dataset:
             datasets = args[0] if len(args) == 1 else args
         return combine.ZipDataset(datasets)
 
+    @staticmethod
+    def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_dataset=False,
+                             rerandomize_each_iteration=None, name=None):
+        """Each element from ``datasets[i]`` with probability ``weights[i]`` (normalized)."""
+        return sampling.SampleFromDatasets(datasets, weights, seed, stop_on_empty_dataset,
+                                           rerandomize_each_iteration)
+
+    @staticmethod
+    def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=True, name=None):
+        """The k-th element from ``datasets[choice[k]]``, ``choice_dataset`` of integer scalars."""
+        return sampling.ChooseFromDatasets(datasets, choice_dataset, stop_on_empty_dataset)
+
     # -- transformations ---------------------------------------------------------------------
 
     def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None):
@@ -201,4 +213,5 @@ def check_count(value, name):
 
 
 # The transformations subclass Dataset, so they are imported after it is defined.
-from . import basic, batching, caching, combine, mapping, prefetching, shuffle, sources  # noqa: E402
+from . import (basic, batching, caching, combine, mapping, prefetching, sampling,  # noqa: E402
+               shuffle, sources)

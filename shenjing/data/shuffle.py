@@ -36,24 +36,10 @@ class ShuffleDataset(InputDataset):
             raise TypeError("Expected `reshuffle_each_iteration` to be a bool. Received: "
                             f"reshuffle_each_iteration={reshuffle_each_iteration!r}")
         self._reshuffle = bool(reshuffle_each_iteration)
-        self._lock = threading.Lock()
-        if self._reshuffle:
-            self._seeds = None if seed is None else np.random.default_rng(seed)
-            self._fixed_seed = None
-        else:
-            self._seeds = None
-            self._fixed_seed = seed if seed is not None else int(
-                backend.rng().integers(_SEED_RANGE))
-
-    def _pass_rng(self):
-        if self._fixed_seed is not None:
-            return np.random.default_rng(self._fixed_seed)
-        with self._lock:
-            source = self._seeds if self._seeds is not None else backend.rng()
-            return np.random.default_rng(int(source.integers(_SEED_RANGE)))
+        self._seeds = PassSeeds(seed, self._reshuffle)
 
     def _iterate(self):
-        uniforms = _uniforms(self._pass_rng())
+        uniforms = _uniforms(self._seeds.rng())
         buffer = []
         for element in self._input._iterate():
             if len(buffer) < self._size:
@@ -67,6 +53,26 @@ class ShuffleDataset(InputDataset):
             yield buffer[slot]
             buffer[slot] = buffer[-1]
             buffer.pop()
+
+
+class PassSeeds:
+    """The generator of each pass (shuffle, sample_from_datasets): with ``rerandomize`` a new
+    one per pass, drawn from ``seed``'s sequence or, without a seed, from ``backend.rng()``;
+    without ``rerandomize`` the same one every pass."""
+
+    def __init__(self, seed, rerandomize):
+        self._lock = threading.Lock()
+        self._sequence = None if seed is None or not rerandomize else np.random.default_rng(seed)
+        self._fixed = None
+        if not rerandomize:
+            self._fixed = seed if seed is not None else int(backend.rng().integers(_SEED_RANGE))
+
+    def rng(self):
+        if self._fixed is not None:
+            return np.random.default_rng(self._fixed)
+        with self._lock:
+            source = self._sequence if self._sequence is not None else backend.rng()
+            return np.random.default_rng(int(source.integers(_SEED_RANGE)))
 
 
 def _uniforms(rng, block=1024):

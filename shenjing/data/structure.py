@@ -127,6 +127,17 @@ def _has_numpy_scalars(value):
     return any(isinstance(item, (np.generic, np.ndarray)) for item in items)
 
 
+def _strings(array):
+    """An object array holding only ``str`` (only ``bytes``) as a ``U`` (``S``) array: TF makes
+    such values (a pandas column of strings, a list mixing NumPy and Python strings) tf.string.
+    Anything else is returned as it came."""
+    items = array.ravel().tolist()
+    for kind in (str, bytes):
+        if items and all(isinstance(item, kind) for item in items):
+            return array.astype(kind)
+    return array
+
+
 def to_array(value, where):
     """One leaf as a NumPy array (or NumPy scalar), with TF's dtypes for Python values."""
     if isinstance(value, (np.ndarray, np.generic)):
@@ -143,6 +154,8 @@ def to_array(value, where):
     except ValueError as error:  # ragged nested lists
         raise TypeError(f"Expected a rectangular array (nested lists of equal lengths) in "
                         f"{where}. Received: {_short(value)} ({error})") from None
+    if array.dtype == object:
+        array = _strings(array)
     if array.dtype == object:
         raise TypeError(f"Expected an array, a number or a nested tuple/dict of them in {where}. "
                         f"Received: a value that NumPy can only hold as objects: "

@@ -14,7 +14,8 @@ moves between shenjing and Keras with each layer in the same place.
 
 import collections
 
-from ..layers.keras_tensor import KerasTensor, flatten, map_structure
+from ..layers.input_layer import Input
+from ..layers.keras_tensor import KerasTensor, Node, flatten, map_structure
 from ..layers.layer import Layer
 from ..layers.op_node import OpNode
 from ..serialization import checked_config, deserialize_keras_object, serialize_keras_object
@@ -42,6 +43,36 @@ def sort_nodes(outputs):
             if id(parent) not in seen:
                 stack.append((parent, False))
     return order
+
+
+def clone_graph_nodes(inputs, outputs):
+    """Keras 3's ``clone_graph_nodes``: when some ``inputs`` are intermediate tensors (not from
+    ``keras.Input``), each gets a new ``Input(batch_shape, dtype, name="<name>CLONE")`` (auto-named
+    for an unnamed tensor) and every node between the inputs and the outputs is copied to read
+    the new tensors; the layers before an intermediate input are not part of the model."""
+    flat = flatten(inputs)
+    if not all(isinstance(t, KerasTensor) and t._keras_history is not None for t in flat) \
+            or all(node_of(t).is_input for t in flat):
+        return inputs, outputs
+    mapping = {id(t): t if node_of(t).is_input else Input(
+        batch_shape=t.shape, dtype=t.dtype, name=f"{t.name}CLONE" if t.name else None)
+        for t in flat}
+
+    def lookup(leaf):
+        return mapping.get(id(leaf), leaf) if isinstance(leaf, KerasTensor) else leaf
+
+    def fresh(leaf):
+        return KerasTensor(leaf.shape, leaf.dtype, leaf.name) if isinstance(leaf, KerasTensor) else leaf
+
+    for node in sort_nodes([t for t in flatten(outputs) if isinstance(t, KerasTensor)]):
+        if node.is_input or all(id(t) in mapping for t in node.output_tensors) \
+                or not any(id(t) in mapping for t in node.input_tensors):
+            continue  # an input, a node replaced by a new Input, or one before the inputs
+        outputs_copy = map_structure(fresh, node.outputs)
+        Node(node.layer, [map_structure(lookup, a) for a in node.call_args],
+             {k: map_structure(lookup, v) for k, v in node.call_kwargs.items()}, outputs_copy)
+        mapping.update((id(old), new) for old, new in zip(flatten(node.outputs), flatten(outputs_copy)))
+    return map_structure(lookup, inputs), map_structure(lookup, outputs)
 
 
 def check_graph(inputs, outputs, nodes):

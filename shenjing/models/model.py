@@ -39,6 +39,18 @@ def _as_input_dtype(value, spec):
     return keep_mask(value, autograd_ops.cast(value, dtype))
 
 
+def _as_input_rank(value, batch_shape):
+    """Keras 3's ``Functional._adjust_input_rank``: a value one axis short of its ``Input`` whose
+    last size is 1 gets that axis (shape (n,) for Input((1,))); one with an extra last axis of
+    size 1 loses it. Other values are left for the layers to check."""
+    ndim, rank = getattr(value, "ndim", None), len(batch_shape)
+    if ndim == rank - 1 and batch_shape[-1] == 1:
+        return keep_mask(value, autograd_ops.expand_dims(value, -1))
+    if ndim == rank + 1 and ndim and value.shape[-1] == 1:
+        return keep_mask(value, autograd_ops.squeeze(value, -1))
+    return value
+
+
 @keras_export("keras.Model", "keras.models.Model", "keras.src.models.functional.Functional")
 class Model(Trainer, Layer):
     """``Model(inputs, outputs, name=None)`` or a subclass that defines ``call``."""
@@ -67,6 +79,7 @@ class Model(Trainer, Layer):
 
     def _init_functional(self, inputs, outputs):
         object.__setattr__(self, "_functional", True)
+        inputs, outputs = functional.clone_graph_nodes(inputs, outputs)
         self._inputs_struct, self._outputs_struct = inputs, outputs
         self.inputs, self.outputs = flatten(inputs), flatten(outputs)
         nodes = functional.sort_nodes(self.outputs)
@@ -107,7 +120,7 @@ class Model(Trainer, Layer):
                 f"Model '{self.name}' has no call(): subclass Model and define call(self, inputs), "
                 "or build it functionally with Model(inputs, outputs)"
             )
-        values = [_as_input_dtype(value, spec)
+        values = [_as_input_rank(_as_input_dtype(value, spec), spec.shape)
                   for value, spec in zip(self._flatten_inputs(inputs), self.inputs)]
         if mask is not None:
             values = attach_masks(values, flatten(mask))
