@@ -212,8 +212,10 @@ def format_table(rows, rare=RARE, names=CLASS_NAMES):
               f"{r['accuracy']:.3f}", str(r["train_size"]), f"{r['train_seconds']:.1f}"]
              for r in rows]
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(heads)]
-    line = lambda row: "  ".join(c.ljust(w) if i == 0 else c.rjust(w)  # noqa: E731
-                                 for i, (c, w) in enumerate(zip(row, widths)))
+
+    def line(row):
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+
     return "\n".join([line(heads), line(["-" * w for w in widths]), *map(line, cells)])
 
 
