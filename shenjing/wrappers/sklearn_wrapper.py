@@ -177,11 +177,15 @@ class SKLBase(BaseEstimator):
         with contextlib.nullcontext() if seed is None else backend.seeded(seed):
             model = self._get_model(X, y)
             check_model(model)
+            self._check_outputs(model, y)
             fit_kwargs = dict(self.fit_kwargs or {})
             fit_kwargs.update(kwargs)
             self.history_ = model.fit(X, y, **fit_kwargs)
         self.model_ = model
         return self
+
+    def _check_outputs(self, model, y):
+        """Regressors and transformers take any model outputs."""
 
     def _outputs(self, X):
         """``model_.predict`` of the validated X."""
@@ -207,6 +211,18 @@ class SKLearnClassifier(ClassifierMixin, SKLBase):
     """scikit-learn classifier around a Keras model: y one-hot encoded for the model,
     ``classes_`` the labels, ``predict`` -> labels, ``decision_function`` -> raw outputs,
     ``predict_proba`` -> probabilities, ``score`` = accuracy (see the module docstring)."""
+
+    def _check_outputs(self, model, y):
+        """The model must give one output per class, as y is one-hot encoded for it (a port of
+        a Keras 2 wrapper program ending in ``Dense(1, activation="sigmoid")`` fails in the loss
+        with a bare shape error otherwise)."""
+        shape = getattr(model, "output_shape", None) if getattr(model, "built", False) else None
+        if isinstance(shape, tuple) and len(shape) == 2 and shape[-1] not in (None, y.shape[1]):
+            raise ValueError(
+                f"SKLearnClassifier one-hot encodes y into {y.shape[1]} columns (classes_={self.classes_.tolist()}), "
+                f"so the model must output {y.shape[1]} values per sample, e.g. "
+                f"Dense({y.shape[1]}, activation=\"softmax\"). Received: a model with output shape {shape}. "
+                "The model function gets the encoded y: use y.shape[1].")
 
     def decision_function(self, X):
         """The model's raw outputs, shape (n_samples, n_classes); for two classes, as scikit-learn

@@ -323,3 +323,15 @@ def test_imputer_pipeline_fits_data_with_nan_that_the_bare_wrapper_refuses():
     scores = cross_validate(pipe, X, y, cv=StratifiedKFold(3))["test_score"]
     assert scores.mean() > 0.6
     assert clone(pipe).fit(X, y).named_steps["clf"].n_features_in_ == 12   # 6 + 6 indicators
+
+
+def test_a_model_with_one_sigmoid_output_is_told_about_the_one_hot_targets():
+    def keras2_port(X, y):
+        model = models.Sequential([layers.Input((X.shape[1],)), layers.Dense(1, activation="sigmoid")])
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+        return model
+
+    X, y = data(classes=2)
+    with pytest.raises(ValueError, match=r"one-hot encodes y into 2 columns \(classes_=\[0, 1\]\).*"
+                                         r"Dense\(2, activation=\"softmax\"\).*output shape \(None, 1\)"):
+        SKLearnClassifier(keras2_port, fit_kwargs={"verbose": 0}).fit(X, y)
