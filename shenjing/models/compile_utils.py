@@ -24,7 +24,11 @@ from .trainer_utils import _batch_size
 def _output_names(count, output_names):
     """The names the per-output losses and metrics go by (the keys of their dicts): the
     model's output names, or "output" (one output) / output_1, output_2, ... when they do not
-    fit. Keras takes ``loss={"out": ...}`` for a one-output model whose output layer is "out"."""
+    fit. Keras takes ``loss={"out": ...}`` for a one-output model whose output layer is "out".
+    ``output_names`` may be a function, read when the loss and metrics are built (the first
+    step): a Sequential compiled before it is built learns its output's name there."""
+    if callable(output_names):
+        output_names = output_names()
     names = list(output_names or ())
     if len(names) == count:
         return names
@@ -211,7 +215,14 @@ def _resolve(ids, weighted, names, loss_identifiers, ys, preds):
     """[(output index, metric, weighted)] for compile's ``metrics``/``weighted_metrics``."""
     if not ids:
         return []
-    if isinstance(ids, dict):
+    if isinstance(ids, dict) and len(names) == 1:   # one output: every entry applies (as Keras)
+        per_output = [[i for value in ids.values()
+                       for i in (value if isinstance(value, (list, tuple)) else [value])]]
+    elif isinstance(ids, dict):
+        unknown = set(ids) - set(names)
+        if unknown:
+            raise ValueError(f"Expected the keys of `metrics` to be output names {names}. Received unknown "
+                             f"keys {sorted(map(str, unknown))}")
         per_output = [ids.get(name) or [] for name in names]
     elif len(names) > 1 and all(isinstance(i, (list, tuple)) for i in ids):
         per_output = list(ids)

@@ -66,9 +66,8 @@ class Trainer:
         self.loss = loss
         self._loss_identifier, self._loss_weights = loss, loss_weights
         self._metric_identifiers, self._weighted_metric_identifiers = metrics, weighted_metrics
-        names = self._output_names()
-        self._compiled_loss = CompileLoss(loss, loss_weights, names)
-        self._compiled_metrics = CompileMetrics(metrics, weighted_metrics, names)
+        self._compiled_loss = CompileLoss(loss, loss_weights, self._output_names)   # read at build
+        self._compiled_metrics = CompileMetrics(metrics, weighted_metrics, self._output_names)
         self._loss_tracker = LossTracker(name="loss")
         self.compiled = True
         self.stop_training = False

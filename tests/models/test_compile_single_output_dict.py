@@ -30,3 +30,17 @@ def test_an_unknown_key_names_the_output():
     with pytest.raises(ValueError, match=r"output names \['out'\]"):
         model.compile(optimizer="sgd", loss={"nope": "mse"})
         model.fit(np.ones((2, 3), "float32"), np.zeros((2, 2), "float32"), verbose=0)
+
+
+def test_a_one_output_metrics_dict_applies_whatever_its_key_and_unbuilt_sequential_learns_its_name():
+    from shenjing.keras import Sequential
+
+    x, y = np.ones((4, 3), "float32"), np.zeros((4, 1), "float32")
+    for key in ("out", "output", "other"):   # Keras: one output, every metric applies to it
+        inputs = layers.Input((3,))
+        model = Model(inputs, layers.Dense(1, name="out")(inputs))
+        model.compile(optimizer="sgd", loss="mse", metrics={key: ["mae"]})
+        assert sorted(model.fit(x, y, verbose=0).history) == ["loss", "mae"]
+    unbuilt = Sequential([layers.Dense(1, name="out")])   # output_names unknown at compile
+    unbuilt.compile(optimizer="sgd", loss={"out": "mse"}, metrics={"out": "mae"})
+    assert sorted(unbuilt.fit(x, y, verbose=0).history) == ["loss", "mae"]
