@@ -43,8 +43,13 @@ class _DirectedInterleaveDataset(Dataset):
                     return
                 live[index] = False
 
+    def _drawn(self):
+        """The inputs elements can come from (sample: those of positive weight, as TF skips
+        the others)."""
+        return self._inputs
+
     def _cardinality(self):
-        counts = [d._cardinality() for d in self._inputs]
+        counts = [d._cardinality() for d in self._drawn()]
         if all(n == card.INFINITE_CARDINALITY for n in counts):
             return card.INFINITE_CARDINALITY
         if not self._stop and card.INFINITE_CARDINALITY in counts:
@@ -78,6 +83,9 @@ class SampleFromDatasets(_DirectedInterleaveDataset):
         self._weights = weights
         seed = None if seed is None else check_int(seed, "seed", minimum=0)
         self._seeds = PassSeeds(seed, bool(rerandomize_each_iteration))
+
+    def _drawn(self):
+        return [d for d, w in zip(self._inputs, self._weights) if w > 0]
 
     def _indices(self, live):
         uniforms = _uniforms(self._seeds.rng())

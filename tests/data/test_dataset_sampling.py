@@ -109,3 +109,12 @@ def test_oversampled_dataset_trains_a_model():
     history = model.fit(ds, steps_per_epoch=5, epochs=5, verbose=0)
     assert history.history["recall"][-1] > 0.8
     assert model.predict(x_pos, verbose=0).mean() > 0.5
+
+
+def test_a_zero_weight_dataset_is_not_counted():
+    # TF skips inputs of weight 0: they neither yield nor count towards the cardinality.
+    finite = Dataset.sample_from_datasets([Dataset.range(3), Dataset.range(100, 103)], weights=[1, 0], seed=0)
+    assert finite.cardinality() == 3 and list(finite.as_numpy_iterator()) == [0, 1, 2]
+    endless_unused = Dataset.sample_from_datasets([Dataset.range(3), Dataset.range(100, 103).repeat()],
+                                                  weights=[1.0, 0.0], seed=0)
+    assert endless_unused.cardinality() == 3 and endless_unused.batch(2).cardinality() == 2
