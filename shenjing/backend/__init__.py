@@ -27,7 +27,23 @@ xp = np
 
 _FLOATX = "float32"
 _RNG = np.random.default_rng()
-_THREAD = threading.local()  # .rng / .python_random: this thread's own generators inside `seeded`
+class _ThreadGenerators(threading.local):
+    """This thread's own generators inside ``seeded`` (None: the process-wide ones). Class-level
+    defaults keep ``rng()`` a plain attribute read on threads that never set them."""
+    rng = None
+    python_random = None
+
+
+_THREAD = _ThreadGenerators()
+
+
+def _forget_thread_generators():
+    # A process forked inside `seeded` (a PyDataset worker) must not replay the parent's stream.
+    _THREAD.rng = _THREAD.python_random = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_thread_generators)
 
 
 def set_array_module(module):
@@ -86,24 +102,27 @@ def set_floatx(value):
 def rng():
     """The ``numpy.random.Generator`` used for dropout, initializers and shuffling: the
     process-wide one, or this thread's own inside ``seeded(seed)``."""
-    own = getattr(_THREAD, "rng", None)
+    own = _THREAD.rng
     return _RNG if own is None else own
 
 
 def python_random():
     """Where default seeds are drawn (``SeedGenerator(None)``): Python's ``random`` module, or
     this thread's own ``random.Random`` inside ``seeded(seed)``."""
-    own = getattr(_THREAD, "python_random", None)
+    own = _THREAD.python_random
     return random if own is None else own
 
 
 @contextlib.contextmanager
 def seeded(seed):
-    """Inside: this thread draws from its own generators seeded with ``seed`` (the draws
-    ``keras.utils.set_random_seed(seed)`` would give), and the process-wide ones are neither
-    read nor changed, so seeded work in other threads, and the caller's own random draws,
-    are unaffected. Threads started inside draw from the process-wide generators. Nests."""
-    previous = getattr(_THREAD, "rng", None), getattr(_THREAD, "python_random", None)
+    """Inside: this thread draws from its own generators seeded with ``seed`` (``rng()`` and
+    ``python_random()`` give what ``keras.utils.set_random_seed(seed)`` would give them), and
+    the process-wide ones are neither read nor changed, so seeded work in other threads, and
+    the caller's own random draws, are unaffected; ``set_seed`` / ``set_random_seed`` inside
+    reseed the thread's own. Not covered: NumPy's global generator (``ImageDataGenerator``'s
+    transforms, ``seed=None`` in the dataset utilities), threads started inside and processes
+    forked inside (they use the process-wide generators). Nests."""
+    previous = _THREAD.rng, _THREAD.python_random
     _THREAD.rng, _THREAD.python_random = np.random.default_rng(seed), random.Random(seed)
     try:
         yield
@@ -112,9 +131,13 @@ def seeded(seed):
 
 
 def set_seed(seed):
-    """Reseed the generator: the same seed gives the same random numbers."""
+    """Reseed the generator ``rng()`` gives (this thread's own inside ``seeded``): the same seed
+    gives the same random numbers."""
     global _RNG
-    _RNG = np.random.default_rng(seed)
+    if _THREAD.rng is not None:
+        _THREAD.rng = np.random.default_rng(seed)
+    else:
+        _RNG = np.random.default_rng(seed)
 
 
 def make_rng(seed=None):

@@ -15,6 +15,7 @@ import random
 
 import numpy as np
 
+from .. import backend
 from ..backend.tree import lists_to_tuples
 from ..data import Dataset
 from ..data.batching import BatchDataset, stack
@@ -45,7 +46,7 @@ def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=
                          "Received: left_size=None and right_size=None")
     samples = _samples(dataset, kind)
     if shuffle:
-        random.Random(random.randint(0, int(1e6)) if seed is None else seed).shuffle(samples)
+        random.Random(backend.python_random().randint(0, int(1e6)) if seed is None else seed).shuffle(samples)
     left_size, right_size = split_sizes(left_size, right_size, len(samples))
     batched = _batched(dataset)
     batch_size = batched._size if batched is not None else None

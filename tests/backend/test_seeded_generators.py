@@ -51,3 +51,37 @@ def test_threads_seeded_alike_build_the_same_layers_whatever_runs_beside_them():
     np.testing.assert_array_equal(results["a"][0], results["b"][0])
     assert results["a"][1] == results["b"][1]
     assert not np.array_equal(results["a"][0], results["c"][0])
+
+
+def test_set_random_seed_inside_reseeds_the_thread_s_own_generators():
+    # A model function that calls keras.utils.set_random_seed(s) inside a wrapper's seeded fit.
+    backend.set_seed(123)
+    outer = backend.rng()
+    with backend.seeded(0):
+        set_random_seed(42)
+        a = backend.rng().random(3), backend.python_random().random()
+        set_random_seed(42)
+        b = backend.rng().random(3), backend.python_random().random()
+        set_random_seed(7)
+        c = backend.rng().random(3)
+    np.testing.assert_array_equal(a[0], b[0])
+    assert a[1] == b[1] and not np.array_equal(a[0], c)
+    assert backend.rng() is outer
+
+
+def test_a_process_forked_inside_forgets_the_thread_s_generators():
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        import pytest
+
+        pytest.skip("no fork on this platform")
+    context = multiprocessing.get_context("fork")
+    with backend.seeded(0):
+        with context.Pool(1) as pool:
+            child = pool.apply(_uses_thread_generators)
+    assert child is False
+
+
+def _uses_thread_generators():
+    return backend._THREAD.rng is not None or backend._THREAD.python_random is not None
