@@ -46,9 +46,14 @@ def _as_input_rank(value, batch_shape):
     ndim, rank = getattr(value, "ndim", None), len(batch_shape)
     if ndim == rank - 1 and batch_shape[-1] == 1:
         return keep_mask(value, autograd_ops.expand_dims(value, -1))
-    if ndim == rank + 1 and ndim and value.shape[-1] == 1:
+    if ndim == rank + 1 and value.shape[-1] == 1:
         return keep_mask(value, autograd_ops.squeeze(value, -1))
     return value
+
+
+def _as_input(value, spec, batch_shape):
+    """``value`` as its ``Input`` takes it: that dtype, then that rank."""
+    return _as_input_rank(_as_input_dtype(value, spec), batch_shape)
 
 
 @keras_export("keras.Model", "keras.models.Model", "keras.src.models.functional.Functional")
@@ -120,7 +125,7 @@ class Model(Trainer, Layer):
                 f"Model '{self.name}' has no call(): subclass Model and define call(self, inputs), "
                 "or build it functionally with Model(inputs, outputs)"
             )
-        values = [_as_input_rank(_as_input_dtype(value, spec), spec.shape)
+        values = [_as_input(value, spec, spec.shape)
                   for value, spec in zip(self._flatten_inputs(inputs), self.inputs)]
         if mask is not None:
             values = attach_masks(values, flatten(mask))

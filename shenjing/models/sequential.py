@@ -19,7 +19,7 @@ from ..layers import InputLayer, Input
 from ..registry import keras_export
 from ..safety import ResourceLimitError
 from ..serialization import checked_config, deserialize_keras_object, serialize_keras_object
-from .model import Model, _as_input_dtype, _as_input_rank
+from .model import Model, _as_input
 
 
 @keras_export("keras.Sequential", "keras.models.Sequential")
@@ -182,7 +182,7 @@ class Sequential(Model):
     def call(self, inputs, training=None, mask=None):
         x = self._standardize_inputs(inputs)
         if self._input_layer is not None:
-            x = _as_input_rank(_as_input_dtype(x, self._input_layer), self._input_layer.batch_shape)
+            x = _as_input(x, self._input_layer, self._input_layer.batch_shape)
         if mask is not None:  # the first layer gets it as its input's mask (Keras 3)
             (x,) = attach_masks([x], [mask])
         for layer in self._stack:  # as Keras: training passed on only when given

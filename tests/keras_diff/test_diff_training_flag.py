@@ -38,11 +38,15 @@ def _direct(api):
     log = []
     Probe, ProbeTrue = _probes(api, log)
     for layer in (Probe(name="p"), ProbeTrue(name="t")):
-        layer(X)
-        layer(X, training=None)
-        layer(X, training=False)
-        layer(X, training=True)
+        _call_each_way(layer, flags=(None, False, True))
     return log
+
+
+def _call_each_way(model, flags=(None, True, False)):
+    """``model(X)`` with no flag, then once with ``training=`` each of ``flags``."""
+    model(X)
+    for flag in flags:
+        model(X, training=flag)
 
 
 def _subclass(api):
@@ -77,10 +81,7 @@ def _subclass(api):
         mark = len(log)
         model(X)  # builds (Keras traces the first call once more): not recorded
         del log[mark:]
-        model(X)
-        model(X, training=None)
-        model(X, training=True)
-        model(X, training=False)
+        _call_each_way(model)
     return log
 
 
@@ -91,10 +92,7 @@ def _functional(api):
     outputs = ProbeTrue(name="b")(Probe(name="a")(inputs))
     model = api.Model(inputs, outputs)
     log.clear()
-    model(X)
-    model(X, training=None)
-    model(X, training=True)
-    model(X, training=False)
+    _call_each_way(model)
     return log
 
 
@@ -106,9 +104,7 @@ def _functional_explicit_none(api):
     outputs = ProbeTrue(name="b")(Probe(name="a")(inputs, training=None), training=None)
     model = api.Model(inputs, outputs)
     log.clear()
-    model(X)
-    model(X, training=True)
-    model(X, training=False)
+    _call_each_way(model, flags=(True, False))
     kwargs = [node["kwargs"] for layer in model.get_config()["layers"][1:]
               for node in layer["inbound_nodes"]]
     return log + [("kwargs", kwargs)]
@@ -118,10 +114,7 @@ def _sequential(api):
     log = []
     Probe, ProbeTrue = _probes(api, log)
     model = api.Sequential([Probe(name="a"), ProbeTrue(name="b")])
-    model(X)
-    model(X, training=None)
-    model(X, training=True)
-    model(X, training=False)
+    _call_each_way(model)
     return log
 
 
